@@ -1,0 +1,193 @@
+"""One file's text -> its located problems, the node tree and the JSON view.
+
+This is the single pipeline behind :func:`newsmeta.load` and ``newsmeta validate``. It
+runs the layers in order, collecting every problem it can:
+
+1. bytes: size and UTF-8 (:func:`decode`);
+2. front-matter fences;
+3. YAML syntax, limits, anchors, aliases and tags (on the parser's event stream);
+4. duplicate keys, non-string keys;
+5. the top level is a mapping;
+6. the JSON Schema.
+
+Nothing here raises for bad input.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Final
+
+import attrs
+
+from newsmeta._frontmatter import BOM, FenceError, Split, split_front_matter
+from newsmeta._yamltree import (
+    DEFAULT_LIMITS,
+    Finding,
+    JSONValue,
+    Limits,
+    Node,
+    compose,
+    to_data,
+)
+from newsmeta.problems import CODES, Problem, Severity
+
+__all__ = ["Analysis", "LineIndex", "analyse", "decode"]
+
+
+class LineIndex:
+    """Turns character indices of a text into 1-based (line, column); lines end at ``\\n``."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        starts = [0]
+        find = text.find
+        pos = find("\n")
+        while pos >= 0:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        self._starts = starts
+        self._bom = text.startswith(BOM)
+
+    def position(self, index: int) -> tuple[int, int]:
+        """The 1-based line and column of character ``index`` (clamped to the text)."""
+        index = max(0, min(index, len(self._text)))
+        line = bisect.bisect_right(self._starts, index)
+        column = index - self._starts[line - 1] + 1
+        if line == 1 and self._bom:
+            # Editors do not show the byte-order mark as a column.
+            column = max(1, column - 1)
+        return line, column
+
+
+@attrs.define
+class Analysis:
+    """What one pass over a file found."""
+
+    text: str
+    split: Split | None
+    root: Node | None
+    data: JSONValue
+    problems: list[Problem]
+    #: False when the front matter could not be read completely (no fences, bad YAML...).
+    readable: bool
+
+
+def _severity(code: str) -> Severity:
+    info = CODES.get(code)
+    return info.severity if info is not None else Severity.ERROR
+
+
+def locate(findings: list[Finding], text: str) -> list[Problem]:
+    """Turn index-based findings into problems with 1-based positions, sorted."""
+    if not findings:
+        return []
+    index = LineIndex(text)
+    problems = []
+    for f in findings:
+        line, column = index.position(f.start)
+        end_line, end_column = index.position(max(f.end, f.start))
+        message = f.message
+        if f.related >= 0 and "{related}" in message:
+            r_line, r_column = index.position(f.related)
+            message = message.replace("{related}", f"line {r_line}, column {r_column}")
+        problems.append(
+            Problem(
+                code=f.code,
+                severity=_severity(f.code),
+                message=message,
+                pointer=f.pointer,
+                line=line,
+                column=column,
+                end_line=end_line,
+                end_column=end_column,
+            )
+        )
+    problems.sort(key=lambda p: p.sort_key)
+    return problems
+
+
+def decode(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[str, list[Finding]]:
+    """Decode a file's bytes as UTF-8 (a BOM is kept as U+FEFF).
+
+    Undecodable bytes are kept as lone surrogates (``surrogateescape``) so that encoding
+    the text gives back the exact bytes; the first one is reported at its position.
+    """
+    if len(raw) > limits.max_file_bytes:
+        return "", [
+            Finding(
+                "limit-file-size",
+                f"The file is larger than {limits.max_file_bytes} bytes.",
+                "",
+                0,
+                0,
+            )
+        ]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        text = raw.decode("utf-8", "surrogateescape")
+        # Count characters up to the bad byte: the prefix decodes cleanly.
+        start = len(raw[: exc.start].decode("utf-8"))
+        return text, [
+            Finding(
+                "encoding-not-utf8",
+                f"Byte 0x{raw[exc.start]:02x} is not valid UTF-8.",
+                "",
+                start,
+                start + 1,
+            )
+        ]
+
+
+_EMPTY: Final[dict[str, JSONValue]] = {}
+
+
+def analyse(
+    text: str,
+    *,
+    pure: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+    prior: list[Finding] | None = None,
+) -> Analysis:
+    """Run every layer over ``text`` and return what it found.
+
+    ``prior`` holds findings from reading the bytes (see :func:`decode`); when there are
+    any, the text is not parsed further. ``pure`` selects the pure-Python YAML parser.
+    """
+    from newsmeta.schema import schema_errors
+
+    findings = list(prior or ())
+    if findings:
+        return Analysis(text, None, None, None, locate(findings, text), False)
+    split = split_front_matter(text)
+    if isinstance(split, FenceError):
+        findings.append(Finding(split.code, split.message, "", split.start, split.end))
+        return Analysis(text, None, None, None, locate(findings, text), False)
+    offset = split.yaml_start
+    fence = (len(split.bom), len(split.bom) + 3)
+    parsed = compose(split.yaml, offset, pure=pure, limits=limits)
+    findings.extend(parsed.findings)
+    if not parsed.complete:
+        return Analysis(text, split, parsed.root, None, locate(findings, text), False)
+    root = parsed.root
+    data, data_findings = to_data(root, limits)
+    findings.extend(data_findings)
+    if root is None:
+        # Empty front matter (only blank lines or comments) is an empty mapping.
+        data = dict(_EMPTY)
+    if not isinstance(data, dict):
+        start, end = (root.start, root.end) if root is not None else fence
+        findings.append(
+            Finding(
+                "front-matter-not-mapping",
+                "The front matter must be a mapping of keys to values, "
+                f"not {'a list' if isinstance(data, list) else 'a single value'}.",
+                "",
+                start,
+                end,
+            )
+        )
+        return Analysis(text, split, root, data, locate(findings, text), True)
+    findings.extend(schema_errors(data, root, fence, text))
+    return Analysis(text, split, root, data, locate(findings, text), True)

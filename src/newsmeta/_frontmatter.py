@@ -1,0 +1,103 @@
+"""Lossless split of an article's text into BOM, fences, YAML text and body.
+
+Nothing here parses YAML. The pieces always join back to the exact input:
+``bom + opening + yaml + closing + body == text``.
+
+Fence rules (documented in the format reference):
+
+- the first line, after an optional U+FEFF byte-order mark, is exactly ``---``;
+- the front matter ends at the next line that is exactly ``---``;
+- ``...`` does *not* close the front matter (Jekyll, Hugo and most site generators only
+  accept ``---``); inside the front matter it is a YAML document-end marker.
+
+A line ending is ``\\n`` or ``\\r\\n``; lines are split on ``\\n`` only.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+import attrs
+
+__all__ = ["FenceError", "Split", "split_front_matter"]
+
+BOM: Final = "\ufeff"
+_CLOSING_FENCE: Final = re.compile(r"^---(\r?\n|\Z)", re.MULTILINE)
+
+
+@attrs.frozen
+class Split:
+    """The pieces of an article's text; they join back to it exactly."""
+
+    bom: str
+    opening: str
+    yaml: str
+    closing: str
+    body: str
+
+    @property
+    def yaml_start(self) -> int:
+        """Index in the whole text of the first character of the YAML text."""
+        return len(self.bom) + len(self.opening)
+
+    @property
+    def closing_start(self) -> int:
+        """Index in the whole text of the closing fence."""
+        return self.yaml_start + len(self.yaml)
+
+    @property
+    def newline(self) -> str:
+        """The line ending the file uses, judged by its opening fence."""
+        return "\r\n" if self.opening.endswith("\r\n") else "\n"
+
+    def join(self, yaml: str | None = None) -> str:
+        """Return the whole text, with the YAML text replaced when ``yaml`` is given."""
+        return "".join(
+            (self.bom, self.opening, self.yaml if yaml is None else yaml, self.closing, self.body)
+        )
+
+
+@attrs.frozen
+class FenceError:
+    """Why the text could not be split: ``code`` is a problem code, ``start``/``end`` indices."""
+
+    code: str
+    message: str
+    start: int
+    end: int
+
+
+def split_front_matter(text: str) -> Split | FenceError:
+    """Split ``text`` at its front-matter fences, or say why it cannot be split."""
+    bom = BOM if text.startswith(BOM) else ""
+    pos = len(bom)
+    if text.startswith("---\r\n", pos):
+        opening = "---\r\n"
+    elif text.startswith("---\n", pos):
+        opening = "---\n"
+    else:
+        first_line_end = text.find("\n", pos)
+        end = len(text) if first_line_end < 0 else first_line_end
+        return FenceError(
+            "fence-open-missing",
+            "The first line must be exactly '---' to open the front matter.",
+            pos,
+            max(end, pos),
+        )
+    yaml_start = pos + len(opening)
+    match = _CLOSING_FENCE.search(text, yaml_start)
+    if match is None:
+        return FenceError(
+            "fence-close-missing",
+            "The opening '---' fence is never closed by a line that is exactly '---'.",
+            pos,
+            pos + 3,
+        )
+    return Split(
+        bom=bom,
+        opening=opening,
+        yaml=text[yaml_start : match.start()],
+        closing=match.group(0),
+        body=text[match.end() :],
+    )

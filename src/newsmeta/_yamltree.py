@@ -1,0 +1,632 @@
+"""The front matter as a tree of positioned YAML nodes, built from parser events.
+
+The tree is the one structure that validation, location and editing share:
+
+- every node knows the character span (``start``, ``end``) of its source text, as indices
+  into the whole file (the YAML parser's ``index`` marks, which count characters, plus the
+  offset of the YAML text; ``line``/``column`` marks miscount after U+FEFF, U+2028...);
+- a scalar keeps its raw value and style, so the JSON view and edits are derived from it.
+
+Events come from ruamel.yaml's C parser (libyaml, via ruamel.yaml.clib) when it is
+installed, or from ruamel.yaml's pure-Python parser. Both yield the same events with the
+same marks; a differential test holds them to it. Composition is iterative and checks the
+:class:`Limits` on the event stream, so hostile input (deep nesting, alias bombs, huge
+scalars) is refused before anything large is built.
+
+Scalars are resolved with ruamel.yaml's own YAML 1.2 implicit-resolver table, so values
+agree with what ``ruamel.yaml.YAML(typ="safe")`` loads; timestamps stay as their source
+text (the schema checks them as RFC 3339 strings, and the text is what round-trips).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterator
+from typing import Final
+
+import attrs
+
+__all__ = [
+    "Finding",
+    "Limits",
+    "Mapping",
+    "Node",
+    "ParseResult",
+    "Scalar",
+    "Sequence",
+    "compose",
+    "find_node",
+    "to_data",
+]
+
+JSONValue = None | bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"]
+
+
+@attrs.frozen
+class Limits:
+    """Bounds on what one file may contain. Configuration may lower them, never a file."""
+
+    max_file_bytes: int = 4 * 1024 * 1024
+    max_front_matter_chars: int = 256 * 1024
+    max_depth: int = 32
+    max_nodes: int = 10_000
+    max_scalar_chars: int = 64 * 1024
+    max_key_chars: int = 256
+    max_number_chars: int = 100
+
+
+DEFAULT_LIMITS: Final = Limits()
+
+
+@attrs.define(slots=True)
+class Finding:
+    """A problem before it is located: character indices into the whole file."""
+
+    code: str
+    message: str
+    pointer: str
+    start: int
+    end: int
+    #: Index of a second position the message refers to as ``{related}``, or -1.
+    related: int = -1
+
+
+class Node:
+    """A YAML node with its source span (character indices into the whole file)."""
+
+    __slots__ = ("anchor", "end", "start", "tag")
+
+    def __init__(self, start: int, end: int, anchor: str | None, tag: str | None) -> None:
+        self.start = start
+        self.end = end
+        self.anchor = anchor
+        self.tag = tag
+
+
+class Scalar(Node):
+    """A scalar: ``value`` is the parsed text, ``style`` one of ``'' " ' | >``."""
+
+    __slots__ = ("style", "value")
+
+    def __init__(
+        self, start: int, end: int, anchor: str | None, tag: str | None, value: str, style: str
+    ) -> None:
+        super().__init__(start, end, anchor, tag)
+        self.value = value
+        self.style = style
+
+    @property
+    def plain(self) -> bool:
+        """True when the scalar is written without quotes or block indicator."""
+        return self.style == ""
+
+
+class Mapping(Node):
+    """A mapping: ``pairs`` in source order, duplicates included."""
+
+    __slots__ = ("flow", "pairs")
+
+    def __init__(
+        self, start: int, end: int, anchor: str | None, tag: str | None, flow: bool
+    ) -> None:
+        super().__init__(start, end, anchor, tag)
+        self.flow = flow
+        self.pairs: list[tuple[Node, Node]] = []
+
+    def get(self, key: str) -> tuple[Node, Node] | None:
+        """The first pair whose key is the string ``key``."""
+        for k, v in self.pairs:
+            if isinstance(k, Scalar) and k.value == key:
+                return k, v
+        return None
+
+
+class Sequence(Node):
+    """A sequence: ``items`` in source order."""
+
+    __slots__ = ("flow", "items")
+
+    def __init__(
+        self, start: int, end: int, anchor: str | None, tag: str | None, flow: bool
+    ) -> None:
+        super().__init__(start, end, anchor, tag)
+        self.flow = flow
+        self.items: list[Node] = []
+
+
+class Alias(Node):
+    """An alias (``*name``). Articles may not use them; it is kept only to be reported."""
+
+    __slots__ = ()
+
+
+@attrs.define
+class ParseResult:
+    """The root node (``None`` for an empty or unparsable front matter) and the findings."""
+
+    root: Node | None
+    findings: list[Finding]
+    #: True when the tree is complete; False when parsing stopped at an error or a limit.
+    complete: bool
+
+
+def _c_events(text: str) -> Iterator[object]:
+    import _ruamel_yaml
+
+    parser = _ruamel_yaml.CParser(text)
+    while True:
+        event = parser.get_event()
+        if event is None:  # pragma: no cover - the C parser always ends with StreamEnd
+            return
+        yield event
+
+
+def _pure_events(text: str) -> Iterator[object]:
+    from ruamel.yaml import YAML
+
+    yield from YAML(typ="safe", pure=True).parse(text)
+
+
+def _have_c_parser() -> bool:
+    try:
+        import _ruamel_yaml  # noqa: F401
+    except ImportError:  # pragma: no cover - depends on the platform
+        return False
+    return True
+
+
+_C_PARSER: bool | None = None
+
+
+def event_source(pure: bool) -> Callable[[str], Iterator[object]]:
+    """The event generator to use: the C parser unless ``pure`` or it is not installed."""
+    global _C_PARSER
+    if pure:
+        return _pure_events
+    if _C_PARSER is None:
+        _C_PARSER = _have_c_parser()
+    return _c_events if _C_PARSER else _pure_events
+
+
+def _syntax_finding(exc: Exception, offset: int, text: str) -> Finding:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    index = getattr(mark, "index", len(text))
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    message = f"{problem} {context}" if context else str(problem)
+    message = message[0].upper() + message[1:] if message else "Invalid YAML"
+    start = offset + min(max(index, 0), len(text))
+    end = min(start + 1, offset + len(text))
+    return Finding("yaml-syntax", message.rstrip(".") + ".", "", start, max(end, start))
+
+
+def compose(
+    text: str,
+    offset: int = 0,
+    *,
+    pure: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+) -> ParseResult:
+    """Compose ``text`` (the YAML between the fences) into a positioned node tree.
+
+    ``offset`` is the index of ``text`` in the whole file; every span is shifted by it.
+    Never raises for bad input: syntax errors and limit violations become findings.
+    A syntax error found by the C parser is re-parsed with the pure parser so that its
+    message does not depend on which parser ran.
+    """
+    from ruamel.yaml import events as ev
+
+    findings: list[Finding] = []
+    if len(text) > limits.max_front_matter_chars:
+        return ParseResult(
+            None,
+            [
+                Finding(
+                    "limit-front-matter-size",
+                    f"The front matter is longer than {limits.max_front_matter_chars} characters.",
+                    "",
+                    offset,
+                    offset,
+                )
+            ],
+            False,
+        )
+    scalar_t, map_t, seq_t = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
+    map_end_t, seq_end_t, alias_t = ev.MappingEndEvent, ev.SequenceEndEvent, ev.AliasEvent
+    doc_start_t = ev.DocumentStartEvent
+
+    root: Node | None = None
+    # The open collections; for a mapping, the key waiting for its value (or None).
+    stack: list[Node] = []
+    pending_key: list[Node | None] = []
+    nodes = 0
+    documents = 0
+    complete = True
+
+    def attach(node: Node) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        parent = stack[-1]
+        if isinstance(parent, Sequence):
+            parent.items.append(node)
+        elif isinstance(parent, Mapping):
+            key = pending_key[-1]
+            if key is None:
+                pending_key[-1] = node
+            else:
+                parent.pairs.append((key, node))
+                pending_key[-1] = None
+
+    events = event_source(pure)(text)
+    try:
+        for event in events:
+            kind = type(event)
+            if kind is scalar_t:
+                nodes += 1
+                value: str = event.value  # type: ignore[attr-defined]
+                start = offset + event.start_mark.index  # type: ignore[attr-defined]
+                end = offset + event.end_mark.index  # type: ignore[attr-defined]
+                if len(value) > limits.max_scalar_chars:
+                    findings.append(
+                        Finding(
+                            "limit-scalar-length",
+                            f"A value is longer than {limits.max_scalar_chars} characters.",
+                            "",
+                            start,
+                            end,
+                        )
+                    )
+                    complete = False
+                    break
+                node: Node = Scalar(
+                    start,
+                    end,
+                    event.anchor,  # type: ignore[attr-defined]
+                    event.tag,  # type: ignore[attr-defined]
+                    value,
+                    event.style or "",  # type: ignore[attr-defined]
+                )
+                attach(node)
+            elif kind is map_t or kind is seq_t:
+                nodes += 1
+                start = offset + event.start_mark.index  # type: ignore[attr-defined]
+                flow = bool(event.flow_style)  # type: ignore[attr-defined]
+                anchor, tag = event.anchor, event.tag  # type: ignore[attr-defined]
+                node = (
+                    Mapping(start, start, anchor, tag, flow)
+                    if kind is map_t
+                    else Sequence(start, start, anchor, tag, flow)
+                )
+                attach(node)
+                stack.append(node)
+                pending_key.append(None)
+                if len(stack) > limits.max_depth:
+                    findings.append(
+                        Finding(
+                            "limit-depth",
+                            f"The front matter nests deeper than {limits.max_depth} levels.",
+                            "",
+                            start,
+                            start + 1,
+                        )
+                    )
+                    complete = False
+                    break
+            elif kind is map_end_t or kind is seq_end_t:
+                closed = stack.pop()
+                pending_key.pop()
+                closed.end = offset + event.end_mark.index  # type: ignore[attr-defined]
+            elif kind is alias_t:
+                nodes += 1
+                start = offset + event.start_mark.index  # type: ignore[attr-defined]
+                end = offset + event.end_mark.index  # type: ignore[attr-defined]
+                attach(Alias(start, end, event.anchor, None))  # type: ignore[attr-defined]
+            elif kind is doc_start_t:
+                documents += 1
+                if documents > 1:
+                    start = offset + event.start_mark.index  # type: ignore[attr-defined]
+                    findings.append(
+                        Finding(
+                            "yaml-multiple-documents",
+                            "The front matter holds more than one YAML document.",
+                            "",
+                            start,
+                            start + 3,
+                        )
+                    )
+                    complete = False
+                    break
+            if nodes > limits.max_nodes:
+                start = offset + event.start_mark.index  # type: ignore[attr-defined]
+                findings.append(
+                    Finding(
+                        "limit-nodes",
+                        f"The front matter has more than {limits.max_nodes} YAML nodes.",
+                        "",
+                        start,
+                        start + 1,
+                    )
+                )
+                complete = False
+                break
+    except Exception as exc:
+        if not pure and _is_yaml_error(exc):
+            # Take the message from the pure parser so both paths report the same words.
+            try:
+                for _ in _pure_events(text):
+                    pass
+            except Exception as pure_exc:
+                if _is_yaml_error(pure_exc):
+                    exc = pure_exc
+        findings.append(_syntax_finding(exc, offset, text))
+        return ParseResult(root, findings, False)
+    finally:
+        close = getattr(events, "close", None)
+        if close is not None:
+            close()
+    return ParseResult(root, findings, complete)
+
+
+def _is_yaml_error(exc: BaseException) -> bool:
+    from ruamel.yaml.error import YAMLError
+
+    return isinstance(exc, YAMLError)
+
+
+# --- Scalar resolution -------------------------------------------------------------------
+
+_Resolver = list[tuple[str, re.Pattern[str]]]
+_RESOLVERS: dict[tuple[int, int], dict[str, _Resolver]] = {}
+
+
+def _resolver_table(version: tuple[int, int]) -> dict[str, _Resolver]:
+    """ruamel.yaml's implicit resolvers for ``version``, indexed by first character."""
+    table = _RESOLVERS.get(version)
+    if table is None:
+        from ruamel.yaml.resolver import implicit_resolvers
+
+        table = {}
+        for versions, tag, regexp, first in implicit_resolvers:
+            if version not in versions:
+                continue
+            for ch in first:
+                # ruamel may wrap a pattern in a lazy proxy; compile the real thing once.
+                pattern = re.compile(regexp.pattern, regexp.flags)
+                table.setdefault(ch, []).append((tag.rsplit(":", 1)[-1], pattern))
+        _RESOLVERS[version] = table
+    return table
+
+
+def resolve_plain(value: str, version: tuple[int, int] = (1, 2)) -> str:
+    """The YAML type a plain scalar has: ``null bool int float timestamp str`` (or another
+    ruamel tag suffix such as ``merge``), as ruamel.yaml resolves it for ``version``."""
+    first = value[:1]
+    for tag, regexp in _resolver_table(version).get(first, ()):
+        if regexp.match(value):
+            return tag
+    return "str"
+
+
+def construct_int(value: str) -> int:
+    """The integer a YAML 1.2 plain int scalar denotes (as ruamel.yaml constructs it)."""
+    digits = value.replace("_", "")
+    sign = -1 if digits[0] == "-" else 1
+    if digits[0] in "+-":
+        digits = digits[1:]
+    if digits.startswith("0b"):
+        return sign * int(digits[2:], 2)
+    if digits.startswith("0x"):
+        return sign * int(digits[2:], 16)
+    if digits.startswith("0o"):
+        return sign * int(digits[2:], 8)
+    return sign * int(digits)
+
+
+def construct_float(value: str) -> float:
+    """The float a YAML 1.2 plain float scalar denotes (as ruamel.yaml constructs it)."""
+    digits = value.replace("_", "").lower()
+    sign = -1.0 if digits[0] == "-" else 1.0
+    if digits[0] in "+-":
+        digits = digits[1:]
+    if digits == ".inf":
+        return sign * math.inf
+    if digits == ".nan":
+        return math.nan
+    return sign * float(digits)
+
+
+def _scalar_data(node: Scalar, pointer: str, findings: list[Finding], limits: Limits) -> JSONValue:
+    if not node.plain:
+        return node.value
+    kind = resolve_plain(node.value)
+    if kind == "str" or kind == "timestamp":
+        return node.value
+    if kind == "null":
+        return None
+    if kind == "bool":
+        return node.value in ("true", "True", "TRUE")
+    if len(node.value) > limits.max_number_chars:
+        findings.append(
+            Finding(
+                "limit-number-length",
+                f"A number is written with more than {limits.max_number_chars} characters.",
+                pointer,
+                node.start,
+                node.end,
+            )
+        )
+        return None
+    if kind == "int":
+        return construct_int(node.value)
+    if kind == "float":
+        number = construct_float(node.value)
+        if not math.isfinite(number):
+            findings.append(
+                Finding(
+                    "yaml-number-not-finite",
+                    "A number is infinite or not a number, which JSON cannot represent.",
+                    pointer,
+                    node.start,
+                    node.end,
+                )
+            )
+            return None
+        return number
+    # '<<' (merge) and '=' (value) have no meaning in YAML 1.2 core data: read as text.
+    return node.value
+
+
+def _key_text(key: Node, pointer: str, findings: list[Finding], limits: Limits) -> str | None:
+    if not isinstance(key, Scalar):
+        findings.append(
+            Finding(
+                "yaml-complex-key",
+                "A mapping key is itself a list or mapping; keys must be strings.",
+                pointer,
+                key.start,
+                key.end,
+            )
+        )
+        return None
+    if len(key.value) > limits.max_key_chars:
+        findings.append(
+            Finding(
+                "limit-key-length",
+                f"A key is longer than {limits.max_key_chars} characters.",
+                pointer,
+                key.start,
+                key.end,
+            )
+        )
+        return None
+    if key.plain:
+        kind = resolve_plain(key.value)
+        if kind == "merge":
+            findings.append(
+                Finding(
+                    "yaml-merge-key",
+                    "Merge keys ('<<') are not allowed in front matter.",
+                    pointer,
+                    key.start,
+                    key.end,
+                )
+            )
+            return None
+        if kind not in ("str", "timestamp"):
+            findings.append(
+                Finding(
+                    "yaml-key-not-string",
+                    f"The key {key.value!r} is read as a {kind}, not a string; quote it.",
+                    pointer,
+                    key.start,
+                    key.end,
+                )
+            )
+    return key.value
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def to_data(root: Node | None, limits: Limits = DEFAULT_LIMITS) -> tuple[JSONValue, list[Finding]]:
+    """The JSON-compatible view of the tree, and the findings met while building it.
+
+    Duplicate keys keep their first value; aliases, tags and anchors are reported (the
+    article format has no use for them) and an alias reads as ``null``.
+    """
+    findings: list[Finding] = []
+    if root is None:
+        return None, findings
+
+    def build(node: Node, pointer: str) -> JSONValue:
+        if node.anchor is not None and not isinstance(node, Alias):
+            findings.append(
+                Finding(
+                    "yaml-anchor",
+                    "Anchors ('&name') are not allowed in front matter.",
+                    pointer,
+                    node.start,
+                    node.start + 1 + len(node.anchor),
+                )
+            )
+        if node.tag is not None and not (
+            isinstance(node, Scalar) and node.tag == "!" and not node.plain
+        ):
+            findings.append(
+                Finding(
+                    "yaml-tag",
+                    "Explicit tags ('!tag') are not allowed in front matter.",
+                    pointer,
+                    node.start,
+                    node.end if isinstance(node, Scalar) else node.start + 1,
+                )
+            )
+        if isinstance(node, Scalar):
+            return _scalar_data(node, pointer, findings, limits)
+        if isinstance(node, Mapping):
+            result: dict[str, JSONValue] = {}
+            seen: dict[str, Node] = {}
+            for key_node, value_node in node.pairs:
+                key = _key_text(key_node, pointer, findings, limits)
+                if key is None:
+                    continue
+                first = seen.get(key)
+                if first is not None:
+                    findings.append(
+                        Finding(
+                            "yaml-duplicate-key",
+                            f"The key {key!r} repeats the key first defined at {{related}}.",
+                            pointer + "/" + _escape(key),
+                            key_node.start,
+                            key_node.end,
+                            first.start,
+                        )
+                    )
+                    continue
+                seen[key] = key_node
+                result[key] = build(value_node, pointer + "/" + _escape(key))
+            return result
+        if isinstance(node, Sequence):
+            return [build(item, f"{pointer}/{i}") for i, item in enumerate(node.items)]
+        findings.append(
+            Finding(
+                "yaml-alias",
+                "Aliases ('*name') are not allowed in front matter.",
+                pointer,
+                node.start,
+                node.end,
+            )
+        )
+        return None
+
+    return build(root, ""), findings
+
+
+def find_node(root: Node | None, parts: list[str | int]) -> tuple[Node | None, Node | None]:
+    """Follow ``parts`` (keys and indices) from ``root``.
+
+    Returns ``(key_node, value_node)`` of the deepest node reached: the value node is the
+    node at the full path when it exists, else ``None`` and the key node is the last key
+    found (``None`` at the top level).
+    """
+    node = root
+    key_node: Node | None = None
+    for part in parts:
+        if isinstance(node, Mapping) and isinstance(part, str):
+            pair = node.get(part)
+            if pair is None:
+                return key_node, None
+            key_node, node = pair
+        elif (
+            isinstance(node, Sequence)
+            and isinstance(part, int)
+            and -len(node.items) <= part < len(node.items)
+        ):
+            node = node.items[part]
+        else:
+            return key_node, None
+    return key_node, node

@@ -1,0 +1,322 @@
+"""The cattrs converter between the JSON-compatible view of front matter and the model classes.
+
+The JSON-compatible view is what the schema validates: camelCase keys; plain ``str``, ``int``,
+``float``, ``bool``, ``None``, ``list`` and ``dict``; timestamps as RFC 3339 text.
+
+Structuring (view -> model):
+
+- camelCase keys become snake_case fields (:data:`newsmeta.model.FIELD_KEYS`);
+- keys the format does not define go, with their values, into the ``extra`` field;
+- timestamps are parsed strictly as RFC 3339 with a zone (``T``/``Z`` in either case, optional
+  fractional seconds, truncated to microseconds); an aware ``datetime`` is accepted as is;
+- nothing is coerced: ``"27"`` is not an ``int``, ``True`` is not an ``int``, ``27`` is not a
+  ``str``, a string is not a list;
+- an explicit ``null`` for an optional key gives ``None``, as an absent key does.
+
+Any failure raises :class:`cattrs.ClassValidationError` (an ``ExceptionGroup`` whose leaves are
+``TypeError``/``ValueError``/``KeyError`` carrying cattrs' notes on where they happened).
+
+Unstructuring (model -> view) writes the known keys in the canonical order of ``FORMAT.md``,
+then the ``extra`` keys in their own order. Optional fields that are ``None`` are left out (an
+image's ``title: null`` and a missing ``title`` are the same model value, so both come back as
+absent). Tuples become lists, and timestamps become :func:`format_datetime` text.
+
+``structure(unstructure(x)) == x`` holds for every model value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta, timezone
+from functools import partial
+from typing import Any, Final, TypeVar, get_args, get_origin
+
+import attrs
+from cattrs import ClassValidationError, Converter
+from cattrs.cols import homogenous_tuple_structure_factory, iterable_unstructure_factory
+from cattrs.errors import AttributeValidationNote
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from newsmeta.model import (
+    CANONICAL_KEY_ORDER,
+    FIELD_KEYS,
+    MODEL_CLASSES,
+    Article,
+    Image,
+    Model,
+    Provider,
+    RelatedArticle,
+)
+
+__all__ = [
+    "configure_converter",
+    "format_datetime",
+    "make_converter",
+    "parse_datetime",
+    "structure",
+    "structure_article",
+    "unstructure",
+    "unstructure_article",
+]
+
+M = TypeVar("M", Article, RelatedArticle, Provider, Image)
+
+_RFC3339: Final = re.compile(
+    r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})[Tt]"
+    r"(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})(?:\.(?P<fraction>[0-9]+))?"
+    r"(?:(?P<utc>[Zz])|(?P<sign>[+-])(?P<off_hour>[0-9]{2}):(?P<off_minute>[0-9]{2}))"
+)
+
+
+def parse_datetime(text: str) -> datetime:
+    """Parse an RFC 3339 date-time with a zone into an aware datetime.
+
+    ``Z``, ``+00:00`` and ``-00:00`` give :data:`datetime.UTC`; digits of the fraction
+    beyond microseconds are dropped. Raises :class:`ValueError` for any other text, including a
+    date-time without a zone, a space instead of ``T``, and values out of range (``24:00:00``, a
+    leap second ``:60``, an offset hour above 23).
+    """
+    match = _RFC3339.fullmatch(text)
+    if match is None:
+        raise ValueError(f"not an RFC 3339 date-time with a zone: {text!r}")
+    if match["utc"] is not None:
+        zone = UTC
+    else:
+        off_hour, off_minute = int(match["off_hour"]), int(match["off_minute"])
+        if off_hour > 23 or off_minute > 59:
+            raise ValueError(f"offset out of range in {text!r}")
+        offset = timedelta(hours=off_hour, minutes=off_minute)
+        zone = timezone(-offset if match["sign"] == "-" else offset)
+    fraction = (match["fraction"] or "")[:6].ljust(6, "0")
+    return datetime(
+        int(match["year"]),
+        int(match["month"]),
+        int(match["day"]),
+        int(match["hour"]),
+        int(match["minute"]),
+        int(match["second"]),
+        int(fraction),
+        tzinfo=zone,
+    )
+
+
+def format_datetime(value: datetime) -> str:
+    """Write an aware datetime as RFC 3339 text, in the house style of ``FORMAT.md``.
+
+    UTC is written ``YYYY-MM-DDTHH:MM:SSZ``; another offset as ``+HH:MM``/``-HH:MM``. Fractional
+    seconds appear only when non-zero, without trailing zeros. Raises :class:`ValueError` for a
+    naive datetime or an offset that is not a whole number of minutes.
+    """
+    offset = value.utcoffset()
+    if offset is None:
+        raise ValueError(f"cannot write a naive datetime as RFC 3339: {value.isoformat()}")
+    if offset % timedelta(minutes=1):
+        raise ValueError(f"cannot write an offset of {offset} as RFC 3339")
+    text = (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+        f"T{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+    )
+    if value.microsecond:
+        text += f".{value.microsecond:06d}".rstrip("0")
+    if not offset:
+        return text + "Z"
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"{text}{sign}{hours:02d}:{minutes:02d}"
+
+
+def _structure_str(value: object, _: type[str]) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    # A subclass (ruamel.yaml's scalar strings) becomes a plain str.
+    return str.__str__(value)
+
+
+def _structure_int(value: object, _: type[int]) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"expected an integer, got {type(value).__name__}")
+    return int(value)
+
+
+def _structure_bool(value: object, _: type[bool]) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"expected a boolean, got {type(value).__name__}")
+    return value
+
+
+def _structure_datetime(value: object, _: type[datetime]) -> datetime:
+    if isinstance(value, datetime):
+        if value.utcoffset() is None:
+            raise ValueError(f"expected a date-time with a zone, got {value.isoformat()}")
+        return value
+    if not isinstance(value, str):
+        raise TypeError(f"expected an RFC 3339 date-time string, got {type(value).__name__}")
+    return parse_datetime(value)
+
+
+def _is_tuple(type_: object) -> bool:
+    return type_ is tuple or get_origin(type_) is tuple
+
+
+def _is_homogeneous_tuple(type_: object) -> bool:
+    args = get_args(type_)
+    return get_origin(type_) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _tuple_structure_factory(type_: type, converter: Converter) -> Callable[[object, type], object]:
+    # cattrs turns any iterable into a tuple, so "AI" would become ("A", "I"): demand a list.
+    base = homogenous_tuple_structure_factory(type_, converter)
+
+    def structure_tuple(value: object, target: type) -> object:
+        if not isinstance(value, list | tuple):
+            raise TypeError(f"expected a list, got {type(value).__name__}")
+        return base(value, target)
+
+    return structure_tuple
+
+
+def _thaw(value: object) -> object:
+    if isinstance(value, Mapping):
+        return {key: _thaw(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_thaw(item) for item in value]
+    return value
+
+
+def _is_model(type_: object) -> bool:
+    return type_ in MODEL_CLASSES
+
+
+def _rename_notes(error: ClassValidationError, cls: type[Model]) -> None:
+    # cattrs notes name the attribute; name the key instead, so that `cattrs.transform_error`
+    # gives the same path as the schema's instance path (`$.publishedDateTime`).
+    for name, key in FIELD_KEYS[cls].items():
+        if name == key:
+            continue
+        text = f"Structuring class {cls.__qualname__} @ attribute {name}"
+        for exc in error.exceptions:
+            notes = getattr(exc, "__notes__", [])
+            exc.__notes__ = [
+                AttributeValidationNote(
+                    f"Structuring class {cls.__qualname__} @ key {key}", key, note.type
+                )
+                if isinstance(note, AttributeValidationNote) and note == text
+                else note
+                for note in notes
+            ]
+
+
+def _model_structure_factory(cls: type[M], converter: Converter) -> Callable[[object, type], M]:
+    # Typed loosely: mypy would match these keyword overrides against the `_cattrs_*` flags.
+    renames: dict[str, Any] = {name: override(rename=key) for name, key in FIELD_KEYS[cls].items()}
+    base = make_dict_structure_fn(
+        cls, converter, _cattrs_forbid_extra_keys=False, extra=override(omit=True), **renames
+    )
+    known = frozenset(CANONICAL_KEY_ORDER[cls])
+    detailed = converter.detailed_validation
+
+    def structure_model(data: object, _: type) -> M:
+        if not isinstance(data, Mapping):
+            error = TypeError(f"expected a mapping for {cls.__name__}, got {type(data).__name__}")
+            if detailed:
+                raise ClassValidationError(f"While structuring {cls.__name__}", [error], cls)
+            raise error
+        try:
+            obj = base(data, cls)
+        except ClassValidationError as error:
+            _rename_notes(error, cls)
+            raise
+        extra = {key: value for key, value in data.items() if key not in known}
+        # Rare (unknown keys are errors), so the second __init__ costs nothing in practice.
+        return attrs.evolve(obj, extra=extra) if extra else obj
+
+    return structure_model
+
+
+def _model_unstructure_factory(
+    cls: type[Model], converter: Converter
+) -> Callable[[Model], dict[str, object]]:
+    # Typed loosely: mypy would match these keyword overrides against the `_cattrs_*` flags.
+    renames: dict[str, Any] = {name: override(rename=key) for name, key in FIELD_KEYS[cls].items()}
+    base = make_dict_unstructure_fn(
+        cls, converter, _cattrs_omit_if_default=True, extra=override(omit=True), **renames
+    )
+
+    order = CANONICAL_KEY_ORDER[cls]
+
+    def unstructure_model(obj: Model) -> dict[str, object]:
+        # cattrs emits fields without defaults first; put them back in canonical order.
+        fields: dict[str, object] = base(obj)
+        data = {key: fields[key] for key in order if key in fields}
+        for key, value in obj.extra.items():
+            data[key] = _thaw(value)
+        return data
+
+    return unstructure_model
+
+
+def configure_converter(converter: Converter) -> None:
+    """Configure *converter* for the newsmeta model classes and their JSON-compatible view.
+
+    * the four model classes map camelCase keys to snake_case fields and keep unknown keys in
+      ``extra``; ``None`` optional fields are omitted when unstructuring;
+    * ``str``, ``int`` and ``bool`` are checked, never coerced;
+    * datetimes are RFC 3339 text (:func:`parse_datetime`, :func:`format_datetime`);
+    * homogeneous tuples are structured from lists only, and unstructured to lists.
+
+    Hooks for the model classes are built lazily, the first time each class is needed.
+    """
+    converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook(int, _structure_int)
+    converter.register_structure_hook(bool, _structure_bool)
+    converter.register_structure_hook(datetime, _structure_datetime)
+    converter.register_unstructure_hook(datetime, format_datetime)
+    converter.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_structure_factory)
+    converter.register_unstructure_hook_factory(
+        _is_tuple, partial(iterable_unstructure_factory, unstructure_to=list)
+    )
+    converter.register_structure_hook_factory(_is_model, _model_structure_factory)
+    converter.register_unstructure_hook_factory(_is_model, _model_unstructure_factory)
+
+
+def make_converter(*, detailed_validation: bool = True) -> Converter:
+    """Return a new :class:`cattrs.Converter` configured by :func:`configure_converter`.
+
+    With ``detailed_validation=False`` failures raise the first underlying error directly, which
+    is faster but says less about where it happened.
+    """
+    converter = Converter(detailed_validation=detailed_validation)
+    configure_converter(converter)
+    return converter
+
+
+_CONVERTER: Final = make_converter()
+
+
+def structure(data: Mapping[str, object], cls: type[M]) -> M:
+    """Build a *cls* (a model class) from its JSON-compatible view.
+
+    Raises :class:`cattrs.ClassValidationError` when *data* does not fit *cls*.
+    """
+    return _CONVERTER.structure(data, cls)
+
+
+def unstructure(obj: Model) -> dict[str, object]:
+    """Return the JSON-compatible view of a model value: camelCase keys in canonical order."""
+    data: dict[str, object] = _CONVERTER.unstructure(obj)
+    return data
+
+
+def structure_article(data: Mapping[str, object]) -> Article:
+    """Build an :class:`~newsmeta.model.Article` from front matter's JSON-compatible view.
+
+    Raises :class:`cattrs.ClassValidationError` when *data* does not fit.
+    """
+    return structure(data, Article)
+
+
+def unstructure_article(article: Article) -> dict[str, object]:
+    """Return the JSON-compatible view of *article*, the inverse of :func:`structure_article`."""
+    return unstructure(article)

@@ -1,0 +1,438 @@
+"""Problems: located findings about one file, and the catalogue of their codes.
+
+A :class:`Problem` is a value, never raised by itself. Every problem carries a stable
+``code`` from :data:`CODES`, a ``severity``, a one-sentence ``message`` with no location in
+it, an RFC 6901 JSON Pointer into the front matter, and a 1-based start and end position
+counted in the ``.md`` file (the opening fence is line 1). ``end_column`` is exclusive: it
+is the column just past the last character of the finding, as in SARIF.
+
+Failed *operations* raise exceptions, all derived from :class:`NewsmetaError`; see
+:mod:`newsmeta.errors`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from typing import Final
+
+import attrs
+
+__all__ = [
+    "CODES",
+    "Code",
+    "Problem",
+    "Severity",
+    "escape_pointer_token",
+    "pointer_from_parts",
+]
+
+
+class Severity(enum.StrEnum):
+    """How bad a problem is. Only ``error`` makes a file fail by default."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@attrs.frozen
+class Code:
+    """One documented problem code.
+
+    ``summary`` is one line for ``newsmeta rules``; ``explanation``, ``bad`` and ``good``
+    feed ``newsmeta explain`` and the problem-code reference.
+    """
+
+    name: str
+    severity: Severity
+    summary: str
+    explanation: str
+    bad: str = ""
+    good: str = ""
+    fix: str = ""
+    layer: str = "schema"
+
+
+@attrs.frozen(order=False)
+class Problem:
+    """One located finding in one file."""
+
+    code: str
+    severity: Severity
+    message: str
+    pointer: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @property
+    def sort_key(self) -> tuple[int, int, int, int, str, str]:
+        """The order problems are reported in: by position, then code, then message."""
+        return (self.line, self.column, self.end_line, self.end_column, self.code, self.message)
+
+    def to_dict(self) -> dict[str, str | int]:
+        """The stable JSON shape of a problem (documented in the CLI reference)."""
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "pointer": self.pointer,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+        }
+
+
+def escape_pointer_token(token: str | int) -> str:
+    """Escape one reference token as RFC 6901 requires (``~`` then ``/``)."""
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def pointer_from_parts(parts: Iterable[str | int]) -> str:
+    """Join keys and indices into an RFC 6901 JSON Pointer (``""`` is the whole document)."""
+    return "".join("/" + escape_pointer_token(part) for part in parts)
+
+
+def _code(
+    name: str,
+    severity: Severity,
+    summary: str,
+    explanation: str,
+    *,
+    bad: str = "",
+    good: str = "",
+    fix: str = "",
+    layer: str = "schema",
+) -> tuple[str, Code]:
+    return name, Code(name, severity, summary, explanation, bad, good, fix, layer)
+
+
+_E = Severity.ERROR
+_W = Severity.WARNING
+
+#: Every problem code newsmeta can report, by name. Codes are stable: they are never
+#: renamed or reused, so CI configuration and inline suppressions keep working.
+CODES: Final[Mapping[str, Code]] = dict(
+    [
+        _code(
+            "io-error",
+            _E,
+            "The file could not be read.",
+            "The operating system refused to read the file (missing, unreadable, a directory, "
+            "or it vanished during the run). Nothing else is checked.",
+            fix="Check the path and the file's permissions.",
+            layer="file",
+        ),
+        _code(
+            "encoding-not-utf8",
+            _E,
+            "The file is not valid UTF-8.",
+            "Articles are UTF-8 text. The problem points at the first byte that is not part of "
+            "a valid UTF-8 sequence.",
+            bad="title: caf\\xe9   (Latin-1 byte)",
+            good="title: café",
+            fix="Re-save the file as UTF-8.",
+            layer="file",
+        ),
+        _code(
+            "fence-open-missing",
+            _E,
+            "The file does not start with a '---' front-matter fence.",
+            "The first line of an article (after an optional UTF-8 byte-order mark) must be "
+            "exactly '---'. Without it there is no front matter to read.",
+            bad="title: Hello\n---",
+            good="---\ntitle: Hello\n---",
+            fix="Add a line '---' at the very top of the file.",
+            layer="fence",
+        ),
+        _code(
+            "fence-close-missing",
+            _E,
+            "The front matter is never closed by a '---' line.",
+            "After the opening fence, a line that is exactly '---' must end the front matter. "
+            "A '...' line does not close it.",
+            bad="---\ntitle: Hello\n\nBody text",
+            good="---\ntitle: Hello\n---\n\nBody text",
+            fix="Add a line '---' after the last front-matter line.",
+            layer="fence",
+        ),
+        _code(
+            "yaml-syntax",
+            _E,
+            "The front matter is not valid YAML.",
+            "The YAML parser stopped at this position. Problems after it cannot be found until "
+            "it is fixed.",
+            bad='title: "Unclosed',
+            good='title: "Closed"',
+            fix="Correct the YAML at the reported position.",
+            layer="yaml",
+        ),
+        _code(
+            "yaml-duplicate-key",
+            _E,
+            "A key appears twice in the same mapping.",
+            "YAML forbids duplicate keys, and tools disagree on which value wins. newsmeta reads "
+            "the first one and reports the repeat.",
+            bad="title: One\ntitle: Two",
+            good="title: One",
+            fix="Delete one of the two entries.",
+            layer="yaml",
+        ),
+        _code(
+            "yaml-multiple-documents",
+            _E,
+            "The front matter holds more than one YAML document.",
+            "A '--- ...' or '...' line inside the front matter starts a second YAML document. "
+            "An article has exactly one.",
+            bad="---\ntitle: One\n--- two\n---",
+            good="---\ntitle: One\n---",
+            fix="Remove the extra document marker.",
+            layer="yaml",
+        ),
+        _code(
+            "yaml-anchor",
+            _E,
+            "An anchor ('&name') is used.",
+            "The article format has no use for anchors and aliases, and they let a small file "
+            "expand into a huge one. They are refused.",
+            bad="title: &t Hello",
+            good="title: Hello",
+            fix="Write the value out in full.",
+            layer="yaml",
+        ),
+        _code(
+            "yaml-alias",
+            _E,
+            "An alias ('*name') is used.",
+            "Aliases repeat another node; the article format refuses them (see yaml-anchor). "
+            "An alias reads as null.",
+            bad="excerpt: *t",
+            good='excerpt: "Hello"',
+            fix="Write the value out in full.",
+            layer="yaml",
+        ),
+        _code(
+            "yaml-tag",
+            _E,
+            "An explicit tag ('!tag') is used.",
+            "Tags change how YAML constructs a value and, in some tools, run code. The article "
+            "format has no use for them; newsmeta never constructs a tagged value.",
+            bad="quality: !!str 27",
+            good="quality: 27",
+            fix="Remove the tag.",
+            layer="yaml",
+        ),
+        _code(
+            "yaml-merge-key",
+            _E,
+            "A merge key ('<<') is used.",
+            "Merge keys copy another mapping's entries; the article format refuses them.",
+            bad="<<: *defaults",
+            good="category: news",
+            fix="Write the keys out in full.",
+            layer="yaml",
+        ),
+        _code(
+            "yaml-key-not-string",
+            _E,
+            "A key is read as a number, boolean or null, not a string.",
+            "Every key of the article format is a string. A plain key such as 1 or true is "
+            "read as another type by YAML.",
+            bad="1: first",
+            good='"1": first',
+            fix="Quote the key, or rename it.",
+            layer="yaml",
+        ),
+        _code(
+            "yaml-complex-key",
+            _E,
+            "A key is a list or a mapping.",
+            "YAML allows complex keys ('? [a, b]'); JSON and the article format do not.",
+            bad="? [a, b]\n: value",
+            good="key: value",
+            fix="Use a string key.",
+            layer="yaml",
+        ),
+        _code(
+            "yaml-number-not-finite",
+            _E,
+            "A number is infinite or not a number.",
+            ".inf, .nan and numbers too large for a float (1e400) have no JSON form.",
+            bad="quality: .inf",
+            good="quality: 27",
+            fix="Write a finite number.",
+            layer="yaml",
+        ),
+        _code(
+            "limit-file-size",
+            _E,
+            "The file is larger than the file-size limit.",
+            "Files over the limit (4 MiB by default) are not read, to keep a run bounded.",
+            fix="Split or shrink the file; articles are a few kilobytes.",
+            layer="limits",
+        ),
+        _code(
+            "limit-front-matter-size",
+            _E,
+            "The front matter is larger than its limit.",
+            "Front matter over the limit (256 KiB by default) is not parsed.",
+            fix="Shrink the front matter.",
+            layer="limits",
+        ),
+        _code(
+            "limit-depth",
+            _E,
+            "The front matter nests too deeply.",
+            "Nesting deeper than the limit (32 by default) is refused before anything is built; "
+            "articles nest four levels at most.",
+            fix="Flatten the structure.",
+            layer="limits",
+        ),
+        _code(
+            "limit-nodes",
+            _E,
+            "The front matter has too many YAML nodes.",
+            "More nodes than the limit (10,000 by default) are refused.",
+            fix="Shrink the front matter.",
+            layer="limits",
+        ),
+        _code(
+            "limit-scalar-length",
+            _E,
+            "A value is longer than its limit.",
+            "Values longer than the limit (65,536 characters by default) are refused.",
+            fix="Shorten the value.",
+            layer="limits",
+        ),
+        _code(
+            "limit-key-length",
+            _E,
+            "A key is longer than its limit.",
+            "Keys longer than the limit (256 characters by default) are refused.",
+            fix="Use one of the format's keys.",
+            layer="limits",
+        ),
+        _code(
+            "limit-number-length",
+            _E,
+            "A number is written with too many characters.",
+            "Numbers written with more than 100 characters are refused: converting them costs "
+            "time, and no article field needs them.",
+            fix="Write a reasonable number.",
+            layer="limits",
+        ),
+        _code(
+            "front-matter-not-mapping",
+            _E,
+            "The front matter is not a mapping of keys to values.",
+            "The front matter must be a YAML mapping (key: value lines), not a list or a "
+            "single value.",
+            bad="---\n- news\n---",
+            good="---\ncategory: news\n---",
+            fix="Write the front matter as 'key: value' lines.",
+            layer="yaml",
+        ),
+        _code(
+            "schema-required",
+            _E,
+            "A required key is missing.",
+            "The article format requires this key in this mapping. The problem points at the "
+            "mapping that lacks it; the pointer names the missing key.",
+            bad="provider:\n  name: Zawya",
+            good="provider:\n  name: Zawya\n  domain: zawya.com",
+            fix="Add the key with a valid value.",
+        ),
+        _code(
+            "schema-unknown-key",
+            _E,
+            "A key that the article format does not define.",
+            "Unknown keys are usually typos (publishDateTime for publishedDateTime). newsmeta "
+            "keeps them intact on every round trip but reports them.",
+            bad="publishDateTime: 2020-07-16T19:15:00Z",
+            good="publishedDateTime: 2020-07-16T19:15:00Z",
+            fix="Rename the key to the one the format defines, or delete it.",
+        ),
+        _code(
+            "schema-type",
+            _E,
+            "A value has the wrong type.",
+            "The format fixes the type of every value (string, integer, boolean, list, mapping). "
+            "A value that YAML reads as another type, such as an empty list item (null) or a "
+            "quoted number, is reported here.",
+            bad='quality: "27"',
+            good="quality: 27",
+            fix="Write the value with the expected type.",
+        ),
+        _code(
+            "schema-enum",
+            _E,
+            "A value is not one of the allowed values.",
+            "Some keys take a fixed set of values: category is 'news'; type is 'article' or "
+            "'video'.",
+            bad="type: blog",
+            good="type: article",
+            fix="Use one of the allowed values.",
+        ),
+        _code(
+            "schema-minimum",
+            _E,
+            "A number is below its minimum.",
+            "quality is at least 0, heat at least -1, and image width and height at least 1.",
+            bad="width: 0",
+            good="width: 1440",
+            fix="Use a number within range.",
+        ),
+        _code(
+            "schema-format",
+            _E,
+            "A URL or date-time is malformed.",
+            "URLs must be absolute http(s) IRIs; date-times must be RFC 3339 with a time zone, "
+            "such as 2020-07-16T19:15:00Z.",
+            bad="publishedDateTime: yesterday",
+            good="publishedDateTime: 2020-07-16T19:15:00Z",
+            fix="Write a valid absolute URL or an RFC 3339 timestamp.",
+        ),
+        _code(
+            "schema-pattern",
+            _E,
+            "A string does not have the required shape.",
+            "Some strings have a fixed shape: secured is 'ciphertext;iv' in base64, URLs start "
+            "with http:// or https://, provider.domain is a lower-case host name.",
+            bad="domain: WWW.Example.com",
+            good="domain: example.com",
+            fix="Rewrite the value in the required shape.",
+        ),
+        _code(
+            "schema-min-length",
+            _E,
+            "A string that must not be empty is empty.",
+            "title and provider.name must not be empty.",
+            bad='title: ""',
+            good='title: "Masks break facial recognition"',
+            fix="Write the missing text.",
+        ),
+        _code(
+            "schema-min-items",
+            _E,
+            "A list that needs items is empty.",
+            "topics needs at least one topic.",
+            bad="topics: []",
+            good="topics:\n  - AI",
+            fix="Add at least one item.",
+        ),
+        _code(
+            "schema-invalid",
+            _E,
+            "A value breaks another rule of the format.",
+            "A schema rule not covered by a more specific code failed; the message says which.",
+            fix="Follow the message; the format reference lists every rule.",
+        ),
+    ]
+)
+
+
+def code_info(name: str) -> Code:
+    """Return the documented code ``name``; raise ``KeyError`` for an unknown code."""
+    return CODES[name]

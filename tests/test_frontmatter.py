@@ -1,0 +1,68 @@
+"""The front-matter split is lossless and finds the fences exactly."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsmeta._frontmatter import FenceError, Split, split_front_matter
+
+
+@pytest.mark.parametrize(
+    ("text", "yaml", "body"),
+    [
+        ("---\na: 1\n---\n\n", "a: 1\n", "\n"),
+        ("---\r\na: 1\r\n---\r\nbody\r\n", "a: 1\r\n", "body\r\n"),
+        ("\ufeff---\na: 1\n---\n", "a: 1\n", ""),
+        ("---\na: 1\n---", "a: 1\n", ""),
+        ("---\n---\n", "", ""),
+        ("---\na: 1\n---\ntext\n---\nmore\n", "a: 1\n", "text\n---\nmore\n"),
+        ("---\na: 1\n...\n---\n", "a: 1\n...\n", ""),
+    ],
+)
+def test_split_finds_fences_and_joins_back_exactly(text: str, yaml: str, body: str) -> None:
+    split = split_front_matter(text)
+    assert isinstance(split, Split)
+    assert split.yaml == yaml
+    assert split.body == body
+    assert split.join() == text
+    assert text[split.yaml_start : split.yaml_start + len(yaml)] == yaml
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("", "fence-open-missing"),
+        ("title: x\n---\n", "fence-open-missing"),
+        ("----\na: 1\n---\n", "fence-open-missing"),
+        (" ---\na: 1\n---\n", "fence-open-missing"),
+        ("\n---\na: 1\n---\n", "fence-open-missing"),
+        ("---\na: 1\n", "fence-close-missing"),
+        ("---\na: 1\n...\n", "fence-close-missing"),
+        ("---\na: 1\n----\n", "fence-close-missing"),
+    ],
+)
+def test_split_reports_bad_fences(text: str, code: str) -> None:
+    result = split_front_matter(text)
+    assert isinstance(result, FenceError)
+    assert result.code == code
+
+
+def test_crlf_file_reports_crlf_newline() -> None:
+    split = split_front_matter("---\r\na: 1\r\n---\r\n")
+    assert isinstance(split, Split)
+    assert split.newline == "\r\n"
+
+
+@given(
+    st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=60),
+    st.text(max_size=60),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+)
+def test_split_is_lossless_for_any_content(yaml: str, body: str, nl: str, bom: bool) -> None:
+    text = ("\ufeff" if bom else "") + "---" + nl + yaml + nl + "---" + nl + body
+    split = split_front_matter(text)
+    assert isinstance(split, Split)
+    assert split.join() == text
