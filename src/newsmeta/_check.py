@@ -16,6 +16,7 @@ Nothing here raises for bad input.
 from __future__ import annotations
 
 import bisect
+import re
 from typing import Final
 
 import attrs
@@ -149,11 +150,15 @@ def analyse(
     pure: bool = False,
     limits: Limits = DEFAULT_LIMITS,
     prior: list[Finding] | None = None,
+    path: str | None = None,
+    rules: bool = True,
 ) -> Analysis:
     """Run every layer over ``text`` and return what it found.
 
     ``prior`` holds findings from reading the bytes (see :func:`decode`); when there are
     any, the text is not parsed further. ``pure`` selects the pure-Python YAML parser.
+    ``path`` (the file's name) feeds rules that compare it with the content; ``rules``
+    runs the data-quality rules after the schema.
     """
     from newsmeta.schema import schema_errors
 
@@ -190,4 +195,31 @@ def analyse(
         )
         return Analysis(text, split, root, data, locate(findings, text), True)
     findings.extend(schema_errors(data, root, fence, text))
-    return Analysis(text, split, root, data, locate(findings, text), True)
+    if rules:
+        from newsmeta.rules import RuleContext, run_rules
+
+        findings.extend(run_rules(RuleContext(data, root, text, path)))
+    problems = suppress(locate(findings, text), split)
+    return Analysis(text, split, root, data, problems, True)
+
+
+_SUPPRESSION: Final = re.compile(r"#\s*newsmeta:\s*ignore\[([A-Za-z0-9_,\s-]+)\]")
+
+
+def suppress(problems: list[Problem], split: Split) -> list[Problem]:
+    """Drop problems silenced by a ``# newsmeta: ignore[CODE, ...]`` comment.
+
+    The comment silences the listed codes on its own line and on the line after it, so it
+    can sit at the end of the offending line or on the line above.
+    """
+    if "newsmeta:" not in split.yaml or not problems:
+        return problems
+    first_line = (split.bom + split.opening).count("\n") + 1
+    silenced: dict[int, set[str]] = {}
+    for offset, line in enumerate(split.yaml.split("\n")):
+        match = _SUPPRESSION.search(line)
+        if match:
+            codes = {c.strip() for c in match.group(1).split(",") if c.strip()}
+            for target in (first_line + offset, first_line + offset + 1):
+                silenced.setdefault(target, set()).update(codes)
+    return [p for p in problems if p.code not in silenced.get(p.line, ())]

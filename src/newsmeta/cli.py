@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from newsmeta._version import __version__
 
@@ -64,6 +64,14 @@ def _build_parser() -> argparse.ArgumentParser:
         default="text",
         help="output format (default: text)",
     )
+    validate.set_defaults(handler=_run_validate)
+
+    from newsmeta import _cli_edit  # noqa: PLC0415 - light: argparse wiring only
+
+    _cli_edit.add_commands(commands)
+    from newsmeta import _cli_rules  # noqa: PLC0415
+
+    _cli_rules.add_commands(commands)
     return parser
 
 
@@ -86,7 +94,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
     parser = _build_parser()
     args = parser.parse_args(argv)
-    if args.command == "validate":
-        return _run_validate(args)
-    parser.error(f"unknown command {args.command!r}")  # pragma: no cover - argparse checks
-    return EXIT_USAGE  # pragma: no cover
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)

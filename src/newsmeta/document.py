@@ -109,7 +109,8 @@ def loads(text: str, *, path: str | os.PathLike[str] | None = None) -> Document:
 
     ``path`` is only recorded (for messages and later saves); nothing is read from it.
     """
-    return Document(analyse(text), Path(path) if path is not None else None)
+    name = os.fspath(path) if path is not None else None
+    return Document(analyse(text, path=name), Path(name) if name is not None else None)
 
 
 def load(path: str | os.PathLike[str]) -> Document:
@@ -121,7 +122,7 @@ def load(path: str | os.PathLike[str]) -> Document:
     file_path = Path(path)
     raw = file_path.read_bytes()
     text, findings = decode(raw)
-    return Document(analyse(text, prior=findings), file_path)
+    return Document(analyse(text, prior=findings, path=os.fspath(path)), file_path)
 
 
 def validate(source: Document | str | os.PathLike[str]) -> Document:

@@ -1,0 +1,109 @@
+"""Data-quality rules: defects that are valid YAML with valid types.
+
+The schema catches wrong shapes; these rules catch what real articles get wrong anyway
+(mojibake, HTML entities, inconsistent URLs...). Each rule is a function from a
+:class:`RuleContext` to findings, registered under a stable code that is documented in
+:data:`newsmeta.problems.CODES`. Rules run after the schema, only on front matter that is
+a mapping, and never raise: a rule that meets a value of the wrong type skips it (the
+schema reports the type).
+
+Rules that have a safe, value-local repair also register a *fix*: a function from the
+old value to the new one, applied by ``newsmeta fix`` through the round-trip editor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Final
+
+import attrs
+
+from newsmeta._yamltree import Finding, JSONValue, Node, find_node
+from newsmeta.problems import pointer_from_parts
+
+__all__ = ["FIXES", "RULES", "RuleContext", "run_rules", "string_values"]
+
+
+@attrs.frozen
+class RuleContext:
+    """What a rule may look at: the JSON view, the node tree, the text and the file name."""
+
+    data: dict[str, JSONValue]
+    root: Node | None
+    text: str
+    path: str | None
+
+
+Rule = Callable[[RuleContext], Iterator[Finding]]
+Fix = Callable[[str], str]
+
+#: Every rule, by code, in the order they run.
+RULES: dict[str, Rule] = {}
+#: The safe fixes, by code: old value -> repaired value.
+FIXES: dict[str, Fix] = {}
+
+
+def rule(code: str) -> Callable[[Rule], Rule]:
+    """Register the decorated function as the rule for ``code``."""
+
+    def register(function: Rule) -> Rule:
+        RULES[code] = function
+        return function
+
+    return register
+
+
+def span(context: RuleContext, parts: list[str | int]) -> tuple[int, int]:
+    """The span of the value at ``parts`` (its key for an empty value, else the fence)."""
+    key, node = find_node(context.root, parts)
+    if node is not None and node.end > node.start:
+        return node.start, node.end
+    if key is not None:
+        return key.start, key.end
+    return 0, 3
+
+
+def finding(context: RuleContext, code: str, message: str, parts: list[str | int]) -> Finding:
+    """A finding for ``code`` located at the value at ``parts``."""
+    start, end = span(context, parts)
+    return Finding(code, message, pointer_from_parts(parts), start, end)
+
+
+def string_values(
+    value: JSONValue, parts: list[str | int] | None = None
+) -> Iterator[tuple[list[str | int], str]]:
+    """Every string in ``value`` with the path to it, depth first in document order."""
+    path = parts or []
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from string_values(item, [*path, key])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from string_values(item, [*path, index])
+
+
+_LOADED: Final[list[bool]] = []
+
+
+def _load_rule_modules() -> None:
+    if not _LOADED:
+        from newsmeta.rules import consistency, text  # noqa: F401 - they register themselves
+
+        _LOADED.append(True)
+
+
+def run_rules(context: RuleContext) -> list[Finding]:
+    """Run every registered rule over ``context`` and return the findings."""
+    _load_rule_modules()
+    findings: list[Finding] = []
+    for check in RULES.values():
+        findings.extend(check(context))
+    return findings
+
+
+def fixes() -> dict[str, Fix]:
+    """The registered safe fixes (loading the rule modules first)."""
+    _load_rule_modules()
+    return FIXES

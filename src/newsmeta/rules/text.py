@@ -1,0 +1,115 @@
+"""Rules about text values: mojibake, HTML entities, stray whitespace, placeholders."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from typing import Final
+
+from newsmeta._yamltree import Finding
+from newsmeta.rules import FIXES, RuleContext, finding, rule, string_values
+
+_PROSE_KEYS: Final = ("title", "excerpt")
+_PLACEHOLDERS: Final = frozenset({"", "na", "n/a", "placeholder", "tbd", "todo", "-", "none"})
+_ENTITY: Final = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# Python's str.strip() strips every Unicode space, the no-break space included.
+
+
+def _prose(context: RuleContext) -> Iterator[tuple[list[str | int], str]]:
+    """Titles and excerpts of the article and of each related article."""
+    for key in _PROSE_KEYS:
+        value = context.data.get(key)
+        if isinstance(value, str):
+            yield [key], value
+    related = context.data.get("related")
+    if isinstance(related, list):
+        for index, item in enumerate(related):
+            if isinstance(item, dict):
+                for key in _PROSE_KEYS:
+                    value = item.get(key)
+                    if isinstance(value, str):
+                        yield ["related", index, key], value
+
+
+def repair_mojibake(value: str) -> str:
+    """``value`` with UTF-8-read-as-Windows-1252/Latin-1 sequences decoded (ftfy)."""
+    import ftfy
+
+    return ftfy.fix_encoding(value)
+
+
+def _looks_mojibake(value: str) -> bool:
+    # ftfy only ever changes text that has a non-ASCII character; skip the rest cheaply.
+    return not value.isascii() and repair_mojibake(value) != value
+
+
+@rule("text-mojibake")
+def mojibake(context: RuleContext) -> Iterator[Finding]:
+    """Text that is UTF-8 decoded as Windows-1252 or Latin-1 (``â€™`` for ``’``)."""
+    for parts, value in string_values(context.data):
+        if parts == ["secured"] or not _looks_mojibake(value):
+            continue
+        repaired = repair_mojibake(value)
+        sample = next(
+            (value[i : i + 6] for i, (a, b) in enumerate(zip(value, repaired, strict=False)) if a != b),
+            value[:6],
+        )
+        yield finding(
+            context,
+            "text-mojibake",
+            f"The text holds mojibake ({sample!r}): UTF-8 read as Windows-1252.",
+            parts,
+        )
+
+
+@rule("text-html-entity")
+def html_entities(context: RuleContext) -> Iterator[Finding]:
+    """HTML character references such as ``&#8217;`` or ``&amp;`` in titles and excerpts."""
+    for parts, value in _prose(context):
+        match = _ENTITY.search(value)
+        if match and html.unescape(match.group(0)) != match.group(0):
+            yield finding(
+                context,
+                "text-html-entity",
+                f"The text holds the HTML entity {match.group(0)!r}; write the character.",
+                parts,
+            )
+
+
+@rule("text-whitespace")
+def untrimmed(context: RuleContext) -> Iterator[Finding]:
+    """Leading or trailing whitespace (no-break space included) in titles and excerpts."""
+    for parts, value in _prose(context):
+        if value and value != value.strip():
+            yield finding(
+                context,
+                "text-whitespace",
+                "The text starts or ends with whitespace.",
+                parts,
+            )
+
+
+@rule("excerpt-placeholder")
+def placeholder_excerpt(context: RuleContext) -> Iterator[Finding]:
+    """An empty excerpt, or a placeholder such as ``NA`` or ``Placeholder.``."""
+    for parts, value in _prose(context):
+        if parts[-1] != "excerpt":
+            continue
+        if value.strip().rstrip(".").lower() in _PLACEHOLDERS:
+            what = "empty" if not value.strip() else f"the placeholder {value.strip()!r}"
+            yield finding(
+                context,
+                "excerpt-placeholder",
+                f"The excerpt is {what}.",
+                parts,
+            )
+
+
+def _unescape(value: str) -> str:
+    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), value)
+
+
+FIXES["text-mojibake"] = repair_mojibake
+FIXES["text-html-entity"] = _unescape
+FIXES["text-whitespace"] = str.strip

@@ -1,0 +1,208 @@
+"""Data-quality rules: each one fires on its defect, stays quiet on clean data, and is located."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import newsmeta
+from newsmeta.problems import CODES, Severity
+from newsmeta.rules import RULES, run_rules
+from newsmeta.rules.consistency import cdn_amp_url, secured_defect
+
+CLEAN = """---
+category: news
+title: "Café owners meet — and agree 🎉"
+excerpt: "A “curly” excerpt about the town’s cafés."
+publishedDateTime: 2020-07-16T19:15:00Z
+originalUrl: "https://news.example.org/2020/07/16/cafes"
+webUrl: "https://news.example.org/2020/07/16/cafes"
+ampWebUrl: "https://news-site.example.org/amp/cafes"
+cdnAmpWebUrl: "https://news--site-example-org.cdn.ampproject.org/c/s/news-site.example.org/amp/cafes"
+type: article
+heat: 10
+published: true
+
+provider:
+  name: Example
+  domain: example.org
+
+topics:
+  - Cafés
+
+related:
+  - title: "Another story"
+    excerpt: "Its excerpt."
+    publishedDateTime: 2020-07-10T08:00:00Z
+    webUrl: "https://other.example.com/story"
+    type: article
+    provider:
+      name: Other
+      domain: example.com
+
+secured: "AAAAAAAAAAAAAAAAAAAAAA==;AAAAAAAAAAAAAAAAAAAAAA=="
+---
+"""
+
+
+def _codes(text: str, path: str = "2020-07-16-cafes.md") -> list[tuple[str, int, int]]:
+    doc = newsmeta.loads(text, path=path)
+    return [(p.code, p.line, p.column) for p in doc.problems]
+
+
+def test_clean_article_with_legitimate_non_ascii_has_no_problem() -> None:
+    assert _codes(CLEAN) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("the town’s cafés", "the townâ€™s cafÃ©s", ("text-mojibake", 4, 10)),
+        ("Café owners meet", "Caf&eacute; owners meet", ("text-html-entity", 3, 8)),
+        ("A “curly” excerpt", "A &#8220;curly&#8221; excerpt", ("text-html-entity", 4, 10)),
+        ('"Café owners meet', '" Café owners meet', ("text-whitespace", 3, 8)),
+        ('cafés."', 'cafés.\u00a0"', ("text-whitespace", 4, 10)),
+        (
+            'excerpt: "A “curly” excerpt about the town’s cafés."',
+            'excerpt: "NA"',
+            ("excerpt-placeholder", 4, 10),
+        ),
+        (
+            'excerpt: "A “curly” excerpt about the town’s cafés."',
+            'excerpt: ""',
+            ("excerpt-placeholder", 4, 10),
+        ),
+        (
+            "news--site-example-org.cdn",
+            "news-site-example-org.cdn",
+            ("url-cdn-amp-mismatch", 9, 15),
+        ),
+        (
+            "  domain: example.org",
+            "  domain: example.net",
+            ("url-provider-domain-mismatch", 16, 11),
+        ),
+        (
+            'webUrl: "https://news.example.org/2020/07/16/cafes"',
+            'webUrl: "https://news.example.org/other"',
+            ("url-web-original-mismatch", 7, 9),
+        ),
+        ('originalUrl: "https://', 'originalUrl: "http://', ("url-insecure", 6, 14)),
+        ("heat: 10", "heat: -1", ("heat-published-mismatch", 11, 7)),
+        ("AAAAAAAAAAAAAAAAAAAAAA==;", "AAAAAAAAAAAAAAAAAAAA;", ("secured-malformed", 31, 10)),
+        (
+            "publishedDateTime: 2020-07-16",
+            "publishedDateTime: 2999-07-16",
+            ("date-in-future", 5, 20),
+        ),
+        (
+            "publishedDateTime: 2020-07-16",
+            "publishedDateTime: 2020-07-20",
+            ("date-filename-mismatch", 5, 20),
+        ),
+        (
+            '"https://other.example.com/story"',
+            '"https://news.example.org/2020/07/16/cafes"',
+            ("related-self", 25, 13),
+        ),
+    ],
+)
+def test_rule_reports_its_defect_at_the_value(
+    old: str, new: str, expected: tuple[str, int, int]
+) -> None:
+    assert old in CLEAN
+    found = _codes(CLEAN.replace(old, new, 1))
+    assert expected in found
+    assert CODES[expected[0]].severity is Severity.WARNING
+
+
+def test_duplicate_related_entry_is_reported_at_the_repeat() -> None:
+    start = CLEAN.index("  - title:")
+    end = CLEAN.index("\nsecured:")
+    entry = CLEAN[start:end]
+    text = CLEAN[:end] + entry + CLEAN[end:]
+    assert ("related-duplicate", 33, 13) in _codes(text)
+
+
+def test_filename_date_within_a_day_is_accepted() -> None:
+    assert _codes(CLEAN, path="2020-07-17-cafes.md") == []
+    assert ("date-filename-mismatch", 5, 20) in _codes(CLEAN, path="2020-07-19-cafes.md")
+
+
+def test_every_rule_has_a_documented_code() -> None:
+    for code in RULES:
+        info = CODES[code]
+        assert info.summary
+        assert info.explanation
+        assert info.bad
+        assert info.good
+        assert info.fix
+
+
+def test_inline_comment_suppresses_on_the_line_and_the_line_below() -> None:
+    broken = CLEAN.replace("heat: 10", "heat: -1")
+    same_line = broken.replace("heat: -1", "heat: -1  # newsmeta: ignore[heat-published-mismatch]")
+    line_above = broken.replace("heat: -1", "# newsmeta: ignore[heat-published-mismatch]\nheat: -1")
+    other_code = broken.replace("heat: -1", "heat: -1  # newsmeta: ignore[url-insecure]")
+    assert _codes(same_line) == []
+    assert _codes(line_above) == []
+    assert [c for c, _, _ in _codes(other_code)] == ["heat-published-mismatch"]
+
+
+def test_helpers_derive_and_decode() -> None:
+    assert (
+        cdn_amp_url("https://a-b.example.com/amp/x?y=1")
+        == "https://a--b-example-com.cdn.ampproject.org/c/s/a-b.example.com/amp/x?y=1"
+    )
+    assert secured_defect("AAAAAAAAAAAAAAAAAAAAAA==;AAAAAAAAAAAAAAAAAAAAAA==") is None
+    assert (
+        secured_defect("AAAA;AAAAAAAAAAAAAAAAAAAAAA==")
+        == "the ciphertext is 3 bytes, not a multiple of 16"
+    )
+    assert secured_defect("AAAAAAAAAAAAAAAAAAAAAA==") == "it has no ';' between ciphertext and IV"
+
+
+def test_seed_mojibake_is_reported_at_line_4(seed_path: Path) -> None:
+    doc = newsmeta.load(seed_path)
+    mojibake = [p for p in doc.problems if p.code == "text-mojibake"]
+    assert [(p.line, p.pointer) for p in mojibake] == [(4, "/excerpt")]
+
+
+def test_real_corpus_findings_are_the_known_defects(corpus: list[Path]) -> None:
+    by_code: dict[str, list[str]] = {}
+    for path in corpus:
+        for problem in newsmeta.load(path).problems:
+            by_code.setdefault(problem.code, []).append(path.name)
+    # The real title with 'â€˜Sensitive Dataâ€™', and nothing else: no false positives.
+    assert len(by_code["text-mojibake"]) == 1
+    assert by_code["text-html-entity"]
+    assert by_code["excerpt-placeholder"]
+    assert not [c for c in by_code if CODES[c].severity is Severity.ERROR]
+
+
+def test_rules_ignore_values_of_the_wrong_type() -> None:
+    broken = CLEAN.replace("heat: 10", "heat: [1]").replace('title: "Café', "title: [1]  #")
+    doc = newsmeta.loads(broken)
+    assert {p.code for p in doc.problems} <= {"schema-type"}
+    assert run_rules is not None
+
+
+def test_rules_command_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
+    from newsmeta.cli import main
+
+    assert main(["rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == list(CODES)
+    assert any(line.split()[:2] == ["text-mojibake", "warning"] for line in lines)
+
+
+def test_explain_prints_bad_and_good_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    from newsmeta.cli import main
+
+    assert main(["explain", "text-mojibake"]) == 0
+    out = capsys.readouterr().out
+    assert "Bad:" in out
+    assert "â€™" in out
+    assert "Good:" in out
+    assert main(["explain", "no-such-code"]) == 2
