@@ -23,6 +23,7 @@ import attrs
 
 from newsmeta._frontmatter import BOM, FenceError, Split, split_front_matter
 from newsmeta._yamltree import (
+    CONTROL_CHARACTERS,
     DEFAULT_LIMITS,
     Finding,
     JSONValue,
@@ -108,37 +109,94 @@ def locate(findings: list[Finding], text: str) -> list[Problem]:
     return problems
 
 
+_WIDE_BOMS: Final = (
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xfe\xff", "UTF-16"),
+    (b"\xff\xfe", "UTF-16"),
+)
+
+
 def decode(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[str, list[Finding]]:
     """Decode a file's bytes as UTF-8 (a BOM is kept as U+FEFF).
 
     Undecodable bytes are kept as lone surrogates (``surrogateescape``) so that encoding
     the text gives back the exact bytes; the first one is reported at its position.
+    UTF-16/32 files and files over the size limit are reported at the start of the file.
     """
+    text = raw.decode("utf-8", "surrogateescape")
     if len(raw) > limits.max_file_bytes:
-        return "", [
-            Finding(
-                "limit-file-size",
-                f"The file is larger than {limits.max_file_bytes} bytes.",
-                "",
-                0,
-                0,
-            )
-        ]
+        message = f"The file is larger than {limits.max_file_bytes} bytes."
+        return text, [Finding("limit-file-size", message, "", 0, 0)]
+    wide = next((name for bom, name in _WIDE_BOMS if raw.startswith(bom)), None)
+    if wide is None and _looks_wide(raw):
+        wide = "UTF-16"
+    if wide is not None:
+        message = f"The file is encoded as {wide}; articles are UTF-8."
+        return text, [Finding("encoding-utf16", message, "", 0, 1)]
     try:
-        return raw.decode("utf-8"), []
+        raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        text = raw.decode("utf-8", "surrogateescape")
         # Count characters up to the bad byte: the prefix decodes cleanly.
         start = len(raw[: exc.start].decode("utf-8"))
-        return text, [
-            Finding(
-                "encoding-not-utf8",
-                f"Byte 0x{raw[exc.start]:02x} is not valid UTF-8.",
-                "",
-                start,
-                start + 1,
-            )
+        message = f"Byte 0x{raw[exc.start]:02x} is not valid UTF-8."
+        return text, [Finding("encoding-not-utf8", message, "", start, start + 1)]
+    return text, []
+
+
+def _looks_wide(raw: bytes) -> bool:
+    """UTF-16 without a BOM: ASCII text with every other byte zero."""
+    sample = raw[:64]
+    return len(sample) >= 4 and sample.count(0) * 3 >= len(sample)
+
+
+def text_findings(text: str, split: Split | None) -> list[Finding]:
+    """Problems in the text itself: NUL bytes, control characters, line endings."""
+    findings: list[Finding] = []
+    nul = text.find("\x00")
+    if nul >= 0:
+        return [
+            Finding("encoding-nul", "The file holds a NUL byte; it looks binary.", "", nul, nul + 1)
         ]
+    scope = text if split is None else text[: split.closing_start]
+    control = CONTROL_CHARACTERS.search(scope)
+    if control is not None:
+        char = control.group(0)
+        findings.append(
+            Finding(
+                "text-control-character",
+                f"The front matter holds the control character U+{ord(char):04X}.",
+                "",
+                control.start(),
+                control.end(),
+            )
+        )
+    bare = re.search("\r(?!\n)", text)
+    if bare is not None:
+        findings.append(
+            Finding(
+                "line-ending-bare-cr",
+                "A line ends with a bare carriage return; use LF or CRLF.",
+                "",
+                bare.start(),
+                bare.start() + 1,
+            )
+        )
+    first_nl = text.find("\n")
+    if first_nl >= 0:
+        crlf = first_nl > 0 and text[first_nl - 1] == "\r"
+        other = re.search("(?<!\r)\n" if crlf else "\r\n", text)
+        if other is not None:
+            findings.append(
+                Finding(
+                    "line-ending-mixed",
+                    f"The file mixes line endings; it starts with {'CRLF' if crlf else 'LF'}.",
+                    "",
+                    other.start(),
+                    other.start(),
+                )
+            )
+    return findings
 
 
 _EMPTY: Final[dict[str, JSONValue]] = {}
@@ -166,6 +224,10 @@ def analyse(
     if findings:
         return Analysis(text, None, None, None, locate(findings, text), False)
     split = split_front_matter(text)
+    early = text_findings(text, None if isinstance(split, FenceError) else split)
+    if early and early[0].code == "encoding-nul":
+        return Analysis(text, None, None, None, locate(early, text), False)
+    findings.extend(early)
     if isinstance(split, FenceError):
         findings.append(Finding(split.code, split.message, "", split.start, split.end))
         return Analysis(text, None, None, None, locate(findings, text), False)

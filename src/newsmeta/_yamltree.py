@@ -438,10 +438,53 @@ def construct_float(value: str) -> float:
     return sign * float(digits)
 
 
+def _yaml11_differs(value: str, kind: str) -> bool:
+    """True when YAML 1.1 tools read the plain scalar ``value`` differently from YAML 1.2."""
+    if kind == "str" and value[:1] not in _YAML11_FIRST:
+        return False
+    old = resolve_plain(value, (1, 1))
+    if old != kind:
+        return True
+    # Same type, different number: 1.1 reads a leading zero as octal.
+    digits = value.lstrip("+-").replace("_", "")
+    return kind == "int" and len(digits) > 1 and digits[0] == "0" and digits[1].isdigit()
+
+
+_YAML11_FIRST: Final = frozenset("yYnNoO+-0123456789.")
+
+
+#: Characters no article value may hold: C0/C1 controls (but tab, LF, CR) and surrogates.
+CONTROL_CHARACTERS: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\ud800-\udfff]")
+
+
 def _scalar_data(node: Scalar, pointer: str, findings: list[Finding], limits: Limits) -> JSONValue:
     if not node.plain:
+        control = CONTROL_CHARACTERS.search(node.value)
+        if control is not None:
+            # Written as an escape ("\x01", "\ud800"): the raw text scan cannot see it.
+            findings.append(
+                Finding(
+                    "text-control-character",
+                    f"The value holds the control character U+{ord(control.group(0)):04X}.",
+                    pointer,
+                    node.start,
+                    node.end,
+                )
+            )
         return node.value
     kind = resolve_plain(node.value)
+    if _yaml11_differs(node.value, kind):
+        old = resolve_plain(node.value, (1, 1))
+        findings.append(
+            Finding(
+                "yaml-1.1-ambiguous",
+                f"YAML 1.1 tools read {node.value!r} as "
+                f"{'an octal int' if old == kind else 'a ' + old}, not as a {kind}; quote it.",
+                pointer,
+                node.start,
+                node.end,
+            )
+        )
     if kind == "str" or kind == "timestamp":
         return node.value
     if kind == "null":

@@ -137,6 +137,63 @@ CODES: Final[Mapping[str, Code]] = dict(
             layer="file",
         ),
         _code(
+            "encoding-utf16",
+            _E,
+            "The file is UTF-16 or UTF-32, not UTF-8.",
+            "Some editors on Windows save text as UTF-16. Articles are UTF-8.",
+            fix="Re-save the file as UTF-8.",
+            layer="file",
+        ),
+        _code(
+            "encoding-nul",
+            _E,
+            "The file holds a NUL byte.",
+            "Text files never contain NUL bytes; the file is binary or corrupted. Nothing "
+            "else is checked.",
+            fix="Restore the file from a good copy.",
+            layer="file",
+        ),
+        _code(
+            "text-control-character",
+            _E,
+            "The front matter holds a control character.",
+            "Control characters (other than tab and line breaks), C1 controls and lone "
+            "surrogates are invisible, break other tools, and can hide text in terminals.",
+            bad='title: "Hello\\x1b[31m"',
+            good='title: "Hello"',
+            fix="Delete the character.",
+            layer="file",
+        ),
+        _code(
+            "line-ending-bare-cr",
+            _E,
+            "A line ends with a bare carriage return.",
+            "Lines end with LF or CRLF. A lone CR (old Mac style) is read as a line break "
+            "by YAML but not by newsmeta's line counting, so positions would be wrong.",
+            fix="Convert the file's line endings to LF.",
+            layer="file",
+        ),
+        _code(
+            "line-ending-mixed",
+            _E,
+            "The file mixes LF and CRLF line endings.",
+            "A file keeps one line ending throughout; mixing them makes every edit ambiguous.",
+            fix="Convert the file's line endings to one style.",
+            layer="file",
+        ),
+        _code(
+            "yaml-1.1-ambiguous",
+            _W,
+            "A plain value that YAML 1.1 tools read differently.",
+            "newsmeta reads YAML 1.2, where 'yes', 'on' and 'off' are strings and '012' is 12. "
+            "PyYAML and other YAML 1.1 tools in a news pipeline read them as booleans or "
+            "octal numbers.",
+            bad="topics:\n  - on",
+            good='topics:\n  - "on"',
+            fix="Quote the value.",
+            layer="yaml",
+        ),
+        _code(
             "fence-open-missing",
             _E,
             "The file does not start with a '---' front-matter fence.",
