@@ -43,10 +43,7 @@ from newsmeta.model import (
     FIELD_KEYS,
     MODEL_CLASSES,
     Article,
-    Image,
     Model,
-    Provider,
-    RelatedArticle,
 )
 
 __all__ = [
@@ -60,7 +57,7 @@ __all__ = [
     "unstructure_article",
 ]
 
-M = TypeVar("M", Article, RelatedArticle, Provider, Image)
+M = TypeVar("M", bound=Model)
 
 _RFC3339: Final = re.compile(
     r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})[Tt]"
@@ -197,7 +194,9 @@ def _rename_notes(error: ClassValidationError, cls: type[Model]) -> None:
             continue
         text = f"Structuring class {cls.__qualname__} @ attribute {name}"
         for exc in error.exceptions:
-            notes = getattr(exc, "__notes__", [])
+            notes = getattr(exc, "__notes__", None)
+            if not notes:
+                continue
             exc.__notes__ = [
                 AttributeValidationNote(
                     f"Structuring class {cls.__qualname__} @ key {key}", key, note.type
@@ -208,7 +207,9 @@ def _rename_notes(error: ClassValidationError, cls: type[Model]) -> None:
             ]
 
 
-def _model_structure_factory(cls: type[M], converter: Converter) -> Callable[[object, type], M]:
+def _model_structure_factory(
+    cls: type[Model], converter: Converter
+) -> Callable[[object, type], Model]:
     # Typed loosely: mypy would match these keyword overrides against the `_cattrs_*` flags.
     renames: dict[str, Any] = {name: override(rename=key) for name, key in FIELD_KEYS[cls].items()}
     base = make_dict_structure_fn(
@@ -217,7 +218,7 @@ def _model_structure_factory(cls: type[M], converter: Converter) -> Callable[[ob
     known = frozenset(CANONICAL_KEY_ORDER[cls])
     detailed = converter.detailed_validation
 
-    def structure_model(data: object, _: type) -> M:
+    def structure_model(data: object, _: type) -> Model:
         if not isinstance(data, Mapping):
             error = TypeError(f"expected a mapping for {cls.__name__}, got {type(data).__name__}")
             if detailed:

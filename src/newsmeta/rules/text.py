@@ -52,7 +52,11 @@ def mojibake(context: RuleContext) -> Iterator[Finding]:
             continue
         repaired = repair_mojibake(value)
         sample = next(
-            (value[i : i + 6] for i, (a, b) in enumerate(zip(value, repaired, strict=False)) if a != b),
+            (
+                value[i : i + 6]
+                for i, (a, b) in enumerate(zip(value, repaired, strict=False))
+                if a != b
+            ),
             value[:6],
         )
         yield finding(
