@@ -1,0 +1,112 @@
+"""Hostile and broken input: every input gets located problems, never an exception."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import newsmeta
+from newsmeta._check import analyse, decode
+from newsmeta.problems import CODES
+
+from .conftest import EXAMPLES
+
+_SAMPLE = (EXAMPLES / "2024-03-05-harbour-city-school-solar.md").read_bytes()
+
+
+def _check_answer(raw: bytes) -> None:
+    text, findings = decode(raw)
+    analysis = analyse(text, prior=findings)
+    assert text.encode("utf-8", "surrogateescape") == raw
+    for problem in analysis.problems:
+        assert problem.code in CODES
+        assert problem.line >= 1
+        assert problem.column >= 1
+        assert (problem.end_line, problem.end_column) >= (problem.line, problem.column)
+    doc = newsmeta.loads(text)
+    assert doc.text == text
+    _ = doc.article
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=400))
+def test_random_bytes_never_raise(raw: bytes) -> None:
+    _check_answer(raw)
+    _check_answer(b"---\n" + raw + b"\n---\n")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(min_value=0, max_value=len(_SAMPLE)),
+    st.integers(min_value=0, max_value=40),
+    st.binary(max_size=20)
+    | st.sampled_from(
+        [
+            b"&a ",
+            b"*a",
+            b"!!python/object:os.system ",
+            b"[",
+            b"{",
+            b"? ",
+            b"<<: ",
+            b"\t",
+            b"\r",
+            b"---\n",
+            b"...\n",
+            b'"',
+            b"'",
+            b"|",
+            b"- ",
+            b": ",
+        ]
+    ),
+)
+def test_mutated_articles_never_raise(position: int, delete: int, insert: bytes) -> None:
+    _check_answer(_SAMPLE[:position] + insert + _SAMPLE[position + delete :])
+
+
+_BOMB = """---
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+---
+"""
+
+
+def test_alias_bomb_is_refused_without_expanding() -> None:
+    doc = newsmeta.loads(_BOMB)
+    codes = {p.code for p in doc.problems}
+    assert {"yaml-anchor", "yaml-alias"} <= codes
+    assert not doc.ok
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("---\na: " + "x" * 70_000 + "\n---\n", "limit-scalar-length"),
+        ("---\n" + "k" * 300 + ": 1\n---\n", "limit-key-length"),
+        ("---\n" + "a: 1\n" * 60_000 + "---\n", "limit-front-matter-size"),
+        ("---\npublishedDateTime: 2020-02-30T00:00:00Z\n---\n", "schema-format"),
+        ("---\na: !!binary aGVsbG8=\n---\n", "yaml-tag"),
+    ],
+)
+def test_oversized_or_odd_input_is_a_located_problem(text: str, code: str) -> None:
+    doc = newsmeta.loads(text)
+    assert code in {p.code for p in doc.problems}
+
+
+def test_huge_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "huge.md"
+    path.write_bytes(b"---\n" + b"a: 1\n" * 900_000 + b"---\n")
+    doc = newsmeta.load(path)
+    assert [p.code for p in doc.problems] == ["limit-file-size"]
+    assert doc.text.encode() == path.read_bytes()
