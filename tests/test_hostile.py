@@ -110,3 +110,12 @@ def test_huge_file_is_refused_before_parsing(tmp_path: Path) -> None:
     doc = newsmeta.load(path)
     assert [p.code for p in doc.problems] == ["limit-file-size"]
     assert doc.text.encode() == path.read_bytes()
+
+
+def test_unparsable_url_host_is_reported_not_raised() -> None:
+    # Found by the atheris harness: urlsplit raises ValueError on a ']' in the host.
+    text = (EXAMPLES / "2024-04-02-late-frost-cherries.md").read_text(encoding="utf-8")
+    broken = text.replace("news.example.org/2024", "news.ex]ample.org/2024", 1)
+    assert broken != text
+    doc = newsmeta.loads(broken)
+    assert "schema-format" in {p.code for p in doc.problems}

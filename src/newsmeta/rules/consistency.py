@@ -19,15 +19,23 @@ _FILE_DATE: Final = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 FUTURE_TOLERANCE: Final = timedelta(hours=1)
 
 
+def url_host(url: str) -> str:
+    """The lower-case host of ``url``, or ``""`` when it has none or cannot be parsed."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:  # e.g. an unbalanced '[' or ']' in the host
+        return ""
+
+
 def cdn_amp_url(amp_url: str) -> str | None:
     """The Google AMP cache URL derived from ``amp_url``, or None if it has no host.
 
     ``https://<host, '-' doubled, '.' as '-'>.cdn.ampproject.org/c/s/<url without scheme>``.
     """
-    parts = urlsplit(amp_url)
-    if not parts.hostname or "://" not in amp_url:
+    hostname = url_host(amp_url)
+    if not hostname or "://" not in amp_url:
         return None
-    host = parts.hostname.replace("-", "--").replace(".", "-")
+    host = hostname.replace("-", "--").replace(".", "-")
     return f"https://{host}.cdn.ampproject.org/c/s/{amp_url.split('://', 1)[1]}"
 
 
@@ -66,7 +74,7 @@ def provider_domain(context: RuleContext) -> Iterator[Finding]:
         if not isinstance(provider, dict) or not isinstance(url, str) or not url:
             continue
         domain = provider.get("domain")
-        host = (urlsplit(url).hostname or "").lower()
+        host = url_host(url)
         if (
             isinstance(domain, str)
             and domain
