@@ -1,11 +1,248 @@
-"""The editing commands of the ``newsmeta`` command line (get, set, unset, append, insert)."""
+"""The editing commands of the ``newsmeta`` command line (get, set, unset, append, insert).
+
+Every command takes one or more files, then its own arguments, which are counted from the
+end::
+
+    newsmeta get FILE... PATH
+    newsmeta set FILE... PATH VALUE          (VALUE read as a YAML scalar; --json, --string)
+    newsmeta unset FILE... PATH
+    newsmeta append FILE... PATH VALUE
+    newsmeta insert FILE... PATH INDEX VALUE
+
+Several files (or directories, searched for ``*.md``) apply the same edit to each: the bulk
+form. Options go before the first FILE or after the last argument; a value that starts
+with ``-`` goes after ``--``. ``--dry-run`` prints a unified
+diff instead of writing; ``--force`` writes even when the edit introduces errors.
+
+Exit codes: 0 done, 1 when an edit was refused for any file (that file stays
+byte-identical), 2 for usage or I/O errors.
+"""
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import json
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-__all__ = ["add_commands"]
+if TYPE_CHECKING:
+    from newsmeta.document import Document
+
+__all__ = ["add_commands", "parse_value"]
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+
+#: Arguments each command takes after its files.
+_TRAILING = {"get": ("PATH",), "set": ("PATH", "VALUE"), "unset": ("PATH",),
+             "append": ("PATH", "VALUE"), "insert": ("PATH", "INDEX", "VALUE")}  # fmt: skip
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the editing subcommands on ``commands``."""
+    helps = {
+        "get": "print the value at PATH (a scalar plain, anything else as JSON)",
+        "set": "set the value at PATH, keeping the file's formatting",
+        "unset": "remove the key or list item at PATH",
+        "append": "add VALUE at the end of the list at PATH",
+        "insert": "insert VALUE before item INDEX of the list at PATH",
+    }
+    for name, trailing in _TRAILING.items():
+        parser = commands.add_parser(
+            name,
+            help=helps[name],
+            usage=f"newsmeta {name} [options] FILE [FILE ...] {' '.join(trailing)}",
+            description=helps[name][0].upper()
+            + helps[name][1:]
+            + ". PATH is dotted (provider.name, images[0].width, related[-1]) or a JSON "
+            "Pointer (/provider/name). Several FILEs apply the same edit to each.",
+        )
+        parser.add_argument(
+            "args",
+            nargs="+",
+            metavar="FILE... " + " ".join(trailing),
+            help="files, then " + ", ".join(trailing),
+        )
+        if name != "get":
+            parser.add_argument(
+                "--dry-run", action="store_true", help="print the unified diff; write nothing"
+            )
+            parser.add_argument(
+                "--force", action="store_true", help="write even if the edit introduces errors"
+            )
+        if "VALUE" in trailing:
+            kind = parser.add_mutually_exclusive_group()
+            kind.add_argument("--json", action="store_true", help="read VALUE as JSON")
+            kind.add_argument("--string", action="store_true", help="take VALUE as a string")
+        parser.set_defaults(handler=_handler(name))
+
+
+def parse_value(text: str, *, as_json: bool = False, as_string: bool = False) -> object:
+    """The value a command-line VALUE denotes: a YAML scalar by default.
+
+    ``null``/``true``/``42``/``1.5`` are typed as YAML 1.2 reads them; a timestamp becomes
+    a datetime (written back in the ``T...Z`` form); a quoted scalar is unquoted. Raises
+    :class:`ValueError` for invalid JSON or YAML.
+    """
+    if as_string:
+        return text
+    if as_json:
+        return json.loads(text)
+    if text[:1] in ("'", '"'):
+        from ruamel.yaml import YAML
+
+        value = YAML(typ="safe", pure=True).load(text)
+        if not isinstance(value, str):
+            raise ValueError(f"{text!r} is not a YAML scalar")
+        return value
+    from newsmeta._yamltree import construct_float, construct_int, resolve_plain
+
+    kind = resolve_plain(text)
+    if kind == "null":
+        return None
+    if kind == "bool":
+        return text in ("true", "True", "TRUE")
+    if kind == "int":
+        return construct_int(text)
+    if kind == "float":
+        return construct_float(text)
+    if kind == "timestamp":
+        from datetime import datetime
+
+        from newsmeta.convert import parse_datetime
+
+        try:
+            return parse_datetime(text)
+        except (TypeError, ValueError):
+            pass
+        try:
+            stamp = datetime.fromisoformat(text)
+        except ValueError:
+            return text
+        return stamp if stamp.utcoffset() is not None else text
+    return text
+
+
+def _handler(name: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        return _run(name, args)
+
+    return run
+
+
+def _error(message: str) -> None:
+    print(f"newsmeta: {message}", file=sys.stderr)
+
+
+def _run(name: str, args: argparse.Namespace) -> int:
+    from newsmeta.cli import collect_paths
+
+    count = len(_TRAILING[name])
+    if len(args.args) <= count:
+        _error(f"{name}: expected FILE... {' '.join(_TRAILING[name])}")
+        return EXIT_USAGE
+    files, trailing = args.args[:-count], args.args[-count:]
+    value: object = None
+    if "VALUE" in _TRAILING[name]:
+        try:
+            value = parse_value(trailing[-1], as_json=args.json, as_string=args.string)
+        except ValueError as exc:
+            _error(f"{name}: invalid VALUE {trailing[-1]!r}: {exc}")
+            return EXIT_USAGE
+    index = 0
+    if name == "insert":
+        try:
+            index = int(trailing[1])
+        except ValueError:
+            _error(f"insert: INDEX must be an integer, got {trailing[1]!r}")
+            return EXIT_USAGE
+    path = trailing[0]
+    paths = collect_paths(files)
+    status = EXIT_OK
+    for file in paths:
+        if name == "get":
+            code = _get(file, path, prefix=len(paths) > 1)
+        else:
+            code = _edit(name, file, path, index, value, args)
+        status = max(status, code)
+    return status
+
+
+def _load(file: str) -> Document | None:
+    from newsmeta.document import load
+
+    try:
+        return load(file)
+    except OSError as exc:
+        _error(f"{file}: {exc.strerror or exc}")
+        return None
+
+
+def _get(file: str, path: str, *, prefix: bool) -> int:
+    from newsmeta.errors import EditError
+
+    doc = _load(file)
+    if doc is None:
+        return EXIT_USAGE
+    try:
+        value = doc.get(path)
+    except EditError as exc:
+        _error(f"{file}: {exc}")
+        return EXIT_REFUSED
+    if isinstance(value, str):
+        out = value
+    elif value is None or isinstance(value, bool | int | float):
+        out = json.dumps(value)
+    else:
+        out = json.dumps(value, indent=2, ensure_ascii=False)
+    print(f"{file}: {out}" if prefix else out)
+    return EXIT_OK
+
+
+def _edit(
+    name: str, file: str, path: str, index: int, value: object, args: argparse.Namespace
+) -> int:
+    from newsmeta.errors import ConcurrentModificationError, NewProblemsError, NewsmetaError
+
+    doc = _load(file)
+    if doc is None:
+        return EXIT_USAGE
+    before = doc.dumps()
+    try:
+        if name == "set":
+            doc.set(path, value)
+        elif name == "unset":
+            doc.unset(path)
+        elif name == "append":
+            doc.append(path, value)
+        else:
+            doc.insert(path, index, value)
+        if args.dry_run:
+            if not args.force:
+                introduced = doc.new_errors()
+                if introduced:
+                    raise NewProblemsError(introduced, file)
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    before.splitlines(keepends=True),
+                    doc.dumps().splitlines(keepends=True),
+                    fromfile=f"a/{file}",
+                    tofile=f"b/{file}",
+                )
+            )
+            return EXIT_OK
+        if doc.dumps() != before:
+            doc.save(force=args.force)
+    except (NewProblemsError, ConcurrentModificationError) as exc:
+        _error(str(exc))  # the message names the file
+        return EXIT_REFUSED
+    except NewsmetaError as exc:
+        _error(f"{file}: {exc}")
+        return EXIT_REFUSED
+    except OSError as exc:
+        _error(f"{file}: {exc.strerror or exc}")
+        return EXIT_USAGE
+    return EXIT_OK

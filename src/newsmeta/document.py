@@ -7,19 +7,27 @@ front matter, the typed :class:`~newsmeta.model.Article`, and the problems.
 
 from __future__ import annotations
 
+import io
 import os
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
 from newsmeta._check import Analysis, analyse, decode
 from newsmeta._yamltree import JSONValue, Node
-from newsmeta.errors import InvalidDocumentError
+from newsmeta.errors import EditError, InvalidDocumentError, NewProblemsError
 from newsmeta.problems import Problem, Severity
 
 if TYPE_CHECKING:
+    from newsmeta._edit import Op
     from newsmeta.model import Article
 
-__all__ = ["Document", "load", "loads", "validate"]
+__all__ = ["Document", "dump", "dumps", "load", "loads", "validate"]
+
+#: A path into the front matter: ``provider.name``, ``images[0].width``, ``/provider/name``,
+#: or a sequence of keys and indices.
+PathLike = str | Sequence[str | int]
 
 
 class Document:
@@ -34,15 +42,26 @@ class Document:
       structured (not a mapping, wrong types...);
     - ``body`` is the Markdown after the closing fence, verbatim;
     - ``data`` is the JSON-compatible view of the front matter that the schema checked.
+
+    Editing (``set``, ``unset``, ``append``, ``insert``, assigning ``article``) splices the
+    text and re-reads it; an edit that cannot be verified raises
+    :class:`~newsmeta.errors.EditError` and leaves the document as it was. ``dumps()``
+    returns the text; ``save()`` writes it back atomically.
     """
 
-    __slots__ = ("_analysis", "_article", "_article_done", "path")
+    __slots__ = ("_analysis", "_article", "_article_done", "_baseline", "_disk", "path")
 
-    def __init__(self, analysis: Analysis, path: Path | None = None) -> None:
+    def __init__(
+        self, analysis: Analysis, path: Path | None = None, disk: bytes | None = None
+    ) -> None:
         self._analysis = analysis
         self.path = path
         self._article: Article | None = None
         self._article_done = False
+        #: Fingerprint of the bytes on disk when loaded or last saved (None: not from disk).
+        self._disk = disk
+        #: The error-level problems the document had when loaded or last saved.
+        self._baseline = Counter((p.code, p.pointer) for p in analysis.problems if _is_error(p))
 
     @property
     def text(self) -> str:
@@ -82,15 +101,160 @@ class Document:
 
     @property
     def article(self) -> Article | None:
-        """The typed article, or ``None`` when the front matter cannot be structured."""
+        """The typed article, or ``None`` when the front matter cannot be structured.
+
+        Assigning an :class:`~newsmeta.model.Article` (typically ``attrs.evolve`` of this
+        one) edits the text: only the keys and items whose values changed are spliced.
+        Raises :class:`~newsmeta.errors.EditError` when that cannot be done faithfully.
+        """
         if not self._article_done:
             self._article = _structure(self._analysis.data)
             self._article_done = True
         return self._article
 
+    @article.setter
+    def article(self, new: Article) -> None:
+        from newsmeta._edit import diff_data, to_json
+        from newsmeta.convert import unstructure_article
+
+        old = self.article
+        if old is None:
+            raise EditError(
+                "the document has no typed article to compare with; edit it by path instead"
+            )
+        if new == old:
+            return
+        ops = diff_data(to_json(unstructure_article(old)), to_json(unstructure_article(new)))
+        self._edit(ops)
+
+    # --- editing -------------------------------------------------------------------------
+
+    def _edit(self, ops: Sequence[Op]) -> None:
+        from newsmeta._edit import apply
+
+        where = os.fspath(self.path) if self.path is not None else None
+        analysis = apply(self._analysis, ops, path=where)
+        if analysis is not self._analysis:
+            self._analysis = analysis
+            self._article = None
+            self._article_done = False
+
+    def get(self, path: PathLike) -> JSONValue:
+        """The JSON view of the value at ``path``.
+
+        Raises :class:`~newsmeta.errors.PathNotFoundError` (a :class:`LookupError`) when
+        there is none and :class:`~newsmeta.errors.InvalidPathError` for a malformed path.
+        """
+        from newsmeta._edit import get, parse_path, resolve
+
+        parts = resolve(self.data, parse_path(path))
+        return get(self.data, parts)
+
+    def set(self, path: PathLike, value: object) -> None:
+        """Set the value at ``path``: a scalar, list, mapping, datetime or model object.
+
+        An existing scalar keeps its style when it can; a new key goes to its canonical
+        position; missing parent mappings are created. Raises EditError subclasses.
+        """
+        from newsmeta._edit import SetOp, parse_path, to_json
+
+        self._edit([SetOp(tuple(parse_path(path)), to_json(value))])
+
+    def unset(self, path: PathLike) -> None:
+        """Remove the key or list item at ``path`` (exactly its lines, comment included)."""
+        from newsmeta._edit import UnsetOp, parse_path
+
+        self._edit([UnsetOp(tuple(parse_path(path)))])
+
+    def append(self, path: PathLike, value: object) -> None:
+        """Add ``value`` at the end of the list at ``path`` (created when missing)."""
+        from newsmeta._edit import InsertOp, parse_path, to_json
+
+        self._edit([InsertOp(tuple(parse_path(path)), None, to_json(value))])
+
+    def insert(self, path: PathLike, index: int, value: object) -> None:
+        """Insert ``value`` before item ``index`` (negative counts from the end) of a list."""
+        from newsmeta._edit import InsertOp, parse_path, to_json
+
+        self._edit([InsertOp(tuple(parse_path(path)), index, to_json(value))])
+
+    # --- writing -------------------------------------------------------------------------
+
+    @property
+    def changed(self) -> bool:
+        """True when the text differs from what was loaded or last saved."""
+        return self._disk is None or self._disk != _fingerprint(self.encoded())
+
+    def new_errors(self) -> tuple[Problem, ...]:
+        """Error-level problems the document did not have when loaded (or last saved)."""
+        left = Counter(self._baseline)
+        introduced = []
+        for problem in self._analysis.problems:
+            if not _is_error(problem):
+                continue
+            key = (problem.code, problem.pointer)
+            if left[key] > 0:
+                left[key] -= 1
+            else:
+                introduced.append(problem)
+        return tuple(introduced)
+
+    def dumps(self) -> str:
+        """The document's text: the original text, byte for byte, when unedited."""
+        return self._analysis.text
+
+    def encoded(self) -> bytes:
+        """The bytes :meth:`save` writes (UTF-8; undecodable input bytes restored)."""
+        return self._analysis.text.encode("utf-8", "surrogateescape")
+
+    def save(self, path: str | os.PathLike[str] | None = None, *, force: bool = False) -> None:
+        """Write the document atomically to ``path`` (default: the path it was loaded from).
+
+        Refuses, writing nothing:
+
+        - :class:`~newsmeta.errors.NewProblemsError` when edits introduced error-level
+          problems the loaded document did not have, unless ``force``;
+        - :class:`~newsmeta.errors.ConcurrentModificationError` when the file it was
+          loaded from changed on disk since (checked when saving back to that file).
+
+        Raises :class:`ValueError` when there is no path, :class:`OSError` on I/O failure.
+        """
+        from newsmeta._atomic import write_atomic
+
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise ValueError("the document has no path; pass one to save()")
+        if not force:
+            introduced = self.new_errors()
+            if introduced:
+                raise NewProblemsError(introduced, str(target))
+        same_file = self.path is not None and _same_file(target, self.path)
+        data = self.encoded()
+        write_atomic(target, data, expected=self._disk if same_file else None)
+        if same_file or self.path is None:
+            self.path = target
+            self._disk = _fingerprint(data)
+            self._baseline = Counter(
+                (p.code, p.pointer) for p in self._analysis.problems if _is_error(p)
+            )
+
     def __repr__(self) -> str:
         where = str(self.path) if self.path is not None else "<text>"
         return f"<Document {where} problems={len(self._analysis.problems)} ok={self.ok}>"
+
+
+def _is_error(problem: Problem) -> bool:
+    return problem.severity is Severity.ERROR
+
+
+def _fingerprint(data: bytes) -> bytes:
+    from newsmeta._atomic import fingerprint
+
+    return fingerprint(data)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    return os.path.realpath(a) == os.path.realpath(b)
 
 
 def _structure(data: JSONValue) -> Article | None:
@@ -122,7 +286,38 @@ def load(path: str | os.PathLike[str]) -> Document:
     file_path = Path(path)
     raw = file_path.read_bytes()
     text, findings = decode(raw)
-    return Document(analyse(text, prior=findings, path=os.fspath(path)), file_path)
+    return Document(
+        analyse(text, prior=findings, path=os.fspath(path)), file_path, _fingerprint(raw)
+    )
+
+
+def dumps(document: Document) -> str:
+    """The document's text (see :meth:`Document.dumps`)."""
+    return document.dumps()
+
+
+def dump(
+    document: Document,
+    target: str | os.PathLike[str] | IO[str] | IO[bytes],
+    *,
+    force: bool = False,
+) -> None:
+    """Write ``document`` to a path (atomically, as :meth:`Document.save`) or an open file.
+
+    A binary file receives the exact bytes; a text file receives the text (open it with
+    ``newline=""`` to keep CRLF line endings). Raises as :meth:`Document.save`.
+    """
+    if isinstance(target, str | os.PathLike):
+        document.save(target, force=force)
+        return
+    if not force:
+        introduced = document.new_errors()
+        if introduced:
+            raise NewProblemsError(introduced, getattr(target, "name", None))
+    if "b" in getattr(target, "mode", "") or isinstance(target, io.RawIOBase | io.BufferedIOBase):
+        cast("IO[bytes]", target).write(document.encoded())
+    else:
+        cast("IO[str]", target).write(document.dumps())
 
 
 def validate(source: Document | str | os.PathLike[str]) -> Document:

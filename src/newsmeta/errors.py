@@ -12,7 +12,17 @@ from collections.abc import Sequence
 
 from newsmeta.problems import Problem
 
-__all__ = ["InvalidDocumentError", "NewsmetaError"]
+__all__ = [
+    "AliasEditError",
+    "ConcurrentModificationError",
+    "EditError",
+    "InvalidDocumentError",
+    "InvalidPathError",
+    "NewProblemsError",
+    "NewsmetaError",
+    "PathNotFoundError",
+    "VerificationError",
+]
 
 
 class NewsmetaError(Exception):
@@ -35,3 +45,70 @@ class InvalidDocumentError(NewsmetaError, ValueError):
             else f"{where}: invalid"
         )
         super().__init__(summary)
+
+
+class EditError(NewsmetaError, ValueError):
+    """An edit was refused; the document is unchanged."""
+
+
+class InvalidPathError(EditError):
+    """A path is malformed; ``path`` is the text given."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"invalid path {path!r}: {reason}")
+
+
+class PathNotFoundError(EditError, LookupError):
+    """A path leads nowhere; ``path`` is the part that was not found."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+    def __str__(self) -> str:  # LookupError would quote the message like a key
+        return str(self.args[0])
+
+
+class AliasEditError(EditError):
+    """The edit would go through a YAML anchor or alias, which newsmeta does not rewrite."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(
+            f"{path}: the value is reached through a YAML anchor or alias; "
+            "edit the file by hand or remove the anchor first"
+        )
+
+
+class VerificationError(EditError):
+    """The edited text did not read back as the intended data (``expected``/``actual``)."""
+
+    def __init__(self, message: str, expected: object, actual: object) -> None:
+        self.expected = expected
+        self.actual = actual
+        super().__init__(message)
+
+
+class NewProblemsError(NewsmetaError, ValueError):
+    """A write was refused because the edit introduced errors; ``problems`` lists them."""
+
+    def __init__(self, problems: Sequence[Problem], path: str | None = None) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.path = path
+        where = path or "<text>"
+        listed = "; ".join(f"{p.line}:{p.column} {p.code} {p.message}" for p in self.problems)
+        super().__init__(
+            f"{where}: the edit introduces {len(self.problems)} error(s) "
+            f"(use force=True / --force to write anyway): {listed}"
+        )
+
+
+class ConcurrentModificationError(NewsmetaError, OSError):
+    """The file changed on disk since it was loaded; it was not overwritten."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(f"{path}: the file changed on disk since it was loaded; not overwritten")

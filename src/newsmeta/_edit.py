@@ -1,0 +1,1019 @@
+"""Edits as splices on the source text.
+
+The source text is the truth. An edit is a list of operations (:class:`SetOp`,
+:class:`UnsetOp`, :class:`InsertOp`); each becomes one splice on the text at the exact span
+of the node it touches, with new text styled from its surroundings:
+
+- a replaced scalar keeps its quoting or block style when the new value can be written in
+  it, else it takes the field's house style (``FORMAT.md``);
+- a new key goes to its canonical position, with the mapping's indentation;
+- a new list item copies its sibling's dash column and content column, and lands right
+  after the last item (before any blank line or comment that follows it);
+- deleting a key or an item removes exactly its lines, end-of-line comment included;
+- generated text uses the file's line ending.
+
+After the splices, :func:`apply` re-analyses the text and compares its JSON view with the
+intended data (the same operations applied to the old view); a mismatch raises
+:class:`~newsmeta.errors.VerificationError` and nothing changes. Editing through an anchor or
+alias is refused.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping as AbcMapping
+from collections.abc import Sequence as AbcSequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Final, TypeAlias
+
+import attrs
+
+from newsmeta._check import Analysis, analyse
+from newsmeta._yamltree import (
+    Alias,
+    JSONValue,
+    Mapping,
+    Node,
+    Scalar,
+    Sequence,
+    compose,
+    resolve_plain,
+)
+from newsmeta.errors import (
+    AliasEditError,
+    EditError,
+    InvalidPathError,
+    PathNotFoundError,
+    VerificationError,
+)
+
+if TYPE_CHECKING:
+    from newsmeta._frontmatter import Split
+
+__all__ = [
+    "InsertOp",
+    "Op",
+    "Part",
+    "SetOp",
+    "UnsetOp",
+    "apply",
+    "diff_data",
+    "format_path",
+    "parse_path",
+    "to_json",
+]
+
+Part: TypeAlias = str | int
+
+#: Keys whose string values are double-quoted in real files (FORMAT.md, house style).
+DOUBLE_QUOTED_KEYS: Final = frozenset(
+    {
+        "title",
+        "excerpt",
+        "featuredContent",
+        "secured",
+        "url",
+        "originalUrl",
+        "webUrl",
+        "ampWebUrl",
+        "cdnAmpWebUrl",
+        "attribution",
+    }
+)
+#: Keys whose values are timestamps, written plain as ``YYYY-MM-DDTHH:MM:SSZ``.
+TIMESTAMP_KEYS: Final = frozenset({"publishedDateTime"})
+
+
+class Stamp(str):
+    """A string that came from a datetime: written plain in the ``T...Z`` form."""
+
+    __slots__ = ()
+
+
+# --- paths ---------------------------------------------------------------------------------
+
+_DOTTED: Final = re.compile(r"\[(-?\d+)\]|\.?([^.\[\]]+)")
+
+
+def parse_path(path: str | AbcSequence[Part]) -> list[Part]:
+    """Split a path into keys and indices.
+
+    Accepts ``provider.name``, ``images[0].width``, ``related[-1]``, a JSON Pointer
+    (``/provider/name``, ``/images/0``; ``~1`` and ``~0`` unescaped) or a ready list of parts.
+    A JSON Pointer segment of digits is an index when it meets a list (see :func:`resolve`).
+    Raises :class:`~newsmeta.errors.InvalidPathError` for an empty or malformed path.
+    """
+    if not isinstance(path, str):
+        parts = list(path)
+        if not parts or not all(isinstance(p, str | int) for p in parts):
+            raise InvalidPathError(repr(path), "a path is a non-empty list of keys and indices")
+        return parts
+    if path.startswith("/"):
+        return [seg.replace("~1", "/").replace("~0", "~") for seg in path[1:].split("/")]
+    if not path:
+        raise InvalidPathError(path, "the path is empty")
+    parts = []
+    pos = 0
+    for match in _DOTTED.finditer(path):
+        if match.start() != pos or (match.group(2) is not None and pos and path[pos] != "."):
+            raise InvalidPathError(path, f"unexpected text at character {pos + 1}")
+        index, key = match.groups()
+        parts.append(int(index) if index is not None else key)
+        pos = match.end()
+    if pos != len(path) or not parts:
+        raise InvalidPathError(path, f"unexpected text at character {pos + 1}")
+    return parts
+
+
+def format_path(parts: AbcSequence[Part]) -> str:
+    """Write parts as a dotted path: ``related[0].provider.name``."""
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def resolve(data: JSONValue, parts: AbcSequence[Part], *, allow_end: bool = False) -> list[Part]:
+    """Make ``parts`` concrete against ``data``: negative indices counted from the end,
+    digit keys read as indices where they meet a list. The last part may be a missing key
+    (or, with ``allow_end``, the index just past the end). Raises PathNotFoundError."""
+    out: list[Part] = []
+    node = data
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(node, list):
+            if isinstance(part, str):
+                if part == "-" and last and allow_end:
+                    part = len(node)
+                elif re.fullmatch(r"-?\d+", part):
+                    part = int(part)
+                else:
+                    raise PathNotFoundError(format_path([*out, part]), "a list has no keys")
+            n = len(node)
+            index = part + n if part < 0 else part
+            if 0 <= index < n:
+                out.append(index)
+                node = node[index]
+                continue
+            if last and allow_end and index == n:
+                out.append(index)
+                return out
+            raise PathNotFoundError(format_path([*out, part]), f"the list has {n} item(s)")
+        if isinstance(node, dict):
+            key = str(part)
+            out.append(key)
+            if key in node:
+                node = node[key]
+                continue
+            if last:
+                return out
+            raise PathNotFoundError(format_path(out), "no such key")
+        raise PathNotFoundError(format_path([*out, part]), "the value here is not a container")
+    return out
+
+
+def get(data: JSONValue, parts: AbcSequence[Part]) -> JSONValue:
+    """The value at ``parts`` (concrete), or raise PathNotFoundError."""
+    node = data
+    for i, part in enumerate(parts):
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
+            node = node[part]
+            continue
+        if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            continue
+        raise PathNotFoundError(format_path(parts[: i + 1]), "no such key or index")
+    return node
+
+
+# --- values ---------------------------------------------------------------------------------
+
+
+def to_json(value: object) -> JSONValue:
+    """Normalise a value given to an edit into the JSON view the file will read back as.
+
+    Datetimes become :class:`Stamp` strings (RFC 3339, ``Z`` for UTC), dates ISO text,
+    model objects their unstructured view, tuples lists. Raises EditError for NaN,
+    infinities and other types.
+    """
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise EditError(f"{value!r} cannot be written: the JSON view has no such number")
+        return value
+    if isinstance(value, datetime):
+        from newsmeta.convert import format_datetime
+
+        return Stamp(format_datetime(value))
+    if isinstance(value, date):
+        return Stamp(value.isoformat())
+    if attrs.has(type(value)):
+        from newsmeta.convert import unstructure
+
+        return to_json(unstructure(value))  # type: ignore[arg-type]
+    if isinstance(value, AbcMapping):
+        return {str(k): to_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
+    raise EditError(f"a value of type {type(value).__name__} cannot be written to front matter")
+
+
+def same(a: JSONValue, b: JSONValue) -> bool:
+    """Strict JSON equality: ``True`` is not ``1`` and ``1`` is not ``1.0``."""
+    if isinstance(a, str) and isinstance(b, str):
+        return str(a) == str(b)
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        assert isinstance(b, dict)
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        assert isinstance(b, list)
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
+# --- operations ------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class SetOp:
+    """Set the value at ``parts``; a missing last key is added in its canonical place."""
+
+    parts: tuple[Part, ...]
+    value: JSONValue
+
+
+@attrs.frozen
+class UnsetOp:
+    """Remove the key or list item at ``parts``."""
+
+    parts: tuple[Part, ...]
+
+
+@attrs.frozen
+class InsertOp:
+    """Insert ``value`` into the list at ``parts`` before ``index`` (at the end when None)."""
+
+    parts: tuple[Part, ...]
+    index: int | None
+    value: JSONValue
+
+
+Op: TypeAlias = SetOp | UnsetOp | InsertOp
+
+
+def _copy(value: JSONValue) -> JSONValue:
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def _apply_data(data: JSONValue, op: Op) -> JSONValue:
+    """Apply ``op`` (with concrete parts) to the JSON view ``data`` in place; return it."""
+    parent = get(data, op.parts[:-1])
+    last = op.parts[-1]
+    if isinstance(op, SetOp):
+        if isinstance(parent, dict):
+            parent[str(last)] = _copy(op.value)
+        elif isinstance(parent, list) and isinstance(last, int):
+            parent[last] = _copy(op.value)
+    elif isinstance(op, UnsetOp):
+        if isinstance(parent, dict):
+            del parent[str(last)]
+        elif isinstance(parent, list) and isinstance(last, int):
+            del parent[last]
+    else:
+        target = get(data, op.parts)
+        assert isinstance(target, list)
+        index = len(target) if op.index is None else op.index
+        target.insert(index, _copy(op.value))
+    return data
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+_PLAIN_BAD_START: Final = frozenset("?:,[]{}#&*!|>'\"%@`")
+
+
+def plain_ok(value: str, *, flow: bool = False, timestamp: bool = False) -> bool:
+    """True when ``value`` written plain reads back as this same string."""
+    if not value or value != value.strip(" ") or value[0] in _PLAIN_BAD_START:
+        return False
+    if value[0] == "-" and (len(value) == 1 or value[1] == " "):
+        return False
+    if value.startswith(("---", "...")) or ": " in value or " #" in value or value[-1] == ":":
+        return False
+    if any(not c.isprintable() or c in "\t\ufeff" for c in value):
+        return False
+    if flow and any(c in ",[]{}:" for c in value):
+        return False
+    kind = resolve_plain(value)
+    return kind == "str" or (timestamp and kind == "timestamp")
+
+
+def _escape_char(c: str) -> str:
+    if c == '"':
+        return '\\"'
+    if c == "\\":
+        return "\\\\"
+    if c == "\n":
+        return "\\n"
+    if c == "\t":
+        return "\\t"
+    if c == "\r":
+        return "\\r"
+    if "\ud800" <= c <= "\udfff":
+        raise EditError("the value holds bytes that are not UTF-8 and cannot be written")
+    if not c.isprintable() or c == "\ufeff":
+        code = ord(c)
+        return (
+            f"\\x{code:02x}"
+            if code < 0x100
+            else (f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        )
+    return c
+
+
+def double_quoted(value: str) -> str:
+    """``value`` as a YAML double-quoted scalar (non-ASCII kept, controls escaped)."""
+    return '"' + "".join(_escape_char(c) for c in value) + '"'
+
+
+def single_ok(value: str) -> bool:
+    """True when ``value`` can be written single-quoted on one line."""
+    return all(c.isprintable() and c != "\ufeff" for c in value)
+
+
+def _plain_text(value: JSONValue) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, float):
+        text = repr(value)
+        return text if ("." in text or "e" in text or "n" in text) else text + ".0"
+    return str(value)
+
+
+def _is_timestamp(value: str, key: str | None) -> bool:
+    return isinstance(value, Stamp) or key in TIMESTAMP_KEYS
+
+
+def house_scalar(value: JSONValue, key: str | None, *, flow: bool = False) -> str:
+    """A one-line scalar in the house style of ``key`` (FORMAT.md)."""
+    if not isinstance(value, str):
+        return _plain_text(value)
+    if key not in DOUBLE_QUOTED_KEYS and plain_ok(
+        value, flow=flow, timestamp=_is_timestamp(value, key)
+    ):
+        return value
+    return double_quoted(value)
+
+
+def _block_scalar(value: str, indicator: str, indent: int) -> str | None:
+    """``value`` as a block scalar (header, newline, lines, final newline), or None."""
+    if not value or any(
+        (not c.isprintable() and c != "\n") or c == "\ufeff" or c == "\t" for c in value
+    ):
+        return None
+    body = value.rstrip("\n")
+    trailing = len(value) - len(body)
+    if not body:
+        return None
+    chomp = "-" if trailing == 0 else ("" if trailing == 1 else "+")
+    if indicator == ">" and ("\n" in body or body != body.strip(" ") or "  " in body):
+        indicator = "|"
+    lines = body.split("\n")
+    header = indicator + ("2" if lines[0].startswith(" ") else "") + chomp
+    pad = " " * indent
+    out = header + "\n" + "".join((pad + line if line else "") + "\n" for line in lines)
+    return out + "\n" * (trailing - 1 if trailing > 1 else 0)
+
+
+@attrs.frozen
+class _Style:
+    """How the file lays out new block text."""
+
+    newline: str
+    #: Columns between a mapping key and the dash of its block-sequence items.
+    seq_offset: int
+    #: True when top-level block-valued keys follow a blank line.
+    blank_before_blocks: bool
+
+
+def flow_text(value: JSONValue, key: str | None = None) -> str:
+    """``value`` in flow style (JSON-like, strings quoted unless plain is safe in flow)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_key_text(k)}: {flow_text(v, k)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(flow_text(v, key) for v in value) + "]"
+    return house_scalar(value, key, flow=True)
+
+
+def _key_text(key: str) -> str:
+    return key if plain_ok(key, flow=True) else double_quoted(key)
+
+
+def _value_lines(
+    value: JSONValue, key: str | None, col: int, style: _Style
+) -> tuple[str, list[str]]:
+    """What follows ``key:`` on its line, and the lines after it, for a key at ``col``."""
+    if isinstance(value, dict) and value:
+        lines: list[str] = []
+        for k, v in value.items():
+            lines.extend(_entry_lines(k, v, col + 2, style))
+        return "", lines
+    if isinstance(value, list) and value:
+        dash = col + style.seq_offset
+        lines = []
+        for item in value:
+            lines.extend(_item_lines(item, dash, dash + 2, key, style))
+        return "", lines
+    if isinstance(value, dict | list):
+        return " " + flow_text(value), []
+    return " " + house_scalar(value, key), []
+
+
+def _entry_lines(key: str, value: JSONValue, col: int, style: _Style) -> list[str]:
+    head, rest = _value_lines(value, key, col, style)
+    return [" " * col + _key_text(key) + ":" + head, *rest]
+
+
+def _item_lines(
+    value: JSONValue, dash_col: int, content_col: int, key: str | None, style: _Style
+) -> list[str]:
+    prefix = " " * dash_col + "-" + " " * max(1, content_col - dash_col - 1)
+    if isinstance(value, dict) and value:
+        lines: list[str] = []
+        for k, v in value.items():
+            lines.extend(_entry_lines(k, v, content_col, style))
+        return [prefix + lines[0][content_col:], *lines[1:]]
+    if isinstance(value, list):
+        return [prefix + flow_text(value, key)]
+    return [prefix + house_scalar(value, key)]
+
+
+# --- spans ------------------------------------------------------------------------------------
+
+
+def _line_start(text: str, index: int) -> int:
+    return text.rfind("\n", 0, index) + 1
+
+
+def _line_end(text: str, index: int) -> int:
+    """Index just after the line ending of the line holding ``index`` (or the text end).
+    An index already at a line start is returned unchanged."""
+    if index > 0 and text[index - 1] == "\n":
+        return index
+    found = text.find("\n", index)
+    return len(text) if found < 0 else found + 1
+
+
+def _block_scalar_end(text: str, node: Scalar) -> int:
+    """End of a block scalar's last non-blank line (after its line ending)."""
+    span = text[node.start : node.end]
+    last = len(span.rstrip(" \t\r\n"))
+    found = text.find("\n", node.start + last)
+    return len(text) if found < 0 or found >= node.end else found + 1
+
+
+def content_end(text: str, node: Node) -> int:
+    """Where a node's own text ends: block collections end with their last descendant,
+    block scalars with their last non-blank line (trailing blank lines are not theirs)."""
+    while True:
+        if isinstance(node, Scalar):
+            return _block_scalar_end(text, node) if node.style in ("|", ">") else node.end
+        if isinstance(node, Mapping) and not node.flow and node.pairs:
+            node = node.pairs[-1][1]
+        elif isinstance(node, Sequence) and not node.flow and node.items:
+            node = node.items[-1]
+        else:
+            return node.end
+
+
+def _dash_index(text: str, item: Node) -> int:
+    """Index of the ``-`` that introduces a block-sequence item."""
+    i = item.start - 1
+    while i >= 0 and text[i] in " \t\r\n":
+        i -= 1
+    if i < 0 or text[i] != "-":  # pragma: no cover - the parser guarantees a dash
+        raise EditError("the list item's dash could not be found")
+    return i
+
+
+def _only_spaces(text: str, start: int, end: int) -> bool:
+    return not text[start:end].strip(" \t")
+
+
+def _check_no_alias(node: Node | None, where: str) -> None:
+    stack = [node] if node is not None else []
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Alias) or n.anchor is not None:
+            raise AliasEditError(where)
+        if isinstance(n, Mapping):
+            for k, v in n.pairs:
+                stack.extend((k, v))
+        elif isinstance(n, Sequence):
+            stack.extend(n.items)
+
+
+# --- the splicer -------------------------------------------------------------------------------
+
+_CHILD_CLASS: Final = {"provider": "Provider", "images": "Image", "related": "RelatedArticle"}
+
+
+def _canonical_order(parts: AbcSequence[Part]) -> tuple[str, ...] | None:
+    """The canonical key order of the mapping at ``parts`` (None for unknown mappings)."""
+    from newsmeta import model
+
+    name = "Article"
+    for part in parts:
+        if isinstance(part, int):
+            continue
+        child = _CHILD_CLASS.get(part)
+        if child is None:
+            return None
+        name = child
+    cls = getattr(model, name)
+    return model.CANONICAL_KEY_ORDER[cls]
+
+
+class _Splicer:
+    """One text, its tree, and the splices that edit it."""
+
+    def __init__(self, text: str, split: Split, root: Node | None, style: _Style) -> None:
+        self.text = text
+        self.split = split
+        self.root = root
+        self.style = style
+
+    def _splice(self, start: int, end: int, new: str) -> None:
+        nl = self.style.newline
+        if nl != "\n":
+            new = new.replace("\n", nl)
+        self.text = self.text[:start] + new + self.text[end:]
+
+    def _walk(self, parts: AbcSequence[Part]) -> tuple[list[Node], Node | None, Node | None]:
+        """Nodes along ``parts``: the chain of containers, the key node, the target node."""
+        chain: list[Node] = []
+        node = self.root
+        key: Node | None = None
+        for part in parts:
+            if node is None:
+                return chain, None, None
+            chain.append(node)
+            if node.anchor is not None or isinstance(node, Alias):
+                raise AliasEditError(format_path(parts))
+            if isinstance(node, Mapping) and isinstance(part, str):
+                pair = node.get(part)
+                key, node = pair if pair is not None else (None, None)
+            elif isinstance(node, Sequence) and isinstance(part, int) and part < len(node.items):
+                key, node = None, node.items[part]
+            else:
+                return chain, None, None
+        return chain, key, node
+
+    # set -------------------------------------------------------------------------------------
+
+    def set(self, parts: tuple[Part, ...], value: JSONValue, old_scalar: JSONValue) -> None:
+        chain, key, node = self._walk(parts)
+        where = format_path(parts)
+        if node is None:
+            parent = chain[-1] if chain else None
+            if parent is None and len(parts) == 1:
+                self._add_root_key(str(parts[0]), value)
+                return
+            if isinstance(parent, Mapping):
+                self._add_key(parent, parts, value)
+                return
+            raise PathNotFoundError(where, "no such key or index")  # pragma: no cover
+        _check_no_alias(node, where)
+        parent = chain[-1]
+        name = parts[-1] if isinstance(parts[-1], str) else _last_key(parts)
+        flow = getattr(parent, "flow", False)
+        if isinstance(node, Scalar) and not isinstance(value, dict | list):
+            self._replace_scalar(node, value, name, bool(flow), old_scalar)
+            return
+        self._replace_subtree(parent, key, node, value, name)
+
+    def _replace_scalar(
+        self, node: Scalar, value: JSONValue, key: str | None, flow: bool, old: JSONValue
+    ) -> None:
+        text = self.text
+        start, end = node.start, node.end
+        if node.style in ("|", ">"):
+            end = _block_scalar_end(text, node)
+        new: str | None = None
+        if isinstance(value, str):
+            stamp = _is_timestamp(value, key) or (
+                node.plain and isinstance(old, str) and resolve_plain(node.value) == "timestamp"
+            )
+            if node.style == "" and plain_ok(value, flow=flow, timestamp=stamp):
+                new = value
+            elif node.style == '"':
+                new = double_quoted(value)
+            elif node.style == "'" and single_ok(value):
+                new = "'" + value.replace("'", "''") + "'"
+            elif node.style in ("|", ">") and not flow:
+                indent = self._block_indent(node)
+                new = _block_scalar(value, node.style, indent)
+            if new is None:
+                new = house_scalar(value, key, flow=flow)
+                if node.style in ("|", ">"):
+                    new += "\n"
+        else:
+            new = _plain_text(value)
+            if node.style in ("|", ">"):
+                new += "\n"
+        self._splice(start, end, new)
+
+    def _block_indent(self, node: Scalar) -> int:
+        text = self.text
+        first = text.find("\n", node.start) + 1
+        for line in text[first : node.end].split("\n"):
+            stripped = line.rstrip("\r")
+            if stripped.strip(" "):
+                return len(stripped) - len(stripped.lstrip(" "))
+        line_start = _line_start(text, node.start)
+        line = text[line_start : node.start]
+        return len(line) - len(line.lstrip(" ")) + 2
+
+    def _replace_subtree(
+        self, parent: Node, key: Node | None, node: Node, value: JSONValue, name: str | None
+    ) -> None:
+        text = self.text
+        if getattr(parent, "flow", False):
+            self._splice(node.start, content_end(text, node), flow_text(value, name))
+            return
+        end = _line_end(text, content_end(text, node))
+        if isinstance(parent, Mapping):
+            assert key is not None
+            colon = text.index(":", key.end)
+            col = key.start - _line_start(text, key.start)
+            head, rest = _value_lines(value, name, col, self.style)
+            self._splice(colon + 1, end, head + "\n" + "".join(line + "\n" for line in rest))
+            return
+        assert isinstance(parent, Sequence)
+        dash = _dash_index(text, node)
+        start = _line_start(text, dash)
+        if not _only_spaces(text, start, dash):
+            raise EditError(f"cannot rewrite the list item at {name!r}: nested inline lists")
+        dash_col = dash - start
+        content_col = node.start - start if _line_start(text, node.start) == start else dash_col + 2
+        lines = _item_lines(value, dash_col, content_col, name, self.style)
+        self._splice(start, end, "".join(line + "\n" for line in lines))
+
+    def _add_root_key(self, key: str, value: JSONValue) -> None:
+        # Empty front matter (only comments and blank lines): the key goes last.
+        lines = _entry_lines(key, value, 0, self.style)
+        pos = self.split.closing_start
+        self._splice(pos, pos, "".join(line + "\n" for line in lines))
+
+    def _add_key(self, mapping: Mapping, parts: tuple[Part, ...], value: JSONValue) -> None:
+        text = self.text
+        key = str(parts[-1])
+        if mapping.flow:
+            entry = f"{_key_text(key)}: {flow_text(value, key)}"
+            if mapping.pairs:
+                pos = content_end(text, mapping.pairs[-1][1])
+                self._splice(pos, pos, ", " + entry)
+            else:
+                pos = text.rindex("}", mapping.start, mapping.end)
+                self._splice(pos, pos, entry)
+            return
+        order = _canonical_order(parts[:-1])
+        rank = {k: i for i, k in enumerate(order or ())}
+        first_key = mapping.pairs[0][0]
+        col = first_key.start - _line_start(text, first_key.start)
+        lines = _entry_lines(key, value, col, self.style)
+        block_value = isinstance(value, dict | list) and bool(value)
+        top = len(parts) == 1 and self.style.blank_before_blocks
+        after: tuple[Node, Node] | None = None
+        before: tuple[Node, Node] | None = None
+        if key in rank:
+            mine = rank[key]
+            lower = [p for p in mapping.pairs if rank.get(_scalar_value(p[0]), 1 << 30) < mine]
+            if lower:
+                after = max(lower, key=lambda p: rank[_scalar_value(p[0])])
+            else:
+                higher = [p for p in mapping.pairs if _scalar_value(p[0]) in rank]
+                before = higher[0] if higher else None
+        if after is None and before is None:
+            after = mapping.pairs[-1]
+        if after is not None:
+            pos = _line_end(text, content_end(text, after[1]))
+            after_block = isinstance(after[1], Mapping | Sequence) and not getattr(
+                after[1], "flow", False
+            )
+            blank = "\n" if top and (block_value or after_block) else ""
+            if pos == len(text) or (pos > 0 and text[pos - 1] != "\n"):
+                blank = "\n" + blank
+            self._splice(pos, pos, blank + "".join(line + "\n" for line in lines))
+            return
+        assert before is not None
+        kstart = before[0].start
+        start = _line_start(text, kstart)
+        tail = "\n" if top and block_value else ""
+        if _only_spaces(text, start, kstart):
+            self._splice(start, start, "".join(line + "\n" for line in lines) + tail)
+        else:
+            # The first key sits after a list dash: the new key takes its place there.
+            new = "".join(line + "\n" for line in lines)[col:]
+            self._splice(kstart, kstart, new + " " * col)
+
+    # unset -----------------------------------------------------------------------------------
+
+    def unset(self, parts: tuple[Part, ...]) -> None:
+        chain, _key, node = self._walk(parts)
+        where = format_path(parts)
+        if node is None or not chain:  # pragma: no cover - resolved beforehand
+            raise PathNotFoundError(where, "no such key or index")
+        _check_no_alias(node, where)
+        parent = chain[-1]
+        text = self.text
+        if isinstance(parent, Mapping):
+            index = next(i for i, p in enumerate(parent.pairs) if p[1] is node)
+            siblings: list[Node] = [p[0] for p in parent.pairs]
+            first: Node = siblings[index]
+        else:
+            assert isinstance(parent, Sequence)
+            index = parent.items.index(node)
+            siblings = list(parent.items)
+            first = node
+        count = len(siblings)
+        if getattr(parent, "flow", False):
+            if index < count - 1:
+                self._splice(first.start, siblings[index + 1].start, "")
+            elif index > 0:
+                prev_end = content_end(text, _value_of(parent, index - 1))
+                self._splice(prev_end, content_end(text, node), "")
+            else:
+                self._splice(first.start, content_end(text, node), "")
+            return
+        if count == 1 and len(chain) > 1:
+            # The container would be left empty (null): write it as an empty flow one.
+            grand = chain[-2]
+            gparts = parts[:-1]
+            _, gkey, _ = self._walk(gparts)
+            self._replace_subtree(
+                grand, gkey, parent, {} if isinstance(parent, Mapping) else [], _last_key(gparts)
+            )
+            return
+        end = _line_end(text, content_end(text, node))
+        if isinstance(parent, Sequence):
+            dash = _dash_index(text, node)
+            start = _line_start(text, dash)
+            if not _only_spaces(text, start, dash):
+                raise EditError(f"cannot remove {where}: the item shares its line with a dash")
+            self._splice(start, end, "")
+            return
+        start = _line_start(text, first.start)
+        if _only_spaces(text, start, first.start):
+            self._splice(start, end, "")
+        else:
+            # First key of a list item (``- url: ...``): the next key moves up after the dash.
+            self._splice(first.start, siblings[index + 1].start, "")
+
+    # insert ----------------------------------------------------------------------------------
+
+    def insert(self, parts: tuple[Part, ...], index: int | None, value: JSONValue) -> None:
+        chain, key, node = self._walk(parts)
+        where = format_path(parts)
+        if not isinstance(node, Sequence):  # pragma: no cover - checked beforehand
+            raise EditError(f"{where} is not a list")
+        _check_no_alias(node, where)
+        text = self.text
+        items = node.items
+        n = len(items)
+        at = n if index is None else index
+        name = _last_key(parts)
+        if node.flow:
+            if not items:
+                parent = chain[-1] if chain else None
+                if isinstance(parent, Mapping) and not parent.flow:
+                    self._replace_subtree(parent, key, node, [value], name)
+                    return
+                pos = text.rindex("]", node.start, node.end)
+                self._splice(pos, pos, flow_text(value, name))
+            elif at >= n:
+                pos = content_end(text, items[-1])
+                self._splice(pos, pos, ", " + flow_text(value, name))
+            else:
+                pos = items[at].start
+                self._splice(pos, pos, flow_text(value, name) + ", ")
+            return
+        sibling = items[min(at, n - 1)]
+        dash = _dash_index(text, sibling)
+        start = _line_start(text, dash)
+        if not _only_spaces(text, start, dash):
+            raise EditError(f"cannot add to {where}: its items share a line with another dash")
+        dash_col = dash - start
+        content_col = (
+            sibling.start - start if _line_start(text, sibling.start) == start else dash_col + 2
+        )
+        if isinstance(sibling, Scalar) and sibling.start == sibling.end:
+            content_col = dash_col + 2  # a null item (`- `): nothing to align with
+        lines = _item_lines(value, dash_col, content_col, name, self.style)
+        new = "".join(line + "\n" for line in lines)
+        if at >= n:
+            pos = _line_end(text, content_end(text, items[-1]))
+            if pos == len(text) or text[pos - 1] != "\n":
+                new = "\n" + new
+            self._splice(pos, pos, new)
+        else:
+            self._splice(start, start, new)
+
+
+def _value_of(parent: Node, index: int) -> Node:
+    if isinstance(parent, Mapping):
+        return parent.pairs[index][1]
+    assert isinstance(parent, Sequence)
+    return parent.items[index]
+
+
+def _scalar_value(node: Node) -> str:
+    return node.value if isinstance(node, Scalar) else ""
+
+
+def _last_key(parts: AbcSequence[Part]) -> str | None:
+    for part in reversed(parts):
+        if isinstance(part, str):
+            return part
+    return None
+
+
+def _detect_style(text: str, split: Split, root: Node | None) -> _Style:
+    """The file's line ending, block-sequence offset and blank-line habit."""
+    seq_offset = 2
+    blank = False
+    found_offset = False
+    if isinstance(root, Mapping) and not root.flow:
+        for key, value in root.pairs:
+            if not isinstance(value, Mapping | Sequence) or value.flow:
+                continue
+            start = _line_start(text, key.start)
+            if start > 0 and not text[_line_start(text, start - 1) : start].strip():
+                blank = True
+            if isinstance(value, Sequence) and value.items and not found_offset:
+                dash = _dash_index(text, value.items[0])
+                seq_offset = max(0, dash - _line_start(text, dash) - (key.start - start))
+                found_offset = True
+    return _Style(split.newline, seq_offset, blank)
+
+
+# --- applying ----------------------------------------------------------------------------------
+
+
+def _prepare(data: JSONValue, op: Op) -> Op:
+    """Make an op concrete against ``data``: resolve indices, create missing parents."""
+    if isinstance(op, InsertOp):
+        parts = resolve(data, op.parts)
+        target: JSONValue
+        try:
+            target = get(data, parts)
+        except PathNotFoundError:
+            return SetOp(tuple(parts), [op.value])
+        if target is None:
+            return SetOp(tuple(parts), [op.value])
+        if not isinstance(target, list):
+            raise EditError(f"{format_path(parts)} is not a list")
+        index = op.index
+        if index is not None:
+            n = len(target)
+            index = index + n if index < 0 else index
+            if not 0 <= index <= n:
+                raise PathNotFoundError(format_path(parts), f"index {op.index} is out of range")
+        return InsertOp(tuple(parts), index, op.value)
+    # Missing parents of a set are created: the first missing key takes the nested rest.
+    node = data
+    for i, part in enumerate(op.parts[:-1]):
+        if (
+            isinstance(node, dict)
+            and isinstance(part, str)
+            and (part not in node or node[part] is None)
+        ):
+            if isinstance(op, UnsetOp):
+                raise PathNotFoundError(format_path(op.parts[: i + 1]), "no such key")
+            value = op.value
+            for inner in reversed(op.parts[i + 1 :]):
+                if not isinstance(inner, str):
+                    raise PathNotFoundError(format_path(op.parts[: i + 2]), "no such list")
+                value = {inner: value}
+            return SetOp(tuple(resolve(data, op.parts[: i + 1])), value)
+        if isinstance(node, dict) and isinstance(part, str):
+            node = node[part]
+        elif isinstance(node, list):
+            node = get(node, resolve(node, [part]))
+        else:
+            break
+    parts = resolve(data, op.parts)
+    if isinstance(op, UnsetOp):
+        get(data, parts)
+        return UnsetOp(tuple(parts))
+    return SetOp(tuple(parts), op.value)
+
+
+def apply(analysis: Analysis, ops: AbcSequence[Op], *, path: str | None = None) -> Analysis:
+    """Apply ``ops`` to the analysed text and return the analysis of the result.
+
+    Each op is spliced into the text; the result is re-analysed and its JSON view must
+    equal the old view with the ops applied. An op that changes nothing is skipped, so a
+    document edited to its own values keeps its exact text.
+
+    ``path`` is the file's name, for rules that look at it.
+    Raises :class:`~newsmeta.errors.EditError` (or a subclass: InvalidPathError,
+    PathNotFoundError, AliasEditError, VerificationError) and changes nothing then.
+    """
+    split = analysis.split
+    if split is None or not analysis.readable or not isinstance(analysis.data, dict):
+        raise EditError(
+            "the front matter cannot be read as a mapping; fix its fences and YAML first"
+        )
+    intent = _copy(analysis.data)
+    text = analysis.text
+    root = analysis.root
+    changed = False
+    for raw_op in ops:
+        op = _prepare(intent, raw_op)
+        if isinstance(op, SetOp):
+            try:
+                current: JSONValue = get(intent, op.parts)
+                exists = True
+            except PathNotFoundError:
+                current, exists = None, False
+            if exists and same(current, op.value):
+                continue
+        else:
+            current = None
+        splicer = _Splicer(text, split, root, _detect_style(text, split, root))
+        if isinstance(op, SetOp):
+            splicer.set(op.parts, op.value, current)
+        elif isinstance(op, UnsetOp):
+            splicer.unset(op.parts)
+        else:
+            splicer.insert(op.parts, op.index, op.value)
+        intent = _apply_data(intent, op)
+        text = splicer.text
+        changed = True
+        from newsmeta._frontmatter import split_front_matter
+
+        new_split = split_front_matter(text)
+        if not isinstance(new_split, type(split)):
+            raise VerificationError("the edit broke the front-matter fences", intent, None)
+        split = new_split
+        root = compose(split.yaml, split.yaml_start).root
+    if not changed:
+        return analysis
+    result = analyse(text, path=path)
+    if not result.readable or not same(result.data, intent):
+        raise VerificationError(
+            "the edited text does not read back as the intended data; nothing was changed",
+            intent,
+            result.data,
+        )
+    return result
+
+
+# --- typed edits ---------------------------------------------------------------------------------
+
+
+def diff_data(old: JSONValue, new: JSONValue, parts: tuple[Part, ...] = ()) -> list[Op]:
+    """The ops that turn the view ``old`` into ``new``, touching only changed leaves.
+
+    Dicts are compared key by key (removed keys unset, new keys set); lists of the same
+    length item by item; a list that only grew gets appends; any other change is a set.
+    """
+    if same(old, new):
+        return []
+    if isinstance(old, dict) and isinstance(new, dict):
+        ops: list[Op] = []
+        for key in old:
+            if key not in new:
+                ops.append(UnsetOp((*parts, key)))
+        for key, value in new.items():
+            if key in old:
+                ops.extend(diff_data(old[key], value, (*parts, key)))
+            else:
+                ops.append(SetOp((*parts, key), value))
+        return ops
+    if isinstance(old, list) and isinstance(new, list) and parts:
+        if len(old) == len(new):
+            ops = []
+            for i, (a, b) in enumerate(zip(old, new, strict=True)):
+                ops.extend(diff_data(a, b, (*parts, i)))
+            return ops
+        if len(new) > len(old) and all(same(a, b) for a, b in zip(old, new, strict=False)):
+            return [InsertOp(parts, None, v) for v in new[len(old) :]]
+        if len(new) < len(old) and all(same(a, b) for a, b in zip(old, new, strict=False)):
+            return [UnsetOp((*parts, i)) for i in range(len(old) - 1, len(new) - 1, -1)]
+    if not parts:
+        raise EditError("the whole front matter cannot be replaced by a non-mapping")
+    return [SetOp(parts, new)]

@@ -1,0 +1,443 @@
+"""Round-trip editing: unedited documents come back byte-identical; edits change only their
+lines."""
+
+from __future__ import annotations
+
+import difflib
+import io
+import os
+import stat
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import attrs
+import pytest
+
+import newsmeta
+from newsmeta import (
+    AliasEditError,
+    ConcurrentModificationError,
+    EditError,
+    Image,
+    InvalidPathError,
+    NewProblemsError,
+    PathNotFoundError,
+    VerificationError,
+)
+from newsmeta._edit import parse_path
+
+ARTICLE = """\
+---
+category: news
+title: "A title"
+excerpt: "An excerpt"
+publishedDateTime: 2020-07-16T19:15:00Z
+webUrl: "https://example.org/a"
+type: article
+quality: 27
+heat: -1
+published: false
+
+provider:
+  name: Example
+  domain: example.org
+
+topics:
+  - Computer Vision
+  - AI
+
+images:
+  - url: "https://example.org/a.jpg"
+    width: 1440
+    height: 720
+    isCached: true
+
+secured: "QUJDREVGR0hJSktMTU5PUA==;MDEyMzQ1Njc4OWFiY2RlZg=="
+---
+Body
+"""
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    """The -/+ lines of a zero-context diff, without headers."""
+    return [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), n=0, lineterm="")
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+@pytest.fixture
+def doc() -> newsmeta.Document:
+    return newsmeta.loads(ARTICLE)
+
+
+# --- paths ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "parts"),
+    [
+        ("title", ["title"]),
+        ("provider.name", ["provider", "name"]),
+        ("images[0].width", ["images", 0, "width"]),
+        ("related[-1]", ["related", -1]),
+        ("/provider/name", ["provider", "name"]),
+        ("/a~1b/c~0d", ["a/b", "c~d"]),
+        (["images", 0], ["images", 0]),
+    ],
+)
+def test_parse_path_reads_dotted_and_pointer_forms(path: str, parts: list[str | int]) -> None:
+    assert parse_path(path) == parts
+
+
+@pytest.mark.parametrize("path", ["", "a..b", "a[x]", "[0", "a]"])
+def test_parse_path_rejects_malformed_paths(path: str) -> None:
+    with pytest.raises(InvalidPathError):
+        parse_path(path)
+
+
+def test_json_pointer_digit_segment_indexes_a_list(doc: newsmeta.Document) -> None:
+    assert doc.get("/images/0/width") == 1440
+    assert doc.get("topics[-1]") == "AI"
+
+
+# --- no-op ---------------------------------------------------------------------------------------
+
+
+def test_unedited_document_dumps_its_exact_text(doc: newsmeta.Document) -> None:
+    assert doc.dumps() == ARTICLE
+    assert newsmeta.dumps(doc) == ARTICLE
+
+
+def test_setting_the_current_value_changes_nothing(doc: newsmeta.Document) -> None:
+    doc.set("quality", 27)
+    doc.set("publishedDateTime", datetime(2020, 7, 16, 19, 15, tzinfo=UTC))
+    assert doc.article is not None
+    doc.article = attrs.evolve(doc.article)
+    assert doc.dumps() == ARTICLE
+
+
+def test_file_with_problems_round_trips(tmp_path: Path) -> None:
+    raw = b"---\ntitle: [unclosed\n---\n\xff body\r\n"
+    path = tmp_path / "bad.md"
+    path.write_bytes(raw)
+    document = newsmeta.load(path)
+    assert not document.ok
+    assert document.encoded() == raw
+
+
+# --- scalars ----------------------------------------------------------------------------
+
+
+def test_set_scalar_changes_only_its_line_and_keeps_quotes(doc: newsmeta.Document) -> None:
+    doc.set("title", 'New "quoted" title')
+    assert changed_lines(ARTICLE, doc.dumps()) == [
+        '-title: "A title"',
+        '+title: "New \\"quoted\\" title"',
+    ]
+    assert doc.data["title"] == 'New "quoted" title'  # type: ignore[index,call-overload]
+
+
+def test_plain_value_that_would_read_differently_is_quoted(doc: newsmeta.Document) -> None:
+    doc.set("provider.name", "true")
+    assert changed_lines(ARTICLE, doc.dumps()) == ["-  name: Example", '+  name: "true"']
+
+
+def test_number_replaces_number_plain(doc: newsmeta.Document) -> None:
+    doc.set("quality", 30)
+    assert changed_lines(ARTICLE, doc.dumps()) == ["-quality: 27", "+quality: 30"]
+
+
+def test_datetime_is_written_in_t_z_form(doc: newsmeta.Document) -> None:
+    doc.set("publishedDateTime", datetime(2021, 1, 2, 4, 4, 5, tzinfo=timezone(timedelta(hours=1))))
+    assert changed_lines(ARTICLE, doc.dumps()) == [
+        "-publishedDateTime: 2020-07-16T19:15:00Z",
+        "+publishedDateTime: 2021-01-02T04:04:05+01:00",
+    ]
+    doc.set("publishedDateTime", datetime(2021, 1, 2, 3, 4, 5, tzinfo=UTC))
+    assert "publishedDateTime: 2021-01-02T03:04:05Z\n" in doc.dumps()
+
+
+# --- keys -------------------------------------------------------------------------------
+
+
+def test_new_key_goes_to_its_canonical_position(doc: newsmeta.Document) -> None:
+    doc.set("removed", True)
+    doc.set("originalUrl", "https://example.org/a")
+    assert changed_lines(ARTICLE, doc.dumps()) == [
+        '+originalUrl: "https://example.org/a"',
+        "+removed: true",
+    ]
+    lines = doc.dumps().splitlines()
+    assert lines[lines.index("published: false") + 1] == "removed: true"
+    assert lines[lines.index("publishedDateTime: 2020-07-16T19:15:00Z") + 1].startswith("original")
+
+
+def test_new_block_key_gets_a_blank_line_like_its_siblings() -> None:
+    text = ARTICLE.replace(
+        'images:\n  - url: "https://example.org/a.jpg"\n    width: 1440\n    height: 720\n'
+        "    isCached: true\n\n",
+        "",
+    )
+    document = newsmeta.loads(text)
+    document.set("images", [Image(url="https://example.org/b.jpg", width=2, height=3)])
+    added = [line for line in changed_lines(text, document.dumps()) if line != "+"]
+    assert added == [
+        "+images:",
+        '+  - url: "https://example.org/b.jpg"',
+        "+    width: 2",
+        "+    height: 3",
+    ]
+    assert document.dumps() == text.replace(
+        "  - AI\n\nsecured:",
+        '  - AI\n\nimages:\n  - url: "https://example.org/b.jpg"\n    width: 2\n    height: 3\n'
+        "\nsecured:",
+    )
+
+
+def test_unset_removes_exactly_the_key_lines_with_comment() -> None:
+    text = ARTICLE.replace("heat: -1\n", "heat: -1  # hot\n")
+    document = newsmeta.loads(text)
+    document.unset("heat")
+    assert changed_lines(text, document.dumps()) == ["-heat: -1  # hot"]
+
+
+def test_unset_nested_block_removes_all_its_lines(doc: newsmeta.Document) -> None:
+    doc.unset("images")
+    assert doc.dumps() == ARTICLE.replace(
+        'images:\n  - url: "https://example.org/a.jpg"\n    width: 1440\n    height: 720\n'
+        "    isCached: true\n",
+        "",
+    )
+
+
+def test_set_creates_missing_parent_mappings() -> None:
+    text = "---\ntitle: x\n---\n"
+    document = newsmeta.loads(text)
+    document.set("provider.name", "P")
+    assert document.dumps() == "---\ntitle: x\nprovider:\n  name: P\n---\n"
+
+
+# --- lists ------------------------------------------------------------------------------
+
+
+def test_append_lands_after_last_item_before_blank_line(doc: newsmeta.Document) -> None:
+    doc.append("topics", "Robots")
+    assert "  - AI\n  - Robots\n\nimages:" in doc.dumps()
+    assert changed_lines(ARTICLE, doc.dumps()) == ["+  - Robots"]
+
+
+def test_insert_copies_sibling_indentation(doc: newsmeta.Document) -> None:
+    doc.insert("topics", 0, "First")
+    doc.insert("topics", -1, "Before last")
+    assert doc.get("topics") == ["First", "Computer Vision", "Before last", "AI"]
+    assert changed_lines(ARTICLE, doc.dumps()) == ["+  - First", "+  - Before last"]
+
+
+def test_append_model_object_writes_house_style(doc: newsmeta.Document) -> None:
+    doc.append("images", Image(url="https://example.org/b.jpg", width=5, height=6, is_cached=False))
+    assert changed_lines(ARTICLE, doc.dumps()) == [
+        '+  - url: "https://example.org/b.jpg"',
+        "+    width: 5",
+        "+    height: 6",
+        "+    isCached: false",
+    ]
+
+
+def test_unset_list_item_by_negative_index(doc: newsmeta.Document) -> None:
+    doc.unset("topics[-1]")
+    assert changed_lines(ARTICLE, doc.dumps()) == ["-  - AI"]
+
+
+def test_unset_the_only_item_leaves_an_empty_list(doc: newsmeta.Document) -> None:
+    doc.unset("images[0]")
+    assert doc.get("images") == []
+    assert "images: []\n" in doc.dumps()
+
+
+# --- typed edits ------------------------------------------------------------------------
+
+
+def test_typed_edit_applies_only_changed_leaves(doc: newsmeta.Document) -> None:
+    article = doc.article
+    assert article is not None
+    doc.article = attrs.evolve(
+        article,
+        title="Typed",
+        quality=28,
+        topics=(*article.topics, "New"),
+        provider=attrs.evolve(article.provider, name="Prov"),
+    )
+    assert changed_lines(ARTICLE, doc.dumps()) == [
+        '-title: "A title"',
+        '+title: "Typed"',
+        "-quality: 27",
+        "+quality: 28",
+        "-  name: Example",
+        "+  name: Prov",
+        "+  - New",
+    ]
+    assert doc.article is not None
+    assert doc.article.title == "Typed"
+
+
+def test_typed_edit_removing_an_optional_field_unsets_it(doc: newsmeta.Document) -> None:
+    assert doc.article is not None
+    doc.article = attrs.evolve(doc.article, heat=None)
+    assert changed_lines(ARTICLE, doc.dumps()) == ["-heat: -1"]
+
+
+# --- refusals ---------------------------------------------------------------------------
+
+
+def test_missing_path_is_refused(doc: newsmeta.Document) -> None:
+    with pytest.raises(PathNotFoundError) as info:
+        doc.unset("provider.images")
+    assert isinstance(info.value, LookupError)
+    with pytest.raises(PathNotFoundError):
+        doc.set("topics[5]", "x")
+    assert doc.dumps() == ARTICLE
+
+
+def test_editing_through_an_alias_is_refused() -> None:
+    text = "---\nprovider: &p\n  name: A\nother: *p\n---\n"
+    document = newsmeta.loads(text)
+    with pytest.raises(AliasEditError, match="anchor or alias"):
+        document.set("provider.name", "B")
+    assert document.dumps() == text
+
+
+def test_edit_of_unreadable_front_matter_is_refused() -> None:
+    document = newsmeta.loads("---\ntitle: [\n---\n")
+    with pytest.raises(EditError, match="cannot be read"):
+        document.set("title", "x")
+
+
+def test_non_finite_float_is_refused(doc: newsmeta.Document) -> None:
+    with pytest.raises(EditError):
+        doc.set("quality", float("nan"))
+
+
+def test_verification_failure_is_refused_and_nothing_changes(
+    doc: newsmeta.Document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsmeta import _edit
+
+    monkeypatch.setattr(_edit, "_plain_text", lambda value: "oops")
+    with pytest.raises(VerificationError, match="does not read back"):
+        doc.set("quality", 5)
+    assert doc.dumps() == ARTICLE
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+def test_save_writes_atomically_and_keeps_mode(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes(ARTICLE.encode())
+    path.chmod(0o640)
+    document = newsmeta.load(path)
+    document.set("quality", 1)
+    document.save()
+    assert path.read_bytes() == document.encoded()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
+    document.save()
+    assert path.read_bytes() == document.encoded()
+
+
+def test_save_refuses_when_file_changed_on_disk(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes(ARTICLE.encode())
+    document = newsmeta.load(path)
+    document.set("quality", 1)
+    path.write_bytes(ARTICLE.replace("27", "28").encode())
+    with pytest.raises(ConcurrentModificationError) as info:
+        document.save()
+    assert isinstance(info.value, OSError)
+    assert path.read_bytes() == ARTICLE.replace("27", "28").encode()
+
+
+def test_save_refuses_new_errors_unless_forced(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes(ARTICLE.encode())
+    document = newsmeta.load(path)
+    document.set("heat", -5)
+    with pytest.raises(NewProblemsError) as info:
+        document.save()
+    assert [p.code for p in info.value.problems] == ["schema-minimum"]
+    assert path.read_bytes() == ARTICLE.encode()
+    document.save(force=True)
+    assert b"heat: -5\n" in path.read_bytes()
+
+
+def test_already_invalid_file_can_be_fixed_step_by_step(tmp_path: Path) -> None:
+    text = ARTICLE.replace("quality: 27", "quality: -3").replace("category: news\n", "")
+    path = tmp_path / "a.md"
+    path.write_text(text, encoding="utf-8")
+    document = newsmeta.load(path)
+    errors = len(document.errors)
+    document.set("quality", 3)
+    document.save()
+    assert len(document.errors) == errors - 1
+
+
+def test_killed_save_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes(ARTICLE.encode())
+    document = newsmeta.load(path)
+    document.set("title", "x")
+
+    def boom(src: object, dst: object) -> None:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError, match="disk gone"):
+        document.save()
+    assert path.read_bytes() == ARTICLE.encode()
+    assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
+
+
+def test_dump_to_binary_and_text_files(doc: newsmeta.Document, tmp_path: Path) -> None:
+    binary = io.BytesIO()
+    newsmeta.dump(doc, binary)
+    assert binary.getvalue() == ARTICLE.encode()
+    text = io.StringIO()
+    newsmeta.dump(doc, text)
+    assert text.getvalue() == ARTICLE
+    newsmeta.dump(doc, tmp_path / "out.md")
+    assert (tmp_path / "out.md").read_bytes() == ARTICLE.encode()
+
+
+def test_save_without_path_is_a_value_error(doc: newsmeta.Document) -> None:
+    with pytest.raises(ValueError, match="no path"):
+        doc.save()
+
+
+# --- the seed ---------------------------------------------------------------------------
+
+
+def test_seed_matrix_of_edits_changes_exactly_the_expected_lines(seed_path: Path) -> None:
+    text = seed_path.read_text(encoding="utf-8")
+    expected = {
+        ("set", "title", "New"): ['-title: "Homeland', '+title: "New"'],
+        ("set", "quality", 5): ["-quality: 27", "+quality: 5"],
+        ("set", "provider.name", "Other"): ["-  name: The Intercept", "+  name: Other"],
+        ("set", "publishedDateTime", datetime(2021, 1, 2, 3, 4, 5, tzinfo=UTC)): [
+            "-publishedDateTime: 2020-07-16T19:15:00Z",
+            "+publishedDateTime: 2021-01-02T03:04:05Z",
+        ],
+        ("append", "topics", "Robots"): ["+  - Robots"],
+        ("unset", "heat", None): ["-heat: -1"],
+        ("set", "removed", True): ["+removed: true"],
+    }
+    for (op, path, value), lines in expected.items():
+        document = newsmeta.loads(text)
+        if op == "unset":
+            document.unset(path)
+        else:
+            getattr(document, op)(path, value)
+        got = changed_lines(text, document.dumps())
+        assert [g[: len(e)] for g, e in zip(got, lines, strict=True)] == lines
+        assert not document.new_errors()

@@ -1,0 +1,115 @@
+"""The editing commands: get, set, unset, append, insert, bulk form, --dry-run, --force."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsmeta.cli import main
+from tests.test_edit import ARTICLE, changed_lines
+
+
+@pytest.fixture
+def article(tmp_path: Path) -> Path:
+    path = tmp_path / "a.md"
+    path.write_bytes(ARTICLE.encode())
+    return path
+
+
+def test_get_prints_scalars_plain_and_others_as_json(
+    article: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["get", str(article), "title"]) == 0
+    assert capsys.readouterr().out == "A title\n"
+    assert main(["get", str(article), "/provider"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"name": "Example", "domain": "example.org"}
+    assert main(["get", str(article), "heat"]) == 0
+    assert capsys.readouterr().out == "-1\n"
+
+
+def test_get_missing_path_exits_1(article: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["get", str(article), "nope"]) == 1
+    assert "nope" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "lines"),
+    [
+        (["set", "title", "New: title"], ['-title: "A title"', '+title: "New: title"']),
+        (["set", "quality", "5"], ["-quality: 27", "+quality: 5"]),
+        (["set", "provider.name", "Other"], ["-  name: Example", "+  name: Other"]),
+        (
+            ["set", "publishedDateTime", "2021-01-02 03:04:05+00:00"],
+            [
+                "-publishedDateTime: 2020-07-16T19:15:00Z",
+                "+publishedDateTime: 2021-01-02T03:04:05Z",
+            ],
+        ),
+        (["append", "topics", "Robots"], ["+  - Robots"]),
+        (["insert", "topics", "0", "First"], ["+  - First"]),
+        (["unset", "heat"], ["-heat: -1"]),
+        (["set", "removed", "true"], ["+removed: true"]),
+        (["set", "--string", "provider.name", "true"], ["-  name: Example", '+  name: "true"']),
+        (
+            ["set", "--json", "topics", '["A"]'],
+            ["-  - Computer Vision", "-  - AI", "+  - A"],
+        ),
+    ],
+)
+def test_edit_commands_change_exactly_the_expected_lines(
+    article: Path, argv: list[str], lines: list[str]
+) -> None:
+    command, *rest = argv
+    options = [arg for arg in rest if arg.startswith("--")]
+    rest = [arg for arg in rest if not arg.startswith("--")]
+    assert main([command, *options, str(article), *rest]) == 0
+    assert changed_lines(ARTICLE, article.read_text(encoding="utf-8")) == lines
+
+
+def test_dry_run_prints_diff_and_writes_nothing(
+    article: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["set", "--dry-run", str(article), "quality", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "-quality: 27\n+quality: 3\n" in out
+    assert out.startswith(f"--- a/{article}\n+++ b/{article}\n")
+    assert article.read_bytes() == ARTICLE.encode()
+
+
+def test_refused_edit_exits_1_and_leaves_file_identical(
+    article: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["set", str(article), "heat", "--", "-5"]) == 1
+    assert "schema-minimum" in capsys.readouterr().err
+    assert article.read_bytes() == ARTICLE.encode()
+    assert main(["unset", str(article), "provider.images"]) == 1
+    assert article.read_bytes() == ARTICLE.encode()
+
+
+def test_force_writes_an_edit_that_introduces_errors(article: Path) -> None:
+    assert main(["set", "--force", str(article), "heat", "--", "-5"]) == 0
+    assert "heat: -5\n" in article.read_text(encoding="utf-8")
+
+
+def test_bulk_form_applies_one_edit_to_every_file(tmp_path: Path) -> None:
+    paths = [tmp_path / f"{i}.md" for i in range(3)]
+    for path in paths:
+        path.write_bytes(ARTICLE.encode())
+    assert main(["append", *map(str, paths), "topics", "Bulk"]) == 0
+    for path in paths:
+        assert changed_lines(ARTICLE, path.read_text(encoding="utf-8")) == ["+  - Bulk"]
+
+
+def test_bulk_form_refuses_per_file(tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.md", tmp_path / "bad.md"
+    good.write_bytes(ARTICLE.encode())
+    bad.write_bytes(b"---\nprovider: &p {name: A}\n---\n")
+    assert main(["set", str(good), str(bad), "provider.name", "B"]) == 1
+    assert bad.read_bytes() == b"---\nprovider: &p {name: A}\n---\n"
+    assert "name: B\n" in good.read_text(encoding="utf-8")
+
+
+def test_missing_file_exits_2(tmp_path: Path) -> None:
+    assert main(["set", str(tmp_path / "none.md"), "title", "x"]) == 2
