@@ -119,3 +119,11 @@ def test_unparsable_url_host_is_reported_not_raised() -> None:
     assert broken != text
     doc = newsmeta.loads(broken)
     assert "schema-format" in {p.code for p in doc.problems}
+
+
+@pytest.mark.parametrize("value", ["-_", "+_", "_", "0x_", "0b_", "0o_", "._"])
+def test_digitless_number_patterns_read_as_strings(value: str) -> None:
+    # Found by the atheris harness: ruamel's int pattern matches '-_', which has no digits.
+    doc = newsmeta.loads(f"---\ntitle: {value}\n---\n")
+    assert isinstance(doc.data, dict)
+    assert doc.data["title"] == value

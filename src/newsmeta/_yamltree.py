@@ -92,7 +92,12 @@ class Scalar(Node):
     def __init__(
         self, start: int, end: int, anchor: str | None, tag: str | None, value: str, style: str
     ) -> None:
-        super().__init__(start, end, anchor, tag)
+        # Assigned here rather than through super().__init__: one Scalar per YAML scalar
+        # makes this the hottest constructor of a validation run.
+        self.start = start
+        self.end = end
+        self.anchor = anchor
+        self.tag = tag
         self.value = value
         self.style = style
 
@@ -154,12 +159,9 @@ class ParseResult:
 def _c_events(text: str) -> Iterator[object]:
     import _ruamel_yaml
 
-    parser = _ruamel_yaml.CParser(text)
-    while True:
-        event = parser.get_event()
-        if event is None:  # pragma: no cover - the C parser always ends with StreamEnd
-            return
-        yield event
+    # A callable iterator runs in C: no generator frame to resume for every event.
+    events: Iterator[object] = iter(_ruamel_yaml.CParser(text).get_event, None)
+    return events
 
 
 def _pure_events(text: str) -> Iterator[object]:
@@ -260,8 +262,16 @@ def compose(
                 parent.pairs.append((key, node))
                 pending_key[-1] = None
 
-    events = event_source(pure)(text)
+    # Read once: these are checked on every event.
+    max_scalar_chars, max_depth, max_nodes = (
+        limits.max_scalar_chars,
+        limits.max_depth,
+        limits.max_nodes,
+    )
+    events: Iterator[object] = iter(())
     try:
+        # Inside the try: the C parser refuses some texts (lone surrogates) when created.
+        events = event_source(pure)(text)
         for event in events:
             kind = type(event)
             if kind is scalar_t:
@@ -269,7 +279,7 @@ def compose(
                 value: str = event.value  # type: ignore[attr-defined]
                 start = offset + event.start_mark.index  # type: ignore[attr-defined]
                 end = offset + event.end_mark.index  # type: ignore[attr-defined]
-                if len(value) > limits.max_scalar_chars:
+                if len(value) > max_scalar_chars:
                     findings.append(
                         Finding(
                             "limit-scalar-length",
@@ -281,15 +291,30 @@ def compose(
                     )
                     complete = False
                     break
+                # `ctag` rather than the `tag` property: a Python call per scalar saved.
+                ctag = event.ctag  # type: ignore[attr-defined]
                 node: Node = Scalar(
                     start,
                     end,
                     event.anchor,  # type: ignore[attr-defined]
-                    event.tag,  # type: ignore[attr-defined]
+                    None if ctag is None else str(ctag),
                     value,
                     event.style or "",  # type: ignore[attr-defined]
                 )
-                attach(node)
+                # attach(node), inlined for the commonest event.
+                if stack:
+                    parent = stack[-1]
+                    if type(parent) is Mapping:
+                        key = pending_key[-1]
+                        if key is None:
+                            pending_key[-1] = node
+                        else:
+                            parent.pairs.append((key, node))
+                            pending_key[-1] = None
+                    else:
+                        parent.items.append(node)  # type: ignore[attr-defined]
+                else:
+                    root = node
             elif kind is map_t or kind is seq_t:
                 nodes += 1
                 start = offset + event.start_mark.index  # type: ignore[attr-defined]
@@ -303,7 +328,7 @@ def compose(
                 attach(node)
                 stack.append(node)
                 pending_key.append(None)
-                if len(stack) > limits.max_depth:
+                if len(stack) > max_depth:
                     findings.append(
                         Finding(
                             "limit-depth",
@@ -339,7 +364,7 @@ def compose(
                     )
                     complete = False
                     break
-            if nodes > limits.max_nodes:
+            if nodes > max_nodes:
                 start = offset + event.start_mark.index  # type: ignore[attr-defined]
                 findings.append(
                     Finding(
@@ -400,14 +425,43 @@ def _resolver_table(version: tuple[int, int]) -> dict[str, _Resolver]:
     return table
 
 
+#: Memo of :func:`resolve_plain`: keys, booleans, categories and topics repeat across
+#: files, and the regular expressions are the cost. Cleared when it grows past the bound,
+#: so memory stays flat over any number of files.
+_RESOLVED: dict[tuple[str, tuple[int, int]], str] = {}
+_RESOLVED_MAX: Final = 4096
+
+
 def resolve_plain(value: str, version: tuple[int, int] = (1, 2)) -> str:
     """The YAML type a plain scalar has: ``null bool int float timestamp str`` (or another
     ruamel tag suffix such as ``merge``), as ruamel.yaml resolves it for ``version``."""
-    first = value[:1]
-    for tag, regexp in _resolver_table(version).get(first, ()):
+    memo = (value, version)
+    tag = _RESOLVED.get(memo)
+    if tag is not None:
+        return tag
+    tag = "str"
+    for candidate, regexp in _resolver_table(version).get(value[:1], ()):
         if regexp.match(value):
-            return tag
-    return "str"
+            tag = candidate
+            break
+    if tag in ("int", "float") and not _has_number(value):
+        # ruamel's patterns also match digit-less '-_' or '0x_', which it then fails to
+        # construct; the YAML 1.2 core schema reads them as strings, and so does newsmeta.
+        tag = "str"
+    if len(_RESOLVED) >= _RESOLVED_MAX:
+        _RESOLVED.clear()
+    _RESOLVED[memo] = tag
+    return tag
+
+
+def _has_number(value: str) -> bool:
+    """True when a plain scalar that an int or float pattern matched has digits to read."""
+    body = value.replace("_", "").lower().lstrip("+-")
+    if body in (".inf", ".nan"):
+        return True
+    if body[:2] in ("0b", "0o", "0x"):
+        return len(body) > 2
+    return any(c.isdigit() for c in body.split("e", 1)[0])
 
 
 def construct_int(value: str) -> int:
@@ -452,6 +506,20 @@ def _yaml11_differs(value: str, kind: str) -> bool:
 
 _YAML11_FIRST: Final = frozenset("yYnNoO+-0123456789.")
 
+_PLAIN_INFO: dict[str, tuple[str, bool]] = {}
+
+
+def _plain_info(value: str) -> tuple[str, bool]:
+    """``(resolve_plain(value), _yaml11_differs(value, kind))``, memoised (bounded)."""
+    info = _PLAIN_INFO.get(value)
+    if info is None:
+        kind = resolve_plain(value)
+        info = (kind, _yaml11_differs(value, kind))
+        if len(_PLAIN_INFO) >= _RESOLVED_MAX:
+            _PLAIN_INFO.clear()
+        _PLAIN_INFO[value] = info
+    return info
+
 
 #: Characters no article value may hold: C0/C1 controls (but tab, LF, CR) and surrogates.
 CONTROL_CHARACTERS: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\ud800-\udfff]")
@@ -472,8 +540,8 @@ def _scalar_data(node: Scalar, pointer: str, findings: list[Finding], limits: Li
                 )
             )
         return node.value
-    kind = resolve_plain(node.value)
-    if _yaml11_differs(node.value, kind):
+    kind, differs = _plain_info(node.value)
+    if differs:
         old = resolve_plain(node.value, (1, 1))
         findings.append(
             Finding(
@@ -631,7 +699,8 @@ def to_data(root: Node | None, limits: Limits = DEFAULT_LIMITS) -> tuple[JSONVal
                     )
                     continue
                 seen[key] = key_node
-                result[key] = build(value_node, pointer + "/" + _escape(key))
+                token = _escape(key) if "~" in key or "/" in key else key
+                result[key] = build(value_node, pointer + "/" + token)
             return result
         if isinstance(node, Sequence):
             return [build(item, f"{pointer}/{i}") for i, item in enumerate(node.items)]

@@ -39,9 +39,14 @@ def repair_mojibake(value: str) -> str:
     return ftfy.fix_encoding(value)
 
 
+#: A UTF-8 lead byte (0xC2-0xF4) read as Windows-1252 or Latin-1 is one of these
+#: characters, so text without one cannot hold this kind of mojibake. The filter keeps
+#: ftfy (and its import) off the vast majority of values.
+_MISREAD_LEAD_BYTE: Final = re.compile("[\u00c2-\u00f4]")
+
+
 def _looks_mojibake(value: str) -> bool:
-    # ftfy only ever changes text that has a non-ASCII character; skip the rest cheaply.
-    return not value.isascii() and repair_mojibake(value) != value
+    return _MISREAD_LEAD_BYTE.search(value) is not None and repair_mojibake(value) != value
 
 
 @rule("text-mojibake")
