@@ -58,3 +58,71 @@ def _run_explain(args: argparse.Namespace) -> int:
         return 2
     sys.stdout.write(text)
     return 0
+
+
+def add_fix_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``fix`` on ``commands``."""
+    fix = commands.add_parser(
+        "fix",
+        help="repair mojibake, HTML entities, stray whitespace and cdnAmpWebUrl in place",
+        description="Apply the safe fixes through the round-trip editor: each changes only "
+        "its own value's lines. Prints a unified diff and a summary.",
+    )
+    fix.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+    fix.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
+    fix.add_argument(
+        "--select", action="append", metavar="CODE", help="only fix these codes (repeatable)"
+    )
+    fix.set_defaults(handler=_run_fix)
+
+
+def _run_fix(args: argparse.Namespace) -> int:
+    import difflib
+
+    from newsmeta.cli import collect_paths
+    from newsmeta.document import load
+    from newsmeta.errors import NewsmetaError
+    from newsmeta.fixing import fix_document, fixable_codes
+
+    select = None
+    if args.select:
+        select = {code for item in args.select for code in item.split(",") if code}
+        unknown = select - set(fixable_codes())
+        if unknown:
+            sys.stderr.write(f"newsmeta: no safe fix for {', '.join(sorted(unknown))}\n")
+            return 2
+    status = 0
+    fixed_files = total = 0
+    for path in collect_paths(args.paths):
+        try:
+            document = load(path)
+        except OSError as exc:
+            sys.stderr.write(f"newsmeta: {path}: {exc.strerror or exc}\n")
+            status = 2
+            continue
+        before = document.dumps()
+        applied = fix_document(document, select)
+        if not applied:
+            continue
+        diff = difflib.unified_diff(
+            before.splitlines(keepends=True),
+            document.dumps().splitlines(keepends=True),
+            fromfile=f"a/{path}",
+            tofile=f"b/{path}",
+        )
+        sys.stdout.writelines(line if line.endswith("\n") else line + "\n" for line in diff)
+        if not args.dry_run:
+            try:
+                document.save()
+            except NewsmetaError as exc:
+                sys.stderr.write(f"newsmeta: {path}: not written: {exc}\n")
+                status = max(status, 1)
+                continue
+        fixed_files += 1
+        total += len(applied)
+    verb = "would fix" if args.dry_run else "fixed"
+    sys.stdout.write(
+        f"{verb} {total} problem{'s' if total != 1 else ''} in {fixed_files} file"
+        f"{'s' if fixed_files != 1 else ''}\n"
+    )
+    return status

@@ -6,16 +6,29 @@ exception, so one bad file never stops a run.
 
 from __future__ import annotations
 
+import collections
 import os
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 import attrs
 
 from newsmeta._check import analyse, decode
 from newsmeta.problems import Problem, Severity
 
-__all__ = ["FileResult", "check_path", "check_text", "validate_many"]
+if TYPE_CHECKING:  # concurrent.futures costs ~20 ms to import; only callers need it
+    from concurrent.futures import Executor, Future
+
+__all__ = [
+    "FileResult",
+    "Policy",
+    "check_bytes",
+    "check_path",
+    "check_text",
+    "iter_results",
+    "matches_code",
+    "validate_many",
+]
 
 
 @attrs.frozen
@@ -65,7 +78,7 @@ def _io_problem(exc: OSError) -> Problem:
 
 def check_text(text: str, path: str = "<stdin>") -> FileResult:
     """Validate an article given as text."""
-    return FileResult(path, tuple(analyse(text).problems))
+    return FileResult(path, tuple(analyse(text, path=path).problems))
 
 
 def check_path(path: str | os.PathLike[str]) -> FileResult:
@@ -76,8 +89,13 @@ def check_path(path: str | os.PathLike[str]) -> FileResult:
             raw = handle.read()
     except OSError as exc:
         return FileResult(name, (_io_problem(exc),))
+    return check_bytes(raw, name)
+
+
+def check_bytes(raw: bytes, path: str = "<stdin>") -> FileResult:
+    """Validate an article given as a file's bytes (decoded as UTF-8 here); never raises."""
     text, findings = decode(raw)
-    return FileResult(name, tuple(analyse(text, prior=findings).problems))
+    return FileResult(path, tuple(analyse(text, prior=findings, path=path).problems))
 
 
 def _check_chunk(paths: list[str]) -> list[FileResult]:
@@ -87,6 +105,43 @@ def _check_chunk(paths: list[str]) -> list[FileResult]:
 def _chunks(paths: list[str], size: int) -> Iterator[list[str]]:
     for i in range(0, len(paths), size):
         yield paths[i : i + size]
+
+
+def iter_results(
+    paths: Iterable[str | os.PathLike[str]],
+    executor: Executor | None = None,
+    *,
+    chunk_size: int = 64,
+    in_flight: int = 8,
+) -> Iterator[FileResult]:
+    """Yield one result per path, in the order given, as soon as each is ready.
+
+    Without ``executor`` files are checked here, one at a time. With one, paths go out in
+    chunks of ``chunk_size`` (one task per chunk keeps the per-task overhead small) and
+    at most ``in_flight`` chunks are outstanding at any time, so memory stays flat however
+    many files there are: results are yielded and may be dropped while later chunks run.
+    Raises ``ValueError`` for a ``chunk_size`` or ``in_flight`` below 1.
+    """
+    if chunk_size < 1 or in_flight < 1:
+        raise ValueError("chunk_size and in_flight must be at least 1")
+    names = (os.fspath(p) for p in paths)
+    if executor is None:
+        for name in names:
+            yield check_path(name)
+        return
+    pending: collections.deque[Future[list[FileResult]]] = collections.deque()
+    chunk: list[str] = []
+    for name in names:
+        chunk.append(name)
+        if len(chunk) == chunk_size:
+            pending.append(executor.submit(_check_chunk, chunk))
+            chunk = []
+            if len(pending) >= in_flight:
+                yield from pending.popleft().result()
+    if chunk:
+        pending.append(executor.submit(_check_chunk, chunk))
+    while pending:
+        yield from pending.popleft().result()
 
 
 def validate_many(
@@ -100,11 +155,54 @@ def validate_many(
     With ``executor`` (any :class:`concurrent.futures.Executor`: a process pool, or a Dask
     ``distributed.Client(...).get_executor()``), files are sent in chunks of
     ``chunk_size`` to be checked there; without one they are checked in this process.
+    Paths must be readable where the executor runs them. Never raises for a bad file.
     """
-    names = [os.fspath(p) for p in paths]
-    if executor is None:
-        return _check_chunk(names)
-    results: list[FileResult] = []
-    for chunk_result in executor.map(_check_chunk, list(_chunks(names, chunk_size))):
-        results.extend(chunk_result)
-    return results
+    return list(iter_results(paths, executor, chunk_size=chunk_size))
+
+
+def matches_code(code: str, selector: str) -> bool:
+    """True when ``selector`` names ``code`` exactly or is a prefix of it ending at a ``-``.
+
+    ``schema`` selects ``schema-enum`` and ``schema-unknown-key``; ``schema-e`` selects
+    nothing, so a typo cannot silently select half a family.
+    """
+    return code == selector or code.startswith(selector + "-")
+
+
+@attrs.frozen
+class Policy:
+    """Which problems are reported, and how severe each one is.
+
+    ``select`` (``None``: every code) keeps only codes matching one of its selectors;
+    ``ignore`` then drops codes matching any of its selectors; ``severity`` overrides the
+    severity of a code by exact name. See :func:`matches_code` for selectors.
+    """
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = attrs.field(factory=dict)
+
+    @property
+    def is_default(self) -> bool:
+        """True when :meth:`apply` returns every result unchanged."""
+        return self.select is None and not self.ignore and not self.severity
+
+    def keeps(self, code: str) -> bool:
+        """True when problems with ``code`` are reported under this policy."""
+        if self.select is not None and not any(matches_code(code, s) for s in self.select):
+            return False
+        return not any(matches_code(code, s) for s in self.ignore)
+
+    def apply(self, result: FileResult) -> FileResult:
+        """``result`` with unselected problems dropped and severities overridden."""
+        if self.is_default or not result.problems:
+            return result
+        kept = []
+        for problem in result.problems:
+            if not self.keeps(problem.code):
+                continue
+            severity = self.severity.get(problem.code)
+            if severity is not None and severity is not problem.severity:
+                problem = attrs.evolve(problem, severity=severity)
+            kept.append(problem)
+        return FileResult(result.path, tuple(kept))

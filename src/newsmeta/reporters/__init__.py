@@ -1,5 +1,61 @@
 """Reporters render validation results; they decide nothing.
 
-Each reporter is a function ``render(results, stream, options)`` in its own module, loaded
-only when its format is asked for.
+Each format lives in its own module, loaded only when asked for, with one function::
+
+    render(results: Iterable[FileResult], stream: TextIO, options: Options) -> None
+
+``results`` may be a lazy iterator: ``text`` and ``github`` write each file's lines as it
+arrives (so output streams and memory stays flat); ``json``, ``sarif`` and ``junit`` must
+see every file before writing their one document. Every string that came from a file or a
+file name is escaped with :mod:`newsmeta._escape` before it is written.
 """
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Final, TextIO
+
+import attrs
+
+from newsmeta.problems import Severity
+
+if TYPE_CHECKING:
+    from newsmeta.validation import FileResult
+
+__all__ = ["FORMATS", "Options", "Renderer", "fails", "load"]
+
+#: Every ``--format`` value except ``auto``, which the CLI resolves.
+FORMATS: Final = ("text", "json", "github", "sarif", "junit")
+
+
+@attrs.frozen
+class Options:
+    """How to render.
+
+    ``color``: use ANSI colours (``text`` only). ``fail_on``: the lowest severity that
+    fails a file (``junit`` marks such files as failures). ``step_summary``: a path to
+    append a Markdown summary to (``github`` only; ``$GITHUB_STEP_SUMMARY`` in Actions).
+    """
+
+    color: bool = False
+    fail_on: Severity = Severity.ERROR
+    step_summary: str | None = None
+
+
+Renderer = Callable[["Iterable[FileResult]", TextIO, Options], None]
+
+
+def fails(severity: Severity, fail_on: Severity) -> bool:
+    """True when a problem of ``severity`` fails a run that fails on ``fail_on``."""
+    return severity is Severity.ERROR or fail_on is Severity.WARNING
+
+
+def load(name: str) -> Renderer:
+    """The ``render`` function of format ``name``; ``KeyError`` for an unknown format."""
+    if name not in FORMATS:
+        raise KeyError(name)
+    import importlib
+
+    module = importlib.import_module(f"newsmeta.reporters.{name}")
+    renderer: Renderer = module.render
+    return renderer

@@ -4,21 +4,27 @@
 
     {
       "version": 1,
-      "summary": {"files": N, "errors": E, "warnings": W},
       "files": [
         {"path": "...", "ok": false,
          "problems": [{"code", "severity", "message", "pointer",
                        "line", "column", "end_line", "end_column"}]}
-      ]
+      ],
+      "summary": {"files": N, "errors": E, "warnings": W}
     }
+
+Files are written as they arrive and the summary comes last, so memory stays flat however
+many files there are (read it by key: object key order carries no meaning in JSON).
+Non-ASCII text is written as is; text that is not valid Unicode (a file name with
+undecodable bytes) is written as ``\\udcXX`` escapes.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import TextIO
 
+from newsmeta.reporters import Options
 from newsmeta.validation import FileResult
 
 __all__ = ["SHAPE_VERSION", "render"]
@@ -26,16 +32,25 @@ __all__ = ["SHAPE_VERSION", "render"]
 SHAPE_VERSION = 1
 
 
-def render(results: Sequence[FileResult], stream: TextIO) -> None:
-    """Write the results as one JSON document."""
-    document = {
-        "version": SHAPE_VERSION,
-        "summary": {
-            "files": len(results),
-            "errors": sum(r.errors for r in results),
-            "warnings": sum(r.warnings for r in results),
-        },
-        "files": [r.to_dict() for r in results],
-    }
-    json.dump(document, stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
+def _dumps(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: escape them instead of failing
+        text = json.dumps(value, ensure_ascii=True, indent=2)
+    return text
+
+
+def render(results: Iterable[FileResult], stream: TextIO, options: Options | None = None) -> None:
+    """Write the results as one JSON document, streaming one file entry at a time."""
+    files = errors = warnings = 0
+    stream.write(f'{{\n  "version": {SHAPE_VERSION},\n  "files": [')
+    for result in results:
+        entry = _dumps(result.to_dict()).replace("\n", "\n    ")
+        stream.write(("," if files else "") + "\n    " + entry)
+        files += 1
+        errors += result.errors
+        warnings += result.warnings
+    summary = {"files": files, "errors": errors, "warnings": warnings}
+    stream.write(("\n  " if files else "") + "],\n")
+    stream.write(f'  "summary": {json.dumps(summary)}\n}}\n')

@@ -1,28 +1,62 @@
-"""The default output: one ``path:line:col: severity code message`` line per problem."""
+"""The default output: one ``path:line:col: severity code message`` line per problem.
+
+A closing line summarises the run: ``N files, E errors, W warnings``. With
+``Options.color`` the path is bold, the severity red or yellow and the code dim; the CLI
+turns colour on only for a terminal and never when ``NO_COLOR`` is set.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import TextIO
 
+from newsmeta._escape import printable
+from newsmeta.problems import Severity
+from newsmeta.reporters import Options
 from newsmeta.validation import FileResult
 
-__all__ = ["render"]
+__all__ = ["render", "summary_line"]
+
+_RESET = "\x1b[0m"
+_BOLD = "\x1b[1m"
+_DIM = "\x1b[2m"
+_RED = "\x1b[31m"
+_YELLOW = "\x1b[33m"
+_GREEN = "\x1b[32m"
 
 
-def render(results: Sequence[FileResult], stream: TextIO) -> None:
-    """Write one line per problem, then a summary line."""
-    errors = warnings = 0
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def summary_line(files: int, errors: int, warnings: int) -> str:
+    """``N files, E errors, W warnings`` with correct singulars, without a newline."""
+    return f"{_plural(files, 'file')}, {_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+
+
+def render(results: Iterable[FileResult], stream: TextIO, options: Options | None = None) -> None:
+    """Write one line per problem as results arrive, then the summary line."""
+    color = options.color if options is not None else False
+    files = errors = warnings = 0
     for result in results:
-        for p in result.problems:
-            stream.write(
-                f"{result.path}:{p.line}:{p.column}: {p.severity.value} {p.code} {p.message}\n"
-            )
+        files += 1
         errors += result.errors
         warnings += result.warnings
-    files = len(results)
-    stream.write(
-        f"{files} file{'s' if files != 1 else ''}, "
-        f"{errors} error{'s' if errors != 1 else ''}, "
-        f"{warnings} warning{'s' if warnings != 1 else ''}\n"
-    )
+        if not result.problems:
+            continue
+        path = printable(result.path)
+        for p in result.problems:
+            message = printable(p.message)
+            if color:
+                tint = _RED if p.severity is Severity.ERROR else _YELLOW
+                stream.write(
+                    f"{_BOLD}{path}{_RESET}:{p.line}:{p.column}: "
+                    f"{tint}{p.severity.value}{_RESET} {_DIM}{p.code}{_RESET} {message}\n"
+                )
+            else:
+                stream.write(f"{path}:{p.line}:{p.column}: {p.severity.value} {p.code} {message}\n")
+    line = summary_line(files, errors, warnings)
+    if color:
+        tint = _RED if errors else _YELLOW if warnings else _GREEN
+        line = f"{tint}{line}{_RESET}"
+    stream.write(line + "\n")

@@ -1,0 +1,80 @@
+"""``--format github``: GitHub Actions workflow-command annotations.
+
+One line per problem::
+
+    ::error file=PATH,line=L,col=C,endLine=EL,endColumn=EC,title=CODE::MESSAGE
+
+(``::warning`` for warnings), then the plain summary line. Property values and the message
+are escaped (:func:`newsmeta._escape.github_property`, :func:`~newsmeta._escape.github_message`),
+so a file name or a quoted value holding ``::error::``, a ``,`` or a newline cannot forge
+another annotation or property. GitHub's ``endColumn`` is inclusive, so it is ``end_column - 1``
+(at least ``col``) on a one-line problem, and omitted on multi-line ones, where GitHub
+ignores it.
+
+With ``Options.step_summary`` (``$GITHUB_STEP_SUMMARY``) a Markdown table of the problems
+(the first :data:`MAX_SUMMARY_ROWS`) is appended to that file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Final, TextIO
+
+from newsmeta._escape import github_message, github_property, markdown_cell
+from newsmeta.problems import Problem
+from newsmeta.reporters import Options
+from newsmeta.reporters.text import summary_line
+from newsmeta.validation import FileResult
+
+__all__ = ["MAX_SUMMARY_ROWS", "annotation", "render"]
+
+#: Rows in the step-summary table; GitHub caps a step summary at 1 MiB.
+MAX_SUMMARY_ROWS: Final = 1000
+
+
+def annotation(path: str, problem: Problem) -> str:
+    """One workflow-command line (without a newline) for ``problem`` in ``path``."""
+    props = [
+        f"file={github_property(path)}",
+        f"line={problem.line}",
+        f"col={problem.column}",
+        f"endLine={problem.end_line}",
+    ]
+    if problem.end_line == problem.line:
+        props.append(f"endColumn={max(problem.column, problem.end_column - 1)}")
+    props.append(f"title={github_property(problem.code)}")
+    return f"::{problem.severity.value} {','.join(props)}::{github_message(problem.message)}"
+
+
+def render(results: Iterable[FileResult], stream: TextIO, options: Options | None = None) -> None:
+    """Write annotations as results arrive, the summary line, and the step summary."""
+    files = errors = warnings = 0
+    rows: list[str] = []
+    for result in results:
+        files += 1
+        errors += result.errors
+        warnings += result.warnings
+        for problem in result.problems:
+            stream.write(annotation(result.path, problem) + "\n")
+            if len(rows) < MAX_SUMMARY_ROWS:
+                rows.append(
+                    f"| {markdown_cell(result.path)} | {problem.line}:{problem.column} "
+                    f"| {problem.severity.value} | `{markdown_cell(problem.code)}` "
+                    f"| {markdown_cell(problem.message)} |"
+                )
+    line = summary_line(files, errors, warnings)
+    stream.write(line + "\n")
+    if options is not None and options.step_summary:
+        _write_summary(options.step_summary, line, rows, errors + warnings)
+
+
+def _write_summary(path: str, line: str, rows: list[str], total: int) -> None:
+    parts = ["## newsmeta validate", "", line, ""]
+    if rows:
+        parts += ["| file | line:col | severity | code | message |", "|---|---|---|---|---|"]
+        parts += rows
+        if total > len(rows):
+            parts += ["", f"{total - len(rows)} more problems are not listed here."]
+        parts.append("")
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("\n".join(parts) + "\n")

@@ -1,0 +1,157 @@
+"""Configuration: where it is found, what it may hold, and that flags win."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsmeta.cli import main
+from newsmeta.config import Config, ConfigError, find_config, load_config
+from newsmeta.problems import Severity
+
+from .conftest import EXAMPLES
+
+BROKEN = EXAMPLES / "2024-04-02-late-frost-cherries.md"
+GOOD = EXAMPLES / "2024-03-05-harbour-city-school-solar.md"
+
+
+@pytest.fixture(autouse=True)
+def _no_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
+def test_pyproject_tool_table_is_found_walking_up(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.newsmeta]\nignore = ["schema-enum"]\n')
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    config = find_config(deep)
+    assert config.ignore == ("schema-enum",)
+    assert config.root == tmp_path.resolve()
+
+
+def test_newsmeta_toml_wins_over_pyproject_in_the_same_directory(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.newsmeta]\nignore = ["schema-enum"]\n')
+    (tmp_path / "newsmeta.toml").write_text('ignore = ["schema-type"]\n')
+    assert find_config(tmp_path).ignore == ("schema-type",)
+
+
+def test_a_pyproject_without_the_table_is_passed_over(tmp_path: Path) -> None:
+    (tmp_path / "newsmeta.toml").write_text('select = ["schema"]\n')
+    inner = tmp_path / "pkg"
+    inner.mkdir()
+    (inner / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    assert find_config(inner).select == ("schema",)
+
+
+def test_no_file_gives_the_defaults(tmp_path: Path) -> None:
+    config = find_config(tmp_path)
+    assert (config.select, config.ignore, config.include, config.fail_on) == (None, (), (), None)
+
+
+def test_all_keys_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "newsmeta.toml"
+    path.write_text(
+        'include = ["content/**/*.md"]\nexclude = ["drafts"]\nselect = ["schema", "yaml"]\n'
+        'ignore = ["schema-format"]\nfail-on = "warning"\n'
+        '[severity]\nyaml-duplicate-key = "warning"\n'
+    )
+    assert load_config(path) == Config(
+        root=tmp_path,
+        source=path,
+        include=("content/**/*.md",),
+        exclude=("drafts",),
+        select=("schema", "yaml"),
+        ignore=("schema-format",),
+        severity={"yaml-duplicate-key": Severity.WARNING},
+        fail_on=Severity.WARNING,
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "complaint"),
+    [
+        ('exclud = ["x"]\n', "unknown key"),
+        ('select = "schema"\n', "list of strings"),
+        ('ignore = ["schema-enumm"]\n', "matches no problem code"),
+        ('[severity]\nschema-enum = "fatal"\n', "'error' or 'warning'"),
+        ('[severity]\nschema = "warning"\n', "not a problem code"),
+        ('fail-on = "never"\n', "'error' or 'warning'"),
+        ("select = [\n", "newsmeta.toml"),
+    ],
+)
+def test_bad_configuration_is_an_error(tmp_path: Path, body: str, complaint: str) -> None:
+    path = tmp_path / "newsmeta.toml"
+    path.write_text(body)
+    with pytest.raises(ConfigError, match=complaint):
+        load_config(path)
+
+
+def test_a_bad_configuration_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "newsmeta.toml").write_text('selec = ["schema"]\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", str(GOOD)]) == 2
+    assert "unknown key" in capsys.readouterr().err
+
+
+def _project(root: Path, config: str) -> None:
+    (root / "content" / "drafts").mkdir(parents=True)
+    (root / "content" / "good.md").write_bytes(GOOD.read_bytes())
+    (root / "content" / "drafts" / "broken.md").write_bytes(BROKEN.read_bytes())
+    (root / "pyproject.toml").write_text(config)
+
+
+def test_include_and_exclude_pick_the_files_when_no_path_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _project(tmp_path, '[tool.newsmeta]\ninclude = ["content/**/*.md"]\nexclude = ["drafts"]\n')
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")  # globs are relative to the configuration file
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().out == "1 file, 0 errors, 0 warnings\n"
+
+
+def test_configured_exclude_applies_to_named_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _project(tmp_path, '[tool.newsmeta]\nexclude = ["content/drafts"]\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "content/drafts/broken.md", "content/good.md"]) == 0
+
+
+def test_flags_win_over_the_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _project(tmp_path, '[tool.newsmeta]\nignore = ["schema"]\nfail-on = "warning"\n')
+    monkeypatch.chdir(tmp_path)
+    broken = "content/drafts/broken.md"
+    assert main(["validate", broken]) == 0
+    assert main(["validate", "--ignore", "schema-enum", broken]) == 1
+    out = capsys.readouterr().out
+    assert "schema-minimum" in out
+    assert "schema-enum" not in out
+
+
+def test_severity_override_downgrades_a_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _project(
+        tmp_path,
+        '[tool.newsmeta]\nselect = ["schema-enum"]\n[tool.newsmeta.severity]\n'
+        'schema-enum = "warning"\n',
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "content/drafts/broken.md"]) == 0
+    assert "warning schema-enum" in capsys.readouterr().out
+    assert main(["validate", "--fail-on", "warning", "content/drafts/broken.md"]) == 1
+
+
+def test_an_explicit_config_file_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "ci.toml"
+    other.write_text('[tool.newsmeta]\nignore = ["schema"]\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "--config", str(other), str(BROKEN)]) == 0

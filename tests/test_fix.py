@@ -1,0 +1,95 @@
+"""`newsmeta fix`: safe repairs change only their own values' lines."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import newsmeta
+from newsmeta.cli import main
+from newsmeta.fixing import fix_document, fixable_codes
+
+
+def test_fix_on_the_seed_changes_exactly_the_mojibake_line(
+    seed_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "seed.md"
+    shutil.copy(seed_path, copy)
+    before = copy.read_text(encoding="utf-8").split("\n")
+    assert main(["fix", str(copy)]) == 0
+    after = copy.read_text(encoding="utf-8").split("\n")
+    changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+    assert changed == [3]
+    assert "recognition’s similar global expansion" in after[3]
+    assert "fixed 1 problem in 1 file" in capsys.readouterr().out
+
+
+def test_dry_run_prints_the_diff_and_writes_nothing(
+    seed_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "seed.md"
+    shutil.copy(seed_path, copy)
+    assert main(["fix", "--dry-run", str(copy)]) == 0
+    out = capsys.readouterr().out
+    assert copy.read_bytes() == seed_path.read_bytes()
+    assert "-excerpt:" in out
+    assert "+excerpt:" in out
+    assert "would fix 1 problem" in out
+
+
+def test_fix_selects_by_code(seed_path: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "seed.md"
+    shutil.copy(seed_path, copy)
+    assert main(["fix", "--select", "text-html-entity", str(copy)]) == 0
+    assert copy.read_bytes() == seed_path.read_bytes()
+    assert main(["fix", "--select", "schema-type", str(copy)]) == 2
+
+
+def test_fixes_repair_entities_whitespace_and_cdn_url() -> None:
+    text = """---
+title: " Rock &amp; Roll\u00a0"
+excerpt: "It&#8217;s loud."
+ampWebUrl: "https://a-b.example.com/amp/x"
+cdnAmpWebUrl: "https://wrong.cdn.ampproject.org/c/s/a-b.example.com/amp/x"
+---
+"""
+    doc = newsmeta.loads(text)
+    applied = fix_document(doc)
+    assert {f.code for f in applied} == {
+        "text-html-entity",
+        "text-whitespace",
+        "url-cdn-amp-mismatch",
+    }
+    assert doc.get("title") == "Rock & Roll"
+    assert doc.get("excerpt") == "It’s loud."
+    assert doc.get("cdnAmpWebUrl") == (
+        "https://a--b-example-com.cdn.ampproject.org/c/s/a-b.example.com/amp/x"
+    )
+    assert doc.dumps().split("\n")[0] == "---"
+    assert doc.dumps().endswith("---\n")
+
+
+def test_fix_over_the_real_corpus_leaves_no_fixable_problem(
+    corpus: list[Path], tmp_path: Path
+) -> None:
+    codes = set(fixable_codes())
+    touched = 0
+    for path in corpus:
+        doc = newsmeta.load(path)
+        if not {p.code for p in doc.problems} & codes:
+            continue
+        before = doc.dumps().split("\n")
+        fixed_lines = {p.line - 1 for p in doc.problems if p.code in codes}
+        applied = fix_document(doc)
+        assert applied, path
+        after = doc.dumps().split("\n")
+        assert len(after) == len(before), path
+        changed = {i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b}
+        assert changed <= fixed_lines, path
+        reloaded = newsmeta.loads(doc.dumps())
+        assert not {p.code for p in reloaded.problems} & codes, path
+        assert reloaded.ok, path
+        touched += 1
+    assert touched > 50

@@ -1,0 +1,293 @@
+"""Reporters: each format read back by a consumer of that format, and output escaping."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from newsmeta._escape import github_message, github_property, markdown_cell, printable
+from newsmeta.problems import CODES, Problem, Severity
+from newsmeta.reporters import FORMATS, Options, load
+from newsmeta.validation import FileResult
+
+
+def _problem(
+    code: str = "schema-enum",
+    message: str = "bad value.",
+    severity: Severity = Severity.ERROR,
+    line: int = 3,
+) -> Problem:
+    return Problem(code, severity, message, "/type", line, 7, line, 12)
+
+
+GOOD = FileResult("content/good.md", ())
+BAD = FileResult("content/bad.md", (_problem(), _problem("schema-required", "missing.", line=2)))
+WARN = FileResult("content/warn.md", (_problem("text-mojibake", "odd.", Severity.WARNING),))
+HOSTILE = FileResult(
+    "evil,title=x::error::y\n::error::forged.md",
+    (
+        _problem("x::error::y", "line one\n::error file=a.md::forged %0A\r\x1b[31mred\u202e"),
+        _problem("plain", "50% done, 100%0A"),
+    ),
+)
+
+
+def _render(fmt: str, results: list[FileResult], options: Options | None = None) -> str:
+    stream = io.StringIO()
+    load(fmt)(iter(results), stream, options or Options())
+    return stream.getvalue()
+
+
+# --- escaping -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("a\nb", "a\\x0ab"),
+        ("\x1b[31m", "\\x1b[31m"),
+        ("\r", "\\x0d"),
+        ("\u202eevil", "\\u202eevil"),
+        ("\u2028", "\\u2028"),
+        ("\udcff", "\\udcff"),
+        ("\x85", "\\x85"),
+        ("café ’", "café ’"),
+    ],
+)
+def test_printable_makes_controls_bidi_and_surrogates_visible(raw: str, escaped: str) -> None:
+    assert printable(raw) == escaped
+
+
+def test_github_escaping_encodes_percent_first_and_property_separators() -> None:
+    assert github_message("100%0A") == "100%250A"
+    assert github_property("a:b,c%") == "a%3Ab%2Cc%25"
+    assert "\n" not in github_message("a\nb")
+
+
+def test_markdown_cell_cannot_break_the_table_or_inject_html() -> None:
+    assert markdown_cell("a|b<script>`x`") == "a\\|b&lt;script&gt;\\`x\\`"
+
+
+# --- text ---------------------------------------------------------------------------------
+
+
+def test_text_prints_located_lines_then_a_summary() -> None:
+    out = _render("text", [GOOD, BAD, WARN])
+    assert out.splitlines() == [
+        "content/bad.md:3:7: error schema-enum bad value.",
+        "content/bad.md:2:7: error schema-required missing.",
+        "content/warn.md:3:7: warning text-mojibake odd.",
+        "3 files, 2 errors, 1 warning",
+    ]
+
+
+def test_text_summary_uses_singulars() -> None:
+    assert _render("text", [WARN]).splitlines()[-1] == "1 file, 0 errors, 1 warning"
+
+
+def test_text_colour_only_when_asked() -> None:
+    assert "\x1b[" not in _render("text", [BAD])
+    coloured = _render("text", [BAD], Options(color=True))
+    assert "\x1b[31merror\x1b[0m" in coloured
+
+
+def test_text_never_passes_file_content_controls_through() -> None:
+    out = _render("text", [HOSTILE])
+    assert "\x1b" not in out
+    assert "\u202e" not in out
+    assert len(out.splitlines()) == 3  # two problems and the summary
+
+
+def test_text_streams_results_as_they_arrive() -> None:
+    stream = io.StringIO()
+    seen: list[str] = []
+
+    def results() -> Iterator[FileResult]:
+        yield BAD
+        seen.append(stream.getvalue())
+        yield GOOD
+
+    load("text")(results(), stream, Options())
+    assert "content/bad.md:3:7" in seen[0]
+
+
+# --- json ---------------------------------------------------------------------------------
+
+
+def test_json_accepts_an_iterator_and_keeps_the_shape() -> None:
+    document = json.loads(_render("json", [GOOD, BAD, WARN]))
+    assert document["summary"] == {"files": 3, "errors": 2, "warnings": 1}
+    assert [f["path"] for f in document["files"]] == [GOOD.path, BAD.path, WARN.path]
+
+
+# --- github -------------------------------------------------------------------------------
+
+_PROPERTY = r"[^:,\r\n]*"
+_ANNOTATION = re.compile(
+    rf"::(error|warning) file=({_PROPERTY}),line=(\d+),col=(\d+),endLine=(\d+)"
+    rf"(?:,endColumn=(\d+))?,title=({_PROPERTY})::([^\r\n]*)"
+)
+
+
+def _unescape(value: str, *, prop: bool) -> str:
+    """The GitHub runner's decoding (actions/runner ActionCommand.UnescapeProperty/Data)."""
+    pairs = [("%0D", "\r"), ("%0A", "\n")]
+    if prop:
+        pairs += [("%3A", ":"), ("%2C", ",")]
+    for escaped, raw in pairs:
+        value = value.replace(escaped, raw)
+    return value.replace("%25", "%")
+
+
+def test_github_annotations_are_well_formed_and_round_trip() -> None:
+    lines = _render("github", [GOOD, BAD, WARN]).splitlines()
+    assert lines[-1] == "3 files, 2 errors, 1 warning"
+    annotations = [_ANNOTATION.fullmatch(line) for line in lines[:-1]]
+    assert all(annotations), lines
+    first = annotations[0]
+    assert first is not None
+    assert first.groups() == (
+        "error",
+        "content/bad.md",
+        "3",
+        "7",
+        "3",
+        "11",
+        "schema-enum",
+        "bad value.",
+    )
+    last = annotations[-1]
+    assert last is not None
+    assert last.group(1) == "warning"
+
+
+def test_github_hostile_names_and_titles_cannot_forge_annotations() -> None:
+    lines = _render("github", [HOSTILE]).splitlines()
+    assert len(lines) == 3  # exactly one line per problem, plus the summary
+    commands = [line for line in lines if line.startswith("::")]
+    assert len(commands) == 2
+    for line in commands:
+        match = _ANNOTATION.fullmatch(line)
+        assert match is not None, line
+        assert _unescape(match.group(2), prop=True) == printable(HOSTILE.path)
+    first = _ANNOTATION.fullmatch(commands[0])
+    assert first is not None
+    assert _unescape(first.group(7), prop=True) == "x::error::y"
+    assert "\x1b" not in _unescape(first.group(8), prop=False)
+    second = _ANNOTATION.fullmatch(commands[1])
+    assert second is not None
+    assert _unescape(second.group(8), prop=False) == "50% done, 100%0A"
+
+
+def test_github_end_column_is_inclusive_and_omitted_across_lines() -> None:
+    multi = FileResult("a.md", (Problem("yaml-syntax", Severity.ERROR, "m.", "", 2, 1, 4, 3),))
+    line = _render("github", [multi]).splitlines()[0]
+    assert "endColumn" not in line
+    assert "endLine=4" in line
+
+
+def test_github_writes_a_step_summary_table(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    hostile = FileResult("a|b.md", (_problem(message="x | y <b>"),))
+    _render("github", [GOOD, hostile], Options(step_summary=str(summary)))
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("earlier step\n")  # appended, never truncated
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert rows[0] == "| file | line:col | severity | code | message |"
+    assert rows[1] == "| a\\|b.md | 3:7 | error | `schema-enum` | x \\| y &lt;b&gt; |"
+    assert "2 files, 1 error, 0 warnings" in text
+
+
+# --- sarif --------------------------------------------------------------------------------
+
+
+def test_sarif_declares_one_rule_per_code_with_help_from_the_catalogue() -> None:
+    log = json.loads(_render("sarif", [GOOD, BAD]))
+    assert log["version"] == "2.1.0"
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == list(CODES)
+    for rule in rules:
+        code = CODES[rule["id"]]
+        assert rule["shortDescription"]["text"] == code.summary
+        assert rule["help"]["text"].startswith(code.explanation)
+        if code.fix:
+            assert code.fix in rule["help"]["text"]
+
+
+def test_sarif_results_are_located_and_refer_to_declared_rules() -> None:
+    log = json.loads(_render("sarif", [GOOD, BAD, WARN, HOSTILE]))
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    ids = [r["id"] for r in rules]
+    assert len(run["results"]) == 5
+    for result in run["results"]:
+        assert result["ruleId"] in ids
+        assert ids[result["ruleIndex"]] == result["ruleId"]
+        assert result["level"] in {"error", "warning"}
+        region = result["locations"][0]["physicalLocation"]["region"]
+        assert region["startLine"] >= 1
+        assert region["startColumn"] >= 1
+        assert region["endColumn"] >= region["startColumn"]
+    location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "content/bad.md", "uriBaseId": "%SRCROOT%"}
+    hostile = run["results"][-1]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert "," not in hostile["uri"]
+    assert "\n" not in hostile["uri"]
+
+
+def test_sarif_level_follows_an_overridden_severity() -> None:
+    log = json.loads(_render("sarif", [WARN]))
+    assert log["runs"][0]["results"][0]["level"] == "warning"
+
+
+# --- junit --------------------------------------------------------------------------------
+
+
+def test_junit_has_one_testcase_per_file_and_failures_on_invalid_ones() -> None:
+    root = ET.fromstring(_render("junit", [GOOD, BAD, WARN, HOSTILE]))
+    cases = root.findall("./testsuite/testcase")
+    assert [c.get("name") for c in cases] == [
+        GOOD.path,
+        BAD.path,
+        WARN.path,
+        printable(HOSTILE.path),
+    ]
+    failed = [c.get("name") for c in cases if c.find("failure") is not None]
+    assert failed == [BAD.path, printable(HOSTILE.path)]
+    assert root.get("tests") == "4"
+    assert root.get("failures") == "2"
+    warn = cases[2].find("system-out")
+    assert warn is not None
+    assert "text-mojibake" in (warn.text or "")
+
+
+def test_junit_fails_warnings_when_failing_on_warnings() -> None:
+    root = ET.fromstring(_render("junit", [WARN], Options(fail_on=Severity.WARNING)))
+    assert root.find("./testsuite/testcase/failure") is not None
+
+
+def test_every_format_renders_an_empty_run() -> None:
+    for fmt in FORMATS:
+        assert _render(fmt, [])
+
+
+def test_json_of_an_empty_run_parses() -> None:
+    assert json.loads(_render("json", [])) == {
+        "version": 1,
+        "files": [],
+        "summary": {"files": 0, "errors": 0, "warnings": 0},
+    }
+
+
+def test_json_escapes_undecodable_file_names_instead_of_failing() -> None:
+    odd = FileResult("caf\udce9.md", (_problem(),))
+    text = _render("json", [GOOD, odd])
+    text.encode("utf-8")
+    assert json.loads(text)["files"][1]["path"] == "caf\udce9.md"

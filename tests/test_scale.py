@@ -1,0 +1,157 @@
+"""Many files: executors (process pool, Dask), bounded streaming, and the differential proof
+that the fast path (C parser, jsonschema-rs) agrees with the slow one (pure-Python parser,
+jsonschema) on real files and on generated files with every kind of injected defect."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from pathlib import Path
+from types import ModuleType
+from typing import Any, ParamSpec, TypeVar
+
+import pytest
+
+from newsmeta._check import analyse
+from newsmeta.schema import format_checker, is_valid, load_schema
+from newsmeta.validation import FileResult, check_path, iter_results, validate_many
+
+from .conftest import EXAMPLES, ROOT
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _make_corpus() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "benchmarks/make_corpus.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, str | None]]:
+    """120 generated articles, half with one injected defect (every kind occurs)."""
+    make_corpus = _make_corpus()
+    out = tmp_path_factory.mktemp("generated")
+    files: list[tuple[Path, str | None]] = []
+    for name, text, defect in make_corpus.generate(120, 7, 0.5):
+        path = out / name
+        path.write_text(text, encoding="utf-8", newline="")
+        files.append((path, defect))
+    assert {d for _, d in files if d} == set(make_corpus.DEFECTS)
+    return files
+
+
+# --- executors ----------------------------------------------------------------------------
+
+
+def _mixed(generated: list[tuple[Path, str | None]], tmp_path: Path) -> list[str]:
+    missing = tmp_path / "missing.md"
+    return [str(p) for p, _ in generated[:40]] + [str(missing), *map(str, EXAMPLES.glob("*.md"))]
+
+
+def test_validate_many_on_a_process_pool_equals_one_process(
+    generated: list[tuple[Path, str | None]], tmp_path: Path
+) -> None:
+    paths = _mixed(generated, tmp_path)
+    expected = [check_path(p) for p in paths]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        assert validate_many(paths, pool, chunk_size=5) == expected
+    assert any(r.problems and r.problems[0].code == "io-error" for r in expected)
+    assert any(not r.ok for r in expected)
+    assert any(r.ok for r in expected)
+
+
+@pytest.mark.slow
+def test_validate_many_on_a_dask_cluster(
+    generated: list[tuple[Path, str | None]], tmp_path: Path
+) -> None:
+    distributed = pytest.importorskip("distributed")
+    paths = _mixed(generated, tmp_path)
+    expected = [check_path(p) for p in paths]
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        assert validate_many(paths, client.get_executor(), chunk_size=8) == expected
+
+
+class _Recording(Executor):
+    """Runs each task at once and records how many are outstanding (not yet consumed)."""
+
+    def __init__(self) -> None:
+        self.submitted = 0
+        self.futures: list[Future[Any]] = []
+
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        future: Future[T] = Future()
+        future.set_result(fn(*args, **kwargs))
+        self.submitted += 1
+        return future
+
+
+def test_iter_results_keeps_a_bounded_number_of_chunks_in_flight() -> None:
+    paths = [str(EXAMPLES / "missing.md")] * 100
+    executor = _Recording()
+    stream: Iterator[FileResult] = iter_results(paths, executor, chunk_size=4, in_flight=3)
+    for consumed in range(1, 101):
+        next(stream)
+        # After `consumed` results, at most in_flight chunks beyond them were submitted.
+        assert executor.submitted <= -(-consumed // 4) + 3
+    assert executor.submitted == 25
+    assert next(stream, None) is None
+
+
+def test_iter_results_rejects_a_bad_chunk_size() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        list(iter_results(["x"], _Recording(), chunk_size=0))
+
+
+# --- differential: fast path == slow path -------------------------------------------------
+
+
+def test_c_and_pure_parsers_agree_on_generated_defects(
+    generated: list[tuple[Path, str | None]],
+) -> None:
+    for path, defect in generated:
+        text = path.read_text(encoding="utf-8")
+        fast, slow = analyse(text), analyse(text, pure=True)
+        assert fast.problems == slow.problems, (path, defect)
+        assert fast.data == slow.data, (path, defect)
+        has_error = any(p.severity == "error" for p in fast.problems)
+        assert has_error == (defect is not None), (path, defect)
+
+
+def _engines_agree(paths: list[Path]) -> tuple[int, int]:
+    from jsonschema import Draft202012Validator
+
+    reference = Draft202012Validator(load_schema(), format_checker=format_checker())
+    valid = invalid = 0
+    for path in paths:
+        analysis = analyse(path.read_text(encoding="utf-8"))
+        if not analysis.readable:
+            continue
+        verdict = is_valid(analysis.data)
+        assert verdict == reference.is_valid(analysis.data), path
+        valid += verdict
+        invalid += not verdict
+    return valid, invalid
+
+
+def test_both_schema_engines_agree_on_generated_files(
+    generated: list[tuple[Path, str | None]],
+) -> None:
+    valid, invalid = _engines_agree([p for p, _ in generated])
+    assert valid > 0
+    assert invalid > 0
+
+
+def test_both_schema_engines_agree_on_real_files(corpus: list[Path]) -> None:
+    valid, _ = _engines_agree(corpus)
+    assert valid > 0
