@@ -53,7 +53,7 @@ def test_json_output_has_the_documented_shape(capsys: pytest.CaptureFixture[str]
 
 def test_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(tmp_path / "nope.md")]) == 2
-    assert "io-error" in capsys.readouterr().out
+    assert "io-file-missing" in capsys.readouterr().out
 
 
 def test_unknown_option_exits_2() -> None:

@@ -79,7 +79,7 @@ def test_one_unreadable_file_never_stops_the_run(
     (tmp_path / "gone.md").symlink_to(tmp_path / "nowhere.md")  # dangling: open fails
     code, out = _run([str(tmp_path / "gone.md"), str(BROKEN), str(GOOD)], capsys)
     assert code == 2
-    assert "io-error" in out
+    assert "io-file-missing" in out
     assert "schema-enum" in out
     assert out.endswith("3 files, 9 errors, 0 warnings\n")
 

@@ -441,3 +441,28 @@ def test_seed_matrix_of_edits_changes_exactly_the_expected_lines(seed_path: Path
         got = changed_lines(text, document.dumps())
         assert [g[: len(e)] for g, e in zip(got, lines, strict=True)] == lines
         assert not document.new_errors()
+
+
+def test_save_refuses_symlinks_and_hard_links_unless_allowed(tmp_path: Path) -> None:
+    from newsmeta import LinkedFileError
+
+    real = tmp_path / "real.md"
+    real.write_text(SEED_LIKE_FOR_LINKS, encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    hard = tmp_path / "hard.md"
+    os.link(real, hard)
+    for path in (link, hard):
+        doc = newsmeta.load(path)
+        doc.set("title", "Changed")
+        with pytest.raises(LinkedFileError, match="not overwritten"):
+            doc.save()
+        assert real.read_text(encoding="utf-8") == SEED_LIKE_FOR_LINKS
+    doc = newsmeta.load(link)
+    doc.set("title", "Through the link")
+    doc.save(allow_links=True)
+    assert link.is_symlink()
+    assert newsmeta.load(real).get("title") == "Through the link"
+
+
+SEED_LIKE_FOR_LINKS = '---\ntitle: "Original"\n---\n'

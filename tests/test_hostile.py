@@ -127,3 +127,38 @@ def test_digitless_number_patterns_read_as_strings(value: str) -> None:
     doc = newsmeta.loads(f"---\ntitle: {value}\n---\n")
     assert isinstance(doc.data, dict)
     assert doc.data["title"] == value
+
+
+def test_the_walk_reports_fifos_loops_and_missing_files_and_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    from newsmeta.cli import main
+    from newsmeta.validation import check_path
+
+    shutil_copy = (EXAMPLES / "2024-03-05-harbour-city-school-solar.md").read_bytes()
+    (tmp_path / "good.md").write_bytes(shutil_copy)
+    os.mkfifo(tmp_path / "fifo.md")
+    (tmp_path / "loop.md").symlink_to(tmp_path / "loop.md")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "up").symlink_to(tmp_path, target_is_directory=True)
+    assert check_path(tmp_path / "fifo.md").problems[0].code == "io-not-regular-file"
+    assert check_path(tmp_path / "loop.md").problems[0].code == "io-symlink-loop"
+    assert check_path(tmp_path / "gone.md").problems[0].code == "io-file-missing"
+    assert check_path(tmp_path / "sub").problems[0].code == "io-not-regular-file"
+    status = main(["validate", "--format", "text", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert status == 2
+    assert "io-not-regular-file" in out
+    assert "io-symlink-loop" in out
+    assert out.count("good.md") == 0  # valid, so no line of its own
+    assert "3 files" in out
+
+
+def test_loading_a_fifo_raises_instead_of_blocking(tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "fifo.md")
+    with pytest.raises(OSError, match="FIFO"):
+        newsmeta.load(tmp_path / "fifo.md")

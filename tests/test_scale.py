@@ -61,7 +61,7 @@ def test_validate_many_on_a_process_pool_equals_one_process(
     expected = [check_path(p) for p in paths]
     with ProcessPoolExecutor(max_workers=2) as pool:
         assert validate_many(paths, pool, chunk_size=5) == expected
-    assert any(r.problems and r.problems[0].code == "io-error" for r in expected)
+    assert any(r.problems and r.problems[0].code == "io-file-missing" for r in expected)
     assert any(not r.ok for r in expected)
     assert any(r.ok for r in expected)
 

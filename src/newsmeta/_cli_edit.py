@@ -73,6 +73,11 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
             parser.add_argument(
                 "--force", action="store_true", help="write even if the edit introduces errors"
             )
+            parser.add_argument(
+                "--allow-links",
+                action="store_true",
+                help="write through a symbolic link, or break a hard link (refused by default)",
+            )
         if "VALUE" in trailing:
             kind = parser.add_mutually_exclusive_group()
             kind.add_argument("--json", action="store_true", help="read VALUE as JSON")
@@ -235,7 +240,7 @@ def _edit(
             )
             return EXIT_OK
         if doc.dumps() != before:
-            doc.save(force=args.force)
+            doc.save(force=args.force, allow_links=args.allow_links)
     except (NewProblemsError, ConcurrentModificationError) as exc:
         _error(str(exc))  # the message names the file
         return EXIT_REFUSED

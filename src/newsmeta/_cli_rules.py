@@ -71,6 +71,11 @@ def add_fix_command(commands: argparse._SubParsersAction[argparse.ArgumentParser
     fix.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
     fix.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
     fix.add_argument(
+        "--allow-links",
+        action="store_true",
+        help="write through a symbolic link, or break a hard link (refused by default)",
+    )
+    fix.add_argument(
         "--select", action="append", metavar="CODE", help="only fix these codes (repeatable)"
     )
     fix.set_defaults(handler=_run_fix)
@@ -113,7 +118,7 @@ def _run_fix(args: argparse.Namespace) -> int:
         sys.stdout.writelines(line if line.endswith("\n") else line + "\n" for line in diff)
         if not args.dry_run:
             try:
-                document.save()
+                document.save(allow_links=args.allow_links)
             except NewsmetaError as exc:
                 sys.stderr.write(f"newsmeta: {path}: not written: {exc}\n")
                 status = max(status, 1)

@@ -89,7 +89,7 @@ def collect_paths(
     with ``*``, ``?`` or ``[`` that is not an existing path is a glob (``**`` recurses).
     ``exclude`` holds ``(patterns, base)`` pairs (see :func:`excluded`); excluded paths are
     dropped, explicitly named files included. A named file that does not exist is kept
-    (checking it reports ``io-error``). Raises ``FileNotFoundError`` for a glob that
+    (checking it reports an ``io-*`` problem). Raises ``FileNotFoundError`` for a glob that
     matches nothing. Paths are de-duplicated by their normalised form.
     """
 
@@ -308,7 +308,7 @@ def _run_validate(args: argparse.Namespace) -> int:
     def judged() -> Iterator[FileResult]:
         progress = _Progress(len(paths) + use_stdin, sys.stderr, stdout)
         for raw in results():
-            if not state["io"] and any(p.code == "io-error" for p in raw.problems):
+            if not state["io"] and any(p.code.startswith("io-") for p in raw.problems):
                 state["io"] = True
             result = policy.apply(raw)
             if not state["fail"] and any(fails(p.severity, fail_on) for p in result.problems):

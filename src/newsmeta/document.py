@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, cast
 
 from newsmeta._check import Analysis, analyse, decode
+from newsmeta._files import read_article_bytes
 from newsmeta._yamltree import JSONValue, Node
 from newsmeta.errors import EditError, InvalidDocumentError, NewProblemsError
 from newsmeta.problems import Problem, Severity
@@ -207,7 +208,13 @@ class Document:
         """The bytes :meth:`save` writes (UTF-8; undecodable input bytes restored)."""
         return self._analysis.text.encode("utf-8", "surrogateescape")
 
-    def save(self, path: str | os.PathLike[str] | None = None, *, force: bool = False) -> None:
+    def save(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        force: bool = False,
+        allow_links: bool = False,
+    ) -> None:
         """Write the document atomically to ``path`` (default: the path it was loaded from).
 
         Refuses, writing nothing:
@@ -215,7 +222,10 @@ class Document:
         - :class:`~newsmeta.errors.NewProblemsError` when edits introduced error-level
           problems the loaded document did not have, unless ``force``;
         - :class:`~newsmeta.errors.ConcurrentModificationError` when the file it was
-          loaded from changed on disk since (checked when saving back to that file).
+          loaded from changed on disk since (checked when saving back to that file);
+        - :class:`~newsmeta.errors.LinkedFileError` when the target is a symbolic link or
+          has other hard links, unless ``allow_links`` (then a symlink's target is
+          replaced, and a hard link is broken: other names keep the old bytes).
 
         Raises :class:`ValueError` when there is no path, :class:`OSError` on I/O failure.
         """
@@ -230,7 +240,9 @@ class Document:
                 raise NewProblemsError(introduced, str(target))
         same_file = self.path is not None and _same_file(target, self.path)
         data = self.encoded()
-        write_atomic(target, data, expected=self._disk if same_file else None)
+        write_atomic(
+            target, data, expected=self._disk if same_file else None, allow_links=allow_links
+        )
         if same_file or self.path is None:
             self.path = target
             self._disk = _fingerprint(data)
@@ -284,7 +296,8 @@ def load(path: str | os.PathLike[str]) -> Document:
     reported in ``Document.problems``. Only I/O failures raise (:class:`OSError`).
     """
     file_path = Path(path)
-    raw = file_path.read_bytes()
+    # The whole file, however large: the text must round-trip exactly.
+    raw = read_article_bytes(file_path)
     text, findings = decode(raw)
     return Document(
         analyse(text, prior=findings, path=os.fspath(path)), file_path, _fingerprint(raw)

@@ -18,6 +18,7 @@ __all__ = [
     "EditError",
     "InvalidDocumentError",
     "InvalidPathError",
+    "LinkedFileError",
     "NewProblemsError",
     "NewsmetaError",
     "PathNotFoundError",
@@ -112,3 +113,16 @@ class ConcurrentModificationError(NewsmetaError, OSError):
     def __init__(self, path: str) -> None:
         self.path = path
         super().__init__(f"{path}: the file changed on disk since it was loaded; not overwritten")
+
+
+class LinkedFileError(NewsmetaError, OSError):
+    """The file is a symbolic link or has other hard links; it was not overwritten.
+
+    Replacing a symlink's target or breaking a hard link changes what other names see;
+    pass ``allow_links=True`` (``--allow-links``) to do it anyway.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}; not overwritten (allow_links=True to write anyway)")

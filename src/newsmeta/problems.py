@@ -120,9 +120,42 @@ CODES: Final[Mapping[str, Code]] = dict(
             "io-error",
             _E,
             "The file could not be read.",
-            "The operating system refused to read the file (missing, unreadable, a directory, "
-            "or it vanished during the run). Nothing else is checked.",
+            "The operating system failed to read the file for a reason without a more specific "
+            "io-* code. Nothing else is checked.",
             fix="Check the path and the file's permissions.",
+            layer="file",
+        ),
+        _code(
+            "io-file-missing",
+            _E,
+            "The file does not exist (or vanished during the run).",
+            "The path was named, or found by the walk, but there was no file to read when "
+            "its turn came.",
+            fix="Check the path; a file deleted mid-run can be ignored.",
+            layer="file",
+        ),
+        _code(
+            "io-permission-denied",
+            _E,
+            "The file may not be read.",
+            "The operating system refused to open the file for reading.",
+            fix="Fix the file's permissions, or exclude it.",
+            layer="file",
+        ),
+        _code(
+            "io-symlink-loop",
+            _E,
+            "The path is a symbolic link that loops.",
+            "Following the link leads back to itself, so there is no file to read.",
+            fix="Remove or correct the link.",
+            layer="file",
+        ),
+        _code(
+            "io-not-regular-file",
+            _E,
+            "The path is a FIFO, socket, device or directory.",
+            "Only regular files are read: a FIFO or device could block or stream forever.",
+            fix="Exclude the path.",
             layer="file",
         ),
         _code(

@@ -63,9 +63,11 @@ class FileResult:
 
 
 def _io_problem(exc: OSError) -> Problem:
+    from newsmeta._files import io_problem_code
+
     reason = exc.strerror or type(exc).__name__
     return Problem(
-        code="io-error",
+        code=io_problem_code(exc),
         severity=Severity.ERROR,
         message=f"The file could not be read: {reason}.",
         pointer="",
@@ -83,10 +85,12 @@ def check_text(text: str, path: str = "<stdin>") -> FileResult:
 
 def check_path(path: str | os.PathLike[str]) -> FileResult:
     """Validate the article file at ``path``. Never raises: I/O failures are problems."""
+    from newsmeta._files import read_article_bytes
+    from newsmeta._yamltree import DEFAULT_LIMITS
+
     name = os.fspath(path)
     try:
-        with open(name, "rb") as handle:
-            raw = handle.read()
+        raw = read_article_bytes(name, DEFAULT_LIMITS.max_file_bytes)
     except OSError as exc:
         return FileResult(name, (_io_problem(exc),))
     return check_bytes(raw, name)
