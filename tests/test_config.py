@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from newsmeta.cli import main
-from newsmeta.config import Config, ConfigError, find_config, load_config
+from newsmeta.config import Config, ConfigError, find_config, load_config, parse
 from newsmeta.problems import Severity
 
 from .conftest import EXAMPLES
@@ -155,3 +155,27 @@ def test_an_explicit_config_file_is_used(
     other.write_text('[tool.newsmeta]\nignore = ["schema"]\n')
     monkeypatch.chdir(tmp_path)
     assert main(["validate", "--config", str(other), str(BROKEN)]) == 0
+
+
+def test_limits_can_be_lowered_but_never_raised(tmp_path: Path) -> None:
+    from newsmeta._yamltree import DEFAULT_LIMITS
+
+    lowered = parse({"limits": {"max-depth": 3, "max-file-bytes": 100}}, tmp_path)
+    assert lowered.limits.max_depth == 3
+    assert lowered.limits.max_file_bytes == 100
+    assert lowered.limits.max_nodes == DEFAULT_LIMITS.max_nodes
+    for bad in ({"max-depth": 33}, {"max-depth": 0}, {"max-depth": "3"}, {"depth": 3}):
+        with pytest.raises(ConfigError):
+            parse({"limits": bad}, tmp_path)
+
+
+def test_configured_limits_apply_to_validation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsmeta.cli import main
+
+    (tmp_path / "newsmeta.toml").write_text("[limits]\nmax-depth = 2\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("---\na:\n  b:\n    c: 1\n---\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "--format", "text", "a.md"]) == 1
+    assert "limit-depth" in capsys.readouterr().out

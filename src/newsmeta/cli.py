@@ -295,15 +295,19 @@ def _run_validate(args: argparse.Namespace) -> int:
 
     def results() -> Iterator[FileResult]:
         if use_stdin:
-            yield check_bytes(sys.stdin.buffer.read(), args.stdin_filename or "<stdin>")
+            limit = config.limits.max_file_bytes + 1
+            raw_stdin = sys.stdin.buffer.read(limit)
+            yield check_bytes(raw_stdin, args.stdin_filename or "<stdin>", config.limits)
         if jobs > 1 and len(paths) >= POOL_THRESHOLD:
             from concurrent.futures import ProcessPoolExecutor
 
             chunk = max(8, min(64, len(paths) // (jobs * 8)))
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                yield from iter_results(paths, pool, chunk_size=chunk, in_flight=jobs * 4)
+                yield from iter_results(
+                    paths, pool, chunk_size=chunk, in_flight=jobs * 4, limits=config.limits
+                )
         else:
-            yield from iter_results(paths)
+            yield from iter_results(paths, limits=config.limits)
 
     def judged() -> Iterator[FileResult]:
         progress = _Progress(len(paths) + use_stdin, sys.stderr, stdout)

@@ -14,6 +14,11 @@ both files; in ``newsmeta.toml`` they sit at the top level, or under ``[tool.new
     [tool.newsmeta.severity]            # in newsmeta.toml: [severity]
     yaml-duplicate-key = "warning"
 
+    [tool.newsmeta.limits]              # in newsmeta.toml: [limits]; lower only
+    max-file-bytes = 1048576            # also: max-front-matter-chars, max-depth,
+    max-depth = 16                      # max-nodes, max-scalar-chars, max-key-chars,
+                                        # max-number-chars
+
 Command-line flags win over the file. Unknown keys, wrong types, unknown codes and bad
 severities raise :class:`ConfigError` (the CLI turns it into exit code 2), so a typo
 never silently disables a check.
@@ -27,11 +32,12 @@ from pathlib import Path
 
 import attrs
 
+from newsmeta._yamltree import DEFAULT_LIMITS, Limits
 from newsmeta.problems import CODES, Severity
 
 __all__ = ["Config", "ConfigError", "check_selectors", "find_config", "load_config", "parse"]
 
-_KEYS = frozenset({"include", "exclude", "select", "ignore", "severity", "fail-on"})
+_KEYS = frozenset({"include", "exclude", "select", "ignore", "severity", "fail-on", "limits"})
 
 
 class ConfigError(ValueError):
@@ -50,6 +56,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     severity: Mapping[str, Severity] = attrs.field(factory=dict)
     fail_on: Severity | None = None
+    limits: Limits = DEFAULT_LIMITS
 
 
 def check_selectors(selectors: tuple[str, ...], where: str) -> None:
@@ -95,7 +102,25 @@ def parse(table: Mapping[str, object], root: Path, source: Path | None = None) -
             raise ConfigError(f"{name}: severity: {code!r} is not a problem code")
         severity[code] = _severity(level, f"{name}: severity.{code}")
     fail_on = _severity(table["fail-on"], f"{name}: fail-on") if "fail-on" in table else None
-    return Config(root, source, include, exclude, select, ignore, severity, fail_on)
+    limits = _limits(table.get("limits", {}), f"{name}: limits")
+    return Config(root, source, include, exclude, select, ignore, severity, fail_on, limits)
+
+
+def _limits(table: object, where: str) -> Limits:
+    """Lowered limits. A limit can only go down: the defaults bound every run, so a
+    configuration (or a file under validation) can never make newsmeta accept more."""
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{where} must be a table of limit = number")
+    known = {field.name.replace("_", "-"): field.name for field in attrs.fields(Limits)}
+    changes: dict[str, int] = {}
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigError(f"{where}: unknown limit {key!r} (known: {', '.join(known)})")
+        default = getattr(DEFAULT_LIMITS, known[key])
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= default:
+            raise ConfigError(f"{where}.{key} must be a whole number from 1 to {default}")
+        changes[known[key]] = value
+    return attrs.evolve(DEFAULT_LIMITS, **changes)
 
 
 def _read(path: Path) -> dict[str, object]:

@@ -7,6 +7,7 @@ exception, so one bad file never stops a run.
 from __future__ import annotations
 
 import collections
+import functools
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from newsmeta._check import analyse, decode
+from newsmeta._yamltree import DEFAULT_LIMITS, Limits
 from newsmeta.problems import Problem, Severity
 
 if TYPE_CHECKING:  # concurrent.futures costs ~20 ms to import; only callers need it
@@ -83,27 +85,31 @@ def check_text(text: str, path: str = "<stdin>") -> FileResult:
     return FileResult(path, tuple(analyse(text, path=path).problems))
 
 
-def check_path(path: str | os.PathLike[str]) -> FileResult:
-    """Validate the article file at ``path``. Never raises: I/O failures are problems."""
+def check_path(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> FileResult:
+    """Validate the article file at ``path``. Never raises: I/O failures are problems.
+
+    Only regular files are read (a FIFO is reported, never waited on), and no more than
+    one byte past ``limits.max_file_bytes``.
+    """
     from newsmeta._files import read_article_bytes
-    from newsmeta._yamltree import DEFAULT_LIMITS
 
     name = os.fspath(path)
     try:
-        raw = read_article_bytes(name, DEFAULT_LIMITS.max_file_bytes)
+        raw = read_article_bytes(name, limits.max_file_bytes)
     except OSError as exc:
         return FileResult(name, (_io_problem(exc),))
-    return check_bytes(raw, name)
+    return check_bytes(raw, name, limits)
 
 
-def check_bytes(raw: bytes, path: str = "<stdin>") -> FileResult:
+def check_bytes(raw: bytes, path: str = "<stdin>", limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """Validate an article given as a file's bytes (decoded as UTF-8 here); never raises."""
-    text, findings = decode(raw)
-    return FileResult(path, tuple(analyse(text, prior=findings, path=path).problems))
+    text, findings = decode(raw, limits)
+    analysis = analyse(text, prior=findings, path=path, limits=limits)
+    return FileResult(path, tuple(analysis.problems))
 
 
-def _check_chunk(paths: list[str]) -> list[FileResult]:
-    return [check_path(p) for p in paths]
+def _check_chunk(paths: list[str], limits: Limits = DEFAULT_LIMITS) -> list[FileResult]:
+    return [check_path(p, limits) for p in paths]
 
 
 def _chunks(paths: list[str], size: int) -> Iterator[list[str]]:
@@ -117,6 +123,7 @@ def iter_results(
     *,
     chunk_size: int = 64,
     in_flight: int = 8,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[FileResult]:
     """Yield one result per path, in the order given, as soon as each is ready.
 
@@ -124,26 +131,28 @@ def iter_results(
     chunks of ``chunk_size`` (one task per chunk keeps the per-task overhead small) and
     at most ``in_flight`` chunks are outstanding at any time, so memory stays flat however
     many files there are: results are yielded and may be dropped while later chunks run.
-    Raises ``ValueError`` for a ``chunk_size`` or ``in_flight`` below 1.
+    ``limits`` bound every file (see :class:`~newsmeta._yamltree.Limits`). Raises
+    ``ValueError`` for a ``chunk_size`` or ``in_flight`` below 1.
     """
     if chunk_size < 1 or in_flight < 1:
         raise ValueError("chunk_size and in_flight must be at least 1")
     names = (os.fspath(p) for p in paths)
     if executor is None:
         for name in names:
-            yield check_path(name)
+            yield check_path(name, limits)
         return
+    check_chunk = functools.partial(_check_chunk, limits=limits)
     pending: collections.deque[Future[list[FileResult]]] = collections.deque()
     chunk: list[str] = []
     for name in names:
         chunk.append(name)
         if len(chunk) == chunk_size:
-            pending.append(executor.submit(_check_chunk, chunk))
+            pending.append(executor.submit(check_chunk, chunk))
             chunk = []
             if len(pending) >= in_flight:
                 yield from pending.popleft().result()
     if chunk:
-        pending.append(executor.submit(_check_chunk, chunk))
+        pending.append(executor.submit(check_chunk, chunk))
     while pending:
         yield from pending.popleft().result()
 
