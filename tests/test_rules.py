@@ -206,3 +206,26 @@ def test_explain_prints_bad_and_good_examples(capsys: pytest.CaptureFixture[str]
     assert "â€™" in out
     assert "Good:" in out
     assert main(["explain", "no-such-code"]) == 2
+
+
+def test_the_same_url_in_two_articles_is_reported_on_the_later_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsmeta.cli import main
+
+    (tmp_path / "2020-07-16-a.md").write_text(CLEAN, encoding="utf-8")
+    (tmp_path / "2020-07-16-b.md").write_text(CLEAN, encoding="utf-8")
+    other = CLEAN.replace("2020/07/16/cafes", "2020/07/16/other")
+    (tmp_path / "2020-07-16-c.md").write_text(other, encoding="utf-8")
+    assert main(["validate", "--format", "json", str(tmp_path)]) == 0
+    import json
+
+    files = json.loads(capsys.readouterr().out)["files"]
+    problems = {f["path"].rsplit("/", 1)[1]: f["problems"] for f in files}
+    assert problems["2020-07-16-a.md"] == []
+    assert problems["2020-07-16-c.md"] == []
+    duplicate = problems["2020-07-16-b.md"]
+    assert [(p["code"], p["pointer"], p["line"], p["column"]) for p in duplicate] == [
+        ("corpus-duplicate-url", "/webUrl", 7, 9)
+    ]
+    assert "2020-07-16-a.md at line 7" in duplicate[0]["message"]

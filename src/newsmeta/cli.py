@@ -243,7 +243,7 @@ def _run_validate(args: argparse.Namespace) -> int:
     from newsmeta.config import ConfigError, check_selectors, find_config, load_config
     from newsmeta.problems import Severity
     from newsmeta.reporters import Options, fails, load
-    from newsmeta.validation import FileResult, Policy, check_bytes, iter_results
+    from newsmeta.validation import CorpusIndex, FileResult, Policy, check_bytes, iter_results
 
     try:
         config = load_config(Path(args.config)) if args.config else find_config()
@@ -311,7 +311,9 @@ def _run_validate(args: argparse.Namespace) -> int:
 
     def judged() -> Iterator[FileResult]:
         progress = _Progress(len(paths) + use_stdin, sys.stderr, stdout)
-        for raw in results():
+        corpus = CorpusIndex()
+        for checked in results():
+            raw = corpus.check(checked)
             if not state["io"] and any(p.code.startswith("io-") for p in raw.problems):
                 state["io"] = True
             result = policy.apply(raw)

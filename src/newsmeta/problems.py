@@ -669,6 +669,17 @@ CODES: Final[Mapping[str, Code]] = dict(
             fix="Delete the entry.",
             layer="rules",
         ),
+        _code(
+            "corpus-duplicate-url",
+            _W,
+            "Two articles state the same webUrl or originalUrl.",
+            "`newsmeta validate` remembers every article's own URLs across the run; a later "
+            "file with a URL an earlier file already states is usually a duplicate article.",
+            bad='a.md: webUrl: "https://a.com/x"\nb.md: webUrl: "https://a.com/x"',
+            good='a.md: webUrl: "https://a.com/x"\nb.md: webUrl: "https://a.com/y"',
+            fix="Delete the duplicate article, or correct its URL.",
+            layer="rules",
+        ),
     ]
 )
 

@@ -14,16 +14,18 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from newsmeta._check import analyse, decode
-from newsmeta._yamltree import DEFAULT_LIMITS, Limits
-from newsmeta.problems import Problem, Severity
+from newsmeta._check import Analysis, analyse, decode
+from newsmeta._yamltree import DEFAULT_LIMITS, Limits, find_node
+from newsmeta.problems import CODES, Problem, Severity
 
 if TYPE_CHECKING:  # concurrent.futures costs ~20 ms to import; only callers need it
     from concurrent.futures import Executor, Future
 
 __all__ = [
+    "CorpusIndex",
     "FileResult",
     "Policy",
+    "UrlUse",
     "check_bytes",
     "check_path",
     "check_text",
@@ -34,11 +36,28 @@ __all__ = [
 
 
 @attrs.frozen
+class UrlUse:
+    """Where a file states its own ``webUrl`` or ``originalUrl`` (for the corpus pass)."""
+
+    key: str
+    url: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@attrs.frozen
 class FileResult:
-    """The problems found in one file. ``path`` is the path as given."""
+    """The problems found in one file. ``path`` is the path as given.
+
+    ``urls`` lists where the file states its own URLs, for :class:`CorpusIndex`; it is not
+    part of the JSON output.
+    """
 
     path: str
     problems: tuple[Problem, ...]
+    urls: tuple[UrlUse, ...] = ()
 
     @property
     def errors(self) -> int:
@@ -82,7 +101,8 @@ def _io_problem(exc: OSError) -> Problem:
 
 def check_text(text: str, path: str = "<stdin>") -> FileResult:
     """Validate an article given as text."""
-    return FileResult(path, tuple(analyse(text, path=path).problems))
+    analysis = analyse(text, path=path)
+    return FileResult(path, tuple(analysis.problems), _url_uses(analysis))
 
 
 def check_path(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> FileResult:
@@ -105,7 +125,73 @@ def check_bytes(raw: bytes, path: str = "<stdin>", limits: Limits = DEFAULT_LIMI
     """Validate an article given as a file's bytes (decoded as UTF-8 here); never raises."""
     text, findings = decode(raw, limits)
     analysis = analyse(text, prior=findings, path=path, limits=limits)
-    return FileResult(path, tuple(analysis.problems))
+    return FileResult(path, tuple(analysis.problems), _url_uses(analysis))
+
+
+_OWN_URL_KEYS = ("webUrl", "originalUrl")
+
+
+def _url_uses(analysis: Analysis) -> tuple[UrlUse, ...]:
+    data = analysis.data
+    if not isinstance(data, dict):
+        return ()
+    uses = []
+    text = analysis.text
+    for key in _OWN_URL_KEYS:
+        url = data.get(key)
+        if not isinstance(url, str) or not url:
+            continue
+        _, node = find_node(analysis.root, [key])
+        if node is None:
+            continue
+        # Two positions per file: counting is cheaper here than a full line index.
+        line = text.count("\n", 0, node.start) + 1
+        column = node.start - text.rfind("\n", 0, node.start)
+        end_line = line + text.count("\n", node.start, node.end)
+        end_column = node.end - text.rfind("\n", 0, node.end)
+        uses.append(UrlUse(key, url, line, column, end_line, end_column))
+    return tuple(uses)
+
+
+class CorpusIndex:
+    """The corpus-level pass: the same ``webUrl``/``originalUrl`` in two articles.
+
+    Feed results in order to :meth:`check`; each URL is remembered with the first file
+    that states it, and every later file stating it gets a ``corpus-duplicate-url``
+    warning naming that first file. Memory grows with the number of distinct URLs (two
+    short strings per article), not with the problems or texts.
+    """
+
+    def __init__(self) -> None:
+        self._first: dict[str, tuple[str, int]] = {}
+
+    def check(self, result: FileResult) -> FileResult:
+        """``result`` with a problem added for each URL an earlier file already stated."""
+        extra: list[Problem] = []
+        seen_here: set[str] = set()
+        for use in result.urls:
+            if use.url in seen_here:
+                continue  # webUrl and originalUrl of one article are usually equal
+            seen_here.add(use.url)
+            first = self._first.setdefault(use.url, (result.path, use.line))
+            if first[0] == result.path:
+                continue
+            extra.append(
+                Problem(
+                    code="corpus-duplicate-url",
+                    severity=CODES["corpus-duplicate-url"].severity,
+                    message=f"This {use.key} is also stated by {first[0]} at line {first[1]}.",
+                    pointer="/" + use.key,
+                    line=use.line,
+                    column=use.column,
+                    end_line=use.end_line,
+                    end_column=use.end_column,
+                )
+            )
+        if not extra:
+            return result
+        problems = tuple(sorted((*result.problems, *extra), key=lambda p: p.sort_key))
+        return attrs.evolve(result, problems=problems)
 
 
 def _check_chunk(paths: list[str], limits: Limits = DEFAULT_LIMITS) -> list[FileResult]:
