@@ -66,3 +66,21 @@ def test_split_is_lossless_for_any_content(yaml: str, body: str, nl: str, bom: b
     split = split_front_matter(text)
     assert isinstance(split, Split)
     assert split.join() == text
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "start"),
+    [
+        ("", "empty", 0),
+        ("\n---\na: 1\n---\n", "blank line", 0),
+        (" ---\na: 1\n---\n", "spaces", 0),
+        ("----\na: 1\n---\n", "exactly three dashes", 0),
+        ("---\na: 1\n----\n", "'----' is not exactly", 9),
+        ("---\na: 1\n...\n", "'...' is not exactly", 9),
+    ],
+)
+def test_fence_messages_say_what_is_wrong_and_where(text: str, words: str, start: int) -> None:
+    result = split_front_matter(text)
+    assert isinstance(result, FenceError)
+    assert words in result.message
+    assert result.start == start

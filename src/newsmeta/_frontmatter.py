@@ -24,6 +24,21 @@ __all__ = ["FenceError", "Split", "split_front_matter"]
 
 BOM: Final = "\ufeff"
 _CLOSING_FENCE: Final = re.compile(r"^---(\r?\n|\Z)", re.MULTILINE)
+# Lines that look like a fence but are not one: '----', ' ---', '--- ', '...'.
+_NEAR_FENCE: Final = re.compile(r"^(?:[ \t]*-{3,}[ \t]*|\.\.\.[ \t]*)(?:\r?\n|\Z)", re.MULTILINE)
+
+
+def _why_not_opening(first_line: str) -> str:
+    """A message saying how the first line fails to be the opening fence."""
+    line = first_line.rstrip("\r")
+    stripped = line.strip()
+    if not stripped:
+        return "The file starts with a blank line; '---' must be the very first line."
+    if stripped.startswith("---") and set(stripped) == {"-"}:
+        if stripped != "---":
+            return f"The first line is {stripped!r}; the opening fence is exactly three dashes."
+        return "The opening '---' fence has spaces around it; it must be exactly '---'."
+    return "The first line must be exactly '---' to open the front matter."
 
 
 @attrs.frozen
@@ -79,15 +94,25 @@ def split_front_matter(text: str) -> Split | FenceError:
     else:
         first_line_end = text.find("\n", pos)
         end = len(text) if first_line_end < 0 else first_line_end
-        return FenceError(
-            "fence-open-missing",
-            "The first line must be exactly '---' to open the front matter.",
-            pos,
-            max(end, pos),
+        message = (
+            _why_not_opening(text[pos:end])
+            if len(text) > pos
+            else "The file is empty; an article starts with a '---' line."
         )
+        return FenceError("fence-open-missing", message, pos, max(end, pos))
     yaml_start = pos + len(opening)
     match = _CLOSING_FENCE.search(text, yaml_start)
     if match is None:
+        near = _NEAR_FENCE.search(text, yaml_start)
+        if near is not None:
+            # Point at the line that was probably meant to close the front matter.
+            line = near.group(0).rstrip("\r\n")
+            return FenceError(
+                "fence-close-missing",
+                f"The front matter is never closed: {line!r} is not exactly '---'.",
+                near.start(),
+                near.start() + len(line),
+            )
         return FenceError(
             "fence-close-missing",
             "The opening '---' fence is never closed by a line that is exactly '---'.",
