@@ -40,7 +40,7 @@ def test_json_output_has_the_documented_shape(capsys: pytest.CaptureFixture[str]
     assert main(["validate", "--format", "json", str(EXAMPLES)]) == 1
     document = json.loads(capsys.readouterr().out)
     assert document["version"] == 1
-    assert document["summary"]["files"] == 3
+    assert document["summary"]["files"] == 4
     paths = [f["path"] for f in document["files"]]
     assert paths == sorted(paths)
     broken = next(f for f in document["files"] if f["path"].endswith("cherries.md"))

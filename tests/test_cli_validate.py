@@ -142,7 +142,7 @@ def test_sarif_and_junit_from_the_command_line(capsys: pytest.CaptureFixture[str
     assert {r["ruleId"] for r in log["runs"][0]["results"]} >= {"schema-enum"}
     code, out = _run(["--format", "junit", str(EXAMPLES)], capsys)
     root = ET.fromstring(out)
-    assert len(root.findall(".//testcase")) == 3
+    assert len(root.findall(".//testcase")) == 4
     assert len(root.findall(".//failure")) == 1
 
 

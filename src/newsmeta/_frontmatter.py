@@ -7,8 +7,10 @@ Fence rules (documented in the format reference):
 
 - the first line, after an optional U+FEFF byte-order mark, is exactly ``---``;
 - the front matter ends at the next line that is exactly ``---``;
-- ``...`` does *not* close the front matter (Jekyll, Hugo and most site generators only
-  accept ``---``); inside the front matter it is a YAML document-end marker.
+- ``...`` does *not* close the front matter: site generators disagree (Jekyll accepts it,
+  others do not), so one strict rule keeps files portable; inside the front matter it is
+  a YAML document-end marker, and a ``...`` line where the closing fence should be is
+  reported there.
 
 A line ending is ``\\n`` or ``\\r\\n``; lines are split on ``\\n`` only.
 """
