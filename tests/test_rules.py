@@ -229,3 +229,30 @@ def test_the_same_url_in_two_articles_is_reported_on_the_later_one(
         ("corpus-duplicate-url", "/webUrl", 7, 9)
     ]
     assert "2020-07-16-a.md at line 7" in duplicate[0]["message"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://News.Example.org/a",
+        "https://user:pw@a.com:8080/x",
+        "https://a.com?x",
+        "https://a.com#f",
+        "http://[::1]:80/",
+        "https:/a.com",
+        "https://",
+        "https://例え.jp/パス",
+    ],
+)
+def test_url_host_agrees_with_urlsplit(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    from newsmeta.rules.consistency import url_host
+
+    assert url_host(url) == (urlsplit(url).hostname or "").lower()
+
+
+def test_mojibake_written_as_escapes_is_still_found() -> None:
+    text = CLEAN.replace('title: "Café owners', 'title: "Caf\\u00c3\\u00a9 owners')
+    assert "Ã" not in text
+    assert ("text-mojibake", 3, 8) in _codes(text)

@@ -527,7 +527,13 @@ CONTROL_CHARACTERS: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f
 
 def _scalar_data(node: Scalar, pointer: str, findings: list[Finding], limits: Limits) -> JSONValue:
     if not node.plain:
-        control = CONTROL_CHARACTERS.search(node.value)
+        # Only a double-quoted scalar can spell a control character as an escape (the
+        # raw text scan sees every other), and printable text has none: skip the regex.
+        control = (
+            CONTROL_CHARACTERS.search(node.value)
+            if node.style == '"' and not node.value.isprintable()
+            else None
+        )
         if control is not None:
             # Written as an escape ("\x01", "\ud800"): the raw text scan cannot see it.
             findings.append(

@@ -13,6 +13,8 @@ old value to the new one, applied by ``newsmeta fix`` through the round-trip edi
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Iterator
 from typing import Final
 
@@ -33,8 +35,30 @@ class RuleContext:
     text: str
     path: str | None
 
+    def text_may_hold(self, pattern: re.Pattern[str]) -> bool:
+        """False only when no string value can contain a match of ``pattern``.
+
+        A cheap guard before walking every value: a value's characters appear literally
+        in the text unless written as a numeric or named escape inside double quotes.
+        """
+        return (
+            _CHARACTER_ESCAPE.search(self.text) is not None or pattern.search(self.text) is not None
+        )
+
+    @functools.cached_property
+    def strings(self) -> list[tuple[list[str | int], str]]:
+        """Every string in the front matter with its path, in document order.
+
+        Computed once per file and shared: several rules look at every string.
+        """
+        return list(string_values(self.data))
+
 
 Rule = Callable[[RuleContext], Iterator[Finding]]
+
+#: Double-quoted YAML escapes that stand for a character other than themselves
+#: (``\xXX``, ``\uXXXX``, ``\UXXXXXXXX``, ``\N``, ``\_``, ``\L``, ``\P``).
+_CHARACTER_ESCAPE: Final = re.compile(r"\\[xuUN_LP]")
 Fix = Callable[[str], str]
 
 #: Every rule, by code, in the order they run.
@@ -69,19 +93,18 @@ def finding(context: RuleContext, code: str, message: str, parts: list[str | int
     return Finding(code, message, pointer_from_parts(parts), start, end)
 
 
-def string_values(
-    value: JSONValue, parts: list[str | int] | None = None
-) -> Iterator[tuple[list[str | int], str]]:
+def string_values(value: JSONValue) -> Iterator[tuple[list[str | int], str]]:
     """Every string in ``value`` with the path to it, depth first in document order."""
-    path = parts or []
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from string_values(item, [*path, key])
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from string_values(item, [*path, index])
+    # An explicit stack: nested generators cost a frame resume per level per string.
+    stack: list[tuple[list[str | int], JSONValue]] = [([], value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            yield path, item
+        elif isinstance(item, dict):
+            stack.extend(([*path, k], v) for k, v in reversed(item.items()))
+        elif isinstance(item, list):
+            stack.extend(([*path, i], v) for i, v in reversed(list(enumerate(item))))
 
 
 _LOADED: Final[list[bool]] = []

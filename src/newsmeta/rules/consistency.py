@@ -12,16 +12,26 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from newsmeta._yamltree import Finding, JSONValue
-from newsmeta.rules import RuleContext, finding, rule, string_values
+from newsmeta.rules import RuleContext, finding, rule
 
+_PLAIN_HTTP: Final = re.compile("http://", re.IGNORECASE)
 _FILE_DATE: Final = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 #: How far in the future a publication time may be before it is reported (clock skew).
 FUTURE_TOLERANCE: Final = timedelta(hours=1)
 
 
+# scheme://[userinfo@]host[:port]: enough for the http(s) URLs the schema allows.
+_SIMPLE_HOST: Final = re.compile(
+    r"[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^@:/?#\[\]]*)(?:[:/?#]|$)"
+)
+
+
 def url_host(url: str) -> str:
     """The lower-case host of ``url``, or ``""`` when it has none or cannot be parsed."""
-    try:
+    match = _SIMPLE_HOST.match(url)
+    if match is not None:
+        return match.group(1).lower()
+    try:  # IPv6 literals and odd forms: let the standard library decide
         return (urlsplit(url).hostname or "").lower()
     except ValueError:  # e.g. an unbalanced '[' or ']' in the host
         return ""
@@ -106,7 +116,9 @@ def web_vs_original(context: RuleContext) -> Iterator[Finding]:
 @rule("url-insecure")
 def insecure(context: RuleContext) -> Iterator[Finding]:
     """URLs that use ``http://`` instead of ``https://``."""
-    for parts, value in string_values(context.data):
+    if not context.text_may_hold(_PLAIN_HTTP):
+        return
+    for parts, value in context.strings:
         key = parts[-1]
         if isinstance(key, str) and key.lower().endswith("url") and value.startswith("http://"):
             yield finding(

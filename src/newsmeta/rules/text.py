@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from newsmeta._yamltree import Finding
-from newsmeta.rules import FIXES, RuleContext, finding, rule, string_values
+from newsmeta.rules import FIXES, RuleContext, finding, rule
 
 _PROSE_KEYS: Final = ("title", "excerpt")
 _PLACEHOLDERS: Final = frozenset({"", "na", "n/a", "placeholder", "tbd", "todo", "-", "none"})
@@ -52,7 +52,9 @@ def _looks_mojibake(value: str) -> bool:
 @rule("text-mojibake")
 def mojibake(context: RuleContext) -> Iterator[Finding]:
     """Text that is UTF-8 decoded as Windows-1252 or Latin-1 (``â€™`` for ``’``)."""
-    for parts, value in string_values(context.data):
+    if not context.text_may_hold(_MISREAD_LEAD_BYTE):
+        return
+    for parts, value in context.strings:
         if parts == ["secured"] or not _looks_mojibake(value):
             continue
         repaired = repair_mojibake(value)
