@@ -466,3 +466,33 @@ def test_save_refuses_symlinks_and_hard_links_unless_allowed(tmp_path: Path) -> 
 
 
 SEED_LIKE_FOR_LINKS = '---\ntitle: "Original"\n---\n'
+
+
+@pytest.mark.parametrize(
+    ("line", "path", "expected"),
+    [
+        ("  -", "topics[0]", "  - a"),
+        ("  - ", "topics[0]", "  - a"),
+    ],
+)
+def test_an_empty_list_item_can_be_filled_in(line: str, path: str, expected: str) -> None:
+    text = f"---\ntopics:\n{line}\n  - b\n---\n"
+    doc = newsmeta.loads(text)
+    doc.set(path, "a")
+    assert doc.dumps() == f"---\ntopics:\n{expected}\n  - b\n---\n"
+    assert doc.get("topics") == ["a", "b"]
+
+
+@pytest.mark.parametrize("line", ["quality:", "quality: "])
+def test_an_empty_mapping_value_can_be_filled_in(line: str) -> None:
+    doc = newsmeta.loads(f"---\n{line}\ntitle: x\n---\n")
+    doc.set("quality", 5)
+    assert doc.dumps() == "---\nquality: 5\ntitle: x\n---\n"
+
+
+@pytest.mark.parametrize("value", ["yes", "on", "No", "012"])
+def test_strings_yaml_1_1_tools_misread_are_quoted(value: str) -> None:
+    doc = newsmeta.loads("---\ntopics:\n  - a\n---\n")
+    doc.set("topics[0]", value)
+    assert doc.dumps() == f'---\ntopics:\n  - "{value}"\n---\n'
+    assert not [p for p in doc.problems if p.code == "yaml-1.1-ambiguous"]

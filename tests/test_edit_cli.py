@@ -74,7 +74,8 @@ def test_dry_run_prints_diff_and_writes_nothing(
     assert main(["set", "--dry-run", str(article), "quality", "3"]) == 0
     out = capsys.readouterr().out
     assert "-quality: 27\n+quality: 3\n" in out
-    assert out.startswith(f"--- a/{article}\n+++ b/{article}\n")
+    label = str(article).lstrip("/")
+    assert out.startswith(f"--- a/{label}\n+++ b/{label}\n")
     assert article.read_bytes() == ARTICLE.encode()
 
 
@@ -113,3 +114,42 @@ def test_bulk_form_refuses_per_file(tmp_path: Path) -> None:
 
 def test_missing_file_exits_2(tmp_path: Path) -> None:
     assert main(["set", str(tmp_path / "none.md"), "title", "x"]) == 2
+
+
+def test_options_may_follow_the_positional_arguments(tmp_path: Path) -> None:
+    from newsmeta.cli import main
+
+    path = tmp_path / "a.md"
+    path.write_text('---\ntitle: "Old"\nquality: 3\n---\n', encoding="utf-8")
+    assert main(["set", str(path), "title", "--string", "123"]) == 0
+    assert main(["set", str(path), "quality", "7", "--dry-run"]) == 0
+    assert path.read_text(encoding="utf-8") == '---\ntitle: "123"\nquality: 3\n---\n'
+
+
+def test_a_symlink_is_refused_with_the_command_line_flag_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsmeta.cli import main
+
+    real = tmp_path / "real.md"
+    real.write_text('---\ntitle: "Old"\n---\n', encoding="utf-8")
+    (tmp_path / "link.md").symlink_to(real)
+    assert main(["set", str(tmp_path / "link.md"), "title", "New"]) == 1
+    err = capsys.readouterr().err
+    assert "--allow-links" in err
+    assert err.count("link.md") == 1
+    assert main(["set", str(tmp_path / "link.md"), "title", "New", "--allow-links"]) == 0
+    assert "New" in real.read_text(encoding="utf-8")
+
+
+def test_get_and_diffs_never_print_terminal_controls(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "esc.md"
+    path.write_text('---\ntitle: "a\u202eb \\e[31mred"\n---\n', encoding="utf-8")
+    assert main(["get", str(path), "title"]) == 0
+    assert capsys.readouterr().out == "a\\u202eb \\x1b[31mred\n"
+    assert main(["set", str(path), "title", "x", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "\u202e" not in out
+    assert "\x1b" not in out

@@ -145,6 +145,9 @@ def test_generated_plain_scalars_resolve_as_ruamel(scalar: str) -> None:
     [
         ("a: " + "[" * 40 + "]" * 40 + "\n", "limit-depth"),
         ("a: &x 1\nb: *x\n", "yaml-anchor"),
+        ("&x a: 1\n", "yaml-anchor"),
+        ("!!str a: 1\n", "yaml-tag"),
+        ("*x : 1\n", "yaml-alias"),
         ("a: &x 1\nb: *x\n", "yaml-alias"),
         ("a: !!python/object:os.system 1\n", "yaml-tag"),
         ("<<: {a: 1}\n", "yaml-merge-key"),
@@ -212,3 +215,9 @@ def test_bad_bytes_get_their_own_located_code(
     doc = newsmeta.load(path)
     assert (code, *position) in [(p.code, p.line, p.column) for p in doc.problems]
     assert doc.text.encode("utf-8", "surrogateescape") == raw
+
+
+def test_a_character_yaml_refuses_is_located_where_it_is() -> None:
+    result = analyse('---\ntitle: "a\x1b[31m b"\n---\n')
+    syntax = [(p.line, p.column) for p in result.problems if p.code == "yaml-syntax"]
+    assert syntax == [(2, 10)]

@@ -25,7 +25,7 @@ import difflib
 import json
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from newsmeta.document import Document
@@ -41,6 +41,11 @@ _TRAILING = {"get": ("PATH",), "set": ("PATH", "VALUE"), "unset": ("PATH",),
              "append": ("PATH", "VALUE"), "insert": ("PATH", "INDEX", "VALUE")}  # fmt: skip
 
 
+#: The editing subcommands' parsers, by name, once :func:`add_commands` has run. The CLI
+#: parses their arguments intermixed, so options may follow FILE, PATH or VALUE.
+PARSERS: dict[str, argparse.ArgumentParser] = {}
+
+
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the editing subcommands on ``commands``."""
     helps = {
@@ -51,7 +56,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "insert": "insert VALUE before item INDEX of the list at PATH",
     }
     for name, trailing in _TRAILING.items():
-        parser = commands.add_parser(
+        parser = PARSERS[name] = commands.add_parser(
             name,
             help=helps[name],
             usage=f"newsmeta {name} [options] FILE [FILE ...] {' '.join(trailing)}",
@@ -176,6 +181,26 @@ def _run(name: str, args: argparse.Namespace) -> int:
     return status
 
 
+def write_diff(before: str, after: str, name: str, stream: TextIO) -> None:
+    """Write the unified diff from ``before`` to ``after`` for the file ``name``.
+
+    Lines keep their tabs; every other control or bidi character (taken from the file, or
+    from its name) is shown as a visible escape, so nothing in a file can drive the
+    terminal. Each line ends with one newline, whatever the file's line endings.
+    """
+    from newsmeta._escape import printable
+
+    label = printable(name.lstrip("/"))
+    for line in difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=f"a/{label}",
+        tofile=f"b/{label}",
+    ):
+        # The diff is for reading: line endings are normalised to one newline.
+        stream.write(printable(line.rstrip("\r\n"), keep="\t") + "\n")
+
+
 def _load(file: str) -> Document | None:
     from newsmeta.document import load
 
@@ -197,20 +222,29 @@ def _get(file: str, path: str, *, prefix: bool) -> int:
     except EditError as exc:
         _error(f"{file}: {exc}")
         return EXIT_REFUSED
+    from newsmeta._escape import json_text, printable
+
+    # A value is printed as it is, except for characters that could drive the terminal
+    # (ESC, bidi overrides, other controls): those become visible escapes.
     if isinstance(value, str):
-        out = value
+        out = printable(value, keep="\n\t")
     elif value is None or isinstance(value, bool | int | float):
         out = json.dumps(value)
     else:
-        out = json.dumps(value, indent=2, ensure_ascii=False)
-    print(f"{file}: {out}" if prefix else out)
+        out = json_text(json.dumps(value, indent=2, ensure_ascii=False))
+    print(f"{printable(file)}: {out}" if prefix else out)
     return EXIT_OK
 
 
 def _edit(
     name: str, file: str, path: str, index: int, value: object, args: argparse.Namespace
 ) -> int:
-    from newsmeta.errors import ConcurrentModificationError, NewProblemsError, NewsmetaError
+    from newsmeta.errors import (
+        ConcurrentModificationError,
+        LinkedFileError,
+        NewProblemsError,
+        NewsmetaError,
+    )
 
     doc = _load(file)
     if doc is None:
@@ -230,18 +264,11 @@ def _edit(
                 introduced = doc.new_errors()
                 if introduced:
                     raise NewProblemsError(introduced, file)
-            sys.stdout.writelines(
-                difflib.unified_diff(
-                    before.splitlines(keepends=True),
-                    doc.dumps().splitlines(keepends=True),
-                    fromfile=f"a/{file}",
-                    tofile=f"b/{file}",
-                )
-            )
+            write_diff(before, doc.dumps(), file, sys.stdout)
             return EXIT_OK
         if doc.dumps() != before:
             doc.save(force=args.force, allow_links=args.allow_links)
-    except (NewProblemsError, ConcurrentModificationError) as exc:
+    except (NewProblemsError, ConcurrentModificationError, LinkedFileError) as exc:
         _error(str(exc))  # the message names the file
         return EXIT_REFUSED
     except NewsmetaError as exc:

@@ -82,8 +82,7 @@ def add_fix_command(commands: argparse._SubParsersAction[argparse.ArgumentParser
 
 
 def _run_fix(args: argparse.Namespace) -> int:
-    import difflib
-
+    from newsmeta._cli_edit import write_diff
     from newsmeta.cli import collect_paths
     from newsmeta.document import load
     from newsmeta.errors import NewsmetaError
@@ -109,13 +108,7 @@ def _run_fix(args: argparse.Namespace) -> int:
         applied = fix_document(document, select)
         if not applied:
             continue
-        diff = difflib.unified_diff(
-            before.splitlines(keepends=True),
-            document.dumps().splitlines(keepends=True),
-            fromfile=f"a/{path}",
-            tofile=f"b/{path}",
-        )
-        sys.stdout.writelines(line if line.endswith("\n") else line + "\n" for line in diff)
+        write_diff(before, document.dumps(), path, sys.stdout)
         if not args.dry_run:
             try:
                 document.save(allow_links=args.allow_links)

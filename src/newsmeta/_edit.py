@@ -39,6 +39,7 @@ from newsmeta._yamltree import (
     Sequence,
     compose,
     resolve_plain,
+    yaml11_differs,
 )
 from newsmeta.errors import (
     AliasEditError,
@@ -313,6 +314,8 @@ def plain_ok(value: str, *, flow: bool = False, timestamp: bool = False) -> bool
     if flow and any(c in ",[]{}:" for c in value):
         return False
     kind = resolve_plain(value)
+    if kind == "str" and yaml11_differs(value, kind):
+        return False  # `yes`, `on`: other tools in a pipeline read YAML 1.1
     return kind == "str" or (timestamp and kind == "timestamp")
 
 
@@ -633,6 +636,13 @@ class _Splicer:
             new = _plain_text(value)
             if node.style in ("|", ">"):
                 new += "\n"
+        if start == end:
+            # An empty value (`key:` or `  - `) has no text of its own: its span sits
+            # on the indicator's trailing space, or right after the indicator.
+            if text[start : start + 1] == " ":
+                start = end = start + 1
+            elif text[start - 1 : start] not in (" ", "\t"):
+                new = " " + new
         self._splice(start, end, new)
 
     def _block_indent(self, node: Scalar) -> int:
@@ -974,8 +984,20 @@ def apply(analysis: Analysis, ops: AbcSequence[Op], *, path: str | None = None) 
         return analysis
     result = analyse(text, path=path)
     if not result.readable or not same(result.data, intent):
+        # Name the cause when the re-read stopped at a limit or a syntax error.
+        before = {(p.code, p.pointer) for p in analysis.problems}
+        cause = next(
+            (
+                p
+                for p in result.problems
+                if (p.code, p.pointer) not in before
+                and p.code.startswith(("limit-", "yaml-", "fence-"))
+            ),
+            None,
+        )
+        detail = f" ({cause.code}: {cause.message})" if cause is not None else ""
         raise VerificationError(
-            "the edited text does not read back as the intended data; nothing was changed",
+            "the edited text does not read back as the intended data; nothing was changed" + detail,
             intent,
             result.data,
         )

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["github_message", "github_property", "markdown_cell", "printable"]
+__all__ = ["github_message", "github_property", "json_text", "markdown_cell", "printable"]
 
 #: Characters that are never written raw: C0 and C1 controls (TAB included: it would
 #: break column-aligned output), DEL, U+2028/U+2029 line breaks, bidi embeddings,
@@ -34,14 +34,29 @@ def _escape_char(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
-def printable(text: str) -> str:
+def printable(text: str, keep: str = "") -> str:
     """``text`` with every unsafe character replaced by a visible backslash escape.
 
     The result contains no control character, no line break, no bidi control and no
     surrogate, so it is one line that any UTF-8 stream can encode. A backslash already in
     the text is kept as it is: the escapes are for reading, not for decoding back.
+    Characters in ``keep`` (say ``"\n\t"`` for a multi-line value) are left as they are.
     """
+    if keep:
+        return _UNSAFE.sub(lambda m: m.group() if m.group() in keep else _escape_char(m), text)
     return _UNSAFE.sub(_escape_char, text)
+
+
+def json_text(text: str) -> str:
+    """JSON text with every unsafe character inside its strings written as ``\\uXXXX``.
+
+    The result decodes to the same data: ``json.dumps`` already escapes C0 controls, and
+    the rest (C1 controls, bidi overrides, line separators) become valid JSON escapes.
+    Newlines between tokens are kept.
+    """
+    return _UNSAFE.sub(
+        lambda m: m.group() if m.group() == "\n" else f"\\u{ord(m.group()):04x}", text
+    )
 
 
 def github_message(text: str) -> str:

@@ -193,7 +193,8 @@ def event_source(pure: bool) -> Callable[[str], Iterator[object]]:
 
 def _syntax_finding(exc: Exception, offset: int, text: str) -> Finding:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    index = getattr(mark, "index", len(text))
+    # The reader's errors (a character YAML does not accept) carry a position, no mark.
+    index = getattr(mark, "index", getattr(exc, "position", len(text)))
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
     message = f"{problem} {context}" if context else str(problem)
@@ -492,7 +493,7 @@ def construct_float(value: str) -> float:
     return sign * float(digits)
 
 
-def _yaml11_differs(value: str, kind: str) -> bool:
+def yaml11_differs(value: str, kind: str) -> bool:
     """True when YAML 1.1 tools read the plain scalar ``value`` differently from YAML 1.2."""
     if kind == "str" and value[:1] not in _YAML11_FIRST:
         return False
@@ -510,11 +511,11 @@ _PLAIN_INFO: dict[str, tuple[str, bool]] = {}
 
 
 def _plain_info(value: str) -> tuple[str, bool]:
-    """``(resolve_plain(value), _yaml11_differs(value, kind))``, memoised (bounded)."""
+    """``(resolve_plain(value), yaml11_differs(value, kind))``, memoised (bounded)."""
     info = _PLAIN_INFO.get(value)
     if info is None:
         kind = resolve_plain(value)
-        info = (kind, _yaml11_differs(value, kind))
+        info = (kind, yaml11_differs(value, kind))
         if len(_PLAIN_INFO) >= _RESOLVED_MAX:
             _PLAIN_INFO.clear()
         _PLAIN_INFO[value] = info
@@ -597,6 +598,18 @@ def _scalar_data(node: Scalar, pointer: str, findings: list[Finding], limits: Li
 
 
 def _key_text(key: Node, pointer: str, findings: list[Finding], limits: Limits) -> str | None:
+    _check_node_properties(key, pointer, findings)
+    if isinstance(key, Alias):
+        findings.append(
+            Finding(
+                "yaml-alias",
+                "Aliases ('*name') are not allowed in front matter.",
+                pointer,
+                key.start,
+                key.end,
+            )
+        )
+        return None
     if not isinstance(key, Scalar):
         findings.append(
             Finding(
@@ -649,6 +662,32 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
+def _check_node_properties(node: Node, pointer: str, findings: list[Finding]) -> None:
+    """Report an anchor or an explicit tag on ``node`` (a value or a key)."""
+    if node.anchor is not None and not isinstance(node, Alias):
+        findings.append(
+            Finding(
+                "yaml-anchor",
+                "Anchors ('&name') are not allowed in front matter.",
+                pointer,
+                node.start,
+                node.start + 1 + len(node.anchor),
+            )
+        )
+    if node.tag is not None and not (
+        isinstance(node, Scalar) and node.tag == "!" and not node.plain
+    ):
+        findings.append(
+            Finding(
+                "yaml-tag",
+                "Explicit tags ('!tag') are not allowed in front matter.",
+                pointer,
+                node.start,
+                node.end if isinstance(node, Scalar) else node.start + 1,
+            )
+        )
+
+
 def to_data(root: Node | None, limits: Limits = DEFAULT_LIMITS) -> tuple[JSONValue, list[Finding]]:
     """The JSON-compatible view of the tree, and the findings met while building it.
 
@@ -660,28 +699,7 @@ def to_data(root: Node | None, limits: Limits = DEFAULT_LIMITS) -> tuple[JSONVal
         return None, findings
 
     def build(node: Node, pointer: str) -> JSONValue:
-        if node.anchor is not None and not isinstance(node, Alias):
-            findings.append(
-                Finding(
-                    "yaml-anchor",
-                    "Anchors ('&name') are not allowed in front matter.",
-                    pointer,
-                    node.start,
-                    node.start + 1 + len(node.anchor),
-                )
-            )
-        if node.tag is not None and not (
-            isinstance(node, Scalar) and node.tag == "!" and not node.plain
-        ):
-            findings.append(
-                Finding(
-                    "yaml-tag",
-                    "Explicit tags ('!tag') are not allowed in front matter.",
-                    pointer,
-                    node.start,
-                    node.end if isinstance(node, Scalar) else node.start + 1,
-                )
-            )
+        _check_node_properties(node, pointer, findings)
         if isinstance(node, Scalar):
             return _scalar_data(node, pointer, findings, limits)
         if isinstance(node, Mapping):

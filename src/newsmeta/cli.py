@@ -398,6 +398,14 @@ class _Progress:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
     parser = _build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    from newsmeta._cli_edit import PARSERS
+
+    if arguments and arguments[0] in PARSERS:
+        # FILE... PATH VALUE is one variable-length positional, which plain parse_args
+        # cannot interleave with options: `set a.md title --string 123` must work.
+        args = PARSERS[arguments[0]].parse_intermixed_args(arguments[1:])
+    else:
+        args = parser.parse_args(arguments)
     handler: Callable[[argparse.Namespace], int] = args.handler
     return handler(args)

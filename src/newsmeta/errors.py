@@ -125,4 +125,7 @@ class LinkedFileError(NewsmetaError, OSError):
     def __init__(self, path: str, reason: str) -> None:
         self.path = path
         self.reason = reason
-        super().__init__(f"{path}: {reason}; not overwritten (allow_links=True to write anyway)")
+        super().__init__(
+            f"{path}: {reason}; not overwritten "
+            "(allow_links=True, or --allow-links on the command line, writes anyway)"
+        )

@@ -682,8 +682,3 @@ CODES: Final[Mapping[str, Code]] = dict(
         ),
     ]
 )
-
-
-def code_info(name: str) -> Code:
-    """Return the documented code ``name``; raise ``KeyError`` for an unknown code."""
-    return CODES[name]

@@ -305,7 +305,7 @@ def schema_errors(
     for valid data without importing the reference engine.
     """
     if is_valid(data):
-        return []
+        return _typed_view_errors(data, root, fence, text)
     validator = _reference_validator()
     findings: list[Finding] = []
     seen: set[tuple[str, str, str]] = set()
@@ -330,3 +330,63 @@ def schema_errors(
                 )
             )
     return findings
+
+
+_INTEGER_KEYS: Final = frozenset({"quality", "heat", "width", "height"})
+_DATE_TIME_KEYS: Final = frozenset({"publishedDateTime"})
+
+
+def _typed_view_errors(
+    data: JSONValue, root: Node | None, fence: tuple[int, int], text: str
+) -> list[Finding]:
+    """What JSON Schema accepts but the typed model cannot hold, as located errors.
+
+    JSON Schema counts ``64.0`` as an integer, and its ``date-time`` format admits year 0
+    and leap seconds (``23:59:60``), which :class:`datetime.datetime` cannot represent.
+    A file that passes must load into an :class:`~newsmeta.model.Article`, so these are
+    reported here. Only called for schema-valid data, whose shape is known.
+    """
+    findings: list[Finding] = []
+    stack: list[tuple[list[str | int], JSONValue]] = [([], data)]
+    while stack:
+        parts, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in _INTEGER_KEYS and isinstance(item, float):
+                    start, end = _value_span(root, [*parts, key], fence, text)
+                    findings.append(
+                        Finding(
+                            "schema-type",
+                            f"Expected an integer, found the number {item!r}.",
+                            pointer_from_parts([*parts, key]),
+                            start,
+                            end,
+                        )
+                    )
+                elif key in _DATE_TIME_KEYS and isinstance(item, str) and not _representable(item):
+                    start, end = _value_span(root, [*parts, key], fence, text)
+                    findings.append(
+                        Finding(
+                            "schema-format",
+                            f"{_short(item)} cannot be represented as a date and time "
+                            "(year 0 or a leap second).",
+                            pointer_from_parts([*parts, key]),
+                            start,
+                            end,
+                        )
+                    )
+                elif isinstance(item, dict | list):
+                    stack.append(([*parts, key], item))
+        elif isinstance(value, list):
+            stack.extend(([*parts, i], item) for i, item in enumerate(value))
+    return findings
+
+
+def _representable(value: str) -> bool:
+    from datetime import datetime
+
+    try:
+        datetime.fromisoformat(value.upper())
+    except ValueError:
+        return False
+    return True

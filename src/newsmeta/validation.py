@@ -198,11 +198,6 @@ def _check_chunk(paths: list[str], limits: Limits = DEFAULT_LIMITS) -> list[File
     return [check_path(p, limits) for p in paths]
 
 
-def _chunks(paths: list[str], size: int) -> Iterator[list[str]]:
-    for i in range(0, len(paths), size):
-        yield paths[i : i + size]
-
-
 def iter_results(
     paths: Iterable[str | os.PathLike[str]],
     executor: Executor | None = None,
