@@ -256,3 +256,12 @@ def test_mojibake_written_as_escapes_is_still_found() -> None:
     text = CLEAN.replace('title: "Café owners', 'title: "Caf\\u00c3\\u00a9 owners')
     assert "Ã" not in text
     assert ("text-mojibake", 3, 8) in _codes(text)
+
+
+def test_a_video_hosted_elsewhere_is_not_a_provider_mismatch() -> None:
+    video = (
+        CLEAN.replace('webUrl: "https://news.example.org/2020/07/16/cafes"\n', "")
+        .replace("type: article", "type: video")
+        .replace("news.example.org/2020/07/16/cafes", "youtube.com/watch?v=abc")
+    )
+    assert "url-provider-domain-mismatch" not in [c for c, _, _ in _codes(video)]

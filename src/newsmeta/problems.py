@@ -578,8 +578,9 @@ CODES: Final[Mapping[str, Code]] = dict(
             "url-provider-domain-mismatch",
             _W,
             "provider.domain is not part of the article URL's host.",
-            "The provider's domain is a suffix of the host of webUrl (or originalUrl) in "
-            "nearly every real file; a mismatch usually means a wrong provider.",
+            "The provider's domain is a suffix of the host of webUrl in nearly every real "
+            "file; a mismatch usually means a wrong provider. Videos, whose only URL is "
+            "their hosting platform's, are not checked.",
             bad='webUrl: "https://news.example.org/a"\nprovider:\n  domain: example.com',
             good='webUrl: "https://news.example.org/a"\nprovider:\n  domain: example.org',
             fix="Correct the provider or the URL.",

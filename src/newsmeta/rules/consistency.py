@@ -80,7 +80,9 @@ def provider_domain(context: RuleContext) -> Iterator[Finding]:
     """``provider.domain`` that is not a suffix of the article URL's host."""
     for parts, entry in _entries(context.data):
         provider = entry.get("provider")
-        url = entry.get("webUrl") or entry.get("originalUrl")
+        # The article's own page only: a video's originalUrl is its hosting platform
+        # (youtube.com), which the provider (the channel's owner) never matches.
+        url = entry.get("webUrl")
         if not isinstance(provider, dict) or not isinstance(url, str) or not url:
             continue
         domain = provider.get("domain")
