@@ -221,3 +221,12 @@ def test_a_character_yaml_refuses_is_located_where_it_is() -> None:
     result = analyse('---\ntitle: "a\x1b[31m b"\n---\n')
     syntax = [(p.line, p.column) for p in result.problems if p.code == "yaml-syntax"]
     assert syntax == [(2, 10)]
+
+
+def test_remembered_keys_still_obey_a_lowered_key_limit() -> None:
+    from newsmeta._yamltree import Limits
+
+    text = "---\ntitle: x\n---\n"
+    assert "limit-key-length" not in [p.code for p in analyse(text).problems]
+    lowered = analyse(text, limits=Limits(max_key_chars=3))
+    assert "limit-key-length" in [p.code for p in lowered.problems]

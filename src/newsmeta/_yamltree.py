@@ -597,6 +597,13 @@ def _scalar_data(node: Scalar, pointer: str, findings: list[Finding], limits: Li
     return node.value
 
 
+#: Plain keys already known to be ordinary strings within the key-length limit (bounded
+#: like the other memos); the keys of the article format repeat in every file.
+_CHECKED_KEYS: set[str] = set()
+#: What :func:`_plain_info` says of a plain scalar that is simply a string.
+_PLAIN_STRING: Final = ("str", False)
+
+
 def _key_text(key: Node, pointer: str, findings: list[Finding], limits: Limits) -> str | None:
     _check_node_properties(key, pointer, findings)
     if isinstance(key, Alias):
@@ -634,6 +641,10 @@ def _key_text(key: Node, pointer: str, findings: list[Finding], limits: Limits) 
         return None
     if key.plain:
         kind = resolve_plain(key.value)
+        if kind == "str" and key.anchor is None and key.tag is None:
+            if len(_CHECKED_KEYS) >= _RESOLVED_MAX:
+                _CHECKED_KEYS.clear()
+            _CHECKED_KEYS.add(key.value)
         if kind == "merge":
             findings.append(
                 Finding(
@@ -699,18 +710,43 @@ def to_data(root: Node | None, limits: Limits = DEFAULT_LIMITS) -> tuple[JSONVal
         return None, findings
 
     def build(node: Node, pointer: str) -> JSONValue:
-        _check_node_properties(node, pointer, findings)
-        if isinstance(node, Scalar):
-            return _scalar_data(node, pointer, findings, limits)
-        if isinstance(node, Mapping):
+        if node.anchor is not None or node.tag is not None:
+            _check_node_properties(node, pointer, findings)
+        cls = type(node)
+        if cls is Scalar:
+            # The common cases inline (this runs for every value of every file): a
+            # string that needs no check; everything else goes through _scalar_data.
+            value = node.value  # type: ignore[attr-defined]
+            style = node.style  # type: ignore[attr-defined]
+            if style == "":
+                if _plain_info(value) == _PLAIN_STRING:
+                    return value  # type: ignore[no-any-return]
+            elif style != '"' or value.isprintable():
+                return value  # type: ignore[no-any-return]
+            return _scalar_data(node, pointer, findings, limits)  # type: ignore[arg-type]
+        if cls is Mapping:
             result: dict[str, JSONValue] = {}
-            seen: dict[str, Node] = {}
-            for key_node, value_node in node.pairs:
-                key = _key_text(key_node, pointer, findings, limits)
-                if key is None:
-                    continue
-                first = seen.get(key)
-                if first is not None:
+            for key_node, value_node in node.pairs:  # type: ignore[attr-defined]
+                if (
+                    type(key_node) is Scalar
+                    and key_node.style == ""
+                    and key_node.anchor is None
+                    and key_node.tag is None
+                    and key_node.value in _CHECKED_KEYS
+                    and len(key_node.value) <= limits.max_key_chars
+                ):
+                    key: str = key_node.value
+                else:
+                    checked = _key_text(key_node, pointer, findings, limits)
+                    if checked is None:
+                        continue
+                    key = checked
+                if key in result:
+                    first = next(
+                        k
+                        for k, _ in node.pairs  # type: ignore[attr-defined]
+                        if isinstance(k, Scalar) and k.value == key
+                    )
                     findings.append(
                         Finding(
                             "yaml-duplicate-key",
@@ -722,12 +758,14 @@ def to_data(root: Node | None, limits: Limits = DEFAULT_LIMITS) -> tuple[JSONVal
                         )
                     )
                     continue
-                seen[key] = key_node
                 token = _escape(key) if "~" in key or "/" in key else key
                 result[key] = build(value_node, pointer + "/" + token)
             return result
-        if isinstance(node, Sequence):
-            return [build(item, f"{pointer}/{i}") for i, item in enumerate(node.items)]
+        if cls is Sequence:
+            return [
+                build(item, f"{pointer}/{i}")
+                for i, item in enumerate(node.items)  # type: ignore[attr-defined]
+            ]
         findings.append(
             Finding(
                 "yaml-alias",
