@@ -277,3 +277,15 @@ def test_a_valid_document_always_has_its_article() -> None:
         doc = newsmeta.loads(_SEED_LIKE.replace("2020-07-16T19:15:00Z", variant))
         assert doc.ok, doc.problems
         assert doc.article is not None
+
+
+def test_a_float_width_in_a_nested_image_is_an_error_at_it() -> None:
+    text = _SEED_LIKE.replace(
+        "topics:\n",
+        "images:\n  - url: \"https://example.com/i.jpg\"\n    width: 5.0\n    height: 4\n\n"
+        "topics:\n",
+    )
+    doc = newsmeta.loads(text)
+    assert [(p.code, p.pointer, p.line, p.column) for p in doc.errors] == [
+        ("schema-type", "/images/0/width", 15, 12)
+    ]

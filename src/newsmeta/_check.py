@@ -150,6 +150,11 @@ def _looks_wide(raw: bytes) -> bool:
     return len(sample) >= 4 and sample.count(0) * 3 >= len(sample)
 
 
+_BARE_CR: Final = re.compile("\r(?!\n)")
+_LONE_LF: Final = re.compile("(?<!\r)\n")
+_CRLF: Final = re.compile("\r\n")
+
+
 def text_findings(text: str, split: Split | None) -> list[Finding]:
     """Problems in the text itself: NUL bytes, control characters, line endings."""
     findings: list[Finding] = []
@@ -158,8 +163,8 @@ def text_findings(text: str, split: Split | None) -> list[Finding]:
         return [
             Finding("encoding-nul", "The file holds a NUL byte; it looks binary.", "", nul, nul + 1)
         ]
-    scope = text if split is None else text[: split.closing_start]
-    control = CONTROL_CHARACTERS.search(scope)
+    end = len(text) if split is None else split.closing_start
+    control = CONTROL_CHARACTERS.search(text, 0, end)
     if control is not None:
         char = control.group(0)
         findings.append(
@@ -171,7 +176,9 @@ def text_findings(text: str, split: Split | None) -> list[Finding]:
                 control.end(),
             )
         )
-    bare = re.search("\r(?!\n)", text)
+    if "\r" not in text:
+        return findings  # LF only: no bare CR, nothing to mix
+    bare = _BARE_CR.search(text)
     if bare is not None:
         findings.append(
             Finding(
@@ -185,7 +192,7 @@ def text_findings(text: str, split: Split | None) -> list[Finding]:
     first_nl = text.find("\n")
     if first_nl >= 0:
         crlf = first_nl > 0 and text[first_nl - 1] == "\r"
-        other = re.search("(?<!\r)\n" if crlf else "\r\n", text)
+        other = (_LONE_LF if crlf else _CRLF).search(text)
         if other is not None:
             findings.append(
                 Finding(

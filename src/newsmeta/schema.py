@@ -332,10 +332,6 @@ def schema_errors(
     return findings
 
 
-_INTEGER_KEYS: Final = frozenset({"quality", "heat", "width", "height"})
-_DATE_TIME_KEYS: Final = frozenset({"publishedDateTime"})
-
-
 def _typed_view_errors(
     data: JSONValue, root: Node | None, fence: tuple[int, int], text: str
 ) -> list[Finding]:
@@ -344,41 +340,50 @@ def _typed_view_errors(
     JSON Schema counts ``64.0`` as an integer, and its ``date-time`` format admits year 0
     and leap seconds (``23:59:60``), which :class:`datetime.datetime` cannot represent.
     A file that passes must load into an :class:`~newsmeta.model.Article`, so these are
-    reported here. Only called for schema-valid data, whose shape is known.
+    reported here. Only called for schema-valid data, whose shape is therefore known:
+    the few places that hold integers and date-times are visited directly.
     """
     findings: list[Finding] = []
-    stack: list[tuple[list[str | int], JSONValue]] = [([], data)]
-    while stack:
-        parts, value = stack.pop()
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if key in _INTEGER_KEYS and isinstance(item, float):
-                    start, end = _value_span(root, [*parts, key], fence, text)
-                    findings.append(
-                        Finding(
-                            "schema-type",
-                            f"Expected an integer, found the number {item!r}.",
-                            pointer_from_parts([*parts, key]),
-                            start,
-                            end,
-                        )
-                    )
-                elif key in _DATE_TIME_KEYS and isinstance(item, str) and not _representable(item):
-                    start, end = _value_span(root, [*parts, key], fence, text)
-                    findings.append(
-                        Finding(
-                            "schema-format",
-                            f"{_short(item)} cannot be represented as a date and time "
-                            "(year 0 or a leap second).",
-                            pointer_from_parts([*parts, key]),
-                            start,
-                            end,
-                        )
-                    )
-                elif isinstance(item, dict | list):
-                    stack.append(([*parts, key], item))
-        elif isinstance(value, list):
-            stack.extend(([*parts, i], item) for i, item in enumerate(value))
+    if not isinstance(data, dict):  # pragma: no cover - the schema requires a mapping
+        return findings
+
+    def check(entry: dict[str, JSONValue], parts: list[str | int], keys: tuple[str, ...]) -> None:
+        for key in keys:
+            value = entry.get(key)
+            if isinstance(value, float):
+                message = f"Expected an integer, found the number {value!r}."
+                code = "schema-type"
+            elif (
+                key == "publishedDateTime" and isinstance(value, str) and not _representable(value)
+            ):
+                message = (
+                    f"{_short(value)} cannot be represented as a date and time "
+                    "(year 0 or a leap second)."
+                )
+                code = "schema-format"
+            else:
+                continue
+            start, end = _value_span(root, [*parts, key], fence, text)
+            findings.append(Finding(code, message, pointer_from_parts([*parts, key]), start, end))
+
+    def check_images(entry: dict[str, JSONValue], parts: list[str | int]) -> None:
+        images = entry.get("images")
+        for index, image in enumerate(images if isinstance(images, list) else ()):
+            if isinstance(image, dict):
+                check(image, [*parts, "images", index], ("width", "height"))
+
+    def check_article(entry: dict[str, JSONValue], parts: list[str | int]) -> None:
+        check(entry, parts, ("publishedDateTime", "quality", "heat"))
+        check_images(entry, parts)
+        provider = entry.get("provider")
+        if isinstance(provider, dict):
+            check_images(provider, [*parts, "provider"])
+
+    check_article(data, [])
+    related = data.get("related")
+    for index, entry in enumerate(related if isinstance(related, list) else ()):
+        if isinstance(entry, dict):
+            check_article(entry, ["related", index])
     return findings
 
 

@@ -41,8 +41,9 @@ class RuleContext:
         A cheap guard before walking every value: a value's characters appear literally
         in the text unless written as a numeric or named escape inside double quotes.
         """
-        return (
-            _CHARACTER_ESCAPE.search(self.text) is not None or pattern.search(self.text) is not None
+        text = self.text
+        return pattern.search(text) is not None or (
+            "\\" in text and _CHARACTER_ESCAPE.search(text) is not None
         )
 
     @functools.cached_property
