@@ -282,8 +282,7 @@ def test_a_valid_document_always_has_its_article() -> None:
 def test_a_float_width_in_a_nested_image_is_an_error_at_it() -> None:
     text = _SEED_LIKE.replace(
         "topics:\n",
-        "images:\n  - url: \"https://example.com/i.jpg\"\n    width: 5.0\n    height: 4\n\n"
-        "topics:\n",
+        'images:\n  - url: "https://example.com/i.jpg"\n    width: 5.0\n    height: 4\n\ntopics:\n',
     )
     doc = newsmeta.loads(text)
     assert [(p.code, p.pointer, p.line, p.column) for p in doc.errors] == [
