@@ -10,9 +10,8 @@ import json
 import re
 import types
 from collections.abc import Iterator, Mapping
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from importlib import resources
-from pathlib import Path
 from typing import Union, get_args, get_origin, get_type_hints
 
 import attrs
@@ -21,7 +20,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
-from ruamel.yaml import YAML
 
 from newsmeta.convert import (
     format_datetime,
@@ -47,10 +45,9 @@ from newsmeta.model import (
 )
 from newsmeta.schema import format_checker
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-SEED = SHARED / "seed" / "000_9dd58f7d27826a4c.txt"
-CORPUS = SHARED / "corpus"
+from .articles import check_seed_article, front_matter, full_article, with_value
+from .conftest import SEED, SHARED, corpus_paths
+
 FORMAT_DOC = SHARED / "FORMAT.md"
 
 SCHEMA: dict[str, object] = json.loads(
@@ -59,37 +56,10 @@ SCHEMA: dict[str, object] = json.loads(
 VALIDATOR = Draft202012Validator(SCHEMA, format_checker=format_checker())
 CLASSES_BY_NAME: dict[str, type[Model]] = {cls.__name__: cls for cls in MODEL_CLASSES}
 
-FRONT_MATTER = re.compile(r"\A\ufeff?---\r?\n(?P<yaml>.*?)^---\r?$", re.DOTALL | re.MULTILINE)
-
 needs_shared = pytest.mark.skipif(not SEED.is_file(), reason="../shared is not present")
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def jsonable(value: object) -> object:
-    """The JSON-compatible view: YAML timestamps become their `T…Z` RFC 3339 text."""
-    if isinstance(value, dict):
-        return {key: jsonable(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [jsonable(item) for item in value]
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return format_datetime(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def front_matter(path: Path) -> dict[str, object]:
-    match = FRONT_MATTER.match(path.read_text(encoding="utf-8"))
-    assert match is not None, f"{path.name}: no front matter"
-    data = jsonable(YAML(typ="safe").load(match["yaml"]))
-    assert isinstance(data, dict)
-    return data
-
-
-def corpus_files() -> list[Path]:
-    return sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []
 
 
 def schema_of(cls: type[Model]) -> Mapping[str, object]:
@@ -174,72 +144,10 @@ def node_at(document: object, where: str) -> object:
     return node
 
 
-def with_value(document: dict[str, object], where: str, value: object) -> dict[str, object]:
-    result = copy.deepcopy(document)
-    parent, _, last = where.rpartition("/")
-    node = node_at(result, parent)
-    if isinstance(node, list):
-        node[int(last)] = value
-    else:
-        assert isinstance(node, dict)
-        node[last] = value
-    return result
-
-
 def json_path(where: str) -> str:
     """`/images/0/width` -> `$.images[0].width`, the path cattrs.transform_error prints."""
     parts = where.lstrip("/").split("/")
     return "$" + "".join(f"[{part}]" if part.isdigit() else f".{part}" for part in parts)
-
-
-def article_data() -> dict[str, object]:
-    """A valid article's JSON view, with every optional key at every level (no shared nodes)."""
-
-    def image() -> dict[str, object]:
-        return {
-            "url": "https://cdn.example.com/lead.jpg",
-            "width": 1440,
-            "height": 720,
-            "isCached": True,
-            "title": "Caption",
-            "attribution": "Photo: Example",
-        }
-
-    logo = {"url": "https://example.com/logo-50x50.jpg", "width": 50, "height": 50}
-    provider = {"name": "Example News", "domain": "example.com", "images": [logo]}
-    related = {
-        "title": "Another story",
-        "excerpt": "",
-        "publishedDateTime": "2020-07-13T07:53:00Z",
-        "webUrl": "https://www.example.org/story/",
-        "ampWebUrl": "https://www.example.org/amp/story/",
-        "cdnAmpWebUrl": "https://www-example-org.cdn.ampproject.org/c/s/www.example.org/amp/story/",
-        "type": "article",
-        "provider": {"name": "Example Org", "domain": "example.org"},
-        "quality": 39,
-        "images": [image()],
-    }
-    return {
-        "category": "news",
-        "title": "A title",
-        "excerpt": "An excerpt.",
-        "publishedDateTime": "2020-07-16T19:15:00Z",
-        "originalUrl": "https://example.com/story/",
-        "webUrl": "https://example.com/story/",
-        "ampWebUrl": "https://example.com/amp/story/",
-        "cdnAmpWebUrl": "https://example-com.cdn.ampproject.org/c/s/example.com/amp/story/",
-        "type": "article",
-        "quality": 0,
-        "heat": -1,
-        "published": False,
-        "removed": True,
-        "featuredContent": "<p>Featured</p>",
-        "provider": provider,
-        "topics": ["AI", "Computer Vision"],
-        "images": [image()],
-        "related": [related],
-        "secured": "C5eO/UiGuWBouSPBZzd7C3nee3XqqjjewJNMIaxQm2I=;pi5Rn+JtL853s7F/GQVH3g==",
-    }
 
 
 def minimal_article() -> Article:
@@ -407,17 +315,7 @@ def test_a_timestamp_must_be_writable_as_rfc_3339(when: datetime) -> None:
 @needs_shared
 def test_the_seed_file_structures_into_an_article() -> None:
     article = structure_article(front_matter(SEED))
-    assert article.title == (
-        "Homeland Security Worries Covid-19 Masks Are Breaking Facial Recognition, "
-        "Leaked Document Shows"
-    )
-    assert article.published_date_time == datetime(2020, 7, 16, 19, 15, tzinfo=UTC)
-    assert article.provider.domain == "theintercept.com"
-    assert article.images is not None
-    assert article.images[0].width == 1440
-    assert article.related is not None
-    assert article.related[0].provider.name == "Zawya"
-    assert article.heat == -1
+    check_seed_article(article)
     assert article.extra == {}
 
 
@@ -436,7 +334,7 @@ def is_real_defect(validator: str, where: str, instance: object) -> bool:
 
 @needs_shared
 def test_every_valid_corpus_file_structures_and_comes_back_as_it_was_read() -> None:
-    files = corpus_files()
+    files = corpus_paths()
     assert len(files) == 674
     failures: dict[str, object] = {}
     for path in files:
@@ -503,7 +401,7 @@ def test_unknown_keys_in_a_real_file_survive_the_round_trip() -> None:
     ],
 )
 def test_structuring_refuses_a_wrong_type(where: str, value: object) -> None:
-    data = with_value(article_data(), where, value)
+    data = with_value(full_article(), where, value)
     with pytest.raises(cattrs.ClassValidationError) as caught:
         structure_article(data)
     messages = cattrs.transform_error(caught.value)
@@ -521,7 +419,7 @@ def test_structuring_refuses_a_wrong_type(where: str, value: object) -> None:
     ],
 )
 def test_structuring_refuses_a_missing_required_key(cls: type[Model], key: str) -> None:
-    data = article_data()
+    data = full_article()
     where = {Article: "", RelatedArticle: "/related/0", Provider: "/provider", Image: "/images/0"}
     node = node_at(data, where[cls])
     assert isinstance(node, dict)
@@ -540,19 +438,19 @@ def test_structuring_refuses_data_that_is_not_a_mapping() -> None:
 
 def test_an_aware_datetime_object_is_accepted_and_a_naive_one_refused() -> None:
     aware = datetime(2020, 7, 16, 19, 15, tzinfo=UTC)
-    assert structure_article(with_value(article_data(), "/publishedDateTime", aware)) == (
-        structure_article(article_data())
+    assert structure_article(with_value(full_article(), "/publishedDateTime", aware)) == (
+        structure_article(full_article())
     )
     with pytest.raises(cattrs.ClassValidationError):
         structure_article(
-            with_value(article_data(), "/publishedDateTime", aware.replace(tzinfo=None))
+            with_value(full_article(), "/publishedDateTime", aware.replace(tzinfo=None))
         )
 
 
 def test_a_converter_without_detailed_validation_raises_the_error_itself() -> None:
     converter = make_converter(detailed_validation=False)
     with pytest.raises(TypeError, match="expected an integer"):
-        converter.structure(with_value(article_data(), "/quality", "27"), Article)
+        converter.structure(with_value(full_article(), "/quality", "27"), Article)
 
 
 # --- unstructuring: keys, order, None and timestamps -----------------------------------------
@@ -594,13 +492,13 @@ def test_unstructuring_leaves_out_optional_fields_that_are_none() -> None:
 
 def test_an_explicit_null_for_an_optional_key_structures_to_none() -> None:
     # The schema rejects `quality: null`; structuring is about types only, and None fits.
-    article = structure_article(with_value(article_data(), "/quality", None))
+    article = structure_article(with_value(full_article(), "/quality", None))
     assert article.quality is None
 
 
 def test_an_explicit_null_and_an_absent_key_are_the_same_value() -> None:
-    with_null = with_value(article_data(), "/images/0/title", None)
-    absent = copy.deepcopy(article_data())
+    with_null = with_value(full_article(), "/images/0/title", None)
+    absent = copy.deepcopy(full_article())
     images = absent["images"]
     assert isinstance(images, list)
     del images[0]["title"]
@@ -609,8 +507,8 @@ def test_an_explicit_null_and_an_absent_key_are_the_same_value() -> None:
 
 
 def test_unstructuring_writes_lists_and_plain_dicts() -> None:
-    data = unstructure_article(structure_article(article_data()))
-    assert data == article_data()
+    data = unstructure_article(structure_article(full_article()))
+    assert data == full_article()
     assert json.loads(json.dumps(data)) == data
 
 

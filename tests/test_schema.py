@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from importlib import resources
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -16,16 +14,14 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import SchemaRegistry
-from ruamel.yaml import YAML
 
 from newsmeta.convert import unstructure
 from newsmeta.model import ARTICLE_TYPES, CATEGORIES, Article, Image, Provider, RelatedArticle
 from newsmeta.schema import ASSERTED_FORMATS, format_checker
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-SEED = SHARED / "seed" / "000_9dd58f7d27826a4c.txt"
-CORPUS = SHARED / "corpus"
+from .articles import front_matter, full_article, video, with_value, without
+from .conftest import ROOT, SEED, corpus_paths
+
 PUBLISHED_SCHEMA = ROOT / "schemas" / "article.schema.json"
 
 SCHEMA_RESOURCE = resources.files("newsmeta") / "schemas" / "article.schema.json"
@@ -50,32 +46,8 @@ BAD_VALUES_BY_FORMAT: dict[str, tuple[str, ...]] = {
     ),
 }
 
-FRONT_MATTER = re.compile(r"\A\ufeff?---\r?\n(?P<yaml>.*?)^---\r?$", re.DOTALL | re.MULTILINE)
-
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def jsonable(value: object) -> object:
-    """The JSON-compatible view: YAML timestamps become RFC 3339 text, containers plain."""
-    if isinstance(value, dict):
-        return {key: jsonable(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [jsonable(item) for item in value]
-    if isinstance(value, datetime | date):
-        # isoformat() is RFC 3339 for an aware datetime; a naive one or a date fails `date-time`.
-        return value.isoformat()
-    return value
-
-
-def front_matter(path: Path) -> object:
-    match = FRONT_MATTER.match(path.read_text(encoding="utf-8"))
-    assert match is not None, f"{path.name}: no front matter"
-    return jsonable(YAML(typ="safe").load(match["yaml"]))
-
-
-def corpus_files() -> list[Path]:
-    return sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []
 
 
 def pointer(path: Iterable[object]) -> str:
@@ -133,96 +105,6 @@ def formats_in(schema: object) -> set[str]:
     if isinstance(schema, list):
         return set().union(*(formats_in(value) for value in schema))
     return set()
-
-
-def image() -> dict[str, object]:
-    return {
-        "url": "https://cdn.example.com/img/lead.jpg?w=1440&h=720",
-        "width": 1440,
-        "height": 720,
-        "isCached": True,
-        "title": None,
-        "attribution": "Photo: Example",
-    }
-
-
-def provider() -> dict[str, object]:
-    logo = {"url": "https://example.com/logo-50x50.jpg", "width": 50, "height": 50}
-    return {"name": "Example News", "domain": "example.com", "images": [logo]}
-
-
-def full_article() -> dict[str, object]:
-    """A valid article that uses every key the schema knows, at every level."""
-    related = {
-        "title": "Another story",
-        "excerpt": "",
-        "publishedDateTime": "2020-07-13T07:53:00Z",
-        "webUrl": "https://www.example.org/story/",
-        "ampWebUrl": "https://www.example.org/amp/story/",
-        "cdnAmpWebUrl": "https://www-example-org.cdn.ampproject.org/c/s/www.example.org/amp/story/",
-        "type": "article",
-        "provider": {"name": "Example Org", "domain": "example.org"},
-        "quality": 39,
-        "images": [image()],
-    }
-    return {
-        "category": "news",
-        "title": "A title",
-        "excerpt": "An excerpt.",
-        "publishedDateTime": "2020-07-16T19:15:00Z",
-        "originalUrl": "https://example.com/2020/07/16/story/",
-        "webUrl": "https://example.com/2020/07/16/story/",
-        "ampWebUrl": "https://example.com/amp/story/",
-        "cdnAmpWebUrl": "https://example-com.cdn.ampproject.org/c/s/example.com/amp/story/",
-        "type": "article",
-        "quality": 0,
-        "heat": -1,
-        "published": False,
-        "removed": True,
-        "featuredContent": "<p>Featured</p>",
-        "provider": provider(),
-        "topics": ["AI", "Computer Vision"],
-        "images": [image()],
-        "related": [related],
-        "secured": "C5eO/UiGuWBouSPBZzd7C3nee3XqqjjewJNMIaxQm2I=;pi5Rn+JtL853s7F/GQVH3g==",
-    }
-
-
-def video() -> dict[str, object]:
-    article = full_article()
-    for key in ("webUrl", "ampWebUrl", "cdnAmpWebUrl"):
-        del article[key]
-    article["type"] = "video"
-    return article
-
-
-def parent_and_key(document: object, where: str) -> tuple[dict[str, object] | list[object], str]:
-    *parents, last = where.lstrip("/").split("/")
-    node = document
-    for part in parents:
-        node = node[int(part)] if isinstance(node, list) else node[part]  # type: ignore[index]
-    assert isinstance(node, dict | list)
-    return node, last
-
-
-def with_value(document: dict[str, object], where: str, value: object) -> dict[str, object]:
-    result = copy.deepcopy(document)
-    node, key = parent_and_key(result, where)
-    if isinstance(node, list):
-        node[int(key)] = value
-    else:
-        node[key] = value
-    return result
-
-
-def without(document: dict[str, object], where: str) -> dict[str, object]:
-    result = copy.deepcopy(document)
-    node, key = parent_and_key(result, where)
-    if isinstance(node, list):
-        del node[int(key)]
-    else:
-        del node[key]
-    return result
 
 
 needs_shared = pytest.mark.skipif(not SEED.is_file(), reason="../shared is not present")
@@ -552,7 +434,7 @@ def is_real_defect(validator: str, where: str, instance: object) -> bool:
 
 @needs_shared
 def test_every_corpus_file_is_valid_or_has_only_real_defects() -> None:
-    files = corpus_files()
+    files = corpus_paths()
     assert len(files) == 674
     unexplained = {}
     for path in files:
