@@ -28,6 +28,7 @@ def _check_answer(raw: bytes) -> None:
         assert (problem.end_line, problem.end_column) >= (problem.line, problem.column)
     doc = newsmeta.loads(text)
     assert doc.text == text
+    assert doc.dumps() == text  # load then dump is the identity, whatever the input
     _ = doc.article
 
 
