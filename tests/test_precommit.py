@@ -53,6 +53,21 @@ def _hook_source(target: Path) -> str:
     return _git(target, "rev-parse", "HEAD")
 
 
+def _pre_commit(
+    work: Path, env: dict[str, str], *, timeout: int
+) -> subprocess.CompletedProcess[str]:
+    """Run every hook of the repository at ``work`` over all its files."""
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
+
+
 def test_the_newsmeta_validate_hook_fails_on_a_broken_article(tmp_path: Path) -> None:
     pytest.importorskip("pre_commit")
     rev = _hook_source(tmp_path / "source")
@@ -70,15 +85,7 @@ def test_the_newsmeta_validate_hook_fails_on_a_broken_article(tmp_path: Path) ->
     _git(work, "add", "-A")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
     env.pop("GITHUB_ACTIONS", None)
-    run = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    run = _pre_commit(work, env, timeout=300)  # the first run installs the hook
     assert run.returncode == 1, run.stdout + run.stderr
     assert "newsmeta validate" in run.stdout
     assert "Failed" in run.stdout
@@ -88,14 +95,6 @@ def test_the_newsmeta_validate_hook_fails_on_a_broken_article(tmp_path: Path) ->
 
     (work / "broken.md").unlink()
     _git(work, "add", "-A")
-    again = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    again = _pre_commit(work, env, timeout=120)
     assert again.returncode == 0, again.stdout + again.stderr
     assert "Passed" in again.stdout
