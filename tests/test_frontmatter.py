@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -66,6 +68,25 @@ def test_split_is_lossless_for_any_content(yaml: str, body: str, nl: str, bom: b
     split = split_front_matter(text)
     assert isinstance(split, Split)
     assert split.join() == text
+
+
+#: The fence rule as a regular expression: the first line that is exactly ``---``.
+_CLOSING_FENCE = re.compile(r"^---(\r?\n|\Z)", re.MULTILINE)
+
+
+@given(st.text(alphabet="-\r\n a.", max_size=40), st.sampled_from(["\n", "\r\n"]))
+def test_the_closing_fence_is_the_first_line_that_is_exactly_three_dashes(
+    rest: str, nl: str
+) -> None:
+    text = "---" + nl + rest
+    split = split_front_matter(text)
+    match = _CLOSING_FENCE.search(text, 3 + len(nl))
+    if match is None:
+        assert isinstance(split, FenceError)
+        return
+    assert isinstance(split, Split)
+    assert split.closing_start == match.start()
+    assert split.closing == match.group(0)
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,6 @@ import attrs
 __all__ = ["FenceError", "Split", "split_front_matter"]
 
 BOM: Final = "\ufeff"
-_CLOSING_FENCE: Final = re.compile(r"^---(\r?\n|\Z)", re.MULTILINE)
 # Lines that look like a fence but are not one: '----', ' ---', '--- ', '...'.
 _NEAR_FENCE: Final = re.compile(r"^(?:[ \t]*-{3,}[ \t]*|\.\.\.[ \t]*)(?:\r?\n|\Z)", re.MULTILINE)
 
@@ -103,8 +102,8 @@ def split_front_matter(text: str) -> Split | FenceError:
         )
         return FenceError("fence-open-missing", message, pos, max(end, pos))
     yaml_start = pos + len(opening)
-    match = _CLOSING_FENCE.search(text, yaml_start)
-    if match is None:
+    closing = _find_closing_fence(text, yaml_start)
+    if closing is None:
         near = _NEAR_FENCE.search(text, yaml_start)
         if near is not None:
             # Point at the line that was probably meant to close the front matter.
@@ -121,10 +120,30 @@ def split_front_matter(text: str) -> Split | FenceError:
             pos,
             pos + 3,
         )
+    closing_start, closing_end = closing
     return Split(
         bom=bom,
         opening=opening,
-        yaml=text[yaml_start : match.start()],
-        closing=match.group(0),
-        body=text[match.end() :],
+        yaml=text[yaml_start:closing_start],
+        closing=text[closing_start:closing_end],
+        body=text[closing_end:],
     )
+
+
+def _find_closing_fence(text: str, yaml_start: int) -> tuple[int, int] | None:
+    """The span of the first line from ``yaml_start`` on that is exactly ``---``, with its
+    line ending; ``text[yaml_start - 1]`` is the newline of the opening fence."""
+    # str.find rather than a multi-line regular expression: this runs on every file, and
+    # the search for a literal is several times faster.
+    newline = yaml_start - 1
+    while True:
+        newline = text.find("\n---", newline)
+        if newline < 0:
+            return None
+        start = newline + 1
+        after = start + 3
+        if after == len(text) or text[after] == "\n":
+            return start, min(after + 1, len(text))
+        if text.startswith("\r\n", after):
+            return start, after + 2
+        newline = after
