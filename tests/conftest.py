@@ -6,7 +6,9 @@ copied into the project; tests that need them skip cleanly when the folder is ab
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -37,3 +39,26 @@ def corpus() -> list[Path]:
     if not paths:
         pytest.skip("../shared/corpus is not present")
     return paths
+
+
+def _make_corpus() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "benchmarks/make_corpus.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, str | None]]:
+    """120 generated articles, half with one injected defect (every kind occurs)."""
+    make_corpus = _make_corpus()
+    out = tmp_path_factory.mktemp("generated")
+    files: list[tuple[Path, str | None]] = []
+    for name, text, defect in make_corpus.generate(120, 7, 0.5):
+        path = out / name
+        path.write_text(text, encoding="utf-8", newline="")
+        files.append((path, defect))
+    assert {d for _, d in files if d} == set(make_corpus.DEFECTS)
+    return files

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import newsmeta
 from newsmeta.problems import CODES, Severity
@@ -265,3 +267,40 @@ def test_a_video_hosted_elsewhere_is_not_a_provider_mismatch() -> None:
         .replace("news.example.org/2020/07/16/cafes", "youtube.com/watch?v=abc")
     )
     assert "url-provider-domain-mismatch" not in [c for c, _, _ in _codes(video)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=["Cs", "Cc"], min_codepoint=0x20, max_codepoint=0x1FFFF
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.sampled_from(["cp1252", "latin-1"]),
+    st.booleans(),
+    st.integers(min_value=0, max_value=2),
+)
+def test_the_mojibake_filter_passes_every_misread_text_ftfy_repairs(
+    text: str, code_page: str, no_break_spaces_normalised: bool, trim: int
+) -> None:
+    import ftfy
+
+    from newsmeta.rules.text import _looks_mojibake
+
+    misread = text.encode("utf-8").decode(code_page, errors="replace")
+    if no_break_spaces_normalised:
+        misread = misread.replace("\u00a0", " ")
+    # A value may start or end in the middle of a misread sequence.
+    misread = misread[trim:] if trim < len(misread) else misread
+    has_lead = any("\u00c2" <= c <= "\u00f4" for c in misread)
+    if has_lead and ftfy.fix_encoding(misread) != misread:
+        assert _looks_mojibake(misread)
+
+
+@pytest.mark.parametrize("word", ["Société Lumière", "café au lait", "Müller", "señor", "naïve"])
+def test_accented_words_are_not_sent_to_ftfy(word: str) -> None:
+    from newsmeta.rules.text import _MISREAD_SEQUENCE
+
+    assert _MISREAD_SEQUENCE.search(word) is None

@@ -4,11 +4,9 @@ jsonschema) on real files and on generated files with every kind of injected def
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
-from types import ModuleType
 from typing import Any, ParamSpec, TypeVar
 
 import pytest
@@ -17,33 +15,10 @@ from newsmeta._check import analyse
 from newsmeta.schema import format_checker, is_valid, load_schema
 from newsmeta.validation import FileResult, check_path, iter_results, validate_many
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES
 
 P = ParamSpec("P")
 T = TypeVar("T")
-
-
-def _make_corpus() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "benchmarks/make_corpus.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, str | None]]:
-    """120 generated articles, half with one injected defect (every kind occurs)."""
-    make_corpus = _make_corpus()
-    out = tmp_path_factory.mktemp("generated")
-    files: list[tuple[Path, str | None]] = []
-    for name, text, defect in make_corpus.generate(120, 7, 0.5):
-        path = out / name
-        path.write_text(text, encoding="utf-8", newline="")
-        files.append((path, defect))
-    assert {d for _, d in files if d} == set(make_corpus.DEFECTS)
-    return files
 
 
 # --- executors ----------------------------------------------------------------------------

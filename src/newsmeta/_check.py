@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
@@ -34,7 +34,10 @@ from newsmeta._yamltree import (
 )
 from newsmeta.problems import CODES, Problem, Severity
 
-__all__ = ["Analysis", "LineIndex", "analyse", "decode"]
+if TYPE_CHECKING:
+    from newsmeta._quick import QuickView
+
+__all__ = ["Analysis", "LineIndex", "QuickPass", "analyse", "decode", "quick_pass"]
 
 
 class LineIndex:
@@ -267,9 +270,47 @@ def analyse(
     if rules:
         from newsmeta.rules import RuleContext, run_rules
 
-        findings.extend(run_rules(RuleContext(data, root, text, path)))
+        findings.extend(run_rules(RuleContext(data, root, text, path, split.closing_start)))
     problems = suppress(locate(findings, text), split)
     return Analysis(text, split, root, data, problems, True)
+
+
+@attrs.frozen
+class QuickPass:
+    """What :func:`quick_pass` found: the JSON view, and the located problems (all of
+    them data-quality warnings or errors from the rules; usually none)."""
+
+    view: QuickView
+    problems: list[Problem]
+
+
+def quick_pass(
+    text: str, *, limits: Limits = DEFAULT_LIMITS, path: str | None = None
+) -> QuickPass | None:
+    """What :func:`analyse` would report for ``text``, when that can be found without a
+    node tree; ``None`` otherwise.
+
+    The quick path covers a file whose YAML reads into a mapping without remark (see
+    :func:`~newsmeta._quick.quick_view`), that passes the schema, and whose rule findings
+    (if any) are about scalar values. Anything else returns ``None``, and the caller runs
+    :func:`analyse`, which finds and locates it. ``text`` must have decoded without
+    findings (see :func:`decode`).
+    """
+    from newsmeta._quick import quick_view
+    from newsmeta.rules import UNLOCATED, RuleContext, run_rules
+    from newsmeta.schema import conforms
+
+    split = split_front_matter(text)
+    if isinstance(split, FenceError) or text_findings(text, split):
+        return None
+    view = quick_view(split.yaml, split.yaml_start, limits)
+    if view is None or not conforms(view.data):
+        return None
+    context = RuleContext(view.data, None, text, path, split.closing_start, view.span)
+    findings = run_rules(context)
+    if any((f.start, f.end) == UNLOCATED for f in findings):
+        return None
+    return QuickPass(view, suppress(locate(findings, text), split))
 
 
 _SUPPRESSION: Final = re.compile(r"#\s*newsmeta:\s*ignore\[([A-Za-z0-9_,\s-]+)\]")

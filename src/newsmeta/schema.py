@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ASSERTED_FORMATS",
     "SCHEMA_ID",
+    "conforms",
     "format_checker",
     "format_conforms",
     "is_valid",
@@ -119,6 +120,12 @@ def _reference_validator() -> object:
 def is_valid(data: JSONValue) -> bool:
     """True when ``data`` (the JSON view of a front matter) satisfies the schema."""
     return bool(_fast_validator().is_valid(data))  # type: ignore[attr-defined]
+
+
+def conforms(data: JSONValue) -> bool:
+    """True when :func:`schema_errors` finds nothing in ``data``: the schema holds and the
+    typed model can represent every value. Needs no node tree."""
+    return is_valid(data) and not _typed_view_errors(data, None, (0, 0), "")
 
 
 def _short(value: object, limit: int = 60) -> str:

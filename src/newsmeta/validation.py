@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from newsmeta._check import Analysis, analyse, decode
+from newsmeta._check import Analysis, analyse, decode, quick_pass
 from newsmeta._yamltree import DEFAULT_LIMITS, Limits, find_node
 from newsmeta.problems import CODES, Problem, Severity
 
 if TYPE_CHECKING:  # concurrent.futures costs ~20 ms to import; only callers need it
     from concurrent.futures import Executor, Future
+
+    from newsmeta._quick import QuickView
 
 __all__ = [
     "CorpusIndex",
@@ -124,6 +126,11 @@ def check_path(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) ->
 def check_bytes(raw: bytes, path: str = "<stdin>", limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """Validate an article given as a file's bytes (decoded as UTF-8 here); never raises."""
     text, findings = decode(raw, limits)
+    if not findings:
+        # Most files pass the YAML and schema layers, and then need no node tree: try that.
+        quick = quick_pass(text, limits=limits, path=path)
+        if quick is not None:
+            return FileResult(path, tuple(quick.problems), _quick_url_uses(quick.view, text))
     analysis = analyse(text, prior=findings, path=path, limits=limits)
     return FileResult(path, tuple(analysis.problems), _url_uses(analysis))
 
@@ -144,13 +151,27 @@ def _url_uses(analysis: Analysis) -> tuple[UrlUse, ...]:
         _, node = find_node(analysis.root, [key])
         if node is None:
             continue
-        # Two positions per file: counting is cheaper here than a full line index.
-        line = text.count("\n", 0, node.start) + 1
-        column = node.start - text.rfind("\n", 0, node.start)
-        end_line = line + text.count("\n", node.start, node.end)
-        end_column = node.end - text.rfind("\n", 0, node.end)
-        uses.append(UrlUse(key, url, line, column, end_line, end_column))
+        uses.append(_url_use(key, url, text, node.start, node.end))
     return tuple(uses)
+
+
+def _quick_url_uses(view: QuickView, text: str) -> tuple[UrlUse, ...]:
+    uses = []
+    for key in _OWN_URL_KEYS:
+        url = view.data.get(key)
+        span = view.span([key]) if isinstance(url, str) and url else None
+        if isinstance(url, str) and span is not None:
+            uses.append(_url_use(key, url, text, *span))
+    return tuple(uses)
+
+
+def _url_use(key: str, url: str, text: str, start: int, end: int) -> UrlUse:
+    # Two positions per file: counting is cheaper here than a full line index.
+    line = text.count("\n", 0, start) + 1
+    column = start - text.rfind("\n", 0, start)
+    end_line = line + text.count("\n", start, end)
+    end_column = end - text.rfind("\n", 0, end)
+    return UrlUse(key, url, line, column, end_line, end_column)
 
 
 class CorpusIndex:

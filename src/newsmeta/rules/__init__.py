@@ -23,28 +23,44 @@ import attrs
 from newsmeta._yamltree import Finding, JSONValue, Node, find_node
 from newsmeta.problems import pointer_from_parts
 
-__all__ = ["FIXES", "RULES", "RuleContext", "run_rules", "string_values"]
+__all__ = ["FIXES", "RULES", "UNLOCATED", "RuleContext", "run_rules", "string_values"]
 
 
 @attrs.frozen
 class RuleContext:
-    """What a rule may look at: the JSON view, the node tree, the text and the file name."""
+    """What a rule may look at: the JSON view, the node tree, the text and the file name.
+
+    ``front_matter_end`` is the index in ``text`` where the front matter ends (its closing
+    fence); ``None`` means the whole text. Findings are located through ``root``, or,
+    when there is no tree, through ``locate_value``: the span of the scalar value at a
+    path, or ``None`` (the finding is then marked :data:`UNLOCATED`).
+    """
 
     data: dict[str, JSONValue]
     root: Node | None
     text: str
     path: str | None
+    front_matter_end: int | None = None
+    locate_value: Callable[[list[str | int]], tuple[int, int] | None] | None = None
 
-    def text_may_hold(self, pattern: re.Pattern[str]) -> bool:
-        """False only when no string value can contain a match of ``pattern``.
+    def text_may_hold(self, needle: str | re.Pattern[str], *, non_ascii: bool = False) -> bool:
+        """False only when no string value can contain ``needle`` (text or a pattern).
 
         A cheap guard before walking every value: a value's characters appear literally
-        in the text unless written as a numeric or named escape inside double quotes.
+        in the front matter unless written as a numeric or named escape inside double
+        quotes. ``non_ascii`` says that every match of ``needle`` holds a non-ASCII
+        character, so that ASCII front matter is ruled out without a search.
         """
+        # Only the front matter: the body is usually most of the text and holds no value.
         text = self.text
-        return pattern.search(text) is not None or (
-            "\\" in text and _CHARACTER_ESCAPE.search(text) is not None
-        )
+        end = len(text) if self.front_matter_end is None else self.front_matter_end
+        if text.find("\\", 0, end) >= 0 and _CHARACTER_ESCAPE.search(text, 0, end) is not None:
+            return True
+        if isinstance(needle, str):
+            return text.find(needle, 0, end) >= 0
+        if non_ascii and text[:end].isascii():
+            return False
+        return needle.search(text, 0, end) is not None
 
     @functools.cached_property
     def strings(self) -> list[tuple[list[str | int], str]]:
@@ -78,8 +94,19 @@ def rule(code: str) -> Callable[[Rule], Rule]:
     return register
 
 
+#: The span of a finding that could not be located without a node tree.
+UNLOCATED: Final = (-1, -1)
+
+
 def span(context: RuleContext, parts: list[str | int]) -> tuple[int, int]:
-    """The span of the value at ``parts`` (its key for an empty value, else the fence)."""
+    """The span of the value at ``parts`` (its key for an empty value, else the fence).
+
+    Without a tree (``context.root`` is ``None`` and ``context.locate_value`` is set), the
+    span of a non-empty scalar value, else :data:`UNLOCATED`.
+    """
+    if context.root is None and context.locate_value is not None:
+        located = context.locate_value(parts)
+        return located if located is not None and located[1] > located[0] else UNLOCATED
     key, node = find_node(context.root, parts)
     if node is not None and node.end > node.start:
         return node.start, node.end

@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 from newsmeta._yamltree import Finding, JSONValue
 from newsmeta.rules import RuleContext, finding, rule
 
-_PLAIN_HTTP: Final = re.compile("http://", re.IGNORECASE)
 _FILE_DATE: Final = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 #: How far in the future a publication time may be before it is reported (clock skew).
 FUTURE_TOLERANCE: Final = timedelta(hours=1)
@@ -118,7 +117,7 @@ def web_vs_original(context: RuleContext) -> Iterator[Finding]:
 @rule("url-insecure")
 def insecure(context: RuleContext) -> Iterator[Finding]:
     """URLs that use ``http://`` instead of ``https://``."""
-    if not context.text_may_hold(_PLAIN_HTTP):
+    if not context.text_may_hold("http://"):
         return
     for parts, value in context.strings:
         key = parts[-1]

@@ -39,20 +39,26 @@ def repair_mojibake(value: str) -> str:
     return ftfy.fix_encoding(value)
 
 
-#: A UTF-8 lead byte (0xC2-0xF4) read as Windows-1252 or Latin-1 is one of these
-#: characters, so text without one cannot hold this kind of mojibake. The filter keeps
-#: ftfy (and its import) off the vast majority of values.
-_MISREAD_LEAD_BYTE: Final = re.compile("[\u00c2-\u00f4]")
+#: A UTF-8 lead byte (0xC2-0xF4) read as Windows-1252 or Latin-1 is one of the
+#: characters U+00C2-U+00F4, and the continuation byte after it (0x80-0xBF) a non-ASCII
+#: character, or a space where a no-break space (0xA0) was normalised; after the lead of a
+#: three- or four-byte sequence, yet another continuation follows that space. Text
+#: without such a sequence cannot hold this kind of mojibake. The filter keeps ftfy (and
+#: its import) off the vast majority of values, accented words included ("Société").
+#: (Written with one leading class, which the regex engine scans for quickly.)
+_MISREAD_SEQUENCE: Final = re.compile(
+    "[\u00c2-\u00f4](?:[^\x00-\x7f]|(?<=[\u00c2-\u00df]) |(?<=[\u00e0-\u00f4]) [^\x00-\x7f])"
+)
 
 
 def _looks_mojibake(value: str) -> bool:
-    return _MISREAD_LEAD_BYTE.search(value) is not None and repair_mojibake(value) != value
+    return _MISREAD_SEQUENCE.search(value) is not None and repair_mojibake(value) != value
 
 
 @rule("text-mojibake")
 def mojibake(context: RuleContext) -> Iterator[Finding]:
     """Text that is UTF-8 decoded as Windows-1252 or Latin-1 (``â€™`` for ``’``)."""
-    if not context.text_may_hold(_MISREAD_LEAD_BYTE):
+    if not context.text_may_hold(_MISREAD_SEQUENCE, non_ascii=True):
         return
     for parts, value in context.strings:
         if parts == ["secured"] or not _looks_mojibake(value):

@@ -1,0 +1,290 @@
+"""The quick path of validation is invisible: same results as the full path, always.
+
+``check_bytes`` first tries :func:`newsmeta._check.quick_pass` (events straight to the
+JSON view, no node tree) and runs :func:`newsmeta._check.analyse` only when that gives up.
+These tests hold the two to identical :class:`FileResult` values (problems, positions,
+URL uses) on real, generated, example, hostile and randomly mutated files, and check that
+the quick path is really taken, so that the comparison is not vacuous.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsmeta._check import analyse, decode, quick_pass
+from newsmeta._frontmatter import Split, split_front_matter
+from newsmeta._quick import quick_view
+from newsmeta._yamltree import Limits, Node, compose, find_node, to_data
+from newsmeta.rules import string_values
+from newsmeta.validation import FileResult, _url_uses, check_bytes
+
+from .conftest import EXAMPLES
+
+_SAMPLE = (EXAMPLES / "2024-03-05-harbour-city-school-solar.md").read_bytes()
+
+
+def _full_result(raw: bytes, path: str, limits: Limits | None = None) -> FileResult:
+    """What ``check_bytes`` returned before it had a quick path: always the full path."""
+    text, findings = decode(raw) if limits is None else decode(raw, limits)
+    analysis = (
+        analyse(text, prior=findings, path=path)
+        if limits is None
+        else analyse(text, prior=findings, path=path, limits=limits)
+    )
+    return FileResult(path, tuple(analysis.problems), _url_uses(analysis))
+
+
+def _took_quick_path(raw: bytes, path: str) -> bool:
+    text, findings = decode(raw)
+    return not findings and quick_pass(text, path=path) is not None
+
+
+def _assert_same(raw: bytes, path: str = "article.md") -> None:
+    assert check_bytes(raw, path) == _full_result(raw, path)
+
+
+def _split(text: str) -> Split:
+    split = split_front_matter(text)
+    assert isinstance(split, Split)
+    return split
+
+
+# --- whole files ------------------------------------------------------------------------
+
+
+def test_real_files_give_the_same_results_and_mostly_take_the_quick_path(
+    corpus: list[Path],
+) -> None:
+    quick = 0
+    for path in corpus:
+        raw = path.read_bytes()
+        _assert_same(raw, str(path))
+        quick += _took_quick_path(raw, str(path))
+    # Files with rule warnings about scalar values take it too; only YAML or schema
+    # problems (and findings about whole lists or mappings) need the full path.
+    assert quick >= 0.9 * len(corpus)
+
+
+def test_generated_files_with_every_defect_give_the_same_results(
+    generated: list[tuple[Path, str | None]],
+) -> None:
+    taken = {True: 0, False: 0}
+    for path, _defect in generated:
+        raw = path.read_bytes()
+        _assert_same(raw, str(path))
+        taken[_took_quick_path(raw, str(path))] += 1
+    assert taken[True] > 0
+    assert taken[False] > 0
+
+
+def test_examples_give_the_same_results() -> None:
+    for path in sorted(EXAMPLES.glob("*.md")):
+        _assert_same(path.read_bytes(), str(path))
+
+
+def test_warnings_found_on_the_quick_path_are_located_like_the_full_path() -> None:
+    raw = (EXAMPLES / "2024-05-20-market-hall.md").read_bytes()
+    result = check_bytes(raw, "2024-05-20-market-hall.md")
+    assert _took_quick_path(raw, "2024-05-20-market-hall.md")
+    assert result.problems  # the example holds fixable warnings
+    assert all(p.line > 1 for p in result.problems)
+    assert result == _full_result(raw, "2024-05-20-market-hall.md")
+
+
+# --- YAML the quick path must leave to the full path --------------------------------------
+
+_BAIL_OUT = [
+    "title: &a x\n",
+    "title: *a\n",
+    "a: &a x\nb: *a\n",
+    "title: !!str x\n",
+    'title: ! "x"\n',
+    "title: x\ntitle: y\n",
+    "<<: {a: 1}\n",
+    "a: <<\n",
+    "1: x\n",
+    "null: x\n",
+    "? [a, b]\n: x\n",
+    "? {a: b}\n: x\n",
+    "published: yes\n",
+    "list: [x, y]\n",
+    "heat: 010\n",
+    "heat: 0o17\n",
+    "heat: .inf\n",
+    "heat: .nan\n",
+    'title: "bell\\a"\n',
+    'title: "\\x01"\n',
+    "heat: " + "1" * 200 + "\n",
+    "k" * 300 + ": x\n",
+    "title: x\n---\ntitle: y\n",
+    "- a\n- b\n",
+    "just a scalar\n",
+    "",
+    "# only a comment\n",
+    "title: [unclosed\n",
+    "a: b: c\n",
+    "title: 'x'\n\tbad: tab\n",
+]
+
+
+@pytest.mark.parametrize("yaml", _BAIL_OUT)
+def test_the_quick_view_gives_up_where_the_full_path_has_something_to_say(yaml: str) -> None:
+    assert quick_view(yaml) is None
+
+
+@pytest.mark.parametrize("yaml", _BAIL_OUT)
+def test_files_the_quick_view_gives_up_on_give_the_same_results(yaml: str) -> None:
+    _assert_same(f"---\n{yaml}---\nBody.\n".encode())
+
+
+def test_the_quick_view_gives_up_at_each_limit() -> None:
+    nested = "a: " + "[" * 40 + "]" * 40 + "\n"
+    many = "a: [" + ", ".join(["1"] * 200) + "]\n"
+    assert quick_view(nested, 0, Limits(max_depth=32)) is None
+    assert quick_view(many, 0, Limits(max_nodes=100)) is None
+    assert quick_view("a: " + "x" * 50 + "\n", 0, Limits(max_scalar_chars=10)) is None
+    assert quick_view("a: " + "x" * 50 + "\n", 0, Limits(max_front_matter_chars=20)) is None
+    assert quick_view(many) is not None
+    raw = f"---\n{nested}---\n".encode()
+    limits = Limits(max_depth=8)
+    assert check_bytes(raw, "a.md", limits) == _full_result(raw, "a.md", limits)
+
+
+@pytest.mark.parametrize(
+    "yaml",
+    [
+        "title: plain text\nheat: 12\nquality: -3\nratio: 1.5e3\npublished: true\n",
+        "a: null\nb: ~\nc:\nd: 0x1F\nf: +12\ng: 2020-07-13T07:53:00Z\n",
+        "'quoted key': 'it''s'\n\"dq\": \"caf\\u00e9 \\t tab\"\n",
+        "lit: |\n  one\n  two\nfold: >-\n  a\n  b\n",
+        "list: [1, 'two', {three: 3}, [4]]\nempty: {}\nnone: []\n",
+        "nested:\n  - a: 1\n    b: [x, z]\n  - - deep\n    - er\n",
+        "key with spaces: v\n2020-01-01: date key\n",
+    ],
+)
+def test_the_quick_view_equals_the_full_view(yaml: str) -> None:
+    view = quick_view(yaml)
+    assert view is not None
+    parsed = compose(yaml)
+    data, findings = to_data(parsed.root)
+    assert not parsed.findings
+    assert not findings
+    assert view.data == data
+    _assert_same_spans(view.data, view.span, parsed.root)
+
+
+# --- locating without a tree ------------------------------------------------------------
+
+
+def _assert_same_spans(data: object, span: object, root: Node | None) -> None:
+    """Every scalar value is located by ``span`` exactly where the tree puts it."""
+    assert callable(span)
+    stack: list[tuple[list[str | int], object]] = [([], data)]
+    while stack:
+        parts, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(([*parts, k], v) for k, v in value.items())
+            assert span(parts) is None or not parts
+        elif isinstance(value, list):
+            stack.extend(([*parts, i], v) for i, v in enumerate(value))
+            assert span(parts) is None
+        else:
+            _, node = find_node(root, parts)
+            assert node is not None
+            assert span(parts) == (node.start, node.end), parts
+    assert span(["no such key"]) is None
+
+
+def test_every_scalar_of_real_files_is_located_like_the_tree(corpus: list[Path]) -> None:
+    located = 0
+    for path in corpus[:150]:
+        text = path.read_text(encoding="utf-8")
+        split = _split(text)
+        view = quick_view(split.yaml, split.yaml_start)
+        if view is None:
+            continue
+        _assert_same_spans(view.data, view.span, compose(split.yaml, split.yaml_start).root)
+        located += 1
+    assert located > 100
+
+
+def test_string_paths_of_the_view_are_the_ones_rules_report() -> None:
+    text = (EXAMPLES / "2024-05-20-market-hall.md").read_text(encoding="utf-8")
+    split = _split(text)
+    view = quick_view(split.yaml, split.yaml_start)
+    assert view is not None
+    tree = compose(split.yaml, split.yaml_start).root
+    for parts, _value in string_values(view.data):
+        _, node = find_node(tree, parts)
+        assert node is not None
+        assert view.span(parts) == (node.start, node.end)
+
+
+# --- random damage ------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(min_value=0, max_value=len(_SAMPLE)),
+    st.integers(min_value=0, max_value=40),
+    st.binary(max_size=20)
+    | st.sampled_from(
+        [
+            b"&a ",
+            b"*a",
+            b"!!str ",
+            b"! ",
+            b"[",
+            b"{",
+            b"? ",
+            b"<<: ",
+            b"yes",
+            b"0777",
+            b".inf",
+            b"\t",
+            b"\r",
+            b"---\n",
+            b'"\\x01',
+            b"\xc3\xa2\xe2\x82\xac\xe2\x84\xa2",
+            b"&amp;",
+            b" ",
+            b"http://",
+            b"- ",
+            b": ",
+        ]
+    ),
+)
+def test_mutated_articles_give_the_same_results(position: int, delete: int, insert: bytes) -> None:
+    _assert_same(_SAMPLE[:position] + insert + _SAMPLE[position + delete :])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["a", "b", "1", "-", ":", " ", "\n", "  ", "[", "]", "{", "}", ",", "'", '"', "&", "*"]
+        ),
+        max_size=40,
+    )
+)
+def test_random_yaml_gives_the_same_view_or_none(tokens: list[str]) -> None:
+    yaml = "".join(tokens)
+    view = quick_view(yaml)
+    if view is None:
+        return
+    parsed = compose(yaml)
+    data, findings = to_data(parsed.root)
+    assert parsed.complete
+    assert not parsed.findings
+    assert not findings
+    assert view.data == data
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=300))
+def test_random_bytes_between_fences_give_the_same_results(raw: bytes) -> None:
+    _assert_same(b"---\n" + raw + b"\n---\n")
