@@ -288,3 +288,76 @@ def test_random_yaml_gives_the_same_view_or_none(tokens: list[str]) -> None:
 @given(st.binary(max_size=300))
 def test_random_bytes_between_fences_give_the_same_results(raw: bytes) -> None:
     _assert_same(b"---\n" + raw + b"\n---\n")
+
+
+_CONTROLS = [chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n\r"]
+
+
+@pytest.mark.parametrize("char", _CONTROLS, ids=lambda c: f"U+{ord(c):04X}")
+def test_control_characters_in_the_front_matter_take_the_full_path(char: str) -> None:
+    for yaml in [f"title: a{char}b\n", f"title: 'a{char}b'\n", f"# a{char}b\ntitle: x\n"]:
+        raw = f"---\n{yaml}---\nBody.\n".encode()
+        assert not _took_quick_path(raw, "a.md")
+        result = check_bytes(raw, "a.md")
+        assert result == _full_result(raw, "a.md")
+        assert result.problems
+
+
+# --- two event sources --------------------------------------------------------------------
+
+
+def _same_view(yaml: str) -> None:
+    """PyYAML's events never give a view that ruamel.yaml's events would not give."""
+    fast = quick_view(yaml)
+    if fast is None:
+        return
+    authority = quick_view(yaml, pyyaml=False)
+    assert authority is not None, yaml
+    assert fast.data == authority.data
+    assert [fast.span([key]) for key in fast.data] == [
+        authority.span([key]) for key in authority.data
+    ]
+
+
+@pytest.mark.parametrize(
+    "yaml",
+    [
+        # libyaml 0.2 (PyYAML) reads these; the libyaml in ruamel.yaml.clib refuses them.
+        "a: [https://example.com/x]\n",
+        "a: [a:b]\n",
+        "a: {a:b}\n",
+        "a: [a?b]\n",
+        "%YAML 1.2\n---\na: b\n",
+        "--- \na: b\n",
+    ],
+)
+def test_flow_collections_and_directives_are_read_by_ruamel_yaml(yaml: str) -> None:
+    _same_view(yaml)
+    raw = f"---\n{yaml}---\n".encode()
+    assert check_bytes(raw, "a.md") == _full_result(raw, "a.md")
+
+
+def test_real_files_give_the_same_view_from_both_event_sources(corpus: list[Path]) -> None:
+    for path in corpus:
+        split = _split(path.read_text(encoding="utf-8"))
+        _same_view(split.yaml)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(min_value=0, max_value=len(_SAMPLE)),
+    st.integers(min_value=0, max_value=5),
+    st.sampled_from(
+        ["[", "]", "{", "}", ",", ":", ": ", "?", "? ", "#", " #", "- ", "\n", "\n  ", "\t"]
+        + ["'", '"', "\\", "|", ">", "%YAML 1.2\n", "---\n", "...\n", "[a:b]", "{a: [x?y]}"]
+        + ["https://a.b/c?d=e&f", "\r\n", "\u2028", "\u0085"]
+    ),
+)
+def test_mutated_articles_give_the_same_view_from_both_event_sources(
+    position: int, delete: int, insert: str
+) -> None:
+    text = _SAMPLE.decode("utf-8")
+    text = text[:position] + insert + text[position + delete :]
+    split = split_front_matter(text)
+    if isinstance(split, Split):
+        _same_view(split.yaml)

@@ -301,7 +301,12 @@ def quick_pass(
     from newsmeta.schema import conforms
 
     split = split_front_matter(text)
-    if isinstance(split, FenceError) or text_findings(text, split):
+    if isinstance(split, FenceError):
+        return None
+    # The C parser refuses every control character but U+0085 in the YAML text, and the
+    # quick view then gives up; so the scan of :func:`text_findings` is needed only for
+    # NUL (anywhere), U+0085 and line endings, which plain searches rule out quickly.
+    if ("\x00" in text or "\r" in text or "\x85" in split.yaml) and text_findings(text, split):
         return None
     view = quick_view(split.yaml, split.yaml_start, limits)
     if view is None or not conforms(view.data):

@@ -11,12 +11,23 @@ full path, which finds and locates the problem.
 
 The contract, held by a differential test: whenever :func:`quick_view` returns a view,
 the full path returns the same JSON view and no findings.
+
+Events come from PyYAML's C parser when it is installed with libyaml, else from
+ruamel.yaml's. Both wrap libyaml and yield the same events for block-style YAML, but
+PyYAML's reach Python at about two thirds of the cost (one constructor per event where
+ruamel.yaml chains three). They are different libyaml releases, though: the newer one in
+PyYAML accepts plain scalars with ``:`` or ``?`` inside flow collections (``[a:b]``),
+which the one in ruamel.yaml.clib refuses, and they may differ on directives. So PyYAML's
+events are used only up to the first flow collection or directive; the text is then read
+again from ruamel.yaml's events, which are the authority, as on the full path.
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Iterator, Sequence
+import operator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Final
 
 import attrs
@@ -47,11 +58,16 @@ class QuickView:
     data: dict[str, JSONValue]
     values: list[Any]
     offset: int
+    #: The ordinal in ``values`` of each top-level scalar value, by key.
+    top_level: dict[str, int] = attrs.field(factory=dict)
 
     def span(self, parts: Sequence[str | int]) -> tuple[int, int] | None:
         """The character span in the file of the scalar value at ``parts``, or ``None``
         when ``parts`` names no scalar value (a list, a mapping, nothing)."""
-        ordinal = _scalar_ordinal(self.data, parts)
+        if len(parts) == 1 and isinstance(parts[0], str) and parts[0] in self.top_level:
+            ordinal: int | None = self.top_level[parts[0]]
+        else:
+            ordinal = _scalar_ordinal(self.data, parts)
         if ordinal is None:
             return None
         event = self.values[ordinal]
@@ -90,142 +106,250 @@ def _count_scalars(value: JSONValue) -> int:
 _BOOLEAN_TRUE: Final = frozenset({"true", "True", "TRUE"})
 
 
-def _have_c_events() -> bool:
+@attrs.frozen
+class _EventKit:
+    """One C parser's event classes, and how to read a scalar event's explicit tag."""
+
+    parse: Callable[[str], Iterator[object]]
+    scalar: type
+    mapping_start: type
+    sequence_start: type
+    mapping_end: type
+    sequence_end: type
+    document_start: type
+    #: Events that carry nothing for the view; anything else not named here gives up.
+    inert: tuple[type, ...]
+    scalar_tag: Callable[[object], object]
+    #: True for PyYAML's parser: hand flow collections and directives over to ruamel.yaml.
+    defers: bool
+
+
+@functools.cache
+def _ruamel_kit() -> _EventKit | None:
     from newsmeta._yamltree import _c_events
 
-    return event_source(pure=False) is _c_events
+    if event_source(pure=False) is not _c_events:
+        return None
+    from ruamel.yaml import events as ev
+
+    return _EventKit(
+        parse=_c_events,
+        scalar=ev.ScalarEvent,
+        mapping_start=ev.MappingStartEvent,
+        sequence_start=ev.SequenceStartEvent,
+        mapping_end=ev.MappingEndEvent,
+        sequence_end=ev.SequenceEndEvent,
+        document_start=ev.DocumentStartEvent,
+        inert=(ev.StreamStartEvent, ev.StreamEndEvent, ev.DocumentEndEvent),
+        # `ctag` rather than the `tag` property: a Python call per scalar saved.
+        scalar_tag=operator.attrgetter("ctag"),
+        defers=False,
+    )
 
 
-def quick_view(text: str, offset: int = 0, limits: Limits = DEFAULT_LIMITS) -> QuickView | None:
+def _pyyaml_events(text: str) -> Iterator[object]:
+    from yaml._yaml import CParser
+
+    # A callable iterator runs in C: no generator frame to resume for every event.
+    events: Iterator[object] = iter(CParser(text).get_event, None)
+    return events
+
+
+@functools.cache
+def _pyyaml_kit() -> _EventKit | None:
+    try:
+        import yaml
+        from yaml import events as ev
+    except ImportError:  # pragma: no cover - PyYAML is a dependency
+        return None
+    if not yaml.__with_libyaml__:  # pragma: no cover - depends on the platform
+        return None
+    return _EventKit(
+        parse=_pyyaml_events,
+        scalar=ev.ScalarEvent,
+        mapping_start=ev.MappingStartEvent,
+        sequence_start=ev.SequenceStartEvent,
+        mapping_end=ev.MappingEndEvent,
+        sequence_end=ev.SequenceEndEvent,
+        document_start=ev.DocumentStartEvent,
+        inert=(ev.StreamStartEvent, ev.StreamEndEvent, ev.DocumentEndEvent),
+        scalar_tag=operator.attrgetter("tag"),
+        defers=True,
+    )
+
+
+def quick_view(
+    text: str, offset: int = 0, limits: Limits = DEFAULT_LIMITS, *, pyyaml: bool = True
+) -> QuickView | None:
     """The JSON view of ``text`` (the YAML between the fences, at ``offset`` in the file).
 
     Returns ``None`` unless ``text`` is one YAML document holding a mapping in which the
-    full path would find nothing to report, and when ruamel.yaml's C parser is missing.
-    Never raises for bad input.
+    full path would find nothing to report, and when no C parser is installed. Never
+    raises for bad input. ``pyyaml=False`` reads ruamel.yaml's events only.
     """
-    if len(text) > limits.max_front_matter_chars or not _have_c_events():
+    if len(text) > limits.max_front_matter_chars:
         return None
+    kits = (_pyyaml_kit() if pyyaml else None, _ruamel_kit())
     try:
-        return _build(event_source(pure=False)(text), offset, limits)
+        for kit in kits:
+            if kit is None:
+                continue
+            view = _build(kit, text, offset, limits)
+            if view is not _DEFER:
+                return view  # type: ignore[return-value]
     except Exception:
         # A syntax error (or a text the C parser refuses): the full path reports it.
         return None
+    return None
 
 
-def _build(events: Iterator[object], offset: int, limits: Limits) -> QuickView | None:
-    from ruamel.yaml import events as ev
+#: What :func:`_build` returns when another event source must decide.
+_DEFER: Final = object()
 
-    scalar_t, map_t, seq_t = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
-    map_end_t, seq_end_t = ev.MappingEndEvent, ev.SequenceEndEvent
-    doc_start_t = ev.DocumentStartEvent
-    # Events that carry nothing for the view; anything not named here (an alias) gives up.
-    inert = (ev.StreamStartEvent, ev.StreamEndEvent, ev.DocumentEndEvent)
+
+#: What a plain scalar *value* reads as, memoised (bounded, like the memos of
+#: :mod:`newsmeta._yamltree`): booleans, categories, widths and heights repeat across
+#: files. :data:`_GIVE_UP` marks text the quick path leaves to the full path.
+_PLAIN_VALUES: dict[str, JSONValue | object] = {}
+#: Plain scalars known to read as strings when used as keys (the format's keys repeat).
+_PLAIN_KEYS: set[str] = set()
+_MEMO_MAX: Final = 4096
+_GIVE_UP: Final = object()
+
+
+def _plain_value(text: str, max_number_chars: int) -> JSONValue | object:
+    """What the plain scalar value ``text`` reads as, or :data:`_GIVE_UP`."""
+    resolved, yaml11_differs = _plain_info(text)
+    if yaml11_differs:
+        return _GIVE_UP
+    if resolved == "str" or resolved == "timestamp":
+        return text
+    if resolved == "null":
+        return None
+    if resolved == "bool":
+        return text in _BOOLEAN_TRUE
+    if len(text) > max_number_chars:
+        return _GIVE_UP
+    if resolved == "int":
+        return construct_int(text)
+    if resolved == "float":
+        number = construct_float(text)
+        return number if math.isfinite(number) else _GIVE_UP
+    return _GIVE_UP  # '<<' or '=' as a value: the full path decides
+
+
+def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView | object | None:
+    """The view of ``text`` from ``kit``'s events; ``None`` to give up, or :data:`_DEFER`."""
+    scalar_t, map_t, seq_t = kit.scalar, kit.mapping_start, kit.sequence_start
+    map_end_t, seq_end_t = kit.mapping_end, kit.sequence_end
+    doc_start_t, inert, scalar_tag, defers = (
+        kit.document_start,
+        kit.inert,
+        kit.scalar_tag,
+        kit.defers,
+    )
     max_scalar_chars, max_depth, max_nodes = (
         limits.max_scalar_chars,
         limits.max_depth,
         limits.max_nodes,
     )
     max_key_chars, max_number_chars = limits.max_key_chars, limits.max_number_chars
+    # The memo holds numbers read under the default limit only: check it for others.
+    plain_values = _PLAIN_VALUES if max_number_chars >= DEFAULT_LIMITS.max_number_chars else {}
+    remembered = plain_values.get
+    plain_keys = _PLAIN_KEYS
+    give_up = _GIVE_UP
 
     root: JSONValue = None
-    # The open collections, and for each the key waiting for its value (None: no key yet,
-    # or a list).
-    stack: list[dict[str, JSONValue] | list[JSONValue]] = []
-    keys: list[str | None] = []
+    # The collection being filled, whether it is a mapping, and the key waiting for its
+    # value (None: none yet, or a list); `outer` saves these for the enclosing ones.
+    parent: Any = None
+    in_mapping = False
+    key: str | None = None
+    outer: list[tuple[Any, bool, str | None]] = []
     values: list[Any] = []
+    top_level: dict[str, int] = {}
     nodes = 0
     documents = 0
-    value: JSONValue
-    for event in events:
+    value: JSONValue | object
+    for event in kit.parse(text):
         kind = type(event)
         if kind is scalar_t:
             nodes += 1
-            if event.anchor is not None or event.ctag is not None:  # type: ignore[attr-defined]
+            if event.anchor is not None or scalar_tag(event) is not None:  # type: ignore[attr-defined]
                 return None
-            text: str = event.value  # type: ignore[attr-defined]
+            scalar: str = event.value  # type: ignore[attr-defined]
             style = event.style  # type: ignore[attr-defined]
-            if len(text) > max_scalar_chars:
+            if len(scalar) > max_scalar_chars or nodes > max_nodes:
                 return None
-            parent = stack[-1] if stack else None
-            key: str | None = None
-            if type(parent) is dict:
-                key = keys[-1]
-                if key is None:
-                    # This scalar is a key: a plain one must read as a string.
-                    if not style and _plain_info(text)[0] not in ("str", "timestamp"):
+            if in_mapping and key is None:
+                # A key: a plain one must read as a string.
+                if not style and scalar not in plain_keys:
+                    if _plain_info(scalar)[0] not in ("str", "timestamp"):
                         return None
-                    if len(text) > max_key_chars or text in parent:
-                        return None
-                    keys[-1] = text
-                    continue
-                keys[-1] = None
+                    if len(plain_keys) >= _MEMO_MAX:
+                        plain_keys.clear()
+                    plain_keys.add(scalar)
+                if len(scalar) > max_key_chars or scalar in parent:
+                    return None
+                key = scalar
+                continue
             if not style:
-                resolved, yaml11_differs = _plain_info(text)
-                if yaml11_differs:
-                    return None
-                if resolved == "str" or resolved == "timestamp":
-                    value = text
-                elif resolved == "null":
-                    value = None
-                elif resolved == "bool":
-                    value = text in _BOOLEAN_TRUE
-                elif len(text) > max_number_chars:
-                    return None
-                elif resolved == "int":
-                    value = construct_int(text)
-                elif resolved == "float":
-                    value = construct_float(text)
-                    if not math.isfinite(value):
+                value = remembered(scalar, give_up)
+                if value is give_up:
+                    value = _plain_value(scalar, max_number_chars)
+                    if value is give_up:
                         return None
-                else:
-                    return None  # '<<' or '=' as a value: the full path decides
+                    if len(plain_values) >= _MEMO_MAX:
+                        plain_values.clear()
+                    plain_values[scalar] = value
             else:
                 if (
                     style == '"'
-                    and not text.isprintable()
-                    and CONTROL_CHARACTERS.search(text) is not None
+                    and not scalar.isprintable()
+                    and CONTROL_CHARACTERS.search(scalar) is not None
                 ):
                     return None
-                value = text
-            if parent is None:
-                root = value
-            elif key is None:
-                parent.append(value)  # type: ignore[union-attr]
+                value = scalar
+            if key is not None:
+                parent[key] = value
+                if len(outer) == 1:
+                    top_level[key] = len(values)
+                key = None
+            elif parent is not None:
+                parent.append(value)
             else:
-                parent[key] = value  # type: ignore[call-overload]
+                root = value  # type: ignore[assignment]
             values.append(event)
         elif kind is map_t or kind is seq_t:
             nodes += 1
             if event.anchor is not None or event.tag is not None:  # type: ignore[attr-defined]
                 return None
-            container: dict[str, JSONValue] | list[JSONValue] = {} if kind is map_t else []
-            if stack:
-                parent = stack[-1]
-                if type(parent) is dict:
-                    key = keys[-1]
-                    if key is None:
-                        return None  # a list or mapping as a key
-                    parent[key] = container
-                    keys[-1] = None
-                else:
-                    parent.append(container)  # type: ignore[union-attr]
+            if defers and event.flow_style:  # type: ignore[attr-defined]
+                return _DEFER
+            container: Any = {} if kind is map_t else []
+            if in_mapping:
+                if key is None:
+                    return None  # a list or mapping as a key
+                parent[key] = container
+            elif parent is not None:
+                parent.append(container)
             else:
                 root = container
-            stack.append(container)
-            keys.append(None)
-            if len(stack) > max_depth:
+            outer.append((parent, in_mapping, None))
+            parent, in_mapping, key = container, kind is map_t, None
+            if len(outer) > max_depth or nodes > max_nodes:
                 return None
         elif kind is map_end_t or kind is seq_end_t:
-            stack.pop()
-            keys.pop()
+            parent, in_mapping, key = outer.pop()
         elif kind is doc_start_t:
             documents += 1
             if documents > 1:
                 return None
+            if defers and (event.explicit or event.version or event.tags):  # type: ignore[attr-defined]
+                return _DEFER
         elif kind not in inert:
-            return None
-        if nodes > max_nodes:
             return None
     if not isinstance(root, dict):
         return None
-    return QuickView(root, values, offset)
+    return QuickView(root, values, offset, top_level)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import PurePath
 from typing import Final
 from urllib.parse import urlsplit
 
@@ -203,7 +203,8 @@ def filename_date(context: RuleContext) -> Iterator[Finding]:
     """A file name's ``YYYY-MM-DD`` prefix more than a day from ``publishedDateTime``."""
     if context.path is None:
         return
-    match = _FILE_DATE.match(PurePath(context.path).name)
+    # os.path rather than pathlib: this runs for every file, and PurePath costs more.
+    match = _FILE_DATE.match(os.path.basename(context.path))
     moment = _published(context.data)
     if match is None or moment is None:
         return
