@@ -3,26 +3,56 @@ byte for byte.
 
 ``newsmeta.load(path)`` returns a :class:`Document`: its exact text, every problem at its
 line and column, and the typed, frozen :class:`Article`. Importing this package is light:
-the YAML parser, the schema engines and the CLI load only when first used.
+each public name is imported from its module when first used, so ``import newsmeta``
+loads no parser, schema engine, model or command line, and ``newsmeta validate`` loads
+only what validation needs.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
 from newsmeta._version import __version__
-from newsmeta.document import Document, dump, dumps, load, loads, validate
-from newsmeta.errors import (
-    AliasEditError,
-    ConcurrentModificationError,
-    EditError,
-    InvalidDocumentError,
-    InvalidPathError,
-    LinkedFileError,
-    NewProblemsError,
-    NewsmetaError,
-    PathNotFoundError,
-    VerificationError,
-)
-from newsmeta.model import Article, Image, Provider, RelatedArticle
-from newsmeta.problems import CODES, Code, Problem, Severity
-from newsmeta.validation import FileResult, validate_many
+
+if TYPE_CHECKING:
+    from newsmeta.document import Document, dump, dumps, load, loads, validate
+    from newsmeta.errors import (
+        AliasEditError,
+        ConcurrentModificationError,
+        EditError,
+        InvalidDocumentError,
+        InvalidPathError,
+        LinkedFileError,
+        NewProblemsError,
+        NewsmetaError,
+        PathNotFoundError,
+        VerificationError,
+    )
+    from newsmeta.model import Article, Image, Provider, RelatedArticle
+    from newsmeta.problems import CODES, Code, Problem, Severity
+    from newsmeta.validation import FileResult, validate_many
+
+#: Where each public name lives.
+_HOMES = {
+    "newsmeta.document": ("Document", "dump", "dumps", "load", "loads", "validate"),
+    "newsmeta.errors": (
+        "AliasEditError",
+        "ConcurrentModificationError",
+        "EditError",
+        "InvalidDocumentError",
+        "InvalidPathError",
+        "LinkedFileError",
+        "NewProblemsError",
+        "NewsmetaError",
+        "PathNotFoundError",
+        "VerificationError",
+    ),
+    "newsmeta.model": ("Article", "Image", "Provider", "RelatedArticle"),
+    "newsmeta.problems": ("CODES", "Code", "Problem", "Severity"),
+    "newsmeta.validation": ("FileResult", "validate_many"),
+}
+_MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
 
 __all__ = [
     "CODES",
@@ -53,3 +83,17 @@ __all__ = [
     "validate",
     "validate_many",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Import a public name from its module on first use (PEP 562)."""
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'newsmeta' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups are plain attribute reads
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
