@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import functools
 import math
-import operator
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Final
 
@@ -108,7 +107,7 @@ _BOOLEAN_TRUE: Final = frozenset({"true", "True", "TRUE"})
 
 @attrs.frozen
 class _EventKit:
-    """One C parser's event classes, and how to read a scalar event's explicit tag."""
+    """One C parser's event classes (each has ``anchor``, ``tag``, ``value``...)."""
 
     parse: Callable[[str], Iterator[object]]
     scalar: type
@@ -119,7 +118,6 @@ class _EventKit:
     document_start: type
     #: Events that carry nothing for the view; anything else not named here gives up.
     inert: tuple[type, ...]
-    scalar_tag: Callable[[object], object]
     #: True for PyYAML's parser: hand flow collections and directives over to ruamel.yaml.
     defers: bool
 
@@ -141,8 +139,6 @@ def _ruamel_kit() -> _EventKit | None:
         sequence_end=ev.SequenceEndEvent,
         document_start=ev.DocumentStartEvent,
         inert=(ev.StreamStartEvent, ev.StreamEndEvent, ev.DocumentEndEvent),
-        # `ctag` rather than the `tag` property: a Python call per scalar saved.
-        scalar_tag=operator.attrgetter("ctag"),
         defers=False,
     )
 
@@ -173,7 +169,6 @@ def _pyyaml_kit() -> _EventKit | None:
         sequence_end=ev.SequenceEndEvent,
         document_start=ev.DocumentStartEvent,
         inert=(ev.StreamStartEvent, ev.StreamEndEvent, ev.DocumentEndEvent),
-        scalar_tag=operator.attrgetter("tag"),
         defers=True,
     )
 
@@ -242,12 +237,7 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
     """The view of ``text`` from ``kit``'s events; ``None`` to give up, or :data:`_DEFER`."""
     scalar_t, map_t, seq_t = kit.scalar, kit.mapping_start, kit.sequence_start
     map_end_t, seq_end_t = kit.mapping_end, kit.sequence_end
-    doc_start_t, inert, scalar_tag, defers = (
-        kit.document_start,
-        kit.inert,
-        kit.scalar_tag,
-        kit.defers,
-    )
+    doc_start_t, inert, defers = kit.document_start, kit.inert, kit.defers
     max_scalar_chars, max_depth, max_nodes = (
         limits.max_scalar_chars,
         limits.max_depth,
@@ -276,7 +266,9 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
         kind = type(event)
         if kind is scalar_t:
             nodes += 1
-            if event.anchor is not None or scalar_tag(event) is not None:  # type: ignore[attr-defined]
+            # (ruamel.yaml's `tag` is a property, but its events are read only after a
+            # flow collection or when PyYAML is missing.)
+            if event.anchor is not None or event.tag is not None:  # type: ignore[attr-defined]
                 return None
             scalar: str = event.value  # type: ignore[attr-defined]
             style = event.style  # type: ignore[attr-defined]

@@ -314,11 +314,15 @@ def _run_validate(args: argparse.Namespace) -> int:
         corpus = CorpusIndex()
         for checked in results():
             raw = corpus.check(checked)
-            if not state["io"] and any(p.code.startswith("io-") for p in raw.problems):
-                state["io"] = True
-            result = policy.apply(raw)
-            if not state["fail"] and any(fails(p.severity, fail_on) for p in result.problems):
-                state["fail"] = True
+            # Most files have no problem: skip the scans for them (this runs per file).
+            if raw.problems:
+                if not state["io"] and any(p.code.startswith("io-") for p in raw.problems):
+                    state["io"] = True
+                result = policy.apply(raw)
+                if not state["fail"] and any(fails(p.severity, fail_on) for p in result.problems):
+                    state["fail"] = True
+            else:
+                result = raw
             progress.advance(bool(result.problems))
             yield result
         progress.close()

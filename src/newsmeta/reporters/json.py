@@ -52,8 +52,9 @@ def render(results: Iterable[FileResult], stream: TextIO, options: Options | Non
     for result in results:
         stream.write(("," if files else "") + "\n    " + _dumps(result.to_dict()))
         files += 1
-        errors += result.errors
-        warnings += result.warnings
+        if result.problems:
+            errors += result.errors
+            warnings += result.warnings
     summary = {"files": files, "errors": errors, "warnings": warnings}
     stream.write(("\n  " if files else "") + "],\n")
     stream.write(f'  "summary": {json.dumps(summary)}\n}}\n')

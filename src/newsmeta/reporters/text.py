@@ -40,10 +40,10 @@ def render(results: Iterable[FileResult], stream: TextIO, options: Options | Non
     files = errors = warnings = 0
     for result in results:
         files += 1
-        errors += result.errors
-        warnings += result.warnings
         if not result.problems:
             continue
+        errors += result.errors
+        warnings += result.warnings
         path = printable(result.path)
         for p in result.problems:
             message = printable(p.message)
