@@ -184,9 +184,11 @@ def quick_view(
     """
     if len(text) > limits.max_front_matter_chars:
         return None
-    kits = (_pyyaml_kit() if pyyaml else None, _ruamel_kit())
+    # ruamel.yaml's parser is loaded only when PyYAML's is missing or defers to it.
+    kits = (_pyyaml_kit, _ruamel_kit) if pyyaml else (_ruamel_kit,)
     try:
-        for kit in kits:
+        for make_kit in kits:
+            kit = make_kit()
             if kit is None:
                 continue
             view = _build(kit, text, offset, limits)
