@@ -7,6 +7,7 @@ failing severity (or an edit was refused), 2 for usage or I/O errors.
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import os
 import sys
@@ -302,6 +303,10 @@ def _run_validate(args: argparse.Namespace) -> int:
             from concurrent.futures import ProcessPoolExecutor
 
             chunk = max(8, min(64, len(paths) // (jobs * 8)))
+            # Workers are forked: move every object alive now out of the collector's
+            # reach, or each worker's first collections would write to (and so copy)
+            # every page it shares with this process.
+            gc.freeze()
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 yield from iter_results(
                     paths, pool, chunk_size=chunk, in_flight=jobs * 4, limits=config.limits
