@@ -343,15 +343,18 @@ def test_real_files_give_the_same_view_from_both_event_sources(corpus: list[Path
         _same_view(split.yaml)
 
 
+_FLOW_AND_DIRECTIVE_TOKENS = [
+    *("[", "]", "{", "}", ",", ":", ": ", "?", "? ", "#", " #", "- ", "\n", "\n  ", "\t"),
+    *("'", '"', "\\", "|", ">", "%YAML 1.2\n", "---\n", "...\n", "[a:b]", "{a: [x?y]}"),
+    *("https://a.b/c?d=e&f", "\r\n", "\u2028", "\u0085"),
+]
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.integers(min_value=0, max_value=len(_SAMPLE)),
     st.integers(min_value=0, max_value=5),
-    st.sampled_from(
-        ["[", "]", "{", "}", ",", ":", ": ", "?", "? ", "#", " #", "- ", "\n", "\n  ", "\t"]
-        + ["'", '"', "\\", "|", ">", "%YAML 1.2\n", "---\n", "...\n", "[a:b]", "{a: [x?y]}"]
-        + ["https://a.b/c?d=e&f", "\r\n", "\u2028", "\u0085"]
-    ),
+    st.sampled_from(_FLOW_AND_DIRECTIVE_TOKENS),
 )
 def test_mutated_articles_give_the_same_view_from_both_event_sources(
     position: int, delete: int, insert: str
