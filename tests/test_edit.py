@@ -496,3 +496,12 @@ def test_strings_yaml_1_1_tools_misread_are_quoted(value: str) -> None:
     doc.set("topics[0]", value)
     assert doc.dumps() == f'---\ntopics:\n  - "{value}"\n---\n'
     assert not [p for p in doc.problems if p.code == "yaml-1.1-ambiguous"]
+
+
+@pytest.mark.parametrize("value", ["0?", "why?", ["0?"], {"a?": "b?"}])
+def test_question_marks_in_flow_collections_are_quoted(value: object) -> None:
+    # The libyaml inside ruamel.yaml.clib refuses `?` in a plain scalar in flow context.
+    doc = newsmeta.loads("---\ntitle: t\ntopics: [One, Two]\n---\n")
+    doc.set("topics.0", value)
+    reloaded = newsmeta.loads(doc.dumps())
+    assert reloaded.data["topics"] == [value, "Two"]

@@ -311,7 +311,9 @@ def plain_ok(value: str, *, flow: bool = False, timestamp: bool = False) -> bool
         return False
     if any(not c.isprintable() or c in "\t\ufeff" for c in value):
         return False
-    if flow and any(c in ",[]{}:" for c in value):
+    # '?' too: the libyaml in ruamel.yaml.clib refuses it inside a plain scalar in flow
+    # context ("[0?]"), though YAML 1.2 allows it.
+    if flow and any(c in ",[]{}:?" for c in value):
         return False
     kind = resolve_plain(value)
     if kind == "str" and yaml11_differs(value, kind):
