@@ -503,5 +503,6 @@ def test_question_marks_in_flow_collections_are_quoted(value: object) -> None:
     # The libyaml inside ruamel.yaml.clib refuses `?` in a plain scalar in flow context.
     doc = newsmeta.loads("---\ntitle: t\ntopics: [One, Two]\n---\n")
     doc.set("topics.0", value)
-    reloaded = newsmeta.loads(doc.dumps())
-    assert reloaded.data["topics"] == [value, "Two"]
+    data = newsmeta.loads(doc.dumps()).data
+    assert isinstance(data, dict)
+    assert data["topics"] == [value, "Two"]
