@@ -9,6 +9,7 @@ the quick path is really taken, so that the comparison is not vacuous.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -364,3 +365,64 @@ def test_mutated_articles_give_the_same_view_from_both_event_sources(
     split = split_front_matter(text)
     if isinstance(split, Split):
         _same_view(split.yaml)
+
+
+# --- against ruamel.yaml's round-trip loader ------------------------------------------------
+
+
+def _comparable(value: object) -> object:
+    """ruamel.yaml's round-trip data as plain JSON types; a timestamp becomes its type."""
+    if isinstance(value, dict):
+        return {str(k): _comparable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_comparable(v) for v in value]
+    if isinstance(value, dt.date):
+        return dt.date  # the view keeps a timestamp's source text; compared apart
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    return str(value)
+
+
+def _timestamps_as_type(view: object, loaded: object) -> object:
+    """``view`` with each string that ``loaded`` holds as a timestamp replaced by its type."""
+    if isinstance(view, dict) and isinstance(loaded, dict):
+        return {k: _timestamps_as_type(v, loaded.get(k)) for k, v in view.items()}
+    if isinstance(view, list) and isinstance(loaded, list):
+        return [_timestamps_as_type(v, w) for v, w in zip(view, loaded, strict=False)]
+    if isinstance(view, str) and loaded is dt.date:
+        return dt.date
+    return view
+
+
+def _assert_round_trip_loader_agrees(yaml_text: str) -> bool:
+    from ruamel.yaml import YAML
+
+    view = quick_view(yaml_text)
+    if view is None:
+        return False
+    loaded = _comparable(YAML(typ="rt").load(yaml_text))
+    assert _timestamps_as_type(view.data, loaded) == loaded
+    return True
+
+
+def test_the_quick_view_equals_the_round_trip_loader_on_real_files(corpus: list[Path]) -> None:
+    compared = sum(
+        _assert_round_trip_loader_agrees(_split(path.read_text(encoding="utf-8")).yaml)
+        for path in corpus
+    )
+    assert compared == len(corpus)
+
+
+def test_the_quick_view_equals_the_round_trip_loader_on_generated_files(
+    generated: list[tuple[Path, str | None]],
+) -> None:
+    compared = 0
+    for path, _defect in generated:
+        split = split_front_matter(path.read_text(encoding="utf-8"))
+        if isinstance(split, Split):
+            compared += _assert_round_trip_loader_agrees(split.yaml)
+    assert compared > len(generated) // 2
