@@ -270,9 +270,14 @@ def compose(
         limits.max_nodes,
     )
     events: Iterator[object] = iter(())
+    source = event_source(pure)
+    # libyaml reads a leading byte-order mark without counting it in its marks; the
+    # pure-Python parser counts it. Shift the C parser's marks so both agree.
+    shift = 1 if source is _c_events and text.startswith("\ufeff") else 0
+    offset += shift
     try:
         # Inside the try: the C parser refuses some texts (lone surrogates) when created.
-        events = event_source(pure)(text)
+        events = source(text)
         for event in events:
             kind = type(event)
             if kind is scalar_t:
@@ -387,6 +392,7 @@ def compose(
             except Exception as pure_exc:
                 if _is_yaml_error(pure_exc):
                     exc = pure_exc
+                    offset -= shift  # the pure parser's marks count the byte-order mark
         findings.append(_syntax_finding(exc, offset, text))
         return ParseResult(root, findings, False)
     finally:
