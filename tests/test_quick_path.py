@@ -426,3 +426,53 @@ def test_the_quick_view_equals_the_round_trip_loader_on_generated_files(
         if isinstance(split, Split):
             compared += _assert_round_trip_loader_agrees(split.yaml)
     assert compared > len(generated) // 2
+
+
+# --- regressions ----------------------------------------------------------------------------
+
+
+def test_a_raised_number_limit_does_not_leak_into_later_default_checks() -> None:
+    raw = _SAMPLE.replace(b"\nquality: 64\n", b"\nquality: " + b"1" * 150 + b"\n", 1)
+    assert b"1" * 150 in raw
+    raised = Limits(max_number_chars=200)
+    assert check_bytes(raw, "a.md", raised) == _full_result(raw, "a.md", raised)
+    result = check_bytes(raw, "a.md")
+    assert result == _full_result(raw, "a.md")
+    assert "limit-number-length" in {p.code for p in result.problems}
+
+
+def test_without_ruamel_yaml_clib_the_pure_parser_decides(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import newsmeta._quick as quick
+    import newsmeta._yamltree as yamltree
+
+    monkeypatch.setattr(yamltree, "_C_PARSER", False)
+    quick._ruamel_kit.cache_clear()
+    try:
+        # libyaml accepts a tab after `key:`; ruamel.yaml's pure-Python parser does not.
+        raw = _SAMPLE.replace(b"category: ", b"category:\t", 1)
+        assert quick_view(_split(raw.decode()).yaml) is None
+        assert check_bytes(raw, "a.md") == _full_result(raw, "a.md")
+    finally:
+        monkeypatch.undo()
+        quick._ruamel_kit.cache_clear()
+
+
+def test_a_byte_order_mark_after_the_fence_keeps_positions_right() -> None:
+    text = _SAMPLE.decode().replace("---\n", "---\n\ufeff", 1)
+    split = _split(text)
+    fast = compose(split.yaml, split.yaml_start)
+    slow = compose(split.yaml, split.yaml_start, pure=True)
+    assert fast.root is not None
+    first_key = fast.root.pairs[0][0]  # type: ignore[attr-defined]
+    assert text[first_key.start : first_key.end] == "category"
+    assert [(k.start, v.start) for k, v in fast.root.pairs] == [  # type: ignore[attr-defined]
+        (k.start, v.start)
+        for k, v in slow.root.pairs  # type: ignore[union-attr]
+    ]
+    view = quick_view(split.yaml, split.yaml_start)
+    assert view is not None
+    start, end = view.span(["category"]) or (0, 0)
+    assert text[start:end] == "news"
+    _assert_same(text.encode())

@@ -31,6 +31,7 @@ from typing import Any, Final
 
 import attrs
 
+from newsmeta._frontmatter import BOM
 from newsmeta._yamltree import (
     CONTROL_CHARACTERS,
     DEFAULT_LIMITS,
@@ -184,11 +185,14 @@ def quick_view(
     """
     if len(text) > limits.max_front_matter_chars:
         return None
-    # ruamel.yaml's parser is loaded only when PyYAML's is missing or defers to it.
-    kits = (_pyyaml_kit, _ruamel_kit) if pyyaml else (_ruamel_kit,)
+    ruamel = _ruamel_kit()
+    if ruamel is None:
+        # The full path would read this with ruamel.yaml's pure-Python parser, which
+        # accepts other texts than libyaml (a tab after `key:`): only it may decide.
+        return None
+    kits = (_pyyaml_kit(), ruamel) if pyyaml else (ruamel,)
     try:
-        for make_kit in kits:
-            kit = make_kit()
+        for kit in kits:
             if kit is None:
                 continue
             view = _build(kit, text, offset, limits)
@@ -246,8 +250,11 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
         limits.max_nodes,
     )
     max_key_chars, max_number_chars = limits.max_key_chars, limits.max_number_chars
-    # The memo holds numbers read under the default limit only: check it for others.
-    plain_values = _PLAIN_VALUES if max_number_chars >= DEFAULT_LIMITS.max_number_chars else {}
+    if text.startswith(BOM):
+        offset += 1  # libyaml reads a leading byte-order mark without counting it in marks
+    # The memo holds values read under the default number limit only: a value read under
+    # another limit would skip that limit's check when the memo serves it later.
+    plain_values = _PLAIN_VALUES if max_number_chars == DEFAULT_LIMITS.max_number_chars else {}
     remembered = plain_values.get
     plain_keys = _PLAIN_KEYS
     give_up = _GIVE_UP
