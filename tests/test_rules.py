@@ -304,3 +304,36 @@ def test_accented_words_are_not_sent_to_ftfy(word: str) -> None:
     from newsmeta.rules.text import _MISREAD_SEQUENCE
 
     assert _MISREAD_SEQUENCE.search(word) is None
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        'title: "Voil\u00c3\n  tout"',  # "à" misread, its no-break space folded from a line break
+        "title: Voil\u00c3\n  tout",
+    ],
+)
+def test_mojibake_split_by_a_folded_line_is_still_found(title: str) -> None:
+    text = CLEAN.replace('title: "Café owners meet — and agree 🎉"', title)
+    assert title in text
+    assert ("text-mojibake", 3, 8) in _codes(text)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ['"http:\\/\\/news.example.org/x"', '"http:\\\n  //news.example.org/x"'],
+)
+def test_plain_http_written_with_escapes_is_still_found(url: str) -> None:
+    text = CLEAN.replace(
+        'originalUrl: "https://news.example.org/2020/07/16/cafes"', "originalUrl: " + url
+    )
+    assert "originalUrl: " + url in text
+    assert "url-insecure" in {code for code, _, _ in _codes(text)}
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:00:00-05:00", "0001-01-01T00:30:00+05:00"])
+def test_dates_at_the_ends_of_the_calendar_are_not_an_error_of_the_rules(moment: str) -> None:
+    text = CLEAN.replace("publishedDateTime: 2020-07-16T19:15:00Z", f"publishedDateTime: {moment}")
+    assert moment in text
+    codes = {code for code, _, _ in _codes(text, "2024-03-05-x.md")}
+    assert "date-filename-mismatch" not in codes

@@ -46,15 +46,18 @@ class RuleContext:
     def text_may_hold(self, needle: str | re.Pattern[str], *, non_ascii: bool = False) -> bool:
         """False only when no string value can contain ``needle`` (text or a pattern).
 
-        A cheap guard before walking every value: a value's characters appear literally
-        in the front matter unless written as a numeric or named escape inside double
-        quotes. ``non_ascii`` says that every match of ``needle`` holds a non-ASCII
-        character, so that ASCII front matter is ruled out without a search.
+        A cheap guard before walking every value. A value's characters appear literally in
+        the front matter, except that a backslash escape in double quotes stands for
+        another character (``\\x41``, ``\\/``, an escaped line break...) and a line break
+        inside a value is folded into a space. So any backslash passes the guard, and a
+        ``needle`` must match with ``\\s`` wherever the value may hold a space.
+        ``non_ascii`` says that every match of ``needle`` holds a non-ASCII character, so
+        that ASCII front matter is ruled out without a search.
         """
         # Only the front matter: the body is usually most of the text and holds no value.
         text = self.text
         end = len(text) if self.front_matter_end is None else self.front_matter_end
-        if text.find("\\", 0, end) >= 0 and _CHARACTER_ESCAPE.search(text, 0, end) is not None:
+        if text.find("\\", 0, end) >= 0:
             return True
         if isinstance(needle, str):
             return text.find(needle, 0, end) >= 0
@@ -73,9 +76,6 @@ class RuleContext:
 
 Rule = Callable[[RuleContext], Iterator[Finding]]
 
-#: Double-quoted YAML escapes that stand for a character other than themselves
-#: (``\xXX``, ``\uXXXX``, ``\UXXXXXXXX``, ``\N``, ``\_``, ``\L``, ``\P``).
-_CHARACTER_ESCAPE: Final = re.compile(r"\\[xuUN_LP]")
 Fix = Callable[[str], str]
 
 #: Every rule, by code, in the order they run.

@@ -212,7 +212,10 @@ def filename_date(context: RuleContext) -> Iterator[Finding]:
         named = date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         return
-    published = moment.astimezone(UTC).date()
+    try:
+        published = moment.astimezone(UTC).date()
+    except OverflowError:  # 9999-12-31T23:00:00-05:00 is past the last UTC date
+        return
     if abs((named - published).days) > 1:
         yield finding(
             context,

@@ -49,6 +49,10 @@ def repair_mojibake(value: str) -> str:
 _MISREAD_SEQUENCE: Final = re.compile(
     "[\u00c2-\u00f4](?:[^\x00-\x7f]|(?<=[\u00c2-\u00df]) |(?<=[\u00e0-\u00f4]) [^\x00-\x7f])"
 )
+#: The same in the front matter's text, where the space may be a folded line break.
+_MISREAD_IN_TEXT: Final = re.compile(
+    "[\u00c2-\u00f4](?:[^\x00-\x7f]|(?<=[\u00c2-\u00df])\\s|(?<=[\u00e0-\u00f4])\\s+[^\x00-\x7f])"
+)
 
 
 def _looks_mojibake(value: str) -> bool:
@@ -58,7 +62,7 @@ def _looks_mojibake(value: str) -> bool:
 @rule("text-mojibake")
 def mojibake(context: RuleContext) -> Iterator[Finding]:
     """Text that is UTF-8 decoded as Windows-1252 or Latin-1 (``â€™`` for ``’``)."""
-    if not context.text_may_hold(_MISREAD_SEQUENCE, non_ascii=True):
+    if not context.text_may_hold(_MISREAD_IN_TEXT, non_ascii=True):
         return
     for parts, value in context.strings:
         if parts == ["secured"] or not _looks_mojibake(value):
