@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import subprocess
@@ -241,6 +242,8 @@ def test_jobs_give_the_same_output_as_one_process(
     serial = _run(["--jobs", "1", "--format", "json", "."], capsys)
     pooled = _run(["--jobs", "2", "--format", "json", "."], capsys)
     assert serial == pooled
+    # The collector's objects are frozen only while the workers run.
+    assert gc.get_freeze_count() == 0
     assert json.loads(serial[1])["summary"]["files"] == POOL_THRESHOLD + 10
 
 

@@ -303,14 +303,17 @@ def _run_validate(args: argparse.Namespace) -> int:
             from concurrent.futures import ProcessPoolExecutor
 
             chunk = max(8, min(64, len(paths) // (jobs * 8)))
-            # Workers are forked: move every object alive now out of the collector's
-            # reach, or each worker's first collections would write to (and so copy)
-            # every page it shares with this process.
+            # Where workers are forked (Linux before Python 3.14), move every object alive
+            # now out of the collector's reach, or each worker's first collections would
+            # write to (and so copy) every page it shares with this process.
             gc.freeze()
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                yield from iter_results(
-                    paths, pool, chunk_size=chunk, in_flight=jobs * 4, limits=config.limits
-                )
+            try:
+                with ProcessPoolExecutor(max_workers=jobs) as pool:
+                    yield from iter_results(
+                        paths, pool, chunk_size=chunk, in_flight=jobs * 4, limits=config.limits
+                    )
+            finally:
+                gc.unfreeze()
         else:
             yield from iter_results(paths, limits=config.limits)
 
