@@ -64,6 +64,16 @@ def test_every_public_module_defines_all() -> None:
             assert hasattr(imported, name), f"newsmeta.{module}.{name}"
 
 
+def test_submodules_are_attributes_after_a_bare_import() -> None:
+    script = (
+        "import newsmeta\n"
+        "assert callable(newsmeta.validation.check_bytes)\n"
+        "assert newsmeta.schema.SCHEMA_ID.startswith('https://')\n"
+        "assert newsmeta.load is newsmeta.document.load\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
+
+
 _HEAVY = ("ruamel", "jsonschema", "jsonschema_rs", "cattrs", "argparse", "newsmeta.cli", "ftfy")
 
 

@@ -85,12 +85,34 @@ __all__ = [
 ]
 
 
+#: Submodules reachable as attributes after a bare ``import newsmeta``.
+_SUBMODULES = frozenset(
+    {
+        "cli",
+        "config",
+        "convert",
+        "document",
+        "errors",
+        "fixing",
+        "model",
+        "problems",
+        "reporters",
+        "rules",
+        "schema",
+        "validation",
+    }
+)
+
+
 def __getattr__(name: str) -> object:
-    """Import a public name from its module on first use (PEP 562)."""
+    """Import a public name, or a submodule, on first use (PEP 562)."""
     module = _MODULE_OF.get(name)
-    if module is None:
+    if module is not None:
+        value = getattr(importlib.import_module(module), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"newsmeta.{name}")
+    else:
         raise AttributeError(f"module 'newsmeta' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
     globals()[name] = value  # later lookups are plain attribute reads
     return value
 
