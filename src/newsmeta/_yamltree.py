@@ -4,7 +4,8 @@ The tree is the one structure that validation, location and editing share:
 
 - every node knows the character span (``start``, ``end``) of its source text, as indices
   into the whole file (the YAML parser's ``index`` marks, which count characters, plus the
-  offset of the YAML text; ``line``/``column`` marks miscount after U+FEFF, U+2028...);
+  offset of the YAML text; libyaml does not count a leading U+FEFF, so one is added back
+  then; ``line``/``column`` marks miscount after U+FEFF, U+2028...);
 - a scalar keeps its raw value and style, so the JSON view and edits are derived from it.
 
 Events come from ruamel.yaml's C parser (libyaml, via ruamel.yaml.clib) when it is
