@@ -337,3 +337,22 @@ def test_dates_at_the_ends_of_the_calendar_are_not_an_error_of_the_rules(moment:
     assert moment in text
     codes = {code for code, _, _ in _codes(text, "2024-03-05-x.md")}
     assert "date-filename-mismatch" not in codes
+
+
+@pytest.mark.parametrize(
+    ("yaml", "may_hold"),
+    [
+        ('title: "a \\"quoted\\" word and a \\\\ backslash"\n', False),
+        ('title: "http:\\/\\/x"\n', True),
+        ('title: "\\x68ttp://x"\n', True),
+        ("title: 'http://x'\n", True),
+    ],
+)
+def test_the_text_guard_lets_through_every_escape_that_can_rewrite_a_value(
+    yaml: str, may_hold: bool
+) -> None:
+    from newsmeta.rules import RuleContext
+
+    text = f"---\n{yaml}---\nBody with http:// in it.\n"
+    context = RuleContext({}, None, text, None, text.index("---\nBody"))
+    assert context.text_may_hold("http://") is may_hold

@@ -49,15 +49,16 @@ class RuleContext:
         A cheap guard before walking every value. A value's characters appear literally in
         the front matter, except that a backslash escape in double quotes stands for
         another character (``\\x41``, ``\\/``, an escaped line break...) and a line break
-        inside a value is folded into a space. So any backslash passes the guard, and a
-        ``needle`` must match with ``\\s`` wherever the value may hold a space.
+        inside a value is folded into a space. So any escape but ``\\"`` and ``\\\\``
+        passes the guard, and a ``needle`` must match with ``\\s`` wherever the value may
+        hold a space.
         ``non_ascii`` says that every match of ``needle`` holds a non-ASCII character, so
         that ASCII front matter is ruled out without a search.
         """
         # Only the front matter: the body is usually most of the text and holds no value.
         text = self.text
         end = len(text) if self.front_matter_end is None else self.front_matter_end
-        if text.find("\\", 0, end) >= 0:
+        if text.find("\\", 0, end) >= 0 and _REWRITING_ESCAPE.search(text, 0, end):
             return True
         if isinstance(needle, str):
             return text.find(needle, 0, end) >= 0
@@ -75,6 +76,10 @@ class RuleContext:
 
 
 Rule = Callable[[RuleContext], Iterator[Finding]]
+
+#: A double-quoted escape other than ``\\"`` and ``\\\\`` (which give back a character of
+#: their own text): it may put any character into a value. Over-matching is safe here.
+_REWRITING_ESCAPE: Final = re.compile(r'\\[^"\\]')
 
 Fix = Callable[[str], str]
 
