@@ -58,7 +58,9 @@ class RuleContext:
         # Only the front matter: the body is usually most of the text and holds no value.
         text = self.text
         end = len(text) if self.front_matter_end is None else self.front_matter_end
-        if text.find("\\", 0, end) >= 0 and _REWRITING_ESCAPE.search(text, 0, end):
+        if text.find("\\", 0, end) >= 0 and any(
+            escape.group(1) not in '"\\' for escape in _ESCAPE.finditer(text, 0, end)
+        ):
             return True
         if isinstance(needle, str):
             return text.find(needle, 0, end) >= 0
@@ -77,9 +79,9 @@ class RuleContext:
 
 Rule = Callable[[RuleContext], Iterator[Finding]]
 
-#: A double-quoted escape other than ``\\"`` and ``\\\\`` (which give back a character of
-#: their own text): it may put any character into a value. Over-matching is safe here.
-_REWRITING_ESCAPE: Final = re.compile(r'\\[^"\\]')
+#: A backslash and the character after it, read left to right so that ``\\\\`` is one
+#: escape. Every escape but ``\\"`` and ``\\\\`` may put another character into a value.
+_ESCAPE: Final = re.compile(r"\\(.)", re.DOTALL)
 
 Fix = Callable[[str], str]
 
