@@ -230,7 +230,9 @@ def _usage_error(message: str) -> int:
 
 
 #: Runs with fewer files than this stay in one process: starting workers costs more.
-POOL_THRESHOLD = 200
+#: Measured on 2 cores with real articles: 2 jobs were 6% slower than 1 on 200 files, even
+#: on 300, and 11% faster on 400.
+POOL_THRESHOLD = 300
 
 
 def _cpu_count() -> int:
