@@ -10,6 +10,11 @@ runs the layers in order, collecting every problem it can:
 5. the top level is a mapping;
 6. the JSON Schema.
 
+:func:`quick_pass` is the same pipeline for a file whose YAML has nothing to report: it
+skips the node tree (layers 3 and 4 read the parser's events directly, see
+:mod:`newsmeta._quick`) and hands every other file to :func:`analyse`. Validation tries it
+first; the two give identical results.
+
 Nothing here raises for bad input.
 """
 
