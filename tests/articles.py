@@ -7,6 +7,7 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from newsmeta.convert import format_datetime
@@ -143,3 +144,21 @@ def check_seed_article(article: Article | None) -> None:
     assert article.related is not None
     assert article.related[0].provider.name == "Zawya"
     assert article.heat == -1
+
+
+#: Byte strings that change what YAML means: for mutating articles.
+YAML_TOKENS: tuple[bytes, ...] = (
+    *(b"&a ", b"*a", b"!!python/object:os.system ", b"!!str ", b"! ", b"[", b"{", b"? "),
+    *(b"<<: ", b"\t", b"\r", b"---\n", b"...\n", b'"', b"'", b"|", b"- ", b": "),
+)
+
+
+def mutated(sample: bytes, extra_tokens: tuple[bytes, ...] = ()) -> st.SearchStrategy[bytes]:
+    """``sample`` with up to 40 bytes at one place replaced by random bytes or a token."""
+    insert = st.binary(max_size=20) | st.sampled_from(YAML_TOKENS + extra_tokens)
+    return st.builds(
+        lambda position, delete, piece: sample[:position] + piece + sample[position + delete :],
+        st.integers(min_value=0, max_value=len(sample)),
+        st.integers(min_value=0, max_value=40),
+        insert,
+    )

@@ -41,13 +41,18 @@ def corpus() -> list[Path]:
     return paths
 
 
-def _make_corpus() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "benchmarks/make_corpus.py")
+def load_module(name: str, path: Path) -> ModuleType:
+    """The Python file at ``path`` (a script outside the package), imported as ``name``."""
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _make_corpus() -> ModuleType:
+    return load_module("make_corpus", ROOT / "benchmarks/make_corpus.py")
 
 
 @pytest.fixture(scope="session")

@@ -34,7 +34,7 @@ import pytest
 
 from newsmeta.problems import CODES
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, load_module
 
 DOCS = ROOT / "docs"
 PAGES = sorted([ROOT / "README.md", *DOCS.rglob("*.md")])
@@ -98,12 +98,7 @@ def _id(page: Path) -> str:
 
 
 def _hooks() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("newsmeta_docs_hooks", DOCS / "hooks.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module("newsmeta_docs_hooks", DOCS / "hooks.py")
 
 
 def _generate(name: str, *args: object) -> str:

@@ -123,25 +123,30 @@ class _EventKit:
     defers: bool
 
 
+def _kit(events: Any, parse: Callable[[str], Iterator[object]], *, defers: bool) -> _EventKit:
+    """The kit of a parser whose event classes are in the module ``events``."""
+    return _EventKit(
+        parse=parse,
+        scalar=events.ScalarEvent,
+        mapping_start=events.MappingStartEvent,
+        sequence_start=events.SequenceStartEvent,
+        mapping_end=events.MappingEndEvent,
+        sequence_end=events.SequenceEndEvent,
+        document_start=events.DocumentStartEvent,
+        inert=(events.StreamStartEvent, events.StreamEndEvent, events.DocumentEndEvent),
+        defers=defers,
+    )
+
+
 @functools.cache
 def _ruamel_kit() -> _EventKit | None:
     from newsmeta._yamltree import _c_events
 
     if event_source(pure=False) is not _c_events:
         return None
-    from ruamel.yaml import events as ev
+    from ruamel.yaml import events
 
-    return _EventKit(
-        parse=_c_events,
-        scalar=ev.ScalarEvent,
-        mapping_start=ev.MappingStartEvent,
-        sequence_start=ev.SequenceStartEvent,
-        mapping_end=ev.MappingEndEvent,
-        sequence_end=ev.SequenceEndEvent,
-        document_start=ev.DocumentStartEvent,
-        inert=(ev.StreamStartEvent, ev.StreamEndEvent, ev.DocumentEndEvent),
-        defers=False,
-    )
+    return _kit(events, _c_events, defers=False)
 
 
 def _pyyaml_events(text: str) -> Iterator[object]:
@@ -156,22 +161,12 @@ def _pyyaml_events(text: str) -> Iterator[object]:
 def _pyyaml_kit() -> _EventKit | None:
     try:
         import yaml
-        from yaml import events as ev
+        from yaml import events
     except ImportError:  # pragma: no cover - PyYAML is a dependency
         return None
     if not yaml.__with_libyaml__:  # pragma: no cover - depends on the platform
         return None
-    return _EventKit(
-        parse=_pyyaml_events,
-        scalar=ev.ScalarEvent,
-        mapping_start=ev.MappingStartEvent,
-        sequence_start=ev.SequenceStartEvent,
-        mapping_end=ev.MappingEndEvent,
-        sequence_end=ev.SequenceEndEvent,
-        document_start=ev.DocumentStartEvent,
-        inert=(ev.StreamStartEvent, ev.StreamEndEvent, ev.DocumentEndEvent),
-        defers=True,
-    )
+    return _kit(events, _pyyaml_events, defers=True)
 
 
 def quick_view(
