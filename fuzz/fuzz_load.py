@@ -1,7 +1,8 @@
 """Coverage-guided fuzzing of newsmeta's loader and validator with atheris.
 
 Every input must produce a Document whose problems are newsmeta's own, whose text is the
-input, and which dumps back to the input; any exception is a finding.
+input, and which dumps back to the input; and validation's quick path must give exactly
+the result of the full path. Any exception is a finding.
 
 Run (a corpus folder collects interesting inputs; seed it with a few articles)::
 
@@ -20,12 +21,13 @@ with atheris.instrument_imports():
     import newsmeta
     from newsmeta._check import analyse, decode
     from newsmeta.problems import CODES
+    from newsmeta.validation import FileResult, _url_uses, check_bytes
 
 
 def test_one_input(data: bytes) -> None:
     """Load ``data`` as an article file; fail loudly on anything but located problems."""
     text, findings = decode(data)
-    analysis = analyse(text, prior=findings)
+    analysis = analyse(text, prior=findings, path="2024-03-05-a.md")
     assert text.encode("utf-8", "surrogateescape") == data
     for problem in analysis.problems:
         assert problem.code in CODES, problem
@@ -34,6 +36,8 @@ def test_one_input(data: bytes) -> None:
     document = newsmeta.loads(text)
     assert document.text == text
     _ = document.article
+    full = FileResult("2024-03-05-a.md", tuple(analysis.problems), _url_uses(analysis))
+    assert check_bytes(data, "2024-03-05-a.md") == full
 
 
 def main() -> None:
