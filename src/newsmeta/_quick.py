@@ -25,7 +25,6 @@ again from ruamel.yaml's events, which are the authority, as on the full path.
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Final
 
@@ -38,9 +37,8 @@ from newsmeta._yamltree import (
     JSONValue,
     Limits,
     _plain_info,
-    construct_float,
-    construct_int,
     event_source,
+    read_plain,
 )
 
 __all__ = ["QuickView", "quick_view"]
@@ -101,9 +99,6 @@ def _count_scalars(value: JSONValue) -> int:
     if isinstance(value, list):
         return sum(_count_scalars(v) for v in value)
     return 1
-
-
-_BOOLEAN_TRUE: Final = frozenset({"true", "True", "TRUE"})
 
 
 @attrs.frozen
@@ -213,25 +208,17 @@ _MEMO_MAX: Final = 4096
 _GIVE_UP: Final = object()
 
 
+#: The kinds of plain scalar the quick path reads; '<<' and '=' are left to the full path.
+_VALUE_KINDS: Final = frozenset({"str", "timestamp", "null", "bool", "int", "float"})
+
+
 def _plain_value(text: str, max_number_chars: int) -> JSONValue | object:
     """What the plain scalar value ``text`` reads as, or :data:`_GIVE_UP`."""
     resolved, yaml11_differs = _plain_info(text)
-    if yaml11_differs:
+    if yaml11_differs or resolved not in _VALUE_KINDS:
         return _GIVE_UP
-    if resolved == "str" or resolved == "timestamp":
-        return text
-    if resolved == "null":
-        return None
-    if resolved == "bool":
-        return text in _BOOLEAN_TRUE
-    if len(text) > max_number_chars:
-        return _GIVE_UP
-    if resolved == "int":
-        return construct_int(text)
-    if resolved == "float":
-        number = construct_float(text)
-        return number if math.isfinite(number) else _GIVE_UP
-    return _GIVE_UP  # '<<' or '=' as a value: the full path decides
+    value, problem = read_plain(text, resolved, max_number_chars)
+    return _GIVE_UP if problem is not None else value
 
 
 def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView | object | None:

@@ -567,41 +567,42 @@ def _scalar_data(node: Scalar, pointer: str, findings: list[Finding], limits: Li
                 node.end,
             )
         )
-    if kind == "str" or kind == "timestamp":
-        return node.value
-    if kind == "null":
-        return None
-    if kind == "bool":
-        return node.value in ("true", "True", "TRUE")
-    if len(node.value) > limits.max_number_chars:
-        findings.append(
-            Finding(
-                "limit-number-length",
-                f"A number is written with more than {limits.max_number_chars} characters.",
-                pointer,
-                node.start,
-                node.end,
-            )
+    value, problem = read_plain(node.value, kind, limits.max_number_chars)
+    if problem is not None:
+        message = (
+            f"A number is written with more than {limits.max_number_chars} characters."
+            if problem == "limit-number-length"
+            else "A number is infinite or not a number, which JSON cannot represent."
         )
-        return None
+        findings.append(Finding(problem, message, pointer, node.start, node.end))
+    return value
+
+
+_TRUE: Final = frozenset({"true", "True", "TRUE"})
+
+
+def read_plain(text: str, kind: str, max_number_chars: int) -> tuple[JSONValue, str | None]:
+    """What the plain scalar ``text``, which resolves to ``kind`` (see :func:`resolve_plain`),
+    is in the JSON view, and the code of the problem that keeps it from being a value.
+
+    The problem is ``limit-number-length`` or ``yaml-number-not-finite`` (the value is then
+    ``None``), or ``None``. ``<<`` (merge) and ``=`` (value) have no meaning in YAML 1.2
+    core data and read as text.
+    """
+    if kind == "str" or kind == "timestamp":
+        return text, None
+    if kind == "null":
+        return None, None
+    if kind == "bool":
+        return text in _TRUE, None
+    if len(text) > max_number_chars:
+        return None, "limit-number-length"
     if kind == "int":
-        return construct_int(node.value)
+        return construct_int(text), None
     if kind == "float":
-        number = construct_float(node.value)
-        if not math.isfinite(number):
-            findings.append(
-                Finding(
-                    "yaml-number-not-finite",
-                    "A number is infinite or not a number, which JSON cannot represent.",
-                    pointer,
-                    node.start,
-                    node.end,
-                )
-            )
-            return None
-        return number
-    # '<<' (merge) and '=' (value) have no meaning in YAML 1.2 core data: read as text.
-    return node.value
+        number = construct_float(text)
+        return (number, None) if math.isfinite(number) else (None, "yaml-number-not-finite")
+    return text, None
 
 
 #: Plain keys already known to be ordinary strings within the key-length limit (bounded
