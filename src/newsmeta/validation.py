@@ -9,7 +9,7 @@ from __future__ import annotations
 import collections
 import functools
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import attrs
@@ -139,27 +139,27 @@ _OWN_URL_KEYS = ("webUrl", "originalUrl")
 
 
 def _url_uses(analysis: Analysis) -> tuple[UrlUse, ...]:
-    data = analysis.data
-    if not isinstance(data, dict):
-        return ()
-    uses = []
-    text = analysis.text
-    for key in _OWN_URL_KEYS:
-        url = data.get(key)
-        if not isinstance(url, str) or not url:
-            continue
+    def span_of(key: str) -> tuple[int, int] | None:
         _, node = find_node(analysis.root, [key])
-        if node is None:
-            continue
-        uses.append(_url_use(key, url, text, node.start, node.end))
-    return tuple(uses)
+        return None if node is None else (node.start, node.end)
+
+    return _own_url_uses(analysis.data, analysis.text, span_of)
 
 
 def _quick_url_uses(view: QuickView, text: str) -> tuple[UrlUse, ...]:
+    return _own_url_uses(view.data, text, lambda key: view.span([key]))
+
+
+def _own_url_uses(
+    data: object, text: str, span_of: Callable[[str], tuple[int, int] | None]
+) -> tuple[UrlUse, ...]:
+    """Where the front matter ``data`` states its own URLs; ``span_of`` locates a key's value."""
+    if not isinstance(data, dict):
+        return ()
     uses = []
     for key in _OWN_URL_KEYS:
-        url = view.data.get(key)
-        span = view.span([key]) if isinstance(url, str) and url else None
+        url = data.get(key)
+        span = span_of(key) if isinstance(url, str) and url else None
         if isinstance(url, str) and span is not None:
             uses.append(_url_use(key, url, text, *span))
     return tuple(uses)
