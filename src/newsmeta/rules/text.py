@@ -39,20 +39,27 @@ def repair_mojibake(value: str) -> str:
     return ftfy.fix_encoding(value)
 
 
+def _misread_sequence(space: str) -> re.Pattern[str]:
+    """A misread UTF-8 sequence, with ``space`` as the pattern for a (folded) space.
+
+    It starts with one character class, which the regex engine scans for quickly.
+    """
+    lead, continuation = "[\u00c2-\u00f4]", "[^\x00-\x7f]"
+    two_byte_lead, longer_lead = "(?<=[\u00c2-\u00df])", "(?<=[\u00e0-\u00f4])"
+    return re.compile(
+        f"{lead}(?:{continuation}|{two_byte_lead}{space}|{longer_lead}{space}{continuation})"
+    )
+
+
 #: A UTF-8 lead byte (0xC2-0xF4) read as Windows-1252 or Latin-1 is one of the
 #: characters U+00C2-U+00F4, and the continuation byte after it (0x80-0xBF) a non-ASCII
 #: character, or a space where a no-break space (0xA0) was normalised; after the lead of a
 #: three- or four-byte sequence, yet another continuation follows that space. Text
 #: without such a sequence cannot hold this kind of mojibake. The filter keeps ftfy (and
 #: its import) off the vast majority of values, accented words included ("Société").
-#: (Written with one leading class, which the regex engine scans for quickly.)
-_MISREAD_SEQUENCE: Final = re.compile(
-    "[\u00c2-\u00f4](?:[^\x00-\x7f]|(?<=[\u00c2-\u00df]) |(?<=[\u00e0-\u00f4]) [^\x00-\x7f])"
-)
+_MISREAD_SEQUENCE: Final = _misread_sequence(" ")
 #: The same in the front matter's text, where the space may be a folded line break.
-_MISREAD_IN_TEXT: Final = re.compile(
-    "[\u00c2-\u00f4](?:[^\x00-\x7f]|(?<=[\u00c2-\u00df])\\s|(?<=[\u00e0-\u00f4])\\s+[^\x00-\x7f])"
-)
+_MISREAD_IN_TEXT: Final = _misread_sequence(r"\s+")
 
 
 def _looks_mojibake(value: str) -> bool:
