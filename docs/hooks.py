@@ -313,9 +313,9 @@ def format_reference(schema: Mapping[str, object] | None = None) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``newsmeta`` argument parser, exactly as the command line builds it."""
-    from newsmeta.cli import _build_parser
+    from newsmeta.cli import build_parser as build
 
-    return _build_parser()
+    return build()
 
 
 def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:

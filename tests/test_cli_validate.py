@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from newsmeta import cli
-from newsmeta.cli import POOL_THRESHOLD, collect_paths, main
+from newsmeta.cli import collect_paths, common, main
+from newsmeta.cli.validate import POOL_THRESHOLD
 
 from .conftest import EXAMPLES
 
@@ -255,10 +255,10 @@ def test_jobs_must_be_positive() -> None:
 def test_progress_bar_draws_on_a_terminal_and_erases_itself(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(cli._Progress, "DELAY", 0.0)
-    monkeypatch.setattr(cli._Progress, "INTERVAL", 0.0)
+    monkeypatch.setattr(common.Progress, "DELAY", 0.0)
+    monkeypatch.setattr(common.Progress, "INTERVAL", 0.0)
     err = _Terminal()
-    progress = cli._Progress(4, err, io.StringIO())
+    progress = common.Progress(4, err, io.StringIO())
     for _ in range(4):
         progress.advance(False)
     progress.close()
@@ -269,18 +269,18 @@ def test_progress_bar_draws_on_a_terminal_and_erases_itself(
 
 @pytest.mark.parametrize("variable", ["CI", "GITHUB_ACTIONS"])
 def test_no_progress_bar_in_ci(monkeypatch: pytest.MonkeyPatch, variable: str) -> None:
-    monkeypatch.setattr(cli._Progress, "DELAY", 0.0)
+    monkeypatch.setattr(common.Progress, "DELAY", 0.0)
     monkeypatch.setenv(variable, "true")
     err = _Terminal()
-    progress = cli._Progress(4, err, io.StringIO())
+    progress = common.Progress(4, err, io.StringIO())
     progress.advance(False)
     progress.close()
     assert err.getvalue() == ""
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli._Progress, "DELAY", 0.0)
+    monkeypatch.setattr(common.Progress, "DELAY", 0.0)
     err = io.StringIO()
-    progress = cli._Progress(4, err, io.StringIO())
+    progress = common.Progress(4, err, io.StringIO())
     progress.advance(False)
     assert err.getvalue() == ""

@@ -30,8 +30,9 @@ if TYPE_CHECKING:
         VerificationError,
     )
     from newsmeta.model import Article, Image, Provider, RelatedArticle
-    from newsmeta.problems import CODES, Code, Problem, Severity
+    from newsmeta.problems import CODES, Code, Problem, Severity, explain_text
     from newsmeta.validation import FileResult, validate_many
+    from newsmeta.values import parse_value
 
 #: Where each public name lives.
 _HOMES = {
@@ -49,8 +50,9 @@ _HOMES = {
         "VerificationError",
     ),
     "newsmeta.model": ("Article", "Image", "Provider", "RelatedArticle"),
-    "newsmeta.problems": ("CODES", "Code", "Problem", "Severity"),
+    "newsmeta.problems": ("CODES", "Code", "Problem", "Severity", "explain_text"),
     "newsmeta.validation": ("FileResult", "validate_many"),
+    "newsmeta.values": ("parse_value",),
 }
 _MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
 
@@ -78,8 +80,10 @@ __all__ = [
     "__version__",
     "dump",
     "dumps",
+    "explain_text",
     "load",
     "loads",
+    "parse_value",
     "validate",
     "validate_many",
 ]
@@ -100,6 +104,7 @@ _SUBMODULES = frozenset(
         "rules",
         "schema",
         "validation",
+        "values",
     }
 )
 

@@ -24,6 +24,7 @@ __all__ = [
     "Problem",
     "Severity",
     "escape_pointer_token",
+    "explain_text",
     "pointer_from_parts",
 ]
 
@@ -683,3 +684,29 @@ CODES: Final[Mapping[str, Code]] = dict(
         ),
     ]
 )
+
+
+def explain_text(code: str) -> str | None:
+    """The documentation of ``code`` as plain text (what ``newsmeta explain`` prints).
+
+    The text holds the name, severity and layer, the summary, the explanation, the bad
+    and good examples and the fix, each block separated by a blank line, and ends with a
+    newline. Returns None when ``code`` is not in :data:`CODES`.
+    """
+    info = CODES.get(code)
+    if info is None:
+        return None
+    parts = [
+        f"{info.name} ({info.severity.value}, {info.layer})",
+        "",
+        info.summary,
+        "",
+        info.explanation,
+    ]
+    if info.bad:
+        parts += ["", "Bad:", *("    " + line for line in info.bad.splitlines())]
+    if info.good:
+        parts += ["", "Good:", *("    " + line for line in info.good.splitlines())]
+    if info.fix:
+        parts += ["", "Fix: " + info.fix]
+    return "\n".join(parts) + "\n"

@@ -1,4 +1,4 @@
-"""The editing commands of the ``newsmeta`` command line (get, set, unset, append, insert).
+"""The path verbs of the command line: ``get``, ``set``, ``unset``, ``append``, ``insert``.
 
 Every command takes one or more files, then its own arguments, which are counted from the
 end::
@@ -21,33 +21,37 @@ byte-identical), 2 for usage or I/O errors.
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
+
+from newsmeta.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    Commands,
+    collect_paths,
+    message,
+    write_diff,
+)
+from newsmeta.cli.common import EXIT_PROBLEMS as EXIT_REFUSED
 
 if TYPE_CHECKING:
     from newsmeta.document import Document
 
-__all__ = ["add_commands", "parse_value"]
-
-EXIT_OK = 0
-EXIT_REFUSED = 1
-EXIT_USAGE = 2
+__all__ = ["register"]
 
 #: Arguments each command takes after its files.
 _TRAILING = {"get": ("PATH",), "set": ("PATH", "VALUE"), "unset": ("PATH",),
              "append": ("PATH", "VALUE"), "insert": ("PATH", "INDEX", "VALUE")}  # fmt: skip
 
 
-#: The editing subcommands' parsers, by name, once :func:`add_commands` has run. The CLI
-#: parses their arguments intermixed, so options may follow FILE, PATH or VALUE.
-PARSERS: dict[str, argparse.ArgumentParser] = {}
+def register(commands: Commands) -> None:
+    """Add the path verbs to ``commands``.
 
-
-def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register the editing subcommands on ``commands``."""
+    Their arguments are parsed intermixed (``intermixed=True``), so options may follow
+    FILE, PATH or VALUE: ``set a.md title --string 123`` works.
+    """
     helps = {
         "get": "print the value at PATH (a scalar plain, anything else as JSON)",
         "set": "set the value at PATH, keeping the file's formatting",
@@ -56,7 +60,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "insert": "insert VALUE before item INDEX of the list at PATH",
     }
     for name, trailing in _TRAILING.items():
-        parser = PARSERS[name] = commands.add_parser(
+        parser = commands.add_parser(
             name,
             help=helps[name],
             usage=f"newsmeta {name} [options] FILE [FILE ...] {' '.join(trailing)}",
@@ -87,53 +91,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
             kind = parser.add_mutually_exclusive_group()
             kind.add_argument("--json", action="store_true", help="read VALUE as JSON")
             kind.add_argument("--string", action="store_true", help="take VALUE as a string")
-        parser.set_defaults(handler=_handler(name))
-
-
-def parse_value(text: str, *, as_json: bool = False, as_string: bool = False) -> object:
-    """The value a command-line VALUE denotes: a YAML scalar by default.
-
-    ``null``/``true``/``42``/``1.5`` are typed as YAML 1.2 reads them; a timestamp becomes
-    a datetime (written back in the ``T...Z`` form); a quoted scalar is unquoted. Raises
-    :class:`ValueError` for invalid JSON or YAML.
-    """
-    if as_string:
-        return text
-    if as_json:
-        return json.loads(text)
-    if text[:1] in ("'", '"'):
-        from ruamel.yaml import YAML
-
-        value = YAML(typ="safe", pure=True).load(text)
-        if not isinstance(value, str):
-            raise ValueError(f"{text!r} is not a YAML scalar")
-        return value
-    from newsmeta._yamltree import construct_float, construct_int, resolve_plain
-
-    kind = resolve_plain(text)
-    if kind == "null":
-        return None
-    if kind == "bool":
-        return text in ("true", "True", "TRUE")
-    if kind == "int":
-        return construct_int(text)
-    if kind == "float":
-        return construct_float(text)
-    if kind == "timestamp":
-        from datetime import datetime
-
-        from newsmeta.convert import parse_datetime
-
-        try:
-            return parse_datetime(text)
-        except (TypeError, ValueError):
-            pass
-        try:
-            stamp = datetime.fromisoformat(text)
-        except ValueError:
-            return text
-        return stamp if stamp.utcoffset() is not None else text
-    return text
+        parser.set_defaults(handler=_handler(name), intermixed=True)
 
 
 def _handler(name: str) -> Callable[[argparse.Namespace], int]:
@@ -143,13 +101,11 @@ def _handler(name: str) -> Callable[[argparse.Namespace], int]:
     return run
 
 
-def _error(message: str) -> None:
-    print(f"newsmeta: {message}", file=sys.stderr)
+def _error(text: str) -> None:
+    message(f"newsmeta: {text}")
 
 
 def _run(name: str, args: argparse.Namespace) -> int:
-    from newsmeta.cli import collect_paths
-
     count = len(_TRAILING[name])
     if len(args.args) <= count:
         _error(f"{name}: expected FILE... {' '.join(_TRAILING[name])}")
@@ -157,6 +113,8 @@ def _run(name: str, args: argparse.Namespace) -> int:
     files, trailing = args.args[:-count], args.args[-count:]
     value: object = None
     if "VALUE" in _TRAILING[name]:
+        from newsmeta.values import parse_value
+
         try:
             value = parse_value(trailing[-1], as_json=args.json, as_string=args.string)
         except ValueError as exc:
@@ -179,26 +137,6 @@ def _run(name: str, args: argparse.Namespace) -> int:
             code = _edit(name, file, path, index, value, args)
         status = max(status, code)
     return status
-
-
-def write_diff(before: str, after: str, name: str, stream: TextIO) -> None:
-    """Write the unified diff from ``before`` to ``after`` for the file ``name``.
-
-    Lines keep their tabs; every other control or bidi character (taken from the file, or
-    from its name) is shown as a visible escape, so nothing in a file can drive the
-    terminal. Each line ends with one newline, whatever the file's line endings.
-    """
-    from newsmeta._escape import printable
-
-    label = printable(name.lstrip("/"))
-    for line in difflib.unified_diff(
-        before.splitlines(keepends=True),
-        after.splitlines(keepends=True),
-        fromfile=f"a/{label}",
-        tofile=f"b/{label}",
-    ):
-        # The diff is for reading: line endings are normalised to one newline.
-        stream.write(printable(line.rstrip("\r\n"), keep="\t") + "\n")
 
 
 def _load(file: str) -> Document | None:
