@@ -34,7 +34,9 @@ from newsmeta._yamltree import (
     JSONValue,
     Limits,
     Node,
+    ParseResult,
     compose,
+    find_node,
     to_data,
 )
 from newsmeta.problems import CODES, Problem, Severity
@@ -252,9 +254,16 @@ def analyse(
     findings.extend(parsed.findings)
     if not parsed.complete:
         return Analysis(text, split, parsed.root, None, locate(findings, text), False)
+    data, data_findings = to_data(parsed.root, limits)
+    if parsed.spec is not None and parsed.spec.ok:
+        parsed, data, data_findings = _as_the_spec_reads(
+            parsed, data, data_findings, split.yaml, offset, limits
+        )
     root = parsed.root
-    data, data_findings = to_data(root, limits)
     findings.extend(data_findings)
+    if not parsed.complete:
+        findings.extend(parsed.findings)
+        return Analysis(text, split, None, None, locate(findings, text), False)
     if root is None:
         # Empty front matter (only blank lines or comments) is an empty mapping.
         data = dict(_EMPTY)
@@ -278,6 +287,63 @@ def analyse(
         findings.extend(run_rules(RuleContext(data, root, text, path, split.closing_start)))
     problems = suppress(locate(findings, text), split)
     return Analysis(text, split, root, data, problems, True)
+
+
+#: Findings after which the tree's JSON view is not the text's data (an alias reads as
+#: null, a merge key is not merged, a tag is not applied, a key that is not a string
+#: is left out): the spec's reading is not compared with it.
+_NOT_COMPARABLE: Final = frozenset(
+    {
+        "yaml-alias",
+        "yaml-merge-key",
+        "yaml-tag",
+        "yaml-complex-key",
+        "yaml-key-not-string",
+        "limit-key-length",
+    }
+)
+
+
+def _as_the_spec_reads(
+    parsed: ParseResult,
+    data: JSONValue,
+    data_findings: list[Finding],
+    yaml: str,
+    offset: int,
+    limits: Limits,
+) -> tuple[ParseResult, JSONValue, list[Finding]]:
+    """The tree, view and findings to use when the YAML 1.2 spec has read the text too.
+
+    When the view reads differently from the spec, the pure-Python parser's tree is tried
+    (libyaml misreads more); when that differs too, the result is incomplete with a
+    ``yaml-unportable`` finding at the first value read differently.
+    """
+    from newsmeta._spec import difference
+
+    assert parsed.spec is not None
+    if any(f.code in _NOT_COMPARABLE for f in data_findings):
+        return parsed, data, data_findings
+    where = difference(data, parsed.spec.data)
+    if where is None:
+        return parsed, data, data_findings
+    if not parsed.pure:
+        # Read as without the C parser, so both ways end the same.
+        retried = compose(yaml, offset, pure=True, limits=limits)
+        if not retried.complete:
+            return retried, None, []
+        if retried.spec is None:
+            retried.spec = parsed.spec
+        return _as_the_spec_reads(retried, *to_data(retried.root, limits), yaml, offset, limits)
+    key, node = find_node(parsed.root, list(where))
+    spot = node if node is not None else (key if key is not None else parsed.root)
+    start, end = (spot.start, spot.end) if spot is not None else (offset, offset)
+    message = (
+        "YAML readers disagree on this value: ruamel.yaml and libyaml (PyYAML, Jekyll) "
+        "read it differently from the YAML 1.2 spec; quote it or write it in block style."
+    )
+    pointer = "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in where)
+    finding = Finding("yaml-unportable", message, pointer, start, max(end, start))
+    return ParseResult(parsed.root, [finding], False, parsed.spec, parsed.pure), None, []
 
 
 @attrs.frozen

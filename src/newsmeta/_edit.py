@@ -382,8 +382,13 @@ def house_scalar(value: JSONValue, key: str | None, *, flow: bool = False) -> st
     return double_quoted(value)
 
 
-def _block_scalar(value: str, indicator: str, indent: int) -> str | None:
-    """``value`` as a block scalar (header, newline, lines, final newline), or None."""
+def _block_scalar(value: str, indicator: str, indent: int, owner: int = 0) -> str | None:
+    """``value`` as a block scalar (header, newline, lines, final newline), or None.
+
+    Lines are indented by ``indent`` spaces; ``owner`` is the column of the key or dash
+    the scalar belongs to, from which an indentation indicator counts when the first line
+    starts with a space.
+    """
     if not value or any(
         (not c.isprintable() and c != "\n") or c == "\ufeff" or c == "\t" for c in value
     ):
@@ -396,7 +401,12 @@ def _block_scalar(value: str, indicator: str, indent: int) -> str | None:
     if indicator == ">" and ("\n" in body or body != body.strip(" ") or "  " in body):
         indicator = "|"
     lines = body.split("\n")
-    header = indicator + ("2" if lines[0].startswith(" ") else "") + chomp
+    explicit = ""
+    if lines[0].startswith(" "):
+        if not 1 <= indent - owner <= 9:
+            return None
+        explicit = str(indent - owner)
+    header = indicator + explicit + chomp
     pad = " " * indent
     out = header + "\n" + "".join((pad + line if line else "") + "\n" for line in lines)
     return out + "\n" * (trailing - 1 if trailing > 1 else 0)
@@ -482,9 +492,24 @@ def _line_end(text: str, index: int) -> int:
 
 
 def _block_scalar_end(text: str, node: Scalar) -> int:
-    """End of a block scalar's last non-blank line (after its line ending)."""
+    """End of a block scalar's last line of text (after its line ending).
+
+    Trailing blank lines are not the scalar's, but a line of spaces deeper than the
+    scalar's indentation is: those spaces are part of its value.
+    """
     span = text[node.start : node.end]
     last = len(span.rstrip(" \t\r\n"))
+    lines = span[last:].split("\n")
+    first_line = span.find("\n") + 1
+    content = span[first_line:last] if first_line else ""
+    indent = min(
+        (len(line) - len(line.lstrip(" ")) for line in content.split("\n") if line.strip()),
+        default=0,
+    )
+    for i in range(len(lines) - 1, 0, -1):
+        if len(lines[i].rstrip("\r")) > indent:
+            last += sum(len(line) + 1 for line in lines[:i]) + len(lines[i].rstrip("\r"))
+            break
     found = text.find("\n", node.start + last)
     return len(text) if found < 0 or found >= node.end else found + 1
 
@@ -504,13 +529,38 @@ def content_end(text: str, node: Node) -> int:
 
 
 def _dash_index(text: str, item: Node) -> int:
-    """Index of the ``-`` that introduces a block-sequence item."""
+    """Index of the ``-`` that introduces a block-sequence item.
+
+    Between the dash and the item there may be spaces, line breaks, comments
+    (``- # note`` with the value on the next line) and the item's properties.
+    """
     i = item.start - 1
-    while i >= 0 and text[i] in " \t\r\n":
-        i -= 1
-    if i < 0 or text[i] != "-":  # pragma: no cover - the parser guarantees a dash
-        raise EditError("the list item's dash could not be found")
-    return i
+    while i >= 0:
+        if text[i] in " \t\r\n":
+            i -= 1
+            continue
+        if text[i] == "-" and (i == 0 or text[i - 1] in " \t\n"):
+            return i
+        start = _line_start(text, i)
+        comment = _comment_start(text, start, i + 1)
+        if comment < 0:
+            break
+        i = comment - 1
+    line = text.count("\n", 0, item.start) + 1
+    raise EditError(
+        f"the list item at line {line} of the file has no dash of its own that the editor "
+        "can find (a nested list on one line such as '- - a'); edit it by hand"
+    )
+
+
+def _comment_start(text: str, start: int, end: int) -> int:
+    """Index of the ``#`` that starts a comment in ``text[start:end]`` (one line), or -1."""
+    at = text.find("#", start, end)
+    while at >= 0:
+        if at == start or text[at - 1] in " \t":
+            return at
+        at = text.find("#", at + 1, end)
+    return -1
 
 
 def _only_spaces(text: str, start: int, end: int) -> bool:
@@ -605,12 +655,25 @@ class _Splicer:
         name = parts[-1] if isinstance(parts[-1], str) else _last_key(parts)
         flow = getattr(parent, "flow", False)
         if isinstance(node, Scalar) and not isinstance(value, dict | list):
-            self._replace_scalar(node, value, name, bool(flow), old_scalar)
+            if isinstance(parent, Mapping) and key is not None:
+                owner = key.start - _line_start(self.text, key.start)
+            elif node.style in ("|", ">") and not flow:
+                dash = _dash_index(self.text, node)
+                owner = dash - _line_start(self.text, dash)
+            else:
+                owner = 0
+            self._replace_scalar(node, value, name, bool(flow), old_scalar, owner)
             return
         self._replace_subtree(parent, key, node, value, name)
 
     def _replace_scalar(
-        self, node: Scalar, value: JSONValue, key: str | None, flow: bool, old: JSONValue
+        self,
+        node: Scalar,
+        value: JSONValue,
+        key: str | None,
+        flow: bool,
+        old: JSONValue,
+        owner: int = 0,
     ) -> None:
         text = self.text
         start, end = node.start, node.end
@@ -629,7 +692,7 @@ class _Splicer:
                 new = "'" + value.replace("'", "''") + "'"
             elif node.style in ("|", ">") and not flow:
                 indent = self._block_indent(node)
-                new = _block_scalar(value, node.style, indent)
+                new = _block_scalar(value, node.style, indent, owner)
             if new is None:
                 new = house_scalar(value, key, flow=flow)
                 if node.style in ("|", ">"):
@@ -645,6 +708,8 @@ class _Splicer:
                 start = end = start + 1
             elif text[start - 1 : start] not in (" ", "\t"):
                 new = " " + new
+            if text[start : start + 1] == "#":
+                new += " "  # `key: # note`: the value goes before the comment
         self._splice(start, end, new)
 
     def _block_indent(self, node: Scalar) -> int:
@@ -788,11 +853,15 @@ class _Splicer:
             self._splice(start, end, "")
             return
         start = _line_start(text, first.start)
-        if _only_spaces(text, start, first.start):
+        if _only_spaces(text, start, first.start) or text[start : first.start].strip() == "?":
+            # A key on its own line, or an explicit one (``? key`` then ``: value``): its
+            # lines go, through the value's last line.
             self._splice(start, end, "")
-        else:
+        elif index + 1 < count:
             # First key of a list item (``- url: ...``): the next key moves up after the dash.
             self._splice(first.start, siblings[index + 1].start, "")
+        else:  # pragma: no cover - a lone key of a list item is handled above
+            raise EditError(f"cannot remove {where}: it shares its line with other text")
 
     # insert ----------------------------------------------------------------------------------
 
@@ -997,13 +1066,47 @@ def apply(analysis: Analysis, ops: AbcSequence[Op], *, path: str | None = None) 
             ),
             None,
         )
-        detail = f" ({cause.code}: {cause.message})" if cause is not None else ""
+        if cause is not None:
+            detail = f" ({cause.code}: {cause.message})"
+        elif result.readable:
+            where, expected, actual = _first_difference(intent, result.data)
+            detail = (
+                f": at {format_path(where) or 'the top level'} it would read "
+                f"{_shown(actual)} instead of {_shown(expected)}"
+            )
+        else:
+            detail = ""
         raise VerificationError(
             "the edited text does not read back as the intended data; nothing was changed" + detail,
             intent,
             result.data,
         )
     return result
+
+
+def _first_difference(
+    expected: JSONValue, actual: JSONValue, where: tuple[Part, ...] = ()
+) -> tuple[tuple[Part, ...], JSONValue, JSONValue]:
+    """The first place where ``actual`` is not ``expected``, and the two values there."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        for key in expected:
+            if key not in actual:
+                return (*where, key), expected[key], None
+            if not same(expected[key], actual[key]):
+                return _first_difference(expected[key], actual[key], (*where, key))
+        extra = next((key for key in actual if key not in expected), None)
+        if extra is not None:
+            return (*where, extra), None, actual[extra]
+    if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
+        for index, (a, b) in enumerate(zip(expected, actual, strict=True)):
+            if not same(a, b):
+                return _first_difference(a, b, (*where, index))
+    return where, expected, actual
+
+
+def _shown(value: JSONValue) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 # --- typed edits ---------------------------------------------------------------------------------

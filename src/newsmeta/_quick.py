@@ -31,6 +31,7 @@ from typing import Any, Final
 import attrs
 
 from newsmeta._frontmatter import BOM
+from newsmeta._spec import difference, needs_spec, spec_verdict
 from newsmeta._yamltree import (
     CONTROL_CHARACTERS,
     DEFAULT_LIMITS,
@@ -252,6 +253,7 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
     top_level: dict[str, int] = {}
     nodes = 0
     documents = 0
+    suspect = False
     value: JSONValue | object
     for event in kit.parse(text):
         kind = type(event)
@@ -293,6 +295,8 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
                     and CONTROL_CHARACTERS.search(scalar) is not None
                 ):
                     return None
+                if style in "|>" or event.start_mark.line != event.end_mark.line:  # type: ignore[attr-defined]
+                    suspect = True  # a block scalar, or a quoted one over several lines
                 value = scalar
             if key is not None:
                 parent[key] = value
@@ -335,4 +339,10 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
             return None
     if not isinstance(root, dict):
         return None
+    if suspect or needs_spec(text):
+        # A construct on which libyaml and the YAML 1.2 spec may disagree: the view
+        # stands only if the spec reads the same (see newsmeta._spec).
+        verdict = spec_verdict(text)
+        if verdict is not None and (not verdict.ok or difference(root, verdict.data) is not None):
+            return None
     return QuickView(root, values, offset, top_level)

@@ -24,9 +24,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterator
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
+
+if TYPE_CHECKING:
+    from newsmeta._spec import SpecVerdict
 
 __all__ = [
     "Finding",
@@ -155,6 +158,11 @@ class ParseResult:
     findings: list[Finding]
     #: True when the tree is complete; False when parsing stopped at an error or a limit.
     complete: bool
+    #: The YAML 1.2 spec's reading of the text when it was asked (see :mod:`newsmeta._spec`);
+    #: the caller compares it with the tree's JSON view.
+    spec: SpecVerdict | None = None
+    #: True when the tree was read by ruamel.yaml's pure-Python parser.
+    pure: bool = True
 
 
 def _c_events(text: str) -> Iterator[object]:
@@ -216,12 +224,15 @@ def compose(
 
     ``offset`` is the index of ``text`` in the whole file; every span is shifted by it.
     Never raises for bad input: syntax errors and limit violations become findings.
-    A syntax error found by the C parser is re-parsed with the pure parser so that its
-    message does not depend on which parser ran.
-    """
-    from ruamel.yaml import events as ev
 
-    findings: list[Finding] = []
+    The C parser reads the text unless ``pure`` (or it is not installed). Where the
+    parsers may disagree with the YAML 1.2 spec, the spec decides (see
+    :mod:`newsmeta._spec`): a ``yaml-syntax`` finding carries the spec parser's position
+    and words whichever parser ran, and ``spec`` holds its reading of an accepted text for
+    the caller to compare with the tree.
+    """
+    from newsmeta._spec import needs_spec, spec_verdict
+
     if len(text) > limits.max_front_matter_chars:
         return ParseResult(
             None,
@@ -236,6 +247,173 @@ def compose(
             ],
             False,
         )
+    source = event_source(pure)
+    result, error, suspect = _read(text, offset, source, limits)
+    if error is None:
+        if not result.complete or not (suspect or needs_spec(text)):
+            return result
+        verdict = spec_verdict(text)
+        if verdict is not None and not verdict.ok:
+            return ParseResult(None, [_spec_finding(verdict, offset, text)], False)
+        result.spec = verdict
+        return result
+    if not _is_yaml_error(error):
+        # Not a syntax error (the C parser refuses lone surrogates when created).
+        return ParseResult(result.root, [_syntax_finding(error, offset, text)], False)
+    if _is_reader_error(error):
+        # A character YAML does not allow (a control character): the spec parser is
+        # lenient there, ruamel.yaml's reader follows the spec's character set.
+        if source is not _pure_events:
+            return compose(text, offset, pure=True, limits=limits)
+        return ParseResult(result.root, [_syntax_finding(error, offset, text)], False)
+    verdict = spec_verdict(text)
+    if verdict is not None and not verdict.ok:
+        return ParseResult(None, [_spec_finding(verdict, offset, text)], False)
+    if source is not _pure_events:
+        # The spec accepts it, or cannot say: the pure-Python parser reads more of YAML
+        # 1.2 than libyaml 0.1.7, and reading without the C parser ends the same way.
+        return compose(text, offset, pure=True, limits=limits)
+    if verdict is not None:
+        # Forms the spec allows and ruamel.yaml refuses: tabs as separation, and
+        # whitespace-only lines before a block scalar's first line. Read again with tabs
+        # as spaces and those lines emptied, with every position mapped back to the
+        # text; the caller's comparison with the spec's reading proves no value changed.
+        # First only the tabs that separate an indicator from what follows (a tab in a
+        # value stays a tab), then every tab.
+        for every_tab in (False, True):
+            normal, removed = _normalised(text, every_tab=every_tab)
+            if normal == text:
+                continue
+            retried, again, _ = _read(normal, 0, _pure_events, limits)
+            if again is None:
+                _map_back(retried.root, removed, offset)
+                retried.spec = verdict
+                return retried
+    if verdict is None:
+        return ParseResult(result.root, [_syntax_finding(error, offset, text)], False)
+    return ParseResult(None, [_unportable_finding(error, offset, text)], False)
+
+
+_BLANK_LINE: Final = re.compile(r"^[ \t]+(?=\r?\n|\Z)", re.MULTILINE)
+_NEXT_CONTENT: Final = re.compile(r"^([ \t]*)\S", re.MULTILINE)
+#: Whitespace with a tab, after an indicator.
+_SEPARATING_TABS: Final = re.compile(r"(?<=[-:?,\[\]{}])[ \t]*\t[ \t]*")
+
+
+def _normalised(text: str, *, every_tab: bool) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` with whitespace-only lines emptied (those no deeper than the next line
+    with text) and tabs turned into spaces (``every_tab``, or only those after an
+    indicator), and where characters were removed: ``(index in
+    the result, how many)``, in order."""
+    removed: list[tuple[int, int]] = []
+    pieces: list[str] = []
+    done = 0
+    gone = 0
+    for match in _BLANK_LINE.finditer(text):
+        after = _NEXT_CONTENT.search(text, match.end())
+        if after is not None and len(after.group(1).expandtabs(1)) < match.end() - match.start():
+            continue  # deeper than the next line: in a block scalar, these spaces are text
+        pieces.append(text[done : match.start()])
+        removed.append((match.start() - gone, match.end() - match.start()))
+        gone += match.end() - match.start()
+        done = match.end()
+    pieces.append(text[done:])
+    normal = "".join(pieces)
+    if every_tab:
+        return normal.replace("\t", " "), removed
+    return _SEPARATING_TABS.sub(lambda m: m.group(0).replace("\t", " "), normal), removed
+
+
+def _map_back(root: Node | None, removed: list[tuple[int, int]], offset: int) -> None:
+    """Shift every span of the tree read from :func:`_normalised` text back to ``text``."""
+    import bisect
+
+    starts = [at for at, _ in removed]
+    before = [0]
+    for _, count in removed:
+        before.append(before[-1] + count)
+
+    def back(index: int) -> int:
+        # A position at a removal point belongs after the removed spaces only when it
+        # is not the end of a node: an end stays before them.
+        return offset + index + before[bisect.bisect_right(starts, index)]
+
+    def back_end(index: int) -> int:
+        return offset + index + before[bisect.bisect_left(starts, index)]
+
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        node.start, node.end = back(node.start), back_end(node.end)
+        if isinstance(node, Mapping):
+            for key, value in node.pairs:
+                stack.extend((key, value))
+        elif isinstance(node, Sequence):
+            stack.extend(node.items)
+
+
+def _first_property(text: str, index: int) -> int:
+    """Where the properties (anchor, tag) of the node at ``index`` start.
+
+    libyaml starts a node with properties at its first property, ruamel.yaml's pure
+    parser at the last one; both are moved to the first so positions do not depend on
+    the parser.
+    """
+    while True:
+        end = index
+        while end > 0 and text[end - 1] in " \t\r\n":
+            end -= 1
+        start = end
+        while start > 0 and text[start - 1] not in " \t\r\n":
+            start -= 1
+        if start == end or text[start] not in "&!":
+            return index
+        index = start
+
+
+def _anchor_name(text: str, index: int, anchor: str | None) -> str | None:
+    """The anchor name as written among the properties at ``index``: the parsers end a
+    name at different characters (``&an:chor``)."""
+    if anchor is None:
+        return None
+    at = text.find("&", index)
+    if at < 0:
+        return anchor
+    end = at + 1
+    while end < len(text) and text[end] not in " \t\r\n,[]{}":
+        end += 1
+    return text[at + 1 : end] or anchor
+
+
+def _spec_finding(verdict: SpecVerdict, offset: int, text: str) -> Finding:
+    start = offset + verdict.index
+    return Finding("yaml-syntax", verdict.message, "", start, min(start + 1, offset + len(text)))
+
+
+def _unportable_finding(exc: Exception, offset: int, text: str) -> Finding:
+    """Valid YAML 1.2 that ruamel.yaml (and libyaml) cannot read, where they stopped."""
+    found = _syntax_finding(exc, offset, text)
+    found.code = "yaml-unportable"
+    found.message = (
+        "This is valid YAML 1.2 that ruamel.yaml and libyaml (PyYAML, Jekyll) cannot read: "
+        + found.message[:1].lower()
+        + found.message[1:]
+    )
+    return found
+
+
+def _read(
+    text: str, offset: int, source: Callable[[str], Iterator[object]], limits: Limits
+) -> tuple[ParseResult, Exception | None, bool]:
+    """Build the tree of ``text`` from ``source``'s events.
+
+    Returns the result, the exception that stopped the parser (``None`` when it did not
+    fail), and whether the events showed a construct on which parsers may disagree with
+    the spec: a block scalar, or a quoted scalar over several lines.
+    """
+    from ruamel.yaml import events as ev
+
+    findings: list[Finding] = []
     scalar_t, map_t, seq_t = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
     map_end_t, seq_end_t, alias_t = ev.MappingEndEvent, ev.SequenceEndEvent, ev.AliasEvent
     doc_start_t = ev.DocumentStartEvent
@@ -271,7 +449,7 @@ def compose(
         limits.max_nodes,
     )
     events: Iterator[object] = iter(())
-    source = event_source(pure)
+    suspect = False
     # libyaml reads a leading byte-order mark without counting it in its marks; the
     # pure-Python parser counts it. Shift the C parser's marks so both agree.
     shift = 1 if source is _c_events and text.startswith("\ufeff") else 0
@@ -300,13 +478,20 @@ def compose(
                     break
                 # `ctag` rather than the `tag` property: a Python call per scalar saved.
                 ctag = event.ctag  # type: ignore[attr-defined]
+                style = event.style or ""  # type: ignore[attr-defined]
+                if style and (style in "|>" or text.find("\n", start - offset, end - offset) >= 0):
+                    suspect = True  # a block scalar, or a quoted one over several lines
+                anchor = event.anchor  # type: ignore[attr-defined]
+                if ctag is not None or anchor is not None:
+                    start = offset + _first_property(text, start - offset)
+                    anchor = _anchor_name(text, start - offset, anchor)
                 node: Node = Scalar(
                     start,
                     end,
-                    event.anchor,  # type: ignore[attr-defined]
+                    anchor,
                     None if ctag is None else str(ctag),
                     value,
-                    event.style or "",  # type: ignore[attr-defined]
+                    style,
                 )
                 # attach(node), inlined for the commonest event.
                 if stack:
@@ -327,6 +512,9 @@ def compose(
                 start = offset + event.start_mark.index  # type: ignore[attr-defined]
                 flow = bool(event.flow_style)  # type: ignore[attr-defined]
                 anchor, tag = event.anchor, event.tag  # type: ignore[attr-defined]
+                if anchor is not None or tag is not None:
+                    start = offset + _first_property(text, start - offset)
+                    anchor = _anchor_name(text, start - offset, anchor)
                 node = (
                     Mapping(start, start, anchor, tag, flow)
                     if kind is map_t
@@ -385,22 +573,18 @@ def compose(
                 complete = False
                 break
     except Exception as exc:
-        if not pure and _is_yaml_error(exc):
-            # Take the message from the pure parser so both paths report the same words.
-            try:
-                for _ in _pure_events(text):
-                    pass
-            except Exception as pure_exc:
-                if _is_yaml_error(pure_exc):
-                    exc = pure_exc
-                    offset -= shift  # the pure parser's marks count the byte-order mark
-        findings.append(_syntax_finding(exc, offset, text))
-        return ParseResult(root, findings, False)
+        return ParseResult(root, findings, False, pure=source is _pure_events), exc, suspect
     finally:
         close = getattr(events, "close", None)
         if close is not None:
             close()
-    return ParseResult(root, findings, complete)
+    return ParseResult(root, findings, complete, pure=source is _pure_events), None, suspect
+
+
+def _is_reader_error(exc: BaseException) -> bool:
+    from ruamel.yaml.reader import ReaderError
+
+    return isinstance(exc, ReaderError)
 
 
 def _is_yaml_error(exc: BaseException) -> bool:

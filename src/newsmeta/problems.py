@@ -261,6 +261,20 @@ CODES: Final[Mapping[str, Code]] = dict(
             layer="yaml",
         ),
         _code(
+            "yaml-unportable",
+            _E,
+            "Valid YAML 1.2 that common YAML readers refuse or read differently.",
+            "A few YAML 1.2 forms are refused or misread by libyaml (used by PyYAML and by "
+            "Ruby's Psych, hence Jekyll) and by ruamel.yaml, which newsmeta reads with: a "
+            "flow-mapping key whose ':' is on the next line, a plain value starting with "
+            "'?' inside a flow collection, a document made only of '...'. newsmeta refuses "
+            "them rather than guess, since other tools would read the file differently.",
+            bad="topics: [?AI, Robotics]",
+            good='topics: ["?AI", Robotics]',
+            fix="Quote the value, or write the collection in block style.",
+            layer="yaml",
+        ),
+        _code(
             "yaml-duplicate-key",
             _E,
             "A key appears twice in the same mapping.",

@@ -1,0 +1,241 @@
+"""The official YAML test suite, read as front matter: newsmeta's verdicts follow YAML 1.2.
+
+Each case of ``../shared/yaml-test-suite`` (one folder per case, sub-cases in numbered
+folders: ``in.yaml``, ``error`` when it must be refused, ``in.json`` with the data when it is
+valid) is wrapped as an article, ``---\\n`` + YAML + ``---\\nbody\\n``, a leading ``---`` line
+of the case dropped since the opening fence plays its part. Cases with another line that
+is exactly ``---`` or with several documents are set aside: the fence rule changes their
+meaning.
+
+The five goals:
+
+1. no valid case is called ``yaml-syntax`` (a form the format refuses has its own code);
+2. every error case is called ``yaml-syntax``;
+3. the same problems, at the same positions, without the C parser;
+4. no data different from ``in.json`` with nothing reported at the YAML level;
+5. no edit crashes: each succeeds and reads back as intended, or raises an EditError.
+
+The suite carries no licence for copying: it is read in place, and the tests skip when
+it is absent.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import newsmeta
+from newsmeta import _quick, _yamltree
+from newsmeta._check import analyse
+from newsmeta.errors import EditError
+from newsmeta.problems import CODES, Problem
+from newsmeta.validation import check_bytes
+
+from .conftest import SHARED
+
+SUITE = SHARED / "yaml-test-suite"
+YAML_LAYERS = frozenset({"file", "fence", "yaml", "limits"})
+
+#: Cases that read differently without the C parser, each for a file refused either way.
+#: 9MMW: libyaml reads `[ "JSON like":adjacent ]`, ruamel.yaml's own parser cannot (then
+#: `yaml-unportable`, else `yaml-complex-key`); DFF7: an empty key in a flow mapping is
+#: located at its `?` by one parser and at the next token by the other.
+KNOWN_POSITION_DIFFERENCES = frozenset({"9MMW", "DFF7"})
+
+
+def _cases() -> Iterator[tuple[str, Path]]:
+    for top in sorted(SUITE.iterdir()):
+        if not top.is_dir() or len(top.name) != 4:
+            continue
+        if (top / "in.yaml").is_file():
+            yield top.name, top
+            continue
+        for sub in sorted(top.iterdir()):
+            if sub.is_dir() and (sub / "in.yaml").is_file():
+                yield f"{top.name}/{sub.name}", sub
+
+
+def _wrapped(case: Path) -> str | None:
+    """The case as an article, or None when it is set aside."""
+    yaml = (case / "in.yaml").read_text(encoding="utf-8")
+    event = case / "test.event"
+    if event.is_file() and event.read_text(encoding="utf-8").count("+DOC") > 1:
+        return None
+    if yaml.startswith("---\n"):
+        yaml = yaml[4:]
+    if any(line.rstrip("\r") == "---" for line in yaml.split("\n")):
+        return None
+    if yaml and not yaml.endswith("\n"):
+        yaml += "\n"
+    return "---\n" + yaml + "---\nbody\n"
+
+
+def _expected(case: Path) -> Any:
+    """The first JSON value of ``in.json`` (cases with one document hold one)."""
+    text = (case / "in.json").read_text(encoding="utf-8").strip()
+    if not text:
+        return None
+    value, _ = json.JSONDecoder().raw_decode(text)
+    return value
+
+
+def _yaml_level(problems: tuple[Problem, ...] | list[Problem]) -> list[Problem]:
+    return [p for p in problems if CODES[p.code].layer in YAML_LAYERS]
+
+
+def _key(problems: tuple[Problem, ...] | list[Problem]) -> list[tuple[object, ...]]:
+    return [
+        (p.code, p.line, p.column, p.end_line, p.end_column, p.message, p.pointer) for p in problems
+    ]
+
+
+@pytest.fixture(scope="module")
+def cases() -> list[tuple[str, Path, str]]:
+    if not SUITE.is_dir():
+        pytest.skip("../shared/yaml-test-suite is not present")
+    found = [(name, case, _wrapped(case)) for name, case in _cases()]
+    return [(name, case, text) for name, case, text in found if text is not None]
+
+
+def test_the_classification_covers_the_suite(cases: list[tuple[str, Path, str]]) -> None:
+    errors = sum(1 for _, case, _ in cases if (case / "error").exists())
+    assert (len(cases) - errors, errors) == (275, 85)
+
+
+def test_no_valid_case_is_a_syntax_error(cases: list[tuple[str, Path, str]]) -> None:
+    wrong = [
+        name
+        for name, case, text in cases
+        if not (case / "error").exists()
+        and any(p.code == "yaml-syntax" for p in check_bytes(text.encode(), name).problems)
+    ]
+    assert wrong == []
+
+
+def test_every_error_case_is_a_syntax_error(cases: list[tuple[str, Path, str]]) -> None:
+    missed = [
+        name
+        for name, case, text in cases
+        if (case / "error").exists()
+        and not any(p.code == "yaml-syntax" for p in check_bytes(text.encode(), name).problems)
+    ]
+    assert missed == []
+
+
+def test_the_same_problems_without_the_c_parser(
+    cases: list[tuple[str, Path, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = {name: check_bytes(text.encode(), name).problems for name, _, text in cases}
+    # As on a platform without ruamel.yaml.clib: no C parser, so no quick path either.
+    monkeypatch.setattr(_yamltree, "_C_PARSER", False)
+    _quick._ruamel_kit.cache_clear()
+    try:
+        different = [
+            name
+            for name, _, text in cases
+            if _key(fast[name]) != _key(check_bytes(text.encode(), name).problems)
+            and _key(fast[name]) != _key(analyse(text, pure=True, path=name).problems)
+        ]
+        assert _key(analyse(cases[0][2], pure=True).problems) == _key(
+            check_bytes(cases[0][2].encode()).problems
+        )
+    finally:
+        monkeypatch.undo()
+        _quick._ruamel_kit.cache_clear()
+    assert sorted(different) == sorted(KNOWN_POSITION_DIFFERENCES)
+
+
+def test_no_data_differs_from_the_suite_without_a_problem(
+    cases: list[tuple[str, Path, str]],
+) -> None:
+    silent = []
+    for name, case, text in cases:
+        if (case / "error").exists():
+            continue
+        analysis = analyse(text)
+        if _yaml_level(analysis.problems):
+            continue
+        expected = _expected(case)
+        if analysis.data != expected and not (expected is None and analysis.data == {}):
+            silent.append(name)
+    assert silent == []
+
+
+def _edits(data: dict[str, Any]) -> Iterator[tuple[str, list[str | int], object]]:
+    """Every edit kind on every top-level key: set a text, unset, append to a list."""
+    for key, value in data.items():
+        yield "set", [key], "edited: value #1"
+        yield "unset", [key], None
+        if isinstance(value, list):
+            yield "append", [key], "appended"
+        if isinstance(value, dict) and value:
+            inner = next(iter(value))
+            yield "set", [key, inner], 7
+            yield "unset", [key, inner], None
+
+
+def test_no_edit_of_a_suite_case_crashes(cases: list[tuple[str, Path, str]]) -> None:
+    tried = done = 0
+    refusals: list[str] = []
+    for name, _, text in cases:
+        document = newsmeta.loads(text)
+        if not isinstance(document.data, dict):
+            continue
+        for kind, path, value in _edits(document.data):
+            document = newsmeta.loads(text)
+            tried += 1
+            try:
+                if kind == "set":
+                    document.set(path, value)
+                elif kind == "unset":
+                    document.unset(path)
+                else:
+                    document.append(path, value)
+            except EditError as refused:
+                refusals.append(str(refused))
+                continue
+            except Exception as exc:  # pragma: no cover - the failure being tested for
+                pytest.fail(f"{name}: {kind} {path} crashed: {exc!r}")
+            done += 1
+            if kind == "set":
+                assert document.get(path) == value, (name, path)
+            assert document.body == "body\n", name
+    assert tried > 300
+    assert done > tried // 2
+    # A refusal says why: never only that the result does not read back.
+    assert not [r for r in refusals if r.endswith("nothing was changed")]
+
+
+def _problems_everywhere_checked(
+    texts: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> dict[str, list[tuple[object, ...]]]:
+    """Each text's problems when the spec is asked about every text, not only the ones
+    the cheap scan picks."""
+    from newsmeta import _spec
+
+    with monkeypatch.context() as patched:
+        patched.setattr(_spec, "needs_spec", lambda text: True)
+        patched.setattr(_quick, "needs_spec", lambda text: True)
+        return {name: _key(check_bytes(text.encode(), name).problems) for name, text in texts}
+
+
+def test_the_cheap_scan_skips_no_case_the_spec_would_change(
+    cases: list[tuple[str, Path, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = [(name, text) for name, _, text in cases]
+    checked = _problems_everywhere_checked(texts, monkeypatch)
+    scanned = {name: _key(check_bytes(text.encode(), name).problems) for name, text in texts}
+    assert [name for name, _ in texts if scanned[name] != checked[name]] == []
+
+
+def test_the_cheap_scan_skips_no_real_file_the_spec_would_change(
+    corpus: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = [(str(path), path.read_text(encoding="utf-8")) for path in corpus]
+    checked = _problems_everywhere_checked(texts, monkeypatch)
+    scanned = {name: _key(check_bytes(text.encode(), name).problems) for name, text in texts}
+    assert [name for name, _ in texts if scanned[name] != checked[name]] == []
