@@ -506,3 +506,36 @@ def test_question_marks_in_flow_collections_are_quoted(value: object) -> None:
     data = newsmeta.loads(doc.dumps()).data
     assert isinstance(data, dict)
     assert data["topics"] == [value, "Two"]
+
+
+def test_reading_a_key_defined_twice_names_both_lines() -> None:
+    document = newsmeta.loads('---\ntitle: "One"\nheat: 1\ntitle: "Two"\n---\n')
+    with pytest.raises(newsmeta.DuplicateKeyEditError, match="lines 2 and 4") as refused:
+        document.get("title")
+    assert refused.value.lines == (2, 4)
+    assert document.get("heat") == 1
+
+
+def test_a_rewritten_value_keeps_printable_non_ascii_raw() -> None:
+    document = newsmeta.loads('---\ntitle: "x"\nexcerpt: plain\n---\n')
+    document.set("title", "a\u00a0b \u200c\u200d\u3000 سلام 中文")
+    document.set("excerpt", "no\u00a0break")
+    assert 'title: "a\u00a0b \u200c\u200d\u3000 سلام 中文"\n' in document.text
+    assert "excerpt: no\u00a0break\n" in document.text
+    assert "\\x" not in document.text
+
+
+def test_a_closing_fence_with_trailing_spaces_is_reported_as_such() -> None:
+    document = newsmeta.loads("---\ntitle: x\n--- \nbody\n\n---\nmore\n")
+    assert [(p.code, p.line) for p in document.problems] == [("fence-close-missing", 3)]
+    assert "trailing spaces" in document.problems[0].message
+    with pytest.raises(newsmeta.EditError, match="trailing spaces"):
+        document.set("title", "y")
+
+
+def test_a_utf16_file_is_told_how_to_convert() -> None:
+    from newsmeta.validation import check_bytes
+
+    result = check_bytes("---\ntitle: x\n---\n".encode("utf-16"))
+    assert [p.code for p in result.problems] == ["encoding-utf16"]
+    assert "iconv -f UTF-16 -t UTF-8" in result.problems[0].message

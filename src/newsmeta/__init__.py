@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from newsmeta.errors import (
         AliasEditError,
         ConcurrentModificationError,
+        DuplicateKeyEditError,
         EditError,
         InvalidDocumentError,
         InvalidPathError,
@@ -40,6 +41,7 @@ _HOMES = {
     "newsmeta.errors": (
         "AliasEditError",
         "ConcurrentModificationError",
+        "DuplicateKeyEditError",
         "EditError",
         "InvalidDocumentError",
         "InvalidPathError",
@@ -63,6 +65,7 @@ __all__ = [
     "Code",
     "ConcurrentModificationError",
     "Document",
+    "DuplicateKeyEditError",
     "EditError",
     "FileResult",
     "Image",

@@ -142,7 +142,10 @@ def decode(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[str, list[Findi
     if wide is None and _looks_wide(raw):
         wide = "UTF-16"
     if wide is not None:
-        message = f"The file is encoded as {wide}; articles are UTF-8."
+        message = (
+            f"The file is encoded as {wide}; articles are UTF-8: re-save it as UTF-8 "
+            f"(iconv -f {wide} -t UTF-8 FILE > NEW.md)."
+        )
         return text, [Finding("encoding-utf16", message, "", 0, 1)]
     try:
         raw.decode("utf-8")

@@ -43,6 +43,7 @@ from newsmeta._yamltree import (
 )
 from newsmeta.errors import (
     AliasEditError,
+    DuplicateKeyEditError,
     EditError,
     InvalidPathError,
     PathNotFoundError,
@@ -298,6 +299,12 @@ def _apply_data(data: JSONValue, op: Op) -> JSONValue:
 
 # --- rendering --------------------------------------------------------------------------------
 
+#: Characters a rewritten value never holds raw: C0 and C1 controls, DEL, the line and
+#: paragraph separators (line breaks to YAML 1.1 readers), the byte-order mark,
+#: non-characters and surrogates. Everything else printable stays as it is: a no-break
+#: space, ZWNJ/ZWJ, U+3000, Persian and CJK text are written raw, never as escapes.
+_NOT_RAW: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+
 _PLAIN_BAD_START: Final = frozenset("?:,[]{}#&*!|>'\"%@`")
 
 
@@ -309,7 +316,7 @@ def plain_ok(value: str, *, flow: bool = False, timestamp: bool = False) -> bool
         return False
     if value.startswith(("---", "...")) or ": " in value or " #" in value or value[-1] == ":":
         return False
-    if any(not c.isprintable() or c in "\t\ufeff" for c in value):
+    if "\t" in value or _NOT_RAW.search(value):
         return False
     # '?' too: the libyaml in ruamel.yaml.clib refuses it inside a plain scalar in flow
     # context ("[0?]"), though YAML 1.2 allows it.
@@ -334,7 +341,7 @@ def _escape_char(c: str) -> str:
         return "\\r"
     if "\ud800" <= c <= "\udfff":
         raise EditError("the value holds bytes that are not UTF-8 and cannot be written")
-    if not c.isprintable() or c == "\ufeff":
+    if _NOT_RAW.match(c):
         code = ord(c)
         return (
             f"\\x{code:02x}"
@@ -351,7 +358,7 @@ def double_quoted(value: str) -> str:
 
 def single_ok(value: str) -> bool:
     """True when ``value`` can be written single-quoted on one line."""
-    return all(c.isprintable() and c != "\ufeff" for c in value)
+    return _NOT_RAW.search(value) is None
 
 
 def _plain_text(value: JSONValue) -> str:
@@ -389,9 +396,7 @@ def _block_scalar(value: str, indicator: str, indent: int, owner: int = 0) -> st
     the scalar belongs to, from which an indentation indicator counts when the first line
     starts with a space.
     """
-    if not value or any(
-        (not c.isprintable() and c != "\n") or c == "\ufeff" or c == "\t" for c in value
-    ):
+    if not value or any((c != "\n" and _NOT_RAW.match(c) is not None) or c == "\t" for c in value):
         return None
     body = value.rstrip("\n")
     trailing = len(value) - len(body)
@@ -1015,15 +1020,20 @@ def apply(analysis: Analysis, ops: AbcSequence[Op], *, path: str | None = None) 
     """
     split = analysis.split
     if split is None or not analysis.readable or not isinstance(analysis.data, dict):
-        raise EditError(
-            "the front matter cannot be read as a mapping; fix its fences and YAML first"
+        first = next((p for p in analysis.problems if p.severity == "error"), None)
+        why = (
+            f": line {first.line}: {first.code}: {first.message}"
+            if first is not None
+            else "; fix its fences and YAML first"
         )
+        raise EditError("the front matter cannot be read as a mapping" + why)
     intent = _copy(analysis.data)
     text = analysis.text
     root = analysis.root
     changed = False
     for raw_op in ops:
         op = _prepare(intent, raw_op)
+        refuse_duplicates(text, root, op.parts)
         if isinstance(op, SetOp):
             try:
                 current: JSONValue = get(intent, op.parts)
@@ -1107,6 +1117,25 @@ def _first_difference(
 def _shown(value: JSONValue) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def refuse_duplicates(text: str, root: Node | None, parts: AbcSequence[Part]) -> None:
+    """Raise :class:`~newsmeta.errors.DuplicateKeyEditError` when ``parts`` (concrete)
+    go through a key that one mapping defines more than once."""
+    node = root
+    for i, part in enumerate(parts):
+        if isinstance(node, Mapping) and isinstance(part, str):
+            found = [(k, v) for k, v in node.pairs if isinstance(k, Scalar) and k.value == part]
+            if len(found) > 1:
+                lines = [text.count("\n", 0, k.start) + 1 for k, _ in found]
+                raise DuplicateKeyEditError(format_path(parts[: i + 1]), lines)
+            if not found:
+                return
+            node = found[0][1]
+        elif isinstance(node, Sequence) and isinstance(part, int) and 0 <= part < len(node.items):
+            node = node.items[part]
+        else:
+            return
 
 
 # --- typed edits ---------------------------------------------------------------------------------

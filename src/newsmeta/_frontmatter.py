@@ -25,6 +25,8 @@ import attrs
 __all__ = ["FenceError", "Split", "split_front_matter"]
 
 BOM: Final = "\ufeff"
+# A fence with trailing whitespace: '--- '.
+_SPACED_FENCE: Final = re.compile(r"^---[ \t]+(?=\r?\n|\Z)", re.MULTILINE)
 # Lines that look like a fence but are not one: '----', ' ---', '--- ', '...'.
 _NEAR_FENCE: Final = re.compile(r"^(?:[ \t]*-{3,}[ \t]*|\.\.\.[ \t]*)(?:\r?\n|\Z)", re.MULTILINE)
 
@@ -121,6 +123,17 @@ def split_front_matter(text: str) -> Split | FenceError:
             pos + 3,
         )
     closing_start, closing_end = closing
+    spaced = _SPACED_FENCE.search(text, yaml_start, closing_start)
+    if spaced is not None:
+        # `--- ` closes nothing: it would start a second YAML document, and the front
+        # matter would run on to a later `---` (often a rule in the body).
+        line = spaced.group(0).rstrip("\r\n")
+        return FenceError(
+            "fence-close-missing",
+            f"The closing fence {line!r} has trailing spaces; it must be exactly '---'.",
+            spaced.start(),
+            spaced.start() + len(line),
+        )
     return Split(
         bom=bom,
         opening=opening,

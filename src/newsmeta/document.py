@@ -144,11 +144,14 @@ class Document:
         """The JSON view of the value at ``path``.
 
         Raises :class:`~newsmeta.errors.PathNotFoundError` (a :class:`LookupError`) when
-        there is none and :class:`~newsmeta.errors.InvalidPathError` for a malformed path.
+        there is none, :class:`~newsmeta.errors.DuplicateKeyEditError` when the path goes
+        through a key defined twice in one mapping (readers disagree on its value) and
+        :class:`~newsmeta.errors.InvalidPathError` for a malformed path.
         """
-        from newsmeta._edit import get, parse_path, resolve
+        from newsmeta._edit import get, parse_path, refuse_duplicates, resolve
 
         parts = resolve(self.data, parse_path(path))
+        refuse_duplicates(self.text, self._analysis.root, parts)
         return get(self.data, parts)
 
     def set(self, path: PathLike, value: object) -> None:

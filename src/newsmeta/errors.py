@@ -15,6 +15,7 @@ from newsmeta.problems import Problem
 __all__ = [
     "AliasEditError",
     "ConcurrentModificationError",
+    "DuplicateKeyEditError",
     "EditError",
     "InvalidDocumentError",
     "InvalidPathError",
@@ -82,6 +83,27 @@ class AliasEditError(EditError):
             f"{path}: the value is reached through a YAML anchor or alias; "
             "edit the file by hand or remove the anchor first"
         )
+
+
+class DuplicateKeyEditError(EditError, LookupError):
+    """The path goes through a key defined more than once in one mapping.
+
+    YAML readers disagree on which definition counts (newsmeta reads the first, PyYAML
+    and Ruby's Psych the last), so no edit or read through it is faithful. ``lines`` are
+    the 1-based lines of the definitions.
+    """
+
+    def __init__(self, path: str, lines: Sequence[int]) -> None:
+        self.path = path
+        self.lines = tuple(lines)
+        where = ", ".join(str(line) for line in self.lines[:-1]) + f" and {self.lines[-1]}"
+        super().__init__(
+            f"{path}: the key is defined more than once, at lines {where}; YAML readers "
+            "disagree on which one counts, so delete all but one by hand first"
+        )
+
+    def __str__(self) -> str:  # LookupError would quote the message like a key
+        return str(self.args[0])
 
 
 class VerificationError(EditError):
