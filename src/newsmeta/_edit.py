@@ -1,8 +1,8 @@
 """Edits as splices on the source text.
 
 The source text is the truth. An edit is a list of operations (:class:`SetOp`,
-:class:`UnsetOp`, :class:`InsertOp`); each becomes one splice on the text at the exact span
-of the node it touches, with new text styled from its surroundings:
+:class:`UnsetOp`, :class:`InsertOp`, :class:`RenameOp`); each becomes one splice on the text
+at the exact span of the node it touches, with new text styled from its surroundings:
 
 - a replaced scalar keeps its quoting or block style when the new value can be written in
   it, else it takes the field's house style (``FORMAT.md``);
@@ -10,6 +10,7 @@ of the node it touches, with new text styled from its surroundings:
 - a new list item copies its sibling's dash column and content column, and lands right
   after the last item (before any blank line or comment that follows it);
 - deleting a key or an item removes exactly its lines, end-of-line comment included;
+- renaming a key replaces only the key's text: the value, its position and comments stay;
 - generated text uses the file's line ending.
 
 After the splices, :func:`apply` re-analyses the text and compares its JSON view with the
@@ -57,6 +58,7 @@ __all__ = [
     "InsertOp",
     "Op",
     "Part",
+    "RenameOp",
     "SetOp",
     "UnsetOp",
     "apply",
@@ -264,7 +266,15 @@ class InsertOp:
     value: JSONValue
 
 
-Op: TypeAlias = SetOp | UnsetOp | InsertOp
+@attrs.frozen
+class RenameOp:
+    """Rename the key at ``parts`` (a mapping key) to ``new_key``, keeping its value and place."""
+
+    parts: tuple[Part, ...]
+    new_key: str
+
+
+Op: TypeAlias = SetOp | UnsetOp | InsertOp | RenameOp
 
 
 def _copy(value: JSONValue) -> JSONValue:
@@ -289,6 +299,11 @@ def _apply_data(data: JSONValue, op: Op) -> JSONValue:
             del parent[str(last)]
         elif isinstance(parent, list) and isinstance(last, int):
             del parent[last]
+    elif isinstance(op, RenameOp):
+        if isinstance(parent, dict):
+            renamed = {(op.new_key if key == last else key): value for key, value in parent.items()}
+            parent.clear()
+            parent.update(renamed)
     else:
         target = get(data, op.parts)
         assert isinstance(target, list)
@@ -868,6 +883,19 @@ class _Splicer:
         else:  # pragma: no cover - a lone key of a list item is handled above
             raise EditError(f"cannot remove {where}: it shares its line with other text")
 
+    # rename ----------------------------------------------------------------------------------
+
+    def rename(self, parts: tuple[Part, ...], new_key: str) -> None:
+        chain, key, node = self._walk(parts)
+        where = format_path(parts)
+        parent = chain[-1] if chain else None
+        if key is None or node is None or not isinstance(parent, Mapping):
+            raise PathNotFoundError(where, "no such key")  # pragma: no cover - resolved before
+        if parent.get(new_key) is not None:
+            raise EditError(f"cannot rename {where}: the mapping already has {new_key!r}")
+        _check_no_alias(key, where)
+        self._splice(key.start, key.end, _key_text(new_key))
+
     # insert ----------------------------------------------------------------------------------
 
     def insert(self, parts: tuple[Part, ...], index: int | None, value: JSONValue) -> None:
@@ -960,6 +988,20 @@ def _detect_style(text: str, split: Split, root: Node | None) -> _Style:
 
 def _prepare(data: JSONValue, op: Op) -> Op:
     """Make an op concrete against ``data``: resolve indices, create missing parents."""
+    if isinstance(op, RenameOp):
+        parts = resolve(data, op.parts)
+        parent = get(data, parts[:-1])
+        if not isinstance(parent, dict) or not isinstance(parts[-1], str):
+            raise EditError(f"{format_path(parts)} is not a key of a mapping")
+        if parts[-1] not in parent:
+            raise PathNotFoundError(format_path(parts), "no such key")
+        if not op.new_key:
+            raise EditError("a key cannot be renamed to the empty string")
+        if op.new_key in parent and op.new_key != parts[-1]:
+            raise EditError(
+                f"cannot rename {format_path(parts)}: the mapping already has {op.new_key!r}"
+            )
+        return RenameOp(tuple(parts), op.new_key)
     if isinstance(op, InsertOp):
         parts = resolve(data, op.parts)
         target: JSONValue
@@ -1042,6 +1084,8 @@ def apply(analysis: Analysis, ops: AbcSequence[Op], *, path: str | None = None) 
                 current, exists = None, False
             if exists and same(current, op.value):
                 continue
+        elif isinstance(op, RenameOp) and op.parts[-1] == op.new_key:
+            continue
         else:
             current = None
         splicer = _Splicer(text, split, root, _detect_style(text, split, root))
@@ -1049,6 +1093,8 @@ def apply(analysis: Analysis, ops: AbcSequence[Op], *, path: str | None = None) 
             splicer.set(op.parts, op.value, current)
         elif isinstance(op, UnsetOp):
             splicer.unset(op.parts)
+        elif isinstance(op, RenameOp):
+            splicer.rename(op.parts, op.new_key)
         else:
             splicer.insert(op.parts, op.index, op.value)
         intent = _apply_data(intent, op)

@@ -44,8 +44,8 @@ class Document:
     - ``body`` is the Markdown after the closing fence, verbatim;
     - ``data`` is the JSON-compatible view of the front matter that the schema checked.
 
-    Editing (``set``, ``unset``, ``append``, ``insert``, assigning ``article``) splices the
-    text and re-reads it; an edit that cannot be verified raises
+    Editing (``set``, ``unset``, ``rename``, ``append``, ``insert``, assigning ``article``)
+    splices the text and re-reads it; an edit that cannot be verified raises
     :class:`~newsmeta.errors.EditError` and leaves the document as it was. ``dumps()``
     returns the text; ``save()`` writes it back atomically.
     """
@@ -169,6 +169,17 @@ class Document:
         from newsmeta._edit import UnsetOp, parse_path
 
         self._edit([UnsetOp(tuple(parse_path(path)))])
+
+    def rename(self, path: PathLike, new_key: str) -> None:
+        """Rename the key at ``path`` to ``new_key``: only the key's text changes.
+
+        The value keeps its text, its place and its comments. Raises
+        :class:`~newsmeta.errors.EditError` when the mapping already has ``new_key`` or
+        ``path`` does not name a key of a mapping.
+        """
+        from newsmeta._edit import RenameOp, parse_path
+
+        self._edit([RenameOp(tuple(parse_path(path)), new_key)])
 
     def append(self, path: PathLike, value: object) -> None:
         """Add ``value`` at the end of the list at ``path`` (created when missing)."""

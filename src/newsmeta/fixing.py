@@ -49,8 +49,11 @@ def _repaired(document: Document, code: str, pointer: str, old: str) -> str | No
     return repair(old) if repair is not None else None
 
 
-def fix_document(document: Document, select: Collection[str] | None = None) -> list[AppliedFix]:
-    """Repair every fixable problem in ``document`` (only codes in ``select`` if given).
+def fix_document(
+    document: Document, select: Collection[str] | None = None, *, pointer: str | None = None
+) -> list[AppliedFix]:
+    """Repair every fixable problem in ``document`` (only codes in ``select`` if given,
+    and only the value at the JSON Pointer ``pointer`` if given).
 
     Edits the document in memory and returns what changed; the caller saves it. Fixes run
     until none applies (one value may carry several defects, e.g. entities and
@@ -62,7 +65,7 @@ def fix_document(document: Document, select: Collection[str] | None = None) -> l
     # One fix per round: every edit moves positions, so problems are re-read each time.
     # The bound stops a fix that keeps producing new problems from looping.
     for _ in range(_MAX_FIXES):
-        fix = _next_fix(document, codes, skipped)
+        fix = _next_fix(document, codes, skipped, pointer)
         if fix is None:
             break
         try:
@@ -78,10 +81,12 @@ _MAX_FIXES = 1000
 
 
 def _next_fix(
-    document: Document, codes: set[str], skipped: set[tuple[str, str]]
+    document: Document, codes: set[str], skipped: set[tuple[str, str]], pointer: str | None
 ) -> AppliedFix | None:
     for problem in document.problems:
         if problem.code not in codes or (problem.code, problem.pointer) in skipped:
+            continue
+        if pointer is not None and problem.pointer != pointer:
             continue
         old = document.get(problem.pointer)
         if not isinstance(old, str):

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
@@ -41,6 +41,9 @@ __all__ = [
     "format_conforms",
     "is_valid",
     "load_schema",
+    "placeholder",
+    "required_keys",
+    "schema_at",
     "schema_errors",
     "schema_text",
 ]
@@ -115,6 +118,137 @@ def _reference_validator() -> object:
     from jsonschema import Draft202012Validator
 
     return Draft202012Validator(dict(_schema()), format_checker=format_checker())
+
+
+# --- navigating the schema (for editors: hover, completion, placeholders) ---------------------
+
+
+def _followed(node: Mapping[str, object]) -> dict[str, object]:
+    """``node`` with a local ``$ref`` followed: the referring site's keywords (its own
+    title, description and examples) win over the target's."""
+    ref = node.get("$ref")
+    if not isinstance(ref, str) or not ref.startswith("#/$defs/"):
+        return dict(node)
+    defs = _schema().get("$defs")
+    target = defs.get(ref.rsplit("/", 1)[-1]) if isinstance(defs, Mapping) else None
+    merged = _followed(target) if isinstance(target, Mapping) else {}
+    merged.update((key, value) for key, value in node.items() if key != "$ref")
+    return merged
+
+
+def schema_at(parts: Sequence[str | int]) -> Mapping[str, object] | None:
+    """The schema of the value at ``parts`` (keys and list indices from the top).
+
+    ``$ref`` is followed, keeping the referring property's own title, description and
+    examples. Returns ``None`` where the format defines nothing (an unknown key, an index
+    into a value that is not a list).
+    """
+    node: Mapping[str, object] = _followed(_schema())
+    for part in parts:
+        child: object
+        if isinstance(part, int):
+            child = node.get("items")
+        else:
+            properties = node.get("properties")
+            child = properties.get(part) if isinstance(properties, Mapping) else None
+        if not isinstance(child, Mapping):
+            return None
+        node = _followed(child)
+    return node
+
+
+def _holds(condition: object, instance: Mapping[str, object]) -> bool:
+    """Whether ``instance`` satisfies an ``if`` made of ``required`` and ``const``/``enum``
+    properties, the only kind the article schema uses (anything else: False)."""
+    if not isinstance(condition, Mapping):
+        return False
+    required = condition.get("required", [])
+    if not isinstance(required, list) or any(key not in instance for key in required):
+        return False
+    properties = condition.get("properties", {})
+    if not isinstance(properties, Mapping):
+        return False
+    for key, rule in properties.items():
+        if key not in instance or not isinstance(rule, Mapping):
+            continue
+        if "const" in rule and instance[key] != rule["const"]:
+            return False
+        allowed = rule.get("enum")
+        if isinstance(allowed, list) and instance[key] not in allowed:
+            return False
+        if set(rule) - {"const", "enum"}:
+            return False
+    return True
+
+
+def required_keys(
+    schema: Mapping[str, object], instance: Mapping[str, object] | None = None
+) -> tuple[str, ...]:
+    """The keys a mapping described by ``schema`` must hold, in the schema's order.
+
+    ``required`` always; given the mapping ``instance`` as it stands, also the keys that
+    ``dependentRequired`` asks for because another key is present, and the ``then``
+    keys of an ``if`` the mapping satisfies (``webUrl`` when ``type`` is ``article``).
+    """
+    keys = _strings(schema.get("required"))
+    present = instance or {}
+    dependent = schema.get("dependentRequired")
+    if isinstance(dependent, Mapping):
+        for trigger, needed in dependent.items():
+            if trigger in present:
+                keys.extend(_strings(needed))
+    then = schema.get("then")
+    if isinstance(then, Mapping) and _holds(schema.get("if"), present):
+        keys.extend(_strings(then.get("required")))
+    return tuple(dict.fromkeys(keys))
+
+
+def _strings(value: object) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def placeholder(schema: Mapping[str, object]) -> object:
+    """A value of the right type for a new key described by ``schema``, to be filled in.
+
+    The first allowed value of an enumeration; the current time (UTC, whole seconds) for a
+    date-time; the smallest allowed whole number that is not negative (0, or 1 for
+    ``width``); ``False``; an empty string for text and URLs; a list holding one
+    placeholder item when the list needs one; a mapping holding its required keys. The
+    result is a value :meth:`newsmeta.Document.set` accepts.
+    """
+    allowed = schema.get("enum")
+    if isinstance(allowed, list) and allowed:
+        return allowed[0]
+    if "const" in schema:
+        return schema["const"]
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    if kind == "string" and schema.get("format") == "date-time":
+        from datetime import UTC, datetime
+
+        return datetime.now(UTC).replace(microsecond=0)
+    if kind == "integer" or kind == "number":
+        minimum = schema.get("minimum")
+        return minimum if isinstance(minimum, int) and minimum > 0 else 0
+    if kind == "boolean":
+        return False
+    if kind == "array":
+        items = schema.get("items")
+        needs = schema.get("minItems")
+        if isinstance(items, Mapping) and isinstance(needs, int) and needs > 0:
+            return [placeholder(_followed(items))]
+        return []
+    if kind == "object":
+        properties = schema.get("properties")
+        if not isinstance(properties, Mapping):
+            return {}
+        return {
+            key: placeholder(_followed(properties[key]))
+            for key in required_keys(schema)
+            if isinstance(properties.get(key), Mapping)
+        }
+    return ""
 
 
 def is_valid(data: JSONValue) -> bool:

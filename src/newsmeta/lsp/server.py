@@ -1,0 +1,646 @@
+"""The newsmeta language server: pygls wiring, open documents, scheduling.
+
+What it does for each request is in :mod:`newsmeta.lsp.features`; this module decides
+when, with which text and configuration, and on which thread:
+
+- Open documents are kept here, with their text as the client sent it. (pygls's own
+  store is not used: it splits lines at U+2028 and other characters that are not line
+  breaks in LSP, which would shift every position after them.) Changes are applied
+  through :func:`newsmeta.lsp.positions.apply_change`.
+- Diagnostics run on one worker thread, so the event loop keeps reading messages while a
+  document is checked. A check is never queued twice for one document: changes that
+  arrive while it runs are picked up by one more check of the newest text, and a result
+  for text that has changed since is dropped, never published.
+- Hover, completion and code actions run on a second worker thread, so a long check
+  never delays them.
+- The workspace is indexed on a third thread, in the background: until that is done,
+  documents get every diagnostic but ``corpus-duplicate-url``, and when it is done,
+  the open documents are checked again.
+- Every handler is guarded: an exception is logged with its traceback (to the server's
+  log, stderr by default), the client gets a one-line note, an empty answer to a
+  request, and the server goes on serving.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Generator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Final, TypeVar
+from urllib.parse import unquote, urlparse
+
+import attrs
+from lsprotocol import types
+from pygls.capabilities import ServerCapabilitiesBuilder
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
+
+from newsmeta._version import __version__
+from newsmeta.config import Config
+from newsmeta.document import Document, loads
+from newsmeta.lsp import features
+from newsmeta.lsp.positions import TextMap, apply_change
+from newsmeta.lsp.workspace import Configs, Corpus, covers
+from newsmeta.problems import Problem
+from newsmeta.validation import Policy, check_bytes
+
+__all__ = ["NewsmetaServer", "create_server", "serve"]
+
+log = logging.getLogger("newsmeta.lsp")
+
+T = TypeVar("T")
+
+#: How many parsed documents the request thread keeps (the ones being worked on).
+_PARSED_CACHE: Final = 8
+
+
+def path_of(uri: str) -> str | None:
+    """The file-system path of a ``file:`` URI, or ``None`` for any other scheme."""
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return None
+    path = unquote(parsed.path)
+    if os.name == "nt" and path.startswith("/") and path[2:3] == ":":  # pragma: no cover
+        path = path[1:]
+    return os.path.normpath(path)
+
+
+@attrs.define
+class OpenDocument:
+    """A document the client has open: its text and what was last found in it."""
+
+    uri: str
+    path: str | None
+    text: str
+    version: int | None
+    #: Bumped on every change; results are tied to the revision they were computed for.
+    revision: int = 0
+    #: The problems published for ``checked`` (None: none yet).
+    problems: tuple[Problem, ...] | None = None
+    checked: int = -1
+    #: The URLs the document stated when last checked.
+    urls: frozenset[str] = frozenset()
+    #: False when the configuration does not check this file, or it is over the limits.
+    active: bool = True
+
+
+@attrs.frozen
+class Checked:
+    """What one check of one revision found."""
+
+    problems: tuple[Problem, ...]
+    urls: tuple[str, ...]
+    active: bool
+    config_error: str | None
+
+
+class _Protocol(LanguageServerProtocol):
+    """Keeps open documents out of pygls's workspace: the server holds them (see the
+    module docstring). Each method hands the notification to the server's handler."""
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(
+        self, params: types.DidOpenTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        handler = self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)
+        if handler is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(
+        self, params: types.DidChangeTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        handler = self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)
+        if handler is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(
+        self, params: types.DidCloseTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        handler = self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)
+        if handler is not None:
+            yield handler, (params,), None
+
+
+class NewsmetaServer(LanguageServer):
+    """The language server's state: open documents, configuration, the workspace index."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "newsmeta",
+            __version__,
+            protocol_cls=_Protocol,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+        )
+        self.documents: dict[str, OpenDocument] = {}
+        self.configs = Configs()
+        self.corpus = Corpus()
+        self.client = features.Client()
+        self.root: str | None = None
+        self.stopping = threading.Event()
+        self._checks = ThreadPoolExecutor(1, thread_name_prefix="newsmeta-check")
+        self._requests = ThreadPoolExecutor(1, thread_name_prefix="newsmeta-request")
+        self._indexer = ThreadPoolExecutor(1, thread_name_prefix="newsmeta-index")
+        self._running: dict[str, asyncio.Task[None]] = {}
+        self._again: set[str] = set()
+        self._parsed: OrderedDict[tuple[str, int], Document] = OrderedDict()
+        self._shown_errors: set[str] = set()
+
+    # --- reporting ------------------------------------------------------------------------------
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Log a failure inside pygls itself; the client gets a line, not a traceback."""
+        log.error("language server error (%s): %s", getattr(source, "__name__", source), error)
+        self.note(f"newsmeta: internal error ({type(error).__name__}); see the server log")
+
+    def note(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
+        """Tell the client one line, in its log of this server."""
+        try:
+            self.window_log_message(types.LogMessageParams(type=kind, message=message))
+        except Exception:  # the connection is gone: nobody to tell
+            log.debug("could not send a log message", exc_info=True)
+
+    def crashed(self, what: str, error: BaseException) -> None:
+        """A handler failed: log the traceback here, tell the client one line."""
+        log.error("%s failed", what, exc_info=error)
+        self.note(
+            f"newsmeta: {what} failed ({type(error).__name__}: {error}); "
+            "the server goes on (the traceback is in its log)"
+        )
+
+    # --- configuration ----------------------------------------------------------------------------
+
+    def config_for(self, path: str | None) -> Config:
+        config, error = self.configs.for_file(path, self.root)
+        if error is not None and error not in self._shown_errors:
+            self._shown_errors.add(error)
+            self.window_show_message(
+                types.ShowMessageParams(
+                    type=types.MessageType.Warning,
+                    message=f"newsmeta: {error}; using the default configuration",
+                )
+            )
+        return config
+
+    # --- documents ------------------------------------------------------------------------------
+
+    def open(self, params: types.DidOpenTextDocumentParams) -> None:
+        item = params.text_document
+        self.documents[item.uri] = OpenDocument(
+            item.uri, path_of(item.uri), item.text, item.version
+        )
+        self.schedule(item.uri)
+
+    def change(self, params: types.DidChangeTextDocumentParams) -> None:
+        document = self.documents.get(params.text_document.uri)
+        if document is None:
+            log.warning("change to %s, which is not open", params.text_document.uri)
+            return
+        text = document.text
+        for change in params.content_changes:
+            if isinstance(change, types.TextDocumentContentChangePartial):
+                start, end = change.range.start, change.range.end
+                text = apply_change(
+                    text,
+                    (start.line, start.character),
+                    (end.line, end.character),
+                    change.text,
+                    self.client.encoding,
+                )
+            else:
+                text = change.text
+        document.text = text
+        document.version = params.text_document.version
+        document.revision += 1
+        self.schedule(document.uri)
+
+    def close(self, params: types.DidCloseTextDocumentParams) -> None:
+        document = self.documents.pop(params.text_document.uri, None)
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+        )
+        if document is not None and document.path is not None:
+            path = document.path
+            changed = self.corpus.set_open(path, None)
+            if changed or document.urls:
+                self.recheck_sharing(document.urls, but=document.uri)
+
+    def save(self, params: types.DidSaveTextDocumentParams) -> None:
+        document = self.documents.get(params.text_document.uri)
+        if document is None:
+            return
+        if document.path is not None and os.path.basename(document.path) in (
+            "pyproject.toml",
+            "newsmeta.toml",
+        ):
+            self.configuration_changed()
+            return
+        self.schedule(document.uri)
+
+    # --- checking -------------------------------------------------------------------------------
+
+    def schedule(self, uri: str) -> None:
+        """Check ``uri`` soon; if a check of it is running, check again when it ends."""
+        running = self._running.get(uri)
+        if running is not None and not running.done():
+            self._again.add(uri)
+            return
+        self._running[uri] = asyncio.ensure_future(self._check_loop(uri))
+
+    async def _check_loop(self, uri: str) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            # Let changes already waiting in the input land first: one check for all.
+            await asyncio.sleep(0)
+            while True:
+                self._again.discard(uri)
+                document = self.documents.get(uri)
+                if document is None:
+                    return
+                revision, text, path = document.revision, document.text, document.path
+                checked = await loop.run_in_executor(self._checks, self.check, text, path)
+                document = self.documents.get(uri)
+                if document is None:
+                    return
+                if document.revision != revision or uri in self._again:
+                    continue  # stale: the text changed while it was checked
+                self.publish(document, revision, checked)
+                return
+        except Exception as error:
+            self.crashed(f"checking {uri}", error)
+        finally:
+            if self._running.get(uri) is asyncio.current_task():
+                del self._running[uri]
+
+    def check(self, text: str, path: str | None) -> Checked:
+        """Check ``text`` (the file at ``path``) as ``newsmeta validate --format json``
+        would check that file, corpus included. Runs on the check thread."""
+        config, error = self.configs.for_file(path, self.root)
+        if path is not None and not covers(config, path):
+            return Checked((), (), False, error)
+        try:
+            raw = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            raw = text.encode("utf-8", "surrogatepass")
+        name = path if path is not None else "<unsaved>"
+        result = check_bytes(raw, name, config.limits)
+        active = not any(p.code.startswith("limit-file") for p in result.problems)
+        urls = tuple(use.url for use in result.urls)
+        if path is not None:
+            self.corpus.set_open_urls(path, result.urls)
+            result = self.corpus.check(path, result)
+        policy = Policy(select=config.select, ignore=config.ignore, severity=config.severity)
+        result = policy.apply(result)
+        return Checked(result.problems, urls, active, error)
+
+    def publish(self, document: OpenDocument, revision: int, checked: Checked) -> None:
+        if checked.config_error is not None:
+            self.config_for(document.path)  # shows the error once
+        document.problems = checked.problems
+        document.checked = revision
+        document.active = checked.active
+        lines = TextMap(document.text, self.client.encoding)
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=document.uri,
+                diagnostics=features.diagnostics(checked.problems, lines),
+                version=document.version,
+            )
+        )
+        urls = frozenset(checked.urls)
+        if urls != document.urls:
+            before, document.urls = document.urls, urls
+            self.recheck_sharing(before | urls, but=document.uri)
+
+    def recheck_sharing(self, urls: frozenset[str], but: str) -> None:
+        """Check again the open documents (other than ``but``) stating any of ``urls``."""
+        if not urls:
+            return
+        paths = self.corpus.sharing(urls)
+        for uri, document in self.documents.items():
+            if uri != but and (document.urls & urls or document.path in paths):
+                self.schedule(uri)
+
+    def recheck_all(self) -> None:
+        for uri in list(self.documents):
+            self.schedule(uri)
+
+    # --- the workspace --------------------------------------------------------------------------
+
+    def index_workspace(self, roots: Sequence[str]) -> None:
+        """(Re)index the workspace folders in the background; check open documents after."""
+        self.corpus.set_roots(roots)
+        if not roots:
+            return
+        loop = asyncio.get_running_loop()
+
+        def scan() -> None:
+            try:
+                count = self.corpus.scan(self.configs, self.stopping.is_set)
+                log.info("indexed %d article(s) in %s", count, ", ".join(roots))
+            except Exception as error:
+                log.exception("indexing the workspace failed")
+                loop.call_soon_threadsafe(self.crashed, "indexing the workspace", error)
+                return
+            loop.call_soon_threadsafe(self.recheck_all)
+
+        self._indexer.submit(scan)
+
+    def files_changed(self, params: types.DidChangeWatchedFilesParams) -> None:
+        loop = asyncio.get_running_loop()
+        articles = []
+        for change in params.changes:
+            path = path_of(change.uri)
+            if path is None:
+                continue
+            if os.path.basename(path) in ("pyproject.toml", "newsmeta.toml"):
+                self.configuration_changed()
+                return
+            if path.endswith(".md"):
+                articles.append(path)
+        if not articles:
+            return
+
+        def update() -> None:
+            urls: set[str] = set()
+            for path in articles:
+                urls |= self.corpus.update_disk(path, self.configs)
+            loop.call_soon_threadsafe(self.recheck_sharing, frozenset(urls), "")
+
+        self._indexer.submit(update)
+
+    def configuration_changed(self) -> None:
+        self.configs.clear()
+        self._shown_errors.clear()
+        self.index_workspace(self.corpus.roots)
+        self.recheck_all()
+
+    # --- requests -------------------------------------------------------------------------------
+
+    async def on_request_thread(self, work: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._requests, work)
+
+    def parsed(self, document: OpenDocument, text: str, revision: int) -> Document:
+        """The loaded document for ``revision`` (on the request thread; cached)."""
+        key = (document.uri, revision)
+        cached = self._parsed.get(key)
+        if cached is not None:
+            self._parsed.move_to_end(key)
+            return cached
+        parsed = loads(text, path=document.path)
+        self._parsed[key] = parsed
+        while len(self._parsed) > _PARSED_CACHE:
+            self._parsed.popitem(last=False)
+        return parsed
+
+    def problems_now(self, document: OpenDocument, text: str, revision: int) -> tuple[Problem, ...]:
+        """The problems of ``revision``: the published ones, or a fresh check."""
+        if document.checked == revision and document.problems is not None:
+            return document.problems
+        return self.check(text, document.path).problems
+
+    def shutdown_workers(self) -> None:
+        self.stopping.set()
+        for pool in (self._checks, self._requests, self._indexer):
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _guarded(
+    what: str,
+) -> Callable[[Callable[..., Awaitable[T]]], Callable[..., Awaitable[T | None]]]:
+    """Run an async handler; on an exception, report it and answer ``None``."""
+
+    def wrap(handler: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T | None]]:
+        @functools.wraps(handler)
+        async def guarded(server: NewsmetaServer, params: Any) -> T | None:
+            try:
+                return await handler(server, params)
+            except Exception as error:
+                server.crashed(what, error)
+                return None
+
+        return guarded
+
+    return wrap
+
+
+def _guarded_sync(what: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    def wrap(handler: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(handler)
+        def guarded(server: NewsmetaServer, params: Any) -> None:
+            try:
+                handler(server, params)
+            except Exception as error:
+                server.crashed(what, error)
+
+        return guarded
+
+    return wrap
+
+
+def _kind(kind: object) -> str:
+    return str(kind.value) if isinstance(kind, types.CodeActionKind) else str(kind)
+
+
+def _encoding(capabilities: types.ClientCapabilities) -> str:
+    chosen = ServerCapabilitiesBuilder.choose_position_encoding(capabilities)
+    value = chosen.value if isinstance(chosen, types.PositionEncodingKind) else str(chosen)
+    return value if value in ("utf-8", "utf-16", "utf-32") else "utf-16"
+
+
+def _client(capabilities: types.ClientCapabilities) -> features.Client:
+    document = capabilities.text_document
+    hover = document.hover if document is not None else None
+    completion = document.completion if document is not None else None
+    item = completion.completion_item if completion is not None else None
+    workspace = capabilities.workspace
+    edit = workspace.workspace_edit if workspace is not None else None
+    modes = item.insert_text_mode_support if item is not None else None
+    return features.Client(
+        encoding=_encoding(capabilities),
+        markdown=bool(
+            hover is not None
+            and hover.content_format
+            and types.MarkupKind.Markdown in hover.content_format
+        ),
+        snippets=bool(item is not None and item.snippet_support),
+        document_changes=bool(edit is not None and edit.document_changes),
+        insert_text_mode=bool(
+            modes is not None and types.InsertTextMode.AsIs in (modes.value_set or [])
+        ),
+    )
+
+
+def _roots(params: types.InitializeParams) -> list[str]:
+    folders = [path_of(folder.uri) for folder in params.workspace_folders or []]
+    roots = [folder for folder in folders if folder is not None]
+    if not roots and params.root_uri:
+        root = path_of(params.root_uri)
+        roots = [root] if root is not None else []
+    if not roots and params.root_path:
+        roots = [params.root_path]
+    return [os.path.abspath(root) for root in roots]
+
+
+_WATCHERS: Final = ("**/*.md", "**/pyproject.toml", "**/newsmeta.toml")
+
+
+def create_server() -> NewsmetaServer:
+    """A server with every feature registered (not started)."""
+    server = NewsmetaServer()
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: NewsmetaServer, params: types.InitializeParams) -> None:
+        ls.client = _client(params.capabilities)
+        roots = _roots(params)
+        ls.root = roots[0] if roots else None
+        ls.corpus.set_roots(roots)
+
+    @server.feature(types.INITIALIZED)
+    @_guarded("initialization")
+    async def initialized(ls: NewsmetaServer, params: types.InitializedParams) -> None:
+        capabilities = ls.client_capabilities.workspace
+        watch = capabilities.did_change_watched_files if capabilities is not None else None
+        if watch is not None and watch.dynamic_registration:
+            options = types.DidChangeWatchedFilesRegistrationOptions(
+                watchers=[types.FileSystemWatcher(glob_pattern=glob) for glob in _WATCHERS]
+            )
+            registration = types.Registration(
+                id="newsmeta-watch",
+                method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=options,
+            )
+            await ls.client_register_capability_async(
+                types.RegistrationParams(registrations=[registration])
+            )
+        ls.index_workspace(ls.corpus.roots)
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: NewsmetaServer, params: None) -> None:
+        ls.shutdown_workers()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    @_guarded_sync("opening a document")
+    def did_open(ls: NewsmetaServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.open(params)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    @_guarded_sync("applying a change")
+    def did_change(ls: NewsmetaServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.change(params)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    @_guarded_sync("handling a save")
+    def did_save(ls: NewsmetaServer, params: types.DidSaveTextDocumentParams) -> None:
+        ls.save(params)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    @_guarded_sync("closing a document")
+    def did_close(ls: NewsmetaServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.close(params)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    @_guarded_sync("handling changed files")
+    def did_change_files(ls: NewsmetaServer, params: types.DidChangeWatchedFilesParams) -> None:
+        ls.files_changed(params)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    @_guarded_sync("handling changed workspace folders")
+    def did_change_folders(
+        ls: NewsmetaServer, params: types.DidChangeWorkspaceFoldersParams
+    ) -> None:
+        roots = {os.path.abspath(r) for r in ls.corpus.roots}
+        for folder in params.event.removed:
+            path = path_of(folder.uri)
+            roots.discard(os.path.abspath(path) if path else "")
+        for folder in params.event.added:
+            path = path_of(folder.uri)
+            if path is not None:
+                roots.add(os.path.abspath(path))
+        ls.index_workspace(sorted(roots))
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    @_guarded("hover")
+    async def hover(ls: NewsmetaServer, params: types.HoverParams) -> types.Hover | None:
+        document = ls.documents.get(params.text_document.uri)
+        if document is None or not document.active:
+            return None
+        text, revision, position = document.text, document.revision, params.position
+
+        def work() -> types.Hover | None:
+            lines = TextMap(text, ls.client.encoding)
+            index = lines.from_lsp(position.line, position.character)
+            problems = ls.problems_now(document, text, revision)
+            parsed = ls.parsed(document, text, revision)
+            return features.hover(text, index, lines, problems, parsed, ls.client)
+
+        return await ls.on_request_thread(work)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.CompletionOptions(trigger_characters=[" ", "-", ":"]),
+    )
+    @_guarded("completion")
+    async def completion(
+        ls: NewsmetaServer, params: types.CompletionParams
+    ) -> types.CompletionList | None:
+        document = ls.documents.get(params.text_document.uri)
+        if document is None or not document.active:
+            return None
+        text, revision, position = document.text, document.revision, params.position
+
+        def work() -> types.CompletionList:
+            lines = TextMap(text, ls.client.encoding)
+            index = lines.from_lsp(position.line, position.character)
+            data = ls.parsed(document, text, revision).data
+            items = features.completions(text, index, lines, ls.client, ls.corpus.topics(), data)
+            return types.CompletionList(is_incomplete=False, items=items)
+
+        return await ls.on_request_thread(work)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, features.FIX_ALL_KIND]
+        ),
+    )
+    @_guarded("code actions")
+    async def code_action(
+        ls: NewsmetaServer, params: types.CodeActionParams
+    ) -> list[types.CodeAction] | None:
+        document = ls.documents.get(params.text_document.uri)
+        if document is None or not document.active:
+            return None
+        text, revision, version = document.text, document.revision, document.version
+        wanted = params.range
+        only = [_kind(kind) for kind in params.context.only] if params.context.only else None
+
+        def work() -> list[types.CodeAction]:
+            lines = TextMap(text, ls.client.encoding)
+            span = (
+                lines.from_lsp(wanted.start.line, wanted.start.character),
+                lines.from_lsp(wanted.end.line, wanted.end.character),
+            )
+            problems = ls.problems_now(document, text, revision)
+            return features.code_actions(
+                text, document.uri, version, document.path, lines, problems, span, ls.client, only
+            )
+
+        return await ls.on_request_thread(work)
+
+    return server
+
+
+def serve() -> None:
+    """Run the language server on standard input and output until the client exits."""
+    server = create_server()
+    try:
+        server.start_io()
+    finally:
+        server.shutdown_workers()
