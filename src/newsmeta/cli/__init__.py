@@ -6,9 +6,10 @@ The package holds one module per command family and one shared module:
   the progress bar, and :func:`~newsmeta.cli.common.message`, through which every
   message to stderr goes;
 - :mod:`newsmeta.cli.validate`, :mod:`newsmeta.cli.verbs` (``get``, ``set``, ``unset``,
-  ``append``, ``insert``), :mod:`newsmeta.cli.rules` (``rules``, ``explain``) and
-  :mod:`newsmeta.cli.fix`: each has the same ``register(commands)`` function that adds its
-  subcommands, with a ``handler(args) -> int`` default each.
+  ``append``, ``insert``), :mod:`newsmeta.cli.rules` (``rules``, ``explain``),
+  :mod:`newsmeta.cli.fix` and :mod:`newsmeta.cli.lsp` (the language server): each has the
+  same ``register(commands)`` function that adds its subcommands, with a
+  ``handler(args) -> int`` default each.
 
 **A new command is one module and one line**: write ``newsmeta/cli/<name>.py`` with a
 ``register(commands)`` function, and add ``"<name>"`` to :data:`COMMAND_MODULES` below.
@@ -49,7 +50,7 @@ __all__ = [
 ]
 
 #: The command modules under ``newsmeta.cli``, in the order their commands are listed.
-COMMAND_MODULES: tuple[str, ...] = ("validate", "verbs", "rules", "fix")
+COMMAND_MODULES: tuple[str, ...] = ("validate", "verbs", "rules", "fix", "lsp")
 
 
 class _CommandModule(Protocol):

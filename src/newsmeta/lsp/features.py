@@ -111,7 +111,7 @@ def diagnostics(problems: Iterable[Problem], lines: TextMap) -> list[types.Diagn
 
 
 def _explanation(code: str, message: str, markdown: bool) -> str:
-    from newsmeta._cli_rules import explain_text
+    from newsmeta.problems import explain_text
 
     info = CODES.get(code)
     if info is None:

@@ -45,11 +45,11 @@ from newsmeta.config import Config
 from newsmeta.document import Document, loads
 from newsmeta.lsp import features
 from newsmeta.lsp.positions import TextMap, apply_change
-from newsmeta.lsp.workspace import Configs, Corpus, covers
+from newsmeta.lsp.workspace import Configs, Corpus, FileRules, covers
 from newsmeta.problems import Problem
 from newsmeta.validation import Policy, check_bytes
 
-__all__ = ["NewsmetaServer", "create_server", "serve"]
+__all__ = ["FileRules", "NewsmetaServer", "create_server", "serve"]
 
 log = logging.getLogger("newsmeta.lsp")
 
@@ -131,7 +131,7 @@ class _Protocol(LanguageServerProtocol):
 class NewsmetaServer(LanguageServer):
     """The language server's state: open documents, configuration, the workspace index."""
 
-    def __init__(self) -> None:
+    def __init__(self, rules: FileRules) -> None:
         super().__init__(
             "newsmeta",
             __version__,
@@ -140,7 +140,8 @@ class NewsmetaServer(LanguageServer):
         )
         self.documents: dict[str, OpenDocument] = {}
         self.configs = Configs()
-        self.corpus = Corpus()
+        self.rules = rules
+        self.corpus = Corpus(rules)
         self.client = features.Client()
         self.root: str | None = None
         self.stopping = threading.Event()
@@ -151,6 +152,7 @@ class NewsmetaServer(LanguageServer):
         self._again: set[str] = set()
         self._parsed: OrderedDict[tuple[str, int], Document] = OrderedDict()
         self._shown_errors: set[str] = set()
+        self._index_runs = 0
 
     # --- reporting ------------------------------------------------------------------------------
 
@@ -282,7 +284,7 @@ class NewsmetaServer(LanguageServer):
         """Check ``text`` (the file at ``path``) as ``newsmeta validate --format json``
         would check that file, corpus included. Runs on the check thread."""
         config, error = self.configs.for_file(path, self.root)
-        if path is not None and not covers(config, path):
+        if path is not None and not covers(config, path, self.rules):
             return Checked((), (), False, error)
         try:
             raw = text.encode("utf-8", "surrogateescape")
@@ -334,23 +336,56 @@ class NewsmetaServer(LanguageServer):
     # --- the workspace --------------------------------------------------------------------------
 
     def index_workspace(self, roots: Sequence[str]) -> None:
-        """(Re)index the workspace folders in the background; check open documents after."""
+        """(Re)index the workspace folders in the background; check open documents after.
+
+        The client sees a progress report while it runs (when it takes them) and a log
+        line when it is done."""
         self.corpus.set_roots(roots)
         if not roots:
             return
         loop = asyncio.get_running_loop()
+        self._index_runs += 1
+        token = f"newsmeta-index-{self._index_runs}"
+        progress = asyncio.ensure_future(self._begin_progress(token))
 
         def scan() -> None:
             try:
                 count = self.corpus.scan(self.configs, self.stopping.is_set)
-                log.info("indexed %d article(s) in %s", count, ", ".join(roots))
             except Exception as error:
-                log.exception("indexing the workspace failed")
                 loop.call_soon_threadsafe(self.crashed, "indexing the workspace", error)
+                loop.call_soon_threadsafe(self._end_progress, progress, token, "failed")
                 return
-            loop.call_soon_threadsafe(self.recheck_all)
+            done = f"indexed {count} article{'s' if count != 1 else ''} in {', '.join(roots)}"
+            log.info("%s", done)
+            loop.call_soon_threadsafe(self._indexed, progress, token, done)
 
         self._indexer.submit(scan)
+
+    async def _begin_progress(self, token: str) -> bool:
+        window = self.client_capabilities.window
+        if window is None or not window.work_done_progress:
+            return False
+        try:
+            await self.work_done_progress.create_async(token)
+            self.work_done_progress.begin(
+                token, types.WorkDoneProgressBegin(title="newsmeta: indexing articles")
+            )
+        except Exception as error:  # the client refused: no progress report, that is all
+            log.info("no progress report: %s", error)
+            return False
+        return True
+
+    def _end_progress(self, started: asyncio.Future[bool], token: str, message: str) -> None:
+        def end(future: asyncio.Future[bool]) -> None:
+            if not future.cancelled() and future.exception() is None and future.result():
+                self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
+
+        started.add_done_callback(end)
+
+    def _indexed(self, started: asyncio.Future[bool], token: str, message: str) -> None:
+        self._end_progress(started, token, message)
+        self.note(f"newsmeta: {message}", types.MessageType.Log)
+        self.recheck_all()
 
     def files_changed(self, params: types.DidChangeWatchedFilesParams) -> None:
         loop = asyncio.get_running_loop()
@@ -491,9 +526,10 @@ def _roots(params: types.InitializeParams) -> list[str]:
 _WATCHERS: Final = ("**/*.md", "**/pyproject.toml", "**/newsmeta.toml")
 
 
-def create_server() -> NewsmetaServer:
-    """A server with every feature registered (not started)."""
-    server = NewsmetaServer()
+def create_server(rules: FileRules) -> NewsmetaServer:
+    """A server with every feature registered (not started); ``rules`` pick the files
+    ``newsmeta validate`` would check."""
+    server = NewsmetaServer(rules)
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: NewsmetaServer, params: types.InitializeParams) -> None:
@@ -516,9 +552,12 @@ def create_server() -> NewsmetaServer:
                 method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
                 register_options=options,
             )
-            await ls.client_register_capability_async(
-                types.RegistrationParams(registrations=[registration])
-            )
+            try:
+                await ls.client_register_capability_async(
+                    types.RegistrationParams(registrations=[registration])
+                )
+            except Exception as error:  # the client offered it, then refused: go on
+                log.info("the client did not register the file watchers: %s", error)
         ls.index_workspace(ls.corpus.roots)
 
     @server.feature(types.SHUTDOWN)
@@ -637,9 +676,9 @@ def create_server() -> NewsmetaServer:
     return server
 
 
-def serve() -> None:
+def serve(rules: FileRules) -> None:
     """Run the language server on standard input and output until the client exits."""
-    server = create_server()
+    server = create_server(rules)
     try:
         server.start_io()
     finally:

@@ -5,7 +5,9 @@
   per folder, and notices when the file it came from changes.
 - :func:`covers` says whether a configuration checks a file at all (its ``include`` and
   ``exclude``), so a README next to the articles gets no diagnostics when the project
-  says which files are articles.
+  says which files are articles. Which files ``newsmeta validate`` reads is the command
+  line's business: its own functions are handed in as :class:`FileRules` (the library
+  never imports the command line).
 - :class:`Corpus` indexes the workspace's articles in the background: the URLs each one
   states (for ``corpus-duplicate-url``) and the topics in use (for completion). Open
   documents count with their unsaved text.
@@ -32,7 +34,7 @@ import attrs
 from newsmeta.config import Config, ConfigError, find_config
 from newsmeta.validation import CorpusIndex, FileResult, UrlUse
 
-__all__ = ["Configs", "Corpus", "FileFacts", "covers", "facts_of"]
+__all__ = ["Configs", "Corpus", "FileFacts", "FileRules", "covers", "facts_of"]
 
 log = logging.getLogger("newsmeta.lsp")
 
@@ -91,6 +93,15 @@ def _stamp(source: Path | None) -> tuple[int, int] | None:
 # --- which files are articles --------------------------------------------------------------------
 
 
+@attrs.frozen
+class FileRules:
+    """How ``newsmeta validate`` picks files: ``excluded(path, patterns, base)`` and
+    ``collect_paths(arguments, [(patterns, base), ...])``, as in :mod:`newsmeta.cli.common`."""
+
+    excluded: Callable[[str, Sequence[str], str], bool]
+    collect_paths: Callable[[Sequence[str], Sequence[tuple[Sequence[str], str]]], list[str]]
+
+
 def _glob_regex(pattern: str) -> re.Pattern[str]:
     """A glob as the CLI's ``glob.glob(recursive=True)`` reads it: ``**`` crosses folders."""
     out = []
@@ -107,18 +118,16 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out) + r"\Z", re.DOTALL)
 
 
-def covers(config: Config, path: str) -> bool:
+def covers(config: Config, path: str, rules: FileRules) -> bool:
     """Whether ``newsmeta validate``, run with ``config`` and no paths, checks ``path``.
 
     Its ``exclude`` patterns drop the file; when the configuration has an ``include``,
     the file must match one of its globs (or lie under one of its folders). Without an
     ``include``, every file not excluded is checked.
     """
-    from newsmeta.cli import excluded
-
     absolute = os.path.abspath(path)
     root = str(config.root)
-    if config.exclude and excluded(absolute, config.exclude, root):
+    if config.exclude and rules.excluded(absolute, config.exclude, root):
         return False
     if not config.include:
         return True
@@ -185,7 +194,8 @@ class Corpus:
     every change, so nothing here costs more than the files it touches.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, rules: FileRules) -> None:
+        self.rules = rules
         self._lock = threading.Lock()
         self._disk: dict[str, FileFacts] = {}
         self._open: dict[str, FileFacts] = {}
@@ -288,11 +298,9 @@ class Corpus:
         for root in roots:
             config, _ = configs.for_file(None, root)
             if config.include:
-                from newsmeta.cli import collect_paths
-
                 patterns = [os.path.join(str(config.root), p) for p in config.include]
                 try:
-                    paths = collect_paths(patterns, [(config.exclude, str(config.root))])
+                    paths = self.rules.collect_paths(patterns, [(config.exclude, str(config.root))])
                 except FileNotFoundError:
                     continue
                 yield from (os.path.abspath(p) for p in paths)
@@ -305,7 +313,7 @@ class Corpus:
                     if name.endswith(".md"):
                         path = os.path.join(folder, name)
                         file_config, _ = configs.for_file(path)
-                        if covers(file_config, path):
+                        if covers(file_config, path, self.rules):
                             yield path
 
     def update_disk(self, path: str, configs: Configs) -> set[str]:
@@ -315,7 +323,7 @@ class Corpus:
         config, _ = configs.for_file(absolute)
         text = _read(absolute, config) if os.path.isfile(absolute) else None
         facts = None
-        if text is not None and covers(config, absolute):
+        if text is not None and covers(config, absolute, self.rules):
             try:
                 facts = facts_of(text, absolute, config)
             except Exception:

@@ -1,0 +1,69 @@
+"""``newsmeta lsp``: the language server for editors, over standard input and output."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from newsmeta.cli.common import EXIT_OK, EXIT_USAGE, Commands, collect_paths, excluded, message
+
+__all__ = ["register"]
+
+_LEVELS = ("debug", "info", "warning", "error")
+
+
+def register(commands: Commands) -> None:
+    """Add ``lsp`` to ``commands``."""
+    lsp = commands.add_parser(
+        "lsp",
+        help="run the language server: diagnostics, hover, completion and quick fixes in editors",
+        description="Run the newsmeta language server over standard input and output, as "
+        "editors start it. Needs the lsp extra. Its log goes to stderr (editors keep it) "
+        "or to --log-file.",
+    )
+    lsp.add_argument(
+        "--stdio",
+        action="store_true",
+        help="talk LSP over standard input and output (the default and only transport; "
+        "accepted because some editors pass it)",
+    )
+    lsp.add_argument("--log-file", metavar="FILE", help="write the server's log to FILE")
+    lsp.add_argument(
+        "--log-level",
+        choices=_LEVELS,
+        default="warning",
+        help="how much the log says (default: warning)",
+    )
+    lsp.set_defaults(handler=_run_lsp)
+
+
+def _run_lsp(args: argparse.Namespace) -> int:
+    try:
+        import lsprotocol  # noqa: F401
+        import pygls  # noqa: F401
+    except ImportError:
+        message(
+            "newsmeta lsp: the language server needs the lsp extra: "
+            "pip install 'newsmeta-md[lsp]' (or '.[lsp]' in a checkout)"
+        )
+        return EXIT_USAGE
+    handler: logging.Handler
+    if args.log_file:
+        try:
+            handler = logging.FileHandler(args.log_file, encoding="utf-8")
+        except OSError as exc:
+            message(f"newsmeta lsp: cannot write the log to {args.log_file}: {exc.strerror}")
+            return EXIT_USAGE
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+    logging.getLogger("newsmeta").setLevel(args.log_level.upper())
+
+    from newsmeta.lsp.server import FileRules, serve
+
+    serve(FileRules(excluded=excluded, collect_paths=collect_paths))
+    return EXIT_OK

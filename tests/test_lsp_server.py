@@ -1,0 +1,403 @@
+"""``newsmeta lsp`` end to end: the real server as a subprocess over stdio, driven by a real
+LSP client (pytest-lsp) with the capabilities that VS Code, Neovim and Emacs announce."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pytest_lsp")
+
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig
+
+from .conftest import EXAMPLES
+from .lsp_helpers import (
+    SERVER,
+    Client,
+    actual_diagnostics,
+    apply_edits,
+    diagnostics_for,
+    edits_of,
+    expected_diagnostics,
+    indexed,
+    initialize,
+    make_client,
+    no_error_reached,
+    open_document,
+    validate_json,
+    wait_until,
+)
+
+CONFIG = ClientServerConfig(server_command=SERVER, client_factory=make_client)
+
+
+@pytest_lsp.fixture(config=CONFIG)  # type: ignore[untyped-decorator]
+async def client(lsp_client: Client) -> AsyncIterator[None]:
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A project folder holding a copy of the bundled examples."""
+    root = tmp_path / "site"
+    shutil.copytree(EXAMPLES, root / "content")
+    return root
+
+
+BROKEN = "2024-04-02-late-frost-cherries.md"
+FIXABLE = "2024-05-20-market-hall.md"
+
+#: A problem on a line after non-BMP characters, and one after such a line.
+EMOJI = '---\ntitle: "🍒🍒 Cherries"\ntopics: ["🍒 frost", 5]\ntype: blög\n---\n'
+
+
+def _uri_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "name", [*sorted(p.name for p in EXAMPLES.glob("*.md")), "emoji.md", "emoji-crlf.md"]
+)
+async def test_diagnostics_equal_validate_json_in_lsp_positions(
+    client: Client, workspace: Path, name: str
+) -> None:
+    path = workspace / "content" / name
+    if name == "emoji.md":
+        path.write_text(EMOJI, encoding="utf-8", newline="")
+    elif name == "emoji-crlf.md":
+        path.write_text(EMOJI.replace("\n", "\r\n"), encoding="utf-8", newline="")
+    await initialize(client, workspace)
+    await indexed(client)
+    text = path.read_bytes().decode("utf-8")
+    uri = open_document(client, path, text)
+    diagnostics = await diagnostics_for(client, uri, 1)
+    expected = validate_json(Path("content") / name, cwd=workspace)[f"content/{name}"]
+    assert actual_diagnostics(diagnostics) == expected_diagnostics(text, expected)
+    for diagnostic in diagnostics:
+        assert diagnostic.source == "newsmeta"
+        assert diagnostic.code_description is not None
+        assert diagnostic.code_description.href.endswith(f"/reference/problems/#{diagnostic.code}")
+    if name.startswith("emoji"):
+        assert {d.code for d in diagnostics} >= {"schema-type", "schema-enum"}
+    no_error_reached(client)
+
+
+@pytest.mark.asyncio
+async def test_diagnostics_follow_incremental_changes(client: Client, workspace: Path) -> None:
+    await initialize(client, workspace)
+    path = workspace / "content" / BROKEN
+    text = _uri_text(path)
+    uri = open_document(client, path, text)
+    first = await diagnostics_for(client, uri, 1)
+    assert "schema-enum" in {d.code for d in first}
+    line = text.splitlines().index("type: blog")
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(types.Position(line, 6), types.Position(line, 10)),
+                    text="article",
+                )
+            ],
+        )
+    )
+    second = await diagnostics_for(client, uri, 2)
+    assert "schema-enum" not in {d.code for d in second}
+    assert len(second) == len(first) - 1
+    no_error_reached(client)
+
+
+@pytest.mark.asyncio
+async def test_hover_on_a_key_shows_the_schema_documentation(
+    client: Client, workspace: Path
+) -> None:
+    await initialize(client, workspace)
+    path = workspace / "content" / BROKEN
+    uri = open_document(client, path)
+    await diagnostics_for(client, uri, 1)
+    line = _uri_text(path).splitlines().index("type: blog")
+    on_key = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(line, 2))
+    )
+    assert on_key is not None
+    assert isinstance(on_key.contents, types.MarkupContent)
+    assert "**Type** (`type`)" in on_key.contents.value
+    assert "'article' (a web page" in on_key.contents.value
+    on_value = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(line, 8))
+    )
+    assert on_value is not None
+    assert isinstance(on_value.contents, types.MarkupContent)
+    assert "**schema-enum** (error)" in on_value.contents.value
+    assert "Some keys take a fixed set of values" in on_value.contents.value
+
+
+@pytest.mark.asyncio
+async def test_completion_offers_the_missing_key_and_inserts_it_in_house_style(
+    client: Client, workspace: Path
+) -> None:
+    await initialize(client, workspace)
+    path = workspace / "content" / BROKEN
+    text = _uri_text(path)
+    lines = text.splitlines()
+    at = lines.index("  name: Example Gazette") + 1
+    text = "\n".join([*lines[:at], "  ", *lines[at:]]) + "\n"
+    uri = open_document(client, path, text)
+    await diagnostics_for(client, uri, 1)
+    result = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(uri), types.Position(at, 2))
+    )
+    assert isinstance(result, types.CompletionList)
+    labels = [item.label for item in sorted(result.items, key=lambda i: i.sort_text or "")]
+    assert labels[0] == "domain"  # required, and missing
+    assert "name" not in labels
+    domain = next(item for item in result.items if item.label == "domain")
+    assert isinstance(domain.text_edit, types.TextEdit)
+    completed = apply_edits(text, [domain.text_edit]).replace("$1", "example.org")
+    assert "  name: Example Gazette\n  domain: example.org\n" in completed
+
+
+@pytest.mark.asyncio
+async def test_fix_all_writes_exactly_what_newsmeta_fix_writes(
+    client: Client, workspace: Path, tmp_path: Path
+) -> None:
+    await initialize(client, workspace)
+    path = workspace / "content" / FIXABLE
+    text = _uri_text(path)
+    uri = open_document(client, path, text)
+    await diagnostics_for(client, uri, 1)
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri),
+            range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+            context=types.CodeActionContext(diagnostics=[], only=["source.fixAll"]),
+        )
+    )
+    assert actions is not None
+    [fix_all] = actions
+    assert isinstance(fix_all, types.CodeAction)
+    assert fix_all.kind == "source.fixAll.newsmeta"
+    fixed = apply_edits(text, edits_of(fix_all.edit, uri))
+    copy = tmp_path / FIXABLE
+    shutil.copy(path, copy)
+    subprocess.run([sys.executable, "-m", "newsmeta", "fix", str(copy)], check=True)
+    assert fixed == copy.read_text(encoding="utf-8")
+    assert fixed != text
+
+
+@pytest.mark.asyncio
+async def test_a_quick_fix_on_its_diagnostic_writes_what_newsmeta_fix_writes(
+    client: Client, workspace: Path, tmp_path: Path
+) -> None:
+    await initialize(client, workspace)
+    path = workspace / "content" / "entity.md"
+    source = _uri_text(workspace / "content" / "2024-03-05-harbour-city-school-solar.md")
+    text = source.replace("Solar Panels", "Solar &amp; Wind Panels", 1)
+    path.write_text(text, encoding="utf-8")
+    uri = open_document(client, path, text)
+    [diagnostic] = await diagnostics_for(client, uri, 1)
+    assert diagnostic.code == "text-html-entity"
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+    assert actions is not None
+    quick = [a for a in actions if isinstance(a, types.CodeAction) and a.kind == "quickfix"]
+    assert [a.title for a in quick] == ["Replace the HTML entities in title"]
+    assert quick[0].is_preferred
+    assert quick[0].diagnostics is not None
+    assert [d.code for d in quick[0].diagnostics] == ["text-html-entity"]
+    edits = edits_of(quick[0].edit, uri)
+    assert len(edits) == 1
+    assert edits[0].range.start.line == edits[0].range.end.line == 2  # only the title line
+    copy = tmp_path / "entity.md"
+    copy.write_text(text, encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "newsmeta", "fix", str(copy)], check=True)
+    assert apply_edits(text, edits) == copy.read_text(encoding="utf-8")
+
+
+@pytest.mark.asyncio
+async def test_quick_fixes_add_a_missing_key_and_rename_an_unknown_one(
+    client: Client, workspace: Path
+) -> None:
+    await initialize(client, workspace, editor="neovim")
+    path = workspace / "content" / BROKEN
+    text = _uri_text(path)
+    uri = open_document(client, path, text)
+    diagnostics = await diagnostics_for(client, uri, 1)
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri),
+            range=types.Range(types.Position(0, 0), types.Position(40, 0)),
+            context=types.CodeActionContext(diagnostics=list(diagnostics)),
+        )
+    )
+    assert actions is not None
+    by_title = {a.title: a for a in actions if isinstance(a, types.CodeAction)}
+    rename = by_title["Rename 'publishDateTime' to 'publishedDateTime'"]
+    renamed = apply_edits(text, edits_of(rename.edit, uri))
+    assert renamed == text.replace("publishDateTime:", "publishedDateTime:")
+    add = by_title["Add the missing key 'domain'"]
+    added = apply_edits(text, edits_of(add.edit, uri))
+    assert added == text.replace(
+        "  name: Example Gazette\n", '  name: Example Gazette\n  domain: ""\n'
+    )
+
+
+@pytest.mark.asyncio
+async def test_corpus_duplicates_come_from_the_workspace_like_validate(
+    client: Client, workspace: Path
+) -> None:
+    content = workspace / "content"
+    original = content / "2024-03-05-harbour-city-school-solar.md"
+    copy = content / "2024-03-06-harbour-city-copy.md"
+    shutil.copy(original, copy)
+    await initialize(client, workspace)
+    await indexed(client)
+    uri = open_document(client, copy)
+    diagnostics = await diagnostics_for(client, uri, 1)
+    expected = validate_json(Path("content"), cwd=workspace)
+    mine = expected["content/2024-03-06-harbour-city-copy.md"]
+    assert [p["code"] for p in mine] == ["corpus-duplicate-url"]
+    text = copy.read_text(encoding="utf-8")
+    assert actual_diagnostics(diagnostics) == expected_diagnostics(text, mine)
+    # The first file in validate's order states it first: nothing for it.
+    first = open_document(client, original)
+    assert await diagnostics_for(client, first, 1) == []
+
+
+@pytest.mark.asyncio
+async def test_the_workspace_configuration_applies(client: Client, workspace: Path) -> None:
+    (workspace / "pyproject.toml").write_text(
+        '[tool.newsmeta]\ninclude = ["content/*.md"]\nignore = ["schema-enum"]\n\n'
+        '[tool.newsmeta.severity]\nschema-minimum = "warning"\n',
+        encoding="utf-8",
+    )
+    (workspace / "README.md").write_text("# Not an article\n", encoding="utf-8")
+    await initialize(client, workspace)
+    path = workspace / "content" / BROKEN
+    uri = open_document(client, path)
+    diagnostics = await diagnostics_for(client, uri, 1)
+    expected = validate_json(cwd=workspace)
+    text = path.read_text(encoding="utf-8")
+    assert actual_diagnostics(diagnostics) == expected_diagnostics(
+        text, expected[f"content/{BROKEN}"]
+    )
+    codes = {d.code: d.severity for d in diagnostics}
+    assert "schema-enum" not in codes
+    assert codes["schema-minimum"] == types.DiagnosticSeverity.Warning
+    readme = open_document(client, workspace / "README.md")
+    assert await diagnostics_for(client, readme, 1) == []  # not included: not an article
+
+
+@pytest.mark.asyncio
+async def test_a_document_over_the_configured_size_gets_one_diagnostic(
+    client: Client, workspace: Path
+) -> None:
+    (workspace / "newsmeta.toml").write_text("[limits]\nmax-file-bytes = 2000\n", encoding="utf-8")
+    await initialize(client, workspace)
+    path = workspace / "content" / BROKEN
+    text = _uri_text(path) + "x" * 5000
+    uri = open_document(client, path, text)
+    [diagnostic] = await diagnostics_for(client, uri, 1)
+    assert diagnostic.code == "limit-file-size"
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(6, 1))
+    )
+    assert hover is None
+    no_error_reached(client)
+
+
+@pytest.mark.asyncio
+async def test_an_unsaved_document_is_checked_too(client: Client, workspace: Path) -> None:
+    await initialize(client, workspace)
+    uri = "untitled:Untitled-1"
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(
+                uri=uri, language_id="markdown", version=1, text="---\ntitle: x\n"
+            )
+        )
+    )
+    diagnostics = await diagnostics_for(client, uri, 1)
+    assert [d.code for d in diagnostics] == ["fence-close-missing"]
+    no_error_reached(client)
+
+
+#: Replaces newsmeta.lsp.features.hover with one that raises, then runs the server.
+_CRASHING_SERVER = [
+    sys.executable,
+    "-c",
+    "import sys\n"
+    "import newsmeta.lsp.features as features\n"
+    "def boom(*args, **kwargs):\n"
+    "    raise RuntimeError('hover exploded')\n"
+    "features.hover = boom\n"
+    "from newsmeta.cli import main\n"
+    "sys.exit(main(['lsp']))\n",
+]
+
+
+@pytest_lsp.fixture(  # type: ignore[untyped-decorator]
+    config=ClientServerConfig(_CRASHING_SERVER, client_factory=make_client)
+)
+async def crashing(lsp_client: Client) -> AsyncIterator[None]:
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_a_crash_in_a_handler_is_logged_and_the_server_goes_on(
+    crashing: Client, workspace: Path
+) -> None:
+    client = crashing
+    await initialize(client, workspace)
+    path = workspace / "content" / BROKEN
+    uri = open_document(client, path)
+    await diagnostics_for(client, uri, 1)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(6, 1))
+    )
+    assert hover is None
+    await wait_until(lambda: any("hover failed" in m.message for m in client.log_messages))
+    note = next(m for m in client.log_messages if "hover failed" in m.message)
+    assert "hover exploded" in note.message
+    assert "Traceback" not in note.message
+    # Still serving: completion answers, and a change gets fresh diagnostics.
+    completion = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(uri), types.Position(12, 2))
+    )
+    assert completion is not None
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text="---\n")],
+        )
+    )
+    assert [d.code for d in await diagnostics_for(client, uri, 2)] == ["fence-close-missing"]
+
+
+def test_without_the_lsp_extra_the_command_says_what_to_install() -> None:
+    script = (
+        "import sys\n"
+        "sys.modules['pygls'] = None\n"
+        "from newsmeta.cli import main\n"
+        "sys.exit(main(['lsp']))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "pip install 'newsmeta-md[lsp]'" in done.stderr
+    assert "Traceback" not in done.stderr
