@@ -539,3 +539,53 @@ def test_a_utf16_file_is_told_how_to_convert() -> None:
     result = check_bytes("---\ntitle: x\n---\n".encode("utf-16"))
     assert [p.code for p in result.problems] == ["encoding-utf16"]
     assert "iconv -f UTF-16 -t UTF-8" in result.problems[0].message
+
+
+# --- renaming a key ----------------------------------------------------------------------------
+
+
+def test_rename_changes_only_the_key_text_and_keeps_value_place_and_comment() -> None:
+    text = ARTICLE.replace("quality: 27", "qualty: 27  # checked by hand")
+    doc = newsmeta.loads(text)
+    doc.rename("qualty", "quality")
+    assert doc.text == text.replace("qualty:", "quality:")
+    assert isinstance(doc.data, dict)
+    assert doc.data["quality"] == 27
+
+
+def test_rename_reaches_nested_keys_and_quotes_a_key_that_needs_it() -> None:
+    text = ARTICLE.replace("  name: ", "  nme: ", 1)
+    doc = newsmeta.loads(text)
+    doc.rename("provider.nme", "name")
+    assert doc.text == ARTICLE
+    doc.rename("/provider/name", "a: b")
+    assert '  "a: b": ' in doc.text
+
+
+def test_rename_in_a_flow_mapping_keeps_the_flow_style() -> None:
+    doc = newsmeta.loads("---\nprovider: {nam: X, domain: x.org}\n---\n")
+    doc.rename("provider.nam", "name")
+    assert doc.text == "---\nprovider: {name: X, domain: x.org}\n---\n"
+
+
+def test_rename_refuses_a_key_the_mapping_already_has_and_changes_nothing() -> None:
+    doc = newsmeta.loads(ARTICLE)
+    with pytest.raises(EditError, match="already has 'excerpt'"):
+        doc.rename("title", "excerpt")
+    with pytest.raises(PathNotFoundError):
+        doc.rename("nothing", "something")
+    with pytest.raises(EditError):
+        doc.rename("topics[0]", "x")
+    assert doc.text == ARTICLE
+
+
+def test_rename_to_the_same_name_changes_nothing() -> None:
+    doc = newsmeta.loads(ARTICLE)
+    doc.rename("title", "title")
+    assert doc.text == ARTICLE
+
+
+def test_rename_through_an_anchor_is_refused() -> None:
+    doc = newsmeta.loads("---\nprovider: &p\n  nme: X\n---\n")
+    with pytest.raises(AliasEditError):
+        doc.rename("provider.nme", "name")

@@ -93,3 +93,17 @@ def test_fix_over_the_real_corpus_leaves_no_fixable_problem(
         assert reloaded.ok, path
         touched += 1
     assert touched > 50
+
+
+def test_fix_document_can_be_limited_to_one_value() -> None:
+    text = '---\ntitle: "Rock &amp; Roll"\nexcerpt: "Tom &amp; Jerry "\n---\n'
+    doc = newsmeta.loads(text)
+    applied = fix_document(doc, pointer="/excerpt")
+    assert [(fix.code, fix.pointer) for fix in applied] == [
+        ("text-html-entity", "/excerpt"),
+        ("text-whitespace", "/excerpt"),
+    ]
+    assert doc.text == '---\ntitle: "Rock &amp; Roll"\nexcerpt: "Tom & Jerry"\n---\n'
+    only_entities = newsmeta.loads(text)
+    fix_document(only_entities, {"text-html-entity"}, pointer="/excerpt")
+    assert only_entities.text == '---\ntitle: "Rock &amp; Roll"\nexcerpt: "Tom & Jerry "\n---\n'

@@ -528,3 +528,57 @@ def valid_articles(draw: st.DrawFn) -> Article:
 @given(valid_articles())
 def test_a_valid_model_value_unstructures_to_a_valid_document(article: Article) -> None:
     assert errors(unstructure(article)) == set()
+
+
+# --- navigating the schema (for editors) ----------------------------------------------------------
+
+
+def test_schema_at_follows_refs_and_keeps_the_property_s_own_words() -> None:
+    from newsmeta.schema import schema_at
+
+    published = schema_at(["publishedDateTime"])
+    assert published is not None
+    assert published["title"] == "Published date-time"  # the property's, not DateTime's
+    assert published["format"] == "date-time"  # from $defs/DateTime
+    domain = schema_at(["related", 3, "provider", "domain"])
+    assert domain is not None
+    assert domain["title"] == "Domain"
+    assert schema_at(["publishDateTime"]) is None
+    assert schema_at(["title", 0]) is None
+    assert schema_at([]) is not None
+
+
+def test_required_keys_follow_dependent_and_conditional_requirements() -> None:
+    from newsmeta.schema import required_keys, schema_at
+
+    top = schema_at([])
+    assert top is not None
+    plain = required_keys(top)
+    assert plain[:3] == ("category", "title", "excerpt")
+    assert "webUrl" not in plain
+    assert "webUrl" in required_keys(top, {"type": "article"})
+    assert "webUrl" not in required_keys(top, {"type": "video"})
+    assert "cdnAmpWebUrl" in required_keys(top, {"ampWebUrl": "https://a.org/x"})
+
+
+def test_placeholders_have_the_right_type_and_a_new_article_from_them_parses() -> None:
+    import newsmeta
+    from newsmeta.schema import placeholder, schema_at
+
+    top = schema_at([])
+    assert top is not None
+    value = placeholder(top)
+    assert isinstance(value, dict)
+    assert value["category"] == "news"
+    assert value["type"] == "article"
+    assert value["provider"] == {"name": "", "domain": ""}
+    assert value["topics"] == [""]
+    assert isinstance(value["publishedDateTime"], datetime)
+    image = schema_at(["images", 0])
+    assert image is not None
+    assert placeholder(image) == {"url": "", "width": 1, "height": 1}
+    doc = newsmeta.loads("---\ncategory: news\n---\n")
+    for key, item in value.items():
+        doc.set(key, item)
+    codes = {p.code for p in doc.problems}
+    assert not codes & {"schema-required", "schema-type", "schema-enum", "yaml-syntax"}

@@ -213,8 +213,9 @@ def placeholder(schema: Mapping[str, object]) -> object:
     The first allowed value of an enumeration; the current time (UTC, whole seconds) for a
     date-time; the smallest allowed whole number that is not negative (0, or 1 for
     ``width``); ``False``; an empty string for text and URLs; a list holding one
-    placeholder item when the list needs one; a mapping holding its required keys. The
-    result is a value :meth:`newsmeta.Document.set` accepts.
+    placeholder item when the list needs one; a mapping holding its required keys
+    (including those its own placeholders require). The result is a value
+    :meth:`newsmeta.Document.set` accepts.
     """
     allowed = schema.get("enum")
     if isinstance(allowed, list) and allowed:
@@ -243,11 +244,13 @@ def placeholder(schema: Mapping[str, object]) -> object:
         properties = schema.get("properties")
         if not isinstance(properties, Mapping):
             return {}
-        return {
-            key: placeholder(_followed(properties[key]))
-            for key in required_keys(schema)
-            if isinstance(properties.get(key), Mapping)
-        }
+        made: dict[str, object] = {}
+        # Twice: the placeholders themselves can require more (type: article -> webUrl).
+        for _ in range(2):
+            for key in required_keys(schema, made):
+                if key not in made and isinstance(properties.get(key), Mapping):
+                    made[key] = placeholder(_followed(properties[key]))
+        return made
     return ""
 
 

@@ -312,7 +312,7 @@ def _entry_template(
             child = schema_at([*path, name])
             if child is None or child.get("type") in ("object", "array"):
                 continue
-            lines.append(f"{inner}{name}: {_value_template(name, child, stop, snippets)}".rstrip())
+            lines.append(f"{inner}{name}: {_value_template(name, child, stop, snippets)}")
             stop += 1
         if len(lines) == 1:
             lines.append(inner + ("$0" if snippets else ""))

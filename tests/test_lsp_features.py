@@ -1,0 +1,439 @@
+"""The language features in process: where the cursor is, what completion offers and
+inserts, what hover says, which code actions exist and what their edits do."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+pytest.importorskip("lsprotocol")
+
+from lsprotocol import types
+
+import newsmeta
+from newsmeta.config import Config
+from newsmeta.fixing import fix_document
+from newsmeta.lsp import features
+from newsmeta.lsp.context import cursor_at, front_matter_span, node_at
+from newsmeta.lsp.positions import TextMap
+from newsmeta.lsp.workspace import Configs, Corpus, FileFacts, FileRules, covers, facts_of
+from newsmeta.validation import FileResult, UrlUse, check_bytes
+
+from .conftest import EXAMPLES
+
+BROKEN = (EXAMPLES / "2024-04-02-late-frost-cherries.md").read_text(encoding="utf-8")
+FIXABLE = (EXAMPLES / "2024-05-20-market-hall.md").read_text(encoding="utf-8")
+VSCODE = features.Client(markdown=True, snippets=True, document_changes=True, insert_text_mode=True)
+PLAIN = features.Client()
+
+
+def _rules() -> FileRules:
+    from newsmeta.cli.common import collect_paths, excluded
+
+    return FileRules(excluded=excluded, collect_paths=collect_paths)
+
+
+def _apply(text: str, edits: list[types.TextEdit]) -> str:
+    from .lsp_helpers import apply_edits
+
+    return apply_edits(text, edits)
+
+
+# --- where the cursor is --------------------------------------------------------------------------
+
+NESTED = """---
+title: "x"
+provider:
+  name: P
+  images:
+    - url: "https://a.org/l.png"
+      wi
+related:
+  - title: "r"
+    provider:
+      name: Q
+
+topics:
+  - AI
+  - Ro
+type: vi
+---
+body
+"""
+
+
+def _at(text: str, needle: str, offset: int | None = None) -> int:
+    index = text.index(needle)
+    return index + (len(needle) if offset is None else offset)
+
+
+def test_the_cursor_knows_the_mapping_of_a_half_typed_key() -> None:
+    cursor = cursor_at(NESTED, _at(NESTED, "      wi"))
+    assert cursor.kind == "key"
+    assert cursor.parts == ("provider", "images", 0)
+    assert cursor.present == {"url"}
+    assert NESTED[slice(*cursor.word)] == "wi"
+    assert cursor.column == 6
+
+
+def test_the_cursor_on_an_empty_line_in_a_list_item_mapping() -> None:
+    text = NESTED.replace("      name: Q\n", "      name: Q\n      \n")
+    cursor = cursor_at(text, _at(text, "      name: Q\n      "))
+    assert cursor.kind == "key"
+    assert cursor.parts == ("related", 0, "provider")
+    assert cursor.present == {"name"}
+
+
+def test_the_cursor_after_a_key_is_on_its_value_and_in_a_list_item() -> None:
+    value = cursor_at(NESTED, _at(NESTED, "type: vi"))
+    assert (value.kind, value.key, value.parts) == ("value", "type", ())
+    assert NESTED[slice(*value.word)] == "vi"
+    item = cursor_at(NESTED, _at(NESTED, "  - Ro"))
+    assert (item.kind, item.parts) == ("item", ("topics",))
+    assert NESTED[slice(*item.word)] == "Ro"
+
+
+def test_outside_the_front_matter_the_cursor_is_nowhere() -> None:
+    assert cursor_at(NESTED, _at(NESTED, "body")).kind == "none"
+    assert cursor_at("no fences\n", 3).kind == "none"
+    assert cursor_at("---\ntitle: {a: [b, c", 15).kind in ("none", "value")
+
+
+def test_an_unclosed_fence_still_has_a_front_matter() -> None:
+    assert front_matter_span("---\ntitle: x\n") == (4, 13)
+    assert front_matter_span("\ufeff---\r\nt") == (6, 7)
+    assert front_matter_span("title: x\n") is None
+    cursor = cursor_at("---\nprovider:\n  na", 18)
+    assert (cursor.kind, cursor.parts) == ("key", ("provider",))
+
+
+def test_node_at_finds_keys_and_values_in_a_parsed_tree() -> None:
+    doc = newsmeta.loads(BROKEN)
+    on_key = node_at(doc.node, _at(BROKEN, "  name:", 3))
+    assert on_key is not None
+    assert on_key[:2] == (("provider", "name"), "key")
+    on_value = node_at(doc.node, _at(BROKEN, "width: 0", 7))
+    assert on_value is not None
+    assert on_value[:2] == (("images", 0, "width"), "value")
+    assert node_at(None, 3) is None
+
+
+# --- completion -----------------------------------------------------------------------------------
+
+
+def _complete(
+    text: str,
+    index: int,
+    client: features.Client = VSCODE,
+    topics: Sequence[str] = (),
+    data: object = None,
+) -> list[types.CompletionItem]:
+    lines = TextMap(text, client.encoding)
+    return features.completions(text, index, lines, client, topics, data)
+
+
+def _new_text(item: types.CompletionItem) -> str:
+    assert isinstance(item.text_edit, types.TextEdit)
+    return item.text_edit.new_text
+
+
+def test_key_completion_offers_missing_keys_required_first() -> None:
+    text = '---\ntitle: "x"\n\n---\n'
+    items = _complete(text, text.index("\n\n") + 1)
+    ordered = [i.label for i in sorted(items, key=lambda i: i.sort_text or "")]
+    assert "title" not in ordered
+    required = ["category", "excerpt", "publishedDateTime", "type", "provider", "topics", "secured"]
+    assert ordered[: len(required)] == required
+    assert set(ordered) >= {"webUrl", "images", "related", "heat"}
+
+
+def test_webUrl_is_required_once_the_type_is_article() -> None:
+    for text, required in (
+        ("---\ntype: article\n\n---\n", True),
+        ("---\ntype: video\n\n---\n", False),
+    ):
+        items = _complete(text, text.index("\n\n") + 1, data=newsmeta.loads(text).data)
+        web = next(i for i in items if i.label == "webUrl")
+        assert (web.sort_text or "").startswith("0" if required else "1")
+
+
+def test_completed_keys_are_written_in_house_style() -> None:
+    text = "---\n\n---\n"
+    index = 4
+    inserted = {i.label: _new_text(i) for i in _complete(text, index, PLAIN)}
+    assert inserted["title"] == 'title: ""'
+    assert inserted["type"] == "type: article"
+    assert inserted["published"] == "published: false"
+    assert inserted["quality"] == "quality: 0"
+    assert inserted["provider"] == "provider:\n  name: \n  domain: "
+    assert inserted["topics"] == "topics:\n  - "
+    snippets = {i.label: _new_text(i) for i in _complete(text, index)}
+    assert snippets["title"] == 'title: "$1"'
+    assert snippets["type"] == "type: ${1|article,video|}"
+    assert snippets["published"] == "published: ${1|true,false|}"
+    assert snippets["publishedDateTime"].startswith("publishedDateTime: ${1:20")
+    for label, new_text in inserted.items():
+        completed = newsmeta.loads(text[:index] + new_text + text[index:])
+        assert "yaml-syntax" not in {p.code for p in completed.problems}, label
+
+
+def test_completion_follows_the_file_s_line_ending_and_list_indentation() -> None:
+    text = "---\r\ntopics:\r\n- AI\r\n\r\n---\r\n"
+    index = text.index("\r\n\r\n") + 2
+    items = {i.label: i for i in _complete(text, index, PLAIN)}
+    assert _new_text(items["images"]) == "images:\r\n- "
+
+
+def test_value_completion_offers_allowed_values_in_house_style() -> None:
+    text = "---\ntype: \ncategory: n\npublished: \n---\n"
+    types_ = _complete(text, text.index("type: ") + 6)
+    assert [i.label for i in types_] == ["article", "video"]
+    category = _complete(text, text.index("category: n") + 11)
+    assert [_new_text(i) for i in category] == ["news"]
+    booleans = _complete(text, text.index("published: ") + 11)
+    assert [i.label for i in booleans] == ["true", "false"]
+
+
+def test_topic_completion_offers_the_workspace_s_topics_quoted_where_needed() -> None:
+    text = "---\ntopics:\n  - AI\n  - \n---\n"
+    index = text.index("  - \n") + 4
+    data = {"topics": ["AI", None]}
+    items = _complete(text, index, topics=["AI", "on", "Robots"], data=data)
+    assert [_new_text(i) for i in items] == ['"on"', "Robots"]
+
+
+def test_in_a_list_of_mappings_completion_offers_the_item_keys() -> None:
+    text = "---\nimages:\n  - \n---\n"
+    items = _complete(text, text.index("  - ") + 4)
+    assert {i.label for i in items} == {
+        "url",
+        "width",
+        "height",
+        "isCached",
+        "title",
+        "attribution",
+    }
+
+
+def test_no_completion_outside_the_front_matter_or_for_unknown_mappings() -> None:
+    assert _complete(NESTED, NESTED.index("body")) == []
+    text = "---\nunknown:\n  \n---\n"
+    assert _complete(text, text.index("  \n") + 2) == []
+
+
+# --- hover ----------------------------------------------------------------------------------------
+
+
+def _hover(text: str, index: int, client: features.Client = VSCODE) -> str | None:
+    doc = newsmeta.loads(text)
+    lines = TextMap(text)
+    problems = check_bytes(text.encode()).problems
+    result = features.hover(text, index, lines, problems, doc, client)
+    if result is None:
+        return None
+    assert isinstance(result.contents, types.MarkupContent)
+    return result.contents.value
+
+
+def test_hover_on_an_unknown_key_suggests_the_known_one_and_explains_the_problem() -> None:
+    value = _hover(BROKEN, _at(BROKEN, "publishDateTime", 3))
+    assert value is not None
+    assert "'publishDateTime' is not part of the article format. Did you mean " in value
+    assert "'publishedDateTime'?" in value
+    assert "**schema-unknown-key** (error)" in value
+
+
+def test_plain_text_hover_carries_the_explain_text() -> None:
+    value = _hover(BROKEN, _at(BROKEN, "type: blog", 7), PLAIN)
+    assert value is not None
+    explained = newsmeta.explain_text("schema-enum")
+    assert explained is not None
+    assert explained.strip() in value
+    assert "**" not in value
+
+
+def test_hover_reads_the_lines_when_the_yaml_does_not_parse() -> None:
+    text = '---\ntitle: "unclosed\nprovider:\n  name: P\n---\n'
+    value = _hover(text, _at(text, "  name", 3))
+    assert value is not None
+    assert "**Name** (`name`)" in value
+    assert _hover(text, _at(text, "---\n", 1)) is None or "fence" not in (_hover(text, 1) or "")
+
+
+# --- code actions ---------------------------------------------------------------------------------
+
+
+def _actions(
+    text: str, span: tuple[int, int] | None = None, only: list[str] | None = None
+) -> list[types.CodeAction]:
+    lines = TextMap(text)
+    problems = check_bytes(text.encode()).problems
+    return features.code_actions(
+        text, "file:///a.md", 3, None, lines, problems, span or (0, len(text)), VSCODE, only
+    )
+
+
+def _edits(action: types.CodeAction) -> list[types.TextEdit]:
+    from .lsp_helpers import edits_of
+
+    return edits_of(action.edit, "file:///a.md")
+
+
+def test_each_safe_fix_is_a_quick_fix_that_changes_only_its_value_s_line() -> None:
+    actions = _actions(FIXABLE)
+    quick = [a for a in actions if a.kind == types.CodeActionKind.QuickFix and a.is_preferred]
+    titles = sorted(a.title for a in quick)
+    assert titles == [
+        "Repair the mojibake in excerpt",
+        "Replace the HTML entities in title",
+        "Trim the whitespace around excerpt",
+    ]
+    for action in quick:
+        edits = _edits(action)
+        assert len(edits) == 1
+        assert edits[0].range.start.line == edits[0].range.end.line
+        assert action.diagnostics is not None
+        assert len(action.diagnostics) == 1
+
+
+def test_fix_all_equals_fix_document() -> None:
+    [fix_all] = _actions(FIXABLE, only=["source.fixAll"])
+    doc = newsmeta.loads(FIXABLE)
+    fix_document(doc)
+    assert _apply(FIXABLE, _edits(fix_all)) == doc.text
+
+
+def test_quick_fixes_keep_crlf_line_endings() -> None:
+    text = FIXABLE.replace("\n", "\r\n")
+    for action in _actions(text):
+        fixed = _apply(text, _edits(action))
+        assert "\r\n" in fixed
+        assert "\n" not in fixed.replace("\r\n", "")
+
+
+def test_actions_are_only_for_problems_in_the_range_and_of_the_kinds_asked() -> None:
+    title_line = FIXABLE.index("title:")
+    near = _actions(FIXABLE, (title_line, FIXABLE.index("\n", title_line)))
+    assert [a.title for a in near if a.is_preferred] == ["Replace the HTML entities in title"]
+    assert _actions(FIXABLE, only=["refactor"]) == []
+    assert all(a.kind == "source.fixAll.newsmeta" for a in _actions(FIXABLE, only=["source"]))
+
+
+def test_no_rename_when_the_suggested_key_is_already_there() -> None:
+    text = BROKEN.replace(
+        "publishDateTime:", "publishedDateTime: 2024-04-02T06:10:00Z\npublishDate:"
+    )
+    titles = [a.title for a in _actions(text)]
+    assert not any(t.startswith("Rename 'publishDate'") for t in titles)
+
+
+def test_the_add_key_action_places_the_key_canonically_with_a_placeholder() -> None:
+    [add] = [a for a in _actions(BROKEN) if a.title == "Add the missing key 'publishedDateTime'"]
+    added = _apply(BROKEN, _edits(add))
+    doc = newsmeta.loads(added)
+    assert isinstance(doc.data, dict)
+    assert "publishedDateTime" in doc.data
+    assert list(doc.data).index("publishedDateTime") == list(doc.data).index("excerpt") + 1
+
+
+# --- edits ----------------------------------------------------------------------------------------
+
+_PIECES = st.lists(st.sampled_from(["a", "b", "\n", "\r\n", "🍒", " "]), max_size=25).map("".join)
+
+
+@given(_PIECES, _PIECES)
+def test_text_edits_turn_the_old_text_into_the_new_one(old: str, new: str) -> None:
+    edits = features.text_edits(old, new, TextMap(old))
+    assert _apply(old, edits) == new
+    if old == new:
+        assert edits == []
+
+
+# --- the workspace --------------------------------------------------------------------------------
+
+
+def test_covers_applies_include_globs_and_exclude_patterns(tmp_path: Path) -> None:
+    config = Config(tmp_path, include=("content/**/*.md",), exclude=("drafts",))
+    rules = _rules()
+    assert covers(config, str(tmp_path / "content" / "a.md"), rules)
+    assert covers(config, str(tmp_path / "content" / "2024" / "b.md"), rules)
+    assert not covers(config, str(tmp_path / "content" / "drafts" / "c.md"), rules)
+    assert not covers(config, str(tmp_path / "README.md"), rules)
+    assert not covers(config, str(tmp_path.parent / "elsewhere.md"), rules)
+    everything = Config(tmp_path)
+    assert covers(everything, str(tmp_path / "README.md"), rules)
+    folder = Config(tmp_path, include=("content",))
+    assert covers(folder, str(tmp_path / "content" / "x" / "y.md"), rules)
+    assert not covers(folder, str(tmp_path / "contents.md"), rules)
+
+
+def test_a_bad_configuration_gives_the_default_one_and_says_why(tmp_path: Path) -> None:
+    (tmp_path / "newsmeta.toml").write_text('select = ["no-such-code"]\n', encoding="utf-8")
+    config, error = Configs().for_file(str(tmp_path / "a.md"))
+    assert config.select is None
+    assert error is not None
+    assert "no-such-code" in error
+
+
+def test_a_changed_configuration_file_is_read_again(tmp_path: Path) -> None:
+    source = tmp_path / "newsmeta.toml"
+    source.write_text('ignore = ["schema"]\n', encoding="utf-8")
+    configs = Configs()
+    assert configs.for_file(str(tmp_path / "a.md"))[0].ignore == ("schema",)
+    source.write_text('ignore = ["schema", "text"]\n', encoding="utf-8")
+    os.utime(source, ns=(1, 1))
+    assert configs.for_file(str(tmp_path / "a.md"))[0].ignore == ("schema", "text")
+
+
+def _use(url: str, line: int = 5) -> UrlUse:
+    return UrlUse("webUrl", url, line, 9, line, 9 + len(url))
+
+
+def test_the_corpus_reports_a_url_stated_by_a_file_earlier_in_validate_order(
+    tmp_path: Path,
+) -> None:
+    corpus = Corpus(_rules())
+    corpus.set_roots([str(tmp_path)])
+    first, second = str(tmp_path / "a" / "1.md"), str(tmp_path / "b.md")
+    corpus.set_open(first, FileFacts((_use("https://x.org/1", 7),)))
+    result = FileResult(second, (), (_use("https://x.org/1"),))
+    checked = corpus.check(second, result)
+    assert [p.message for p in checked.problems] == [
+        f"This webUrl is also stated by {os.path.join('a', '1.md')} at line 7."
+    ]
+    assert corpus.check(first, FileResult(first, (), (_use("https://x.org/1", 7),))).problems == ()
+    assert corpus.set_open(first, None) is True  # its URL is gone
+    assert corpus.check(second, result).problems == ()
+
+
+def test_the_corpus_counts_topics_most_used_first(tmp_path: Path) -> None:
+    corpus = Corpus(_rules())
+    corpus.set_open(str(tmp_path / "1.md"), FileFacts((), ("AI", "Robots")))
+    corpus.set_open(str(tmp_path / "2.md"), FileFacts((), ("Robots",)))
+    assert corpus.topics() == ["Robots", "AI"]
+    corpus.set_open(str(tmp_path / "2.md"), None)
+    assert corpus.topics() == ["AI", "Robots"]
+
+
+def test_a_scan_indexes_the_workspace_s_articles(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(EXAMPLES, tmp_path / "content")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "x.md").write_text(BROKEN, encoding="utf-8")
+    corpus = Corpus(_rules())
+    corpus.set_roots([str(tmp_path)])
+    assert corpus.scan(Configs()) == 4
+    assert "Food" in corpus.topics()
+    url = "https://news.example.org/2024/05/20/market-hall/"
+    assert corpus.sharing([url]) == {str(tmp_path / "content" / "2024-05-20-market-hall.md")}
+
+
+def test_facts_of_an_unparsable_article_are_empty() -> None:
+    facts = facts_of("---\ntitle: [\n---\n", "x.md", Config(Path.cwd()))
+    assert facts == FileFacts()
