@@ -55,6 +55,8 @@ log = logging.getLogger("newsmeta.lsp")
 
 T = TypeVar("T")
 
+#: Seconds to wait after a check turned out stale, for the changes still being read.
+_SETTLE: Final = 0.005
 #: How many parsed documents the request thread keeps (the ones being worked on).
 _PARSED_CACHE: Final = 8
 
@@ -271,7 +273,11 @@ class NewsmetaServer(LanguageServer):
                 if document is None:
                     return
                 if document.revision != revision or uri in self._again:
-                    continue  # stale: the text changed while it was checked
+                    # Stale: the text changed while it was checked. More changes are
+                    # probably on their way (the check held the interpreter while they
+                    # were sent): give the reader a moment, then check the newest text.
+                    await asyncio.sleep(_SETTLE)
+                    continue
                 self.publish(document, revision, checked)
                 return
         except Exception as error:
