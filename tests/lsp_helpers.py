@@ -107,26 +107,32 @@ def open_document(client: Client, path: Path, text: str | None = None, version: 
     return uri
 
 
-def lsp_position(text: str, index: int) -> tuple[int, int]:
-    """The LSP (UTF-16) position of character ``index``, the slow and obvious way."""
+_CODECS = {"utf-16": ("utf-16-le", 2), "utf-8": ("utf-8", 1), "utf-32": ("utf-32-le", 4)}
+
+
+def _units(text: str, encoding: str) -> int:
+    codec, width = _CODECS[encoding]
+    return len(text.encode(codec, "surrogatepass")) // width
+
+
+def lsp_position(text: str, index: int, encoding: str = "utf-16") -> tuple[int, int]:
+    """The LSP position of character ``index``, the slow and obvious way."""
     line, line_start = 0, 0
     for match in _BREAK.finditer(text):
         if match.end() > index:
             break
         line += 1
         line_start = match.end()
-    prefix = text[line_start:index].rstrip("\r")
-    return line, len(prefix.encode("utf-16-le", "surrogatepass")) // 2
+    return line, _units(text[line_start:index].rstrip("\r"), encoding)
 
 
-def lsp_index(text: str, line: int, character: int) -> int:
-    """The character index of an LSP (UTF-16) position, the slow and obvious way."""
+def lsp_index(text: str, line: int, character: int, encoding: str = "utf-16") -> int:
+    """The character index of an LSP position, the slow and obvious way."""
     starts = [0] + [m.end() for m in _BREAK.finditer(text)]
-    start = starts[line]
+    index = starts[line]
     units = 0
-    index = start
     while units < character and index < len(text) and text[index] not in "\r\n":
-        units += 2 if ord(text[index]) > 0xFFFF else 1
+        units += _units(text[index], encoding)
         index += 1
     return index
 
@@ -140,12 +146,14 @@ def problem_index(text: str, line: int, column: int) -> int:
     return index
 
 
-def expected_diagnostics(text: str, problems: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+def expected_diagnostics(
+    text: str, problems: list[dict[str, Any]], encoding: str = "utf-16"
+) -> list[tuple[Any, ...]]:
     """``newsmeta validate --format json`` problems as (code, severity, range) in LSP terms."""
     out = []
     for p in problems:
-        start = lsp_position(text, problem_index(text, p["line"], p["column"]))
-        end = lsp_position(text, problem_index(text, p["end_line"], p["end_column"]))
+        start = lsp_position(text, problem_index(text, p["line"], p["column"]), encoding)
+        end = lsp_position(text, problem_index(text, p["end_line"], p["end_column"]), encoding)
         severity = 1 if p["severity"] == "error" else 2
         out.append((p["code"], severity, start, end, p["message"]))
     return out
@@ -178,12 +186,12 @@ def validate_json(*paths: Path, cwd: Path | None = None) -> dict[str, list[dict[
     return {entry["path"]: entry["problems"] for entry in report["files"]}
 
 
-def apply_edits(text: str, edits: Sequence[types.TextEdit]) -> str:
+def apply_edits(text: str, edits: Sequence[types.TextEdit], encoding: str = "utf-16") -> str:
     """``text`` with LSP text edits applied (positions read the slow, obvious way)."""
     spans = sorted(
         (
-            lsp_index(text, e.range.start.line, e.range.start.character),
-            lsp_index(text, e.range.end.line, e.range.end.character),
+            lsp_index(text, e.range.start.line, e.range.start.character, encoding),
+            lsp_index(text, e.range.end.line, e.range.end.character, encoding),
             e.new_text,
         )
         for e in edits

@@ -390,6 +390,49 @@ async def test_a_crash_in_a_handler_is_logged_and_the_server_goes_on(
     assert [d.code for d in await diagnostics_for(client, uri, 2)] == ["fence-close-missing"]
 
 
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("editor", "encoding"),
+    [("visual-studio-code", "utf-16"), ("neovim@v0.11.0", "utf-8"), ("emacs@v29.1", "utf-32")],
+)
+async def test_each_editor_s_capabilities_get_its_position_encoding_and_answers(
+    client: Client, workspace: Path, editor: str, encoding: str
+) -> None:
+    """VS Code counts UTF-16 units, Neovim 0.11 prefers UTF-8, Emacs 29's eglot UTF-32."""
+    path = workspace / "content" / "emoji.md"
+    text = EMOJI.replace("type: blög", 'type: blög\nexcerpt: "🍒 &amp; frost"')
+    path.write_text(text, encoding="utf-8")
+    result = await initialize(client, workspace, editor=editor)
+    assert result.capabilities.position_encoding == encoding
+    uri = open_document(client, path, text)
+    diagnostics = await diagnostics_for(client, uri, 1)
+    expected = validate_json(Path("content") / "emoji.md", cwd=workspace)["content/emoji.md"]
+    assert actual_diagnostics(diagnostics) == expected_diagnostics(text, expected, encoding)
+    entity = next(d for d in diagnostics if d.code == "text-html-entity")
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri),
+            range=entity.range,
+            context=types.CodeActionContext(diagnostics=[entity]),
+        )
+    )
+    assert actions is not None
+    fix = next(a for a in actions if isinstance(a, types.CodeAction) and a.is_preferred)
+    fixed = apply_edits(text, edits_of(fix.edit, uri), encoding)
+    assert fixed == text.replace("&amp;", "&")
+    line = text.splitlines().index("type: blög")
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(line, 7))
+    )
+    assert hover is not None
+    completion = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(uri), types.Position(line, 6))
+    )
+    assert isinstance(completion, types.CompletionList)
+    assert [i.label for i in completion.items] == ["article", "video"]
+    no_error_reached(client)
+
+
 def test_without_the_lsp_extra_the_command_says_what_to_install() -> None:
     script = (
         "import sys\n"

@@ -74,7 +74,18 @@ def test_submodules_are_attributes_after_a_bare_import() -> None:
     subprocess.run([sys.executable, "-c", script], check=True)
 
 
-_HEAVY = ("ruamel", "jsonschema", "jsonschema_rs", "cattrs", "argparse", "newsmeta.cli", "ftfy")
+_HEAVY = (
+    "ruamel",
+    "jsonschema",
+    "jsonschema_rs",
+    "cattrs",
+    "argparse",
+    "newsmeta.cli",
+    "ftfy",
+    "pygls",
+    "lsprotocol",
+    "newsmeta.lsp",
+)
 
 
 def test_import_newsmeta_stays_light() -> None:
