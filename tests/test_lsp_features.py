@@ -199,6 +199,14 @@ def test_value_completion_offers_allowed_values_in_house_style() -> None:
     assert [i.label for i in booleans] == ["true", "false"]
 
 
+def test_a_value_completed_right_after_its_colon_or_dash_gets_its_space() -> None:
+    text = "---\ntype:\ntopics:\n  -\n---\n"
+    items = _complete(text, text.index("type:") + 5)
+    assert [_new_text(i) for i in items] == [" article", " video"]
+    items = _complete(text, text.index("  -") + 3, topics=["AI"])
+    assert [_new_text(i) for i in items] == [" AI"]
+
+
 def test_topic_completion_offers_the_workspace_s_topics_quoted_where_needed() -> None:
     text = "---\ntopics:\n  - AI\n  - \n---\n"
     index = text.index("  - \n") + 4

@@ -359,7 +359,7 @@ def completions(
     if cursor.kind == "key":
         return _key_items(text, cursor, lines, client, data)
     if cursor.kind == "value":
-        return _value_items(cursor, lines, client)
+        return _value_items(cursor, lines, client, _space_before(text, cursor))
     if cursor.kind == "item":
         item_schema = schema_at([*cursor.parts, 0])
         if item_schema is not None and item_schema.get("type") == "object":
@@ -375,8 +375,9 @@ def completions(
             present = _get(data, cursor.parts)
             have = set(present) if isinstance(present, list) else set()
             typed = text[cursor.word[0] : index].strip("\"' ")
+            space = _space_before(text, cursor)
             return [
-                _value_item(topic, "topics", cursor, lines, client, order)
+                _value_item(topic, "topics", cursor, lines, client, order, space)
                 for order, topic in enumerate(topics)
                 if topic not in have or topic == typed
             ]
@@ -440,7 +441,16 @@ def _doc(schema: Mapping[str, object], client: Client) -> types.MarkupContent | 
     return types.MarkupContent(kind=kind, value=description)
 
 
-def _value_items(cursor: Cursor, lines: TextMap, client: Client) -> list[types.CompletionItem]:
+def _space_before(text: str, cursor: Cursor) -> str:
+    """A space when the value would otherwise touch its ``:`` or ``-`` (completion was
+    triggered by typing one)."""
+    start = cursor.word[0]
+    return " " if start > 0 and text[start - 1] in ":-" else ""
+
+
+def _value_items(
+    cursor: Cursor, lines: TextMap, client: Client, space: str = ""
+) -> list[types.CompletionItem]:
     assert cursor.key is not None
     schema = schema_at([*cursor.parts, cursor.key])
     if schema is None:
@@ -454,13 +464,19 @@ def _value_items(cursor: Cursor, lines: TextMap, client: Client) -> list[types.C
     elif schema.get("format") == "date-time":
         values = [datetime.now(UTC).replace(microsecond=0)]
     return [
-        _value_item(value, cursor.key, cursor, lines, client, order)
+        _value_item(value, cursor.key, cursor, lines, client, order, space)
         for order, value in enumerate(values)
     ]
 
 
 def _value_item(
-    value: object, key: str, cursor: Cursor, lines: TextMap, client: Client, order: int
+    value: object,
+    key: str,
+    cursor: Cursor,
+    lines: TextMap,
+    client: Client,
+    order: int,
+    space: str = "",
 ) -> types.CompletionItem:
     from newsmeta._edit import house_scalar, to_json
 
@@ -471,7 +487,7 @@ def _value_item(
         kind=types.CompletionItemKind.Value,
         sort_text=f"{order:05d}",
         filter_text=written,
-        text_edit=types.TextEdit(range=_range(lines, *cursor.word), new_text=written),
+        text_edit=types.TextEdit(range=_range(lines, *cursor.word), new_text=space + written),
     )
 
 

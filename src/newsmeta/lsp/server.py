@@ -246,6 +246,10 @@ class NewsmetaServer(LanguageServer):
             self.configuration_changed()
             return
         self.schedule(document.uri)
+        if document.path is not None:
+            # The saved text is now the file's: the index keeps it for when it is closed.
+            path = document.path
+            self._indexer.submit(self.corpus.update_disk, path, self.configs)
 
     # --- checking -------------------------------------------------------------------------------
 

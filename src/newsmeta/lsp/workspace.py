@@ -70,6 +70,9 @@ class Configs:
         except ConfigError as exc:
             error = str(exc)
             config = Config(Path(folder))
+        except OSError as exc:  # the folder vanished, or may not be read
+            error = f"{folder}: {exc.strerror or exc}"
+            config = Config(Path(folder))
         with self._lock:
             self._by_dir[folder] = (config, error, _stamp(config.source))
         return config, error
