@@ -22,6 +22,10 @@ image's ``title: null`` and a missing ``title`` are the same model value, so bot
 absent). Tuples become lists, and timestamps become :func:`format_datetime` text.
 
 ``structure(unstructure(x)) == x`` holds for every model value.
+
+:func:`to_dict` and :func:`from_dict` are the public pair (``newsmeta.to_dict``,
+``newsmeta.from_dict``): the same conversions, with failures raised as one
+:class:`~newsmeta.errors.ConversionError` that lists every failing key as a JSON Pointer.
 """
 
 from __future__ import annotations
@@ -30,12 +34,12 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from functools import partial
-from typing import Any, Final, TypeVar, get_args, get_origin
+from typing import Any, Final, TypeVar, get_args, get_origin, overload
 
 import attrs
 from cattrs import ClassValidationError, Converter
 from cattrs.cols import homogenous_tuple_structure_factory, iterable_unstructure_factory
-from cattrs.errors import AttributeValidationNote
+from cattrs.errors import AttributeValidationNote, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from newsmeta.model import (
@@ -49,10 +53,12 @@ from newsmeta.model import (
 __all__ = [
     "configure_converter",
     "format_datetime",
+    "from_dict",
     "make_converter",
     "parse_datetime",
     "structure",
     "structure_article",
+    "to_dict",
     "unstructure",
     "unstructure_article",
 ]
@@ -145,8 +151,11 @@ def _structure_bool(value: object, _: type[bool]) -> bool:
 
 def _structure_datetime(value: object, _: type[datetime]) -> datetime:
     if isinstance(value, datetime):
-        if value.utcoffset() is None:
+        offset = value.utcoffset()
+        if offset is None:
             raise ValueError(f"expected a date-time with a zone, got {value.isoformat()}")
+        if offset % timedelta(minutes=1):
+            raise ValueError(f"the offset {offset} of {value.isoformat()} is not whole minutes")
         return value
     if not isinstance(value, str):
         raise TypeError(f"expected an RFC 3339 date-time string, got {type(value).__name__}")
@@ -321,3 +330,64 @@ def structure_article(data: Mapping[str, object]) -> Article:
 def unstructure_article(article: Article) -> dict[str, object]:
     """Return the JSON-compatible view of *article*, the inverse of :func:`structure_article`."""
     return unstructure(article)
+
+
+def to_dict(obj: Model) -> dict[str, object]:
+    """The JSON-compatible view of a model value (an :class:`~newsmeta.model.Article` or any part).
+
+    camelCase keys in the canonical order of ``FORMAT.md``, then the ``extra`` keys; optional
+    fields that are ``None`` left out; tuples as lists; timestamps as RFC 3339 text (``Z``
+    for UTC). The result is what :func:`json.dumps` accepts and what :func:`from_dict` reads
+    back: ``from_dict(to_dict(a)) == a``.
+    """
+    return unstructure(obj)
+
+
+@overload
+def from_dict(data: Mapping[str, object]) -> Article: ...
+@overload
+def from_dict(data: Mapping[str, object], cls: type[M]) -> M: ...
+def from_dict(data: Mapping[str, object], cls: type[Any] = Article) -> Any:
+    """Build a ``cls`` (default :class:`~newsmeta.model.Article`) from its JSON-compatible view.
+
+    Accepts what :func:`to_dict` and ``Document.data`` give, and aware ``datetime`` values for
+    timestamps. Nothing is coerced (``"27"`` is not an integer). Keys the format does not
+    define go to ``extra``; values the format constrains but the types allow (``type:
+    blog``) are accepted: check them with :func:`newsmeta.check`.
+
+    Raises :class:`~newsmeta.errors.ConversionError` listing every failing key path.
+    """
+    try:
+        return structure(data, cls)
+    except ClassValidationError as error:
+        from newsmeta.errors import ConversionError
+
+        raise ConversionError(conversion_failures(error), cls.__name__) from error
+
+
+_MISSING: Final = "required key is missing"
+
+
+def conversion_failures(error: BaseException) -> list[tuple[str, str]]:
+    """Each leaf failure of a cattrs error as ``(JSON Pointer, message)``, in order found."""
+    from newsmeta.problems import pointer_from_parts
+
+    found: list[tuple[str, str]] = []
+
+    def walk(exc: BaseException, parts: list[str | int]) -> None:
+        here = list(parts)
+        for note in getattr(exc, "__notes__", ()):
+            if isinstance(note, AttributeValidationNote):
+                here.append(note.name)
+            elif isinstance(note, IterableValidationNote):
+                here.append(note.index)
+        inner = getattr(exc, "exceptions", None)
+        if isinstance(inner, tuple) and isinstance(exc, BaseExceptionGroup):
+            for sub in inner:
+                walk(sub, here)
+            return
+        message = _MISSING if isinstance(exc, KeyError) else str(exc)
+        found.append((pointer_from_parts(here), message))
+
+    walk(error, [])
+    return found

@@ -15,6 +15,7 @@ from newsmeta.problems import Problem
 __all__ = [
     "AliasEditError",
     "ConcurrentModificationError",
+    "ConversionError",
     "DuplicateKeyEditError",
     "EditError",
     "InvalidDocumentError",
@@ -47,6 +48,24 @@ class InvalidDocumentError(NewsmetaError, ValueError):
             else f"{where}: invalid"
         )
         super().__init__(summary)
+
+
+class ConversionError(NewsmetaError, ValueError):
+    """Data does not fit the model: a wrong type, a missing required key, a bad timestamp.
+
+    ``failures`` lists every failing key, in the order found, as ``(pointer, message)``
+    pairs: ``pointer`` is the RFC 6901 JSON Pointer of the key (``/provider/images/0/width``,
+    ``""`` for the whole value), ``message`` says what is wrong with it.
+    """
+
+    def __init__(self, failures: Sequence[tuple[str, str]], what: str = "article") -> None:
+        self.failures: tuple[tuple[str, str], ...] = tuple(failures)
+        listed = "; ".join(
+            f"{pointer or '(the whole value)'}: {message}" for pointer, message in self.failures
+        )
+        super().__init__(
+            f"the data is not a valid {what} ({len(self.failures)} failing key(s)): {listed}"
+        )
 
 
 class EditError(NewsmetaError, ValueError):

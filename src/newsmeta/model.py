@@ -21,16 +21,18 @@ Contract:
   allowed values of the two enumerated strings.
 - The last field of every class, ``extra``, keeps the keys the format does not know, with their
   JSON-compatible values, so they survive every round trip. It is stored deeply frozen (mappings
-  become :class:`types.MappingProxyType`, lists become tuples), takes part in equality but not in
+  become :class:`FrozenMapping`, lists become tuples), takes part in equality but not in
   hashing, and may not reuse a known key.
+- Every model value pickles and deep-copies (a process pool, Dask or joblib can return one), and
+  ``pickle.loads(pickle.dumps(x)) == x``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from types import MappingProxyType
-from typing import Final, TypeAlias
+from typing import Final, TypeAlias, TypeVar
 
 import attrs
 
@@ -41,6 +43,7 @@ __all__ = [
     "FIELD_KEYS",
     "MODEL_CLASSES",
     "Article",
+    "FrozenMapping",
     "Image",
     "Model",
     "Provider",
@@ -63,10 +66,55 @@ def camel_case(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in tail)
 
 
+_V_co = TypeVar("_V_co", covariant=True)
+
+
+class FrozenMapping(Mapping[str, _V_co]):
+    """A read-only mapping that pickles and deep-copies: how ``extra`` holds a JSON object.
+
+    It compares equal to any mapping with the same items (a plain ``dict`` included) and
+    keeps the order of its keys. Unlike :class:`types.MappingProxyType` it can cross a
+    process boundary; unlike a ``dict`` it cannot be changed.
+    """
+
+    __slots__ = ("_items",)
+
+    _items: dict[str, _V_co]
+
+    def __init__(self, items: Mapping[str, _V_co] | None = None) -> None:
+        object.__setattr__(self, "_items", dict(items or {}))
+
+    def __getitem__(self, key: str) -> _V_co:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._items!r})"
+
+    def __reduce__(self) -> tuple[type[FrozenMapping[_V_co]], tuple[dict[str, _V_co]]]:
+        return (type(self), (self._items,))
+
+    def __copy__(self) -> FrozenMapping[_V_co]:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> FrozenMapping[_V_co]:
+        return self  # deeply frozen: nothing inside can change, so sharing is a copy
+
+    __hash__ = None  # type: ignore[assignment]  # the values may be unhashable
+
+
 def _freeze(value: object) -> object:
     # Deep, so that a frozen model really cannot change under its owner's feet.
     if isinstance(value, Mapping):
-        return MappingProxyType({key: _freeze(item) for key, item in value.items()})
+        return FrozenMapping({key: _freeze(item) for key, item in value.items()})
     if isinstance(value, list | tuple):
         return tuple(_freeze(item) for item in value)
     return value
@@ -74,12 +122,15 @@ def _freeze(value: object) -> object:
 
 def _freeze_extra(value: Mapping[str, object]) -> Mapping[str, object]:
     frozen = _freeze(value)
-    assert isinstance(frozen, MappingProxyType)
+    assert isinstance(frozen, FrozenMapping)
     return frozen
 
 
+_EMPTY_EXTRA: Final[Mapping[str, object]] = FrozenMapping()
+
+
 def _empty_extra() -> Mapping[str, object]:
-    return MappingProxyType({})
+    return _EMPTY_EXTRA
 
 
 def _check_extra(instance: Model, attribute: attrs.Attribute[object], value: object) -> None:
