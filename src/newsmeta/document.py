@@ -86,9 +86,47 @@ class Document:
 
     @property
     def body(self) -> str:
-        """The Markdown body after the closing fence (empty when there are no fences)."""
+        """The Markdown body after the closing fence (empty when there are no fences).
+
+        Assigning a string replaces exactly the text after the closing fence: the BOM, the
+        fences and the front matter keep their bytes. The new body takes the file's line
+        ending (``\n`` becomes ``\r\n`` in a CRLF file, ``\r\n`` becomes ``\n`` in an LF
+        one), so reading it back may differ from the string given in that way only. A
+        closing fence at the very end of the file gets the file's line ending when the body
+        is not empty. Raises :class:`~newsmeta.errors.EditError` when the document has no
+        front-matter fences.
+        """
         split = self._analysis.split
         return split.body if split is not None else ""
+
+    @body.setter
+    def body(self, body: str) -> None:
+        if not isinstance(body, str):
+            raise TypeError(f"the body must be a string, not {type(body).__name__}")
+        split = self._analysis.split
+        if split is None:
+            raise EditError("the document has no front-matter fences, so it has no body to replace")
+        newline = split.newline
+        body = body.replace("\r\n", "\n")
+        if newline != "\n":
+            body = body.replace("\n", newline)
+        closing = split.closing
+        if body and not closing.endswith("\n"):
+            closing += newline
+        text = split.bom + split.opening + split.yaml + closing + body
+        if text == self._analysis.text:
+            return
+        where = os.fspath(self.path) if self.path is not None else None
+        analysis = analyse(text, path=where)
+        if (
+            analysis.split is None
+            or analysis.split.yaml != split.yaml
+            or analysis.split.body != body
+        ):  # pragma: no cover - the closing fence is the first one, whatever follows it
+            raise EditError("the new body would change where the front matter ends")
+        self._analysis = analysis
+        self._article = None
+        self._article_done = False
 
     @property
     def data(self) -> JSONValue:
@@ -158,11 +196,18 @@ class Document:
         """Set the value at ``path``: a scalar, list, mapping, datetime or model object.
 
         An existing scalar keeps its style when it can; a new key goes to its canonical
-        position; missing parent mappings are created. Raises EditError subclasses.
+        position; missing parent mappings are created. Raises EditError subclasses, also
+        for a new top-level ``body`` key (the Markdown body is :attr:`body`).
         """
         from newsmeta._edit import SetOp, parse_path, to_json
 
-        self._edit([SetOp(tuple(parse_path(path)), to_json(value))])
+        parts = tuple(parse_path(path))
+        if parts == ("body",) and not (isinstance(self.data, dict) and "body" in self.data):
+            # Not a key of the format: the Markdown body is meant, which is not front matter.
+            raise EditError(
+                "'body' is not a front-matter key; assign Document.body to replace the Markdown"
+            )
+        self._edit([SetOp(parts, to_json(value))])
 
     def unset(self, path: PathLike) -> None:
         """Remove the key or list item at ``path`` (exactly its lines, comment included)."""
