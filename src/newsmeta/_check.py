@@ -44,7 +44,7 @@ from newsmeta.problems import CODES, Problem, Severity
 if TYPE_CHECKING:
     from newsmeta._quick import QuickView
 
-__all__ = ["Analysis", "LineIndex", "QuickPass", "analyse", "decode", "quick_pass"]
+__all__ = ["Analysis", "LineIndex", "QuickPass", "analyse", "check_data", "decode", "quick_pass"]
 
 
 class LineIndex:
@@ -412,3 +412,44 @@ def suppress(problems: list[Problem], split: Split) -> list[Problem]:
             for target in (first_line + offset, first_line + offset + 1):
                 silenced.setdefault(target, set()).update(codes)
     return [p for p in problems if p.code not in silenced.get(p.line, ())]
+
+
+def check_data(data: JSONValue) -> list[Problem]:
+    """The schema and rule problems of a JSON view of front matter, without a text.
+
+    The same layers as :func:`analyse` after the YAML (schema, then the data-quality rules),
+    on data built in memory: there are no positions, so every problem has ``line``,
+    ``column``, ``end_line`` and ``end_column`` 0 and is located by its ``pointer`` only.
+    Rules about the file (its name, its line endings) cannot run. Problems come in the order
+    found: the schema's, then the rules'.
+    """
+    from newsmeta.rules import RuleContext, run_rules
+    from newsmeta.schema import schema_errors
+
+    findings: list[Finding] = []
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "a single value"
+        message = f"The front matter must be a mapping of keys to values, not {kind}."
+        findings.append(Finding("front-matter-not-mapping", message, "", 0, 0))
+    else:
+        findings.extend(schema_errors(data, None, (0, 0), ""))
+        # The rules' guard looks for text in the front matter before walking the values:
+        # here the values themselves are the text (each written literally).
+        from newsmeta.rules import string_values
+
+        text = "\n".join(value for _, value in string_values(data))
+        context = RuleContext(data, None, text, None, None, lambda parts: None)
+        findings.extend(run_rules(context))
+    return [
+        Problem(
+            code=f.code,
+            severity=_severity(f.code),
+            message=f.message.replace("{related}", "another place"),
+            pointer=f.pointer,
+            line=0,
+            column=0,
+            end_line=0,
+            end_column=0,
+        )
+        for f in findings
+    ]

@@ -10,24 +10,29 @@ import collections
 import functools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
 from newsmeta._check import Analysis, analyse, decode, quick_pass
-from newsmeta._yamltree import DEFAULT_LIMITS, Limits, find_node
+from newsmeta._yamltree import DEFAULT_LIMITS, JSONValue, Limits, find_node
 from newsmeta.problems import CODES, Problem, Severity
 
 if TYPE_CHECKING:  # concurrent.futures costs ~20 ms to import; only callers need it
     from concurrent.futures import Executor, Future
 
     from newsmeta._quick import QuickView
+    from newsmeta.model import Model
+
+_MINUTE: Final = timedelta(minutes=1)
 
 __all__ = [
     "CorpusIndex",
     "FileResult",
     "Policy",
     "UrlUse",
+    "check",
     "check_bytes",
     "check_path",
     "check_text",
@@ -99,6 +104,47 @@ def _io_problem(exc: OSError) -> Problem:
         end_line=1,
         end_column=1,
     )
+
+
+def check(value: Model | Mapping[str, object]) -> tuple[Problem, ...]:
+    """Every schema and data-quality problem of an article built in memory.
+
+    ``value`` is an :class:`~newsmeta.model.Article` (or any model part, checked as a whole
+    article would not be: pass the article) or a plain ``dict`` shaped like the front matter
+    (timestamps as RFC 3339 text or aware ``datetime``; tuples count as lists). Nothing is
+    written or read: there is no text, so each problem is located by its JSON Pointer alone
+    and its ``line``/``column`` fields are 0. The verdict is the one ``newsmeta validate``
+    gives for the same front matter, without the rules that need the file (its name, its
+    line endings, its YAML). Never raises for bad data; raises :class:`TypeError` for a value
+    that has no JSON form (a ``set``, an arbitrary object).
+    """
+    from newsmeta._check import check_data
+
+    return tuple(check_data(_json_view(value)))
+
+
+def _json_view(value: object) -> JSONValue:
+    """``value`` as the JSON view the schema checks (what reading a file would give)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, datetime):
+        offset = value.utcoffset()
+        if offset is None or offset % _MINUTE:
+            return value.isoformat()  # no zone, or seconds in it: the schema reports it
+        from newsmeta.convert import format_datetime
+
+        return format_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if attrs.has(type(value)):
+        from newsmeta.convert import unstructure
+
+        return _json_view(unstructure(value))  # type: ignore[arg-type]
+    if isinstance(value, Mapping):
+        return {str(key): _json_view(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_view(item) for item in value]
+    raise TypeError(f"a {type(value).__name__} has no JSON form and cannot be checked")
 
 
 def check_text(text: str, path: str = "<stdin>") -> FileResult:
