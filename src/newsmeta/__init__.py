@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING
 from newsmeta._version import __version__
 
 if TYPE_CHECKING:
+    from newsmeta.convert import from_dict, to_dict
     from newsmeta.document import Document, dump, dumps, load, loads, validate
     from newsmeta.errors import (
         AliasEditError,
         ConcurrentModificationError,
+        ConversionError,
         DuplicateKeyEditError,
         EditError,
         InvalidDocumentError,
@@ -32,15 +34,17 @@ if TYPE_CHECKING:
     )
     from newsmeta.model import Article, Image, Provider, RelatedArticle
     from newsmeta.problems import CODES, Code, Problem, Severity, explain_text
-    from newsmeta.validation import FileResult, validate_many
+    from newsmeta.validation import FileResult, check, validate_many
     from newsmeta.values import parse_value
 
 #: Where each public name lives.
 _HOMES = {
+    "newsmeta.convert": ("from_dict", "to_dict"),
     "newsmeta.document": ("Document", "dump", "dumps", "load", "loads", "validate"),
     "newsmeta.errors": (
         "AliasEditError",
         "ConcurrentModificationError",
+        "ConversionError",
         "DuplicateKeyEditError",
         "EditError",
         "InvalidDocumentError",
@@ -53,7 +57,7 @@ _HOMES = {
     ),
     "newsmeta.model": ("Article", "Image", "Provider", "RelatedArticle"),
     "newsmeta.problems": ("CODES", "Code", "Problem", "Severity", "explain_text"),
-    "newsmeta.validation": ("FileResult", "validate_many"),
+    "newsmeta.validation": ("FileResult", "check", "validate_many"),
     "newsmeta.values": ("parse_value",),
 }
 _MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
@@ -64,6 +68,7 @@ __all__ = [
     "Article",
     "Code",
     "ConcurrentModificationError",
+    "ConversionError",
     "Document",
     "DuplicateKeyEditError",
     "EditError",
@@ -81,12 +86,15 @@ __all__ = [
     "Severity",
     "VerificationError",
     "__version__",
+    "check",
     "dump",
     "dumps",
     "explain_text",
+    "from_dict",
     "load",
     "loads",
     "parse_value",
+    "to_dict",
     "validate",
     "validate_many",
 ]
@@ -100,6 +108,7 @@ _SUBMODULES = frozenset(
         "convert",
         "document",
         "errors",
+        "feed",
         "fixing",
         "model",
         "problems",
