@@ -17,10 +17,10 @@ from referencing.jsonschema import SchemaRegistry
 
 from newsmeta.convert import unstructure
 from newsmeta.model import ARTICLE_TYPES, CATEGORIES, Article, Image, Provider, RelatedArticle
-from newsmeta.schema import ASSERTED_FORMATS, format_checker
+from newsmeta.schema import ASSERTED_FORMATS, SCHEMA_ID, format_checker
 
 from .articles import front_matter, full_article, video, with_value, without
-from .conftest import ROOT, SEED, corpus_paths
+from .conftest import ROOT, SEED, corpus_paths, load_module
 
 PUBLISHED_SCHEMA = ROOT / "schemas" / "article.schema.json"
 
@@ -119,7 +119,15 @@ def test_schema_is_valid_under_its_metaschema() -> None:
 
 def test_schema_is_draft_2020_12_with_an_id() -> None:
     assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert SCHEMA["$id"] == "https://newsmeta.dev/schemas/article.schema.json"
+    assert SCHEMA["$id"] == SCHEMA_ID
+
+
+def test_the_schema_id_is_the_url_the_docs_site_serves_it_at() -> None:
+    mkdocs = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    site_url = re.search(r"^site_url: (\S+)$", mkdocs, re.MULTILINE)
+    assert site_url is not None
+    hooks = load_module("newsmeta_docs_hooks_for_id", ROOT / "docs" / "hooks.py")
+    assert site_url.group(1).rstrip("/") + "/" + hooks.SCHEMA_SITE_PATH == SCHEMA_ID
 
 
 def test_every_declared_schema_has_a_title_and_a_description() -> None:

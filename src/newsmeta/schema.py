@@ -49,7 +49,10 @@ __all__ = [
 ]
 
 SCHEMA_RESOURCE: Final = ("schemas", "article.schema.json")
-SCHEMA_ID: Final = "https://newsmeta.dev/schemas/article.schema.json"
+SCHEMA_ID: Final = "https://newsmeta.github.io/newsmeta/schemas/article.schema.json"
+"""The schema's ``$id``: the URL where the documentation site serves this exact file
+(``mkdocs build`` publishes it at ``schemas/article.schema.json``; a test holds the two
+together)."""
 
 
 @functools.cache

@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 #: The command modules under ``newsmeta.cli``, in the order their commands are listed.
-COMMAND_MODULES: tuple[str, ...] = ("validate", "verbs", "rules", "fix", "lsp")
+COMMAND_MODULES: tuple[str, ...] = ("validate", "verbs", "rules", "fix", "schema", "lsp")
 
 
 class _CommandModule(Protocol):
