@@ -216,7 +216,15 @@ def test_set_creates_missing_parent_mappings() -> None:
     text = "---\ntitle: x\n---\n"
     document = newsmeta.loads(text)
     document.set("provider.name", "P")
-    assert document.dumps() == "---\ntitle: x\nprovider:\n  name: P\n---\n"
+    # The file shows no blank-line habit, so the house style's blank line opens the group.
+    assert document.dumps() == "---\ntitle: x\n\nprovider:\n  name: P\n---\n"
+
+
+def test_a_file_without_blank_lines_before_its_groups_gets_none() -> None:
+    text = "---\ntitle: x\ntopics:\n  - AI\n---\n"
+    document = newsmeta.loads(text)
+    document.set("provider.name", "P")
+    assert document.dumps() == "---\ntitle: x\nprovider:\n  name: P\ntopics:\n  - AI\n---\n"
 
 
 # --- lists ------------------------------------------------------------------------------

@@ -439,8 +439,76 @@ class _Style:
     newline: str
     #: Columns between a mapping key and the dash of its block-sequence items.
     seq_offset: int
-    #: True when top-level block-valued keys follow a blank line.
+    #: True when top-level keys that open a group (see :func:`opens_group`) follow a
+    #: blank line.
     blank_before_blocks: bool
+
+
+#: The house style of ``FORMAT.md``: LF, list items indented two columns under their key,
+#: a blank line before every top-level key that opens a group.
+HOUSE_STYLE: Final = _Style("\n", 2, True)
+
+#: The top-level keys of the real files' first group: the article's scalar header
+#: (``category`` ... ``removed``, in canonical order, without blank lines between them).
+_HEADER_GROUP: Final = frozenset(
+    {
+        "category",
+        "title",
+        "excerpt",
+        "publishedDateTime",
+        "originalUrl",
+        "webUrl",
+        "ampWebUrl",
+        "cdnAmpWebUrl",
+        "type",
+        "quality",
+        "heat",
+        "published",
+        "removed",
+    }
+)
+
+
+def opens_group(key: str) -> bool:
+    """True when the top-level ``key`` starts a group of its own in the house style.
+
+    The real files put the scalar header (``category`` to ``removed``) together, then
+    ``featuredContent``, ``provider``, ``topics``, ``images``, ``related`` and ``secured``
+    each after a blank line; a key the format does not know comes last, in a group of its
+    own too.
+    """
+    return key not in _HEADER_GROUP
+
+
+def house_order(value: JSONValue, parts: tuple[Part, ...] = ()) -> JSONValue:
+    """``value`` with every mapping's keys in canonical order (``FORMAT.md``), all the way
+    down; keys the format does not know follow the known ones, in their own order."""
+    if isinstance(value, list):
+        return [house_order(item, (*parts, index)) for index, item in enumerate(value)]
+    if not isinstance(value, dict):
+        return value
+    order = _canonical_order(parts) or ()
+    keys = [key for key in order if key in value]
+    keys.extend(key for key in value if key not in order)
+    return {key: house_order(value[key], (*parts, key)) for key in keys}
+
+
+def render_front_matter(data: AbcMapping[str, JSONValue]) -> str:
+    """The YAML text of new front matter holding ``data``, in the house style (LF).
+
+    This is what adding every key of ``data`` to an empty mapping writes, one after the
+    other in canonical order (:func:`house_order`): the same lines, through the same
+    functions, as :meth:`_Splicer.set` writes for a new key, with a blank line before each
+    key that :func:`opens_group`. ``data`` is a JSON view normalised by :func:`to_json`.
+    """
+    ordered = house_order(dict(data))
+    assert isinstance(ordered, dict)
+    lines: list[str] = []
+    for key, value in ordered.items():
+        if lines and opens_group(key):
+            lines.append("")
+        lines.extend(_entry_lines(key, value, 0, HOUSE_STYLE))
+    return "".join(line + "\n" for line in lines)
 
 
 def flow_text(value: JSONValue, key: str | None = None) -> str:
@@ -810,7 +878,7 @@ class _Splicer:
             after_block = isinstance(after[1], Mapping | Sequence) and not getattr(
                 after[1], "flow", False
             )
-            blank = "\n" if top and (block_value or after_block) else ""
+            blank = "\n" if top and (block_value or after_block or opens_group(key)) else ""
             if pos == len(text) or (pos > 0 and text[pos - 1] != "\n"):
                 blank = "\n" + blank
             self._splice(pos, pos, blank + "".join(line + "\n" for line in lines))
@@ -818,7 +886,15 @@ class _Splicer:
         assert before is not None
         kstart = before[0].start
         start = _line_start(text, kstart)
-        tail = "\n" if top and block_value else ""
+        # The key it goes before keeps the blank line it opens its group with.
+        before_block = isinstance(before[1], Mapping | Sequence) and not getattr(
+            before[1], "flow", False
+        )
+        tail = (
+            "\n"
+            if top and (block_value or before_block or opens_group(_scalar_value(before[0])))
+            else ""
+        )
         if _only_spaces(text, start, kstart):
             self._splice(start, start, "".join(line + "\n" for line in lines) + tail)
         else:
@@ -965,22 +1041,31 @@ def _last_key(parts: AbcSequence[Part]) -> str | None:
 
 
 def _detect_style(text: str, split: Split, root: Node | None) -> _Style:
-    """The file's line ending, block-sequence offset and blank-line habit."""
+    """The file's line ending, block-sequence offset and blank-line habit.
+
+    The habit is judged on the top-level keys after the first that hold a block
+    collection or open a group (:func:`opens_group`): a blank line before any of them
+    means blank lines. A file with no such key shows no habit and gets the house style's.
+    """
     seq_offset = 2
     blank = False
+    evidence = False
     found_offset = False
     if isinstance(root, Mapping) and not root.flow:
-        for key, value in root.pairs:
-            if not isinstance(value, Mapping | Sequence) or value.flow:
-                continue
+        for index, (key, value) in enumerate(root.pairs):
+            block = isinstance(value, Mapping | Sequence) and not value.flow
             start = _line_start(text, key.start)
-            if start > 0 and not text[_line_start(text, start - 1) : start].strip():
-                blank = True
+            if index and (block or (isinstance(key, Scalar) and opens_group(key.value))):
+                evidence = True
+                if start > 0 and not text[_line_start(text, start - 1) : start].strip():
+                    blank = True
+            if not block:
+                continue
             if isinstance(value, Sequence) and value.items and not found_offset:
                 dash = _dash_index(text, value.items[0])
                 seq_offset = max(0, dash - _line_start(text, dash) - (key.start - start))
                 found_offset = True
-    return _Style(split.newline, seq_offset, blank)
+    return _Style(split.newline, seq_offset, blank or not evidence)
 
 
 # --- applying ----------------------------------------------------------------------------------
