@@ -17,13 +17,14 @@ from newsmeta._version import __version__
 
 if TYPE_CHECKING:
     from newsmeta.convert import from_dict, to_dict
-    from newsmeta.document import Document, dump, dumps, load, loads, validate
+    from newsmeta.document import Document, dump, dumps, load, loads, new, validate
     from newsmeta.errors import (
         AliasEditError,
         ConcurrentModificationError,
         ConversionError,
         DuplicateKeyEditError,
         EditError,
+        ExistingFileError,
         InvalidDocumentError,
         InvalidPathError,
         LinkedFileError,
@@ -40,13 +41,14 @@ if TYPE_CHECKING:
 #: Where each public name lives.
 _HOMES = {
     "newsmeta.convert": ("from_dict", "to_dict"),
-    "newsmeta.document": ("Document", "dump", "dumps", "load", "loads", "validate"),
+    "newsmeta.document": ("Document", "dump", "dumps", "load", "loads", "new", "validate"),
     "newsmeta.errors": (
         "AliasEditError",
         "ConcurrentModificationError",
         "ConversionError",
         "DuplicateKeyEditError",
         "EditError",
+        "ExistingFileError",
         "InvalidDocumentError",
         "InvalidPathError",
         "LinkedFileError",
@@ -72,6 +74,7 @@ __all__ = [
     "Document",
     "DuplicateKeyEditError",
     "EditError",
+    "ExistingFileError",
     "FileResult",
     "Image",
     "InvalidDocumentError",
@@ -93,6 +96,7 @@ __all__ = [
     "from_dict",
     "load",
     "loads",
+    "new",
     "parse_value",
     "to_dict",
     "validate",

@@ -18,7 +18,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-__all__ = ["fingerprint", "write_atomic"]
+__all__ = ["create_atomic", "fingerprint", "write_atomic"]
 
 
 def fingerprint(data: bytes) -> bytes:
@@ -74,3 +74,45 @@ def write_atomic(
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def create_atomic(path: Path, data: bytes) -> None:
+    """Create ``path`` holding ``data``, atomically, and never replace an existing file.
+
+    The bytes go to a temporary file in the same folder (flushed, fsynced, given the
+    default permissions), which is then hard-linked to ``path``: the link fails if the name
+    exists, so another writer's file is never replaced, and a reader sees no file or the
+    whole new one. Where the file system has no hard links, ``path`` is claimed with an
+    exclusive create and the temporary file renamed over the (empty) claim. Raises
+    :class:`~newsmeta.errors.ExistingFileError` when ``path`` exists (a dangling symbolic
+    link included), :class:`OSError` on other failures; nothing is left behind.
+    """
+    import errno
+
+    from newsmeta.errors import ExistingFileError
+
+    path = Path(path)
+    if os.path.lexists(path):
+        raise ExistingFileError(str(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, _default_mode())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise ExistingFileError(str(path)) from None
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                raise
+            try:
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            except FileExistsError:
+                raise ExistingFileError(str(path)) from None
+            os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, cast
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from newsmeta._edit import Op
     from newsmeta.model import Article
 
-__all__ = ["Document", "dump", "dumps", "load", "loads", "validate"]
+__all__ = ["Document", "dump", "dumps", "load", "loads", "new", "validate"]
 
 #: A path into the front matter: ``provider.name``, ``images[0].width``, ``/provider/name``,
 #: or a sequence of keys and indices.
@@ -34,7 +34,7 @@ PathLike = str | Sequence[str | int]
 class Document:
     """An article file, loaded.
 
-    Never constructed directly: use :func:`load` or :func:`loads`.
+    Never constructed directly: use :func:`load`, :func:`loads` or :func:`new`.
 
     - ``text`` is exactly the text read (bytes that are not UTF-8 are kept as lone
       surrogates, so ``text.encode("utf-8", "surrogateescape")`` is the original file);
@@ -50,10 +50,15 @@ class Document:
     returns the text; ``save()`` writes it back atomically.
     """
 
-    __slots__ = ("_analysis", "_article", "_article_done", "_baseline", "_disk", "path")
+    __slots__ = ("_analysis", "_article", "_article_done", "_baseline", "_created", "_disk", "path")
 
     def __init__(
-        self, analysis: Analysis, path: Path | None = None, disk: bytes | None = None
+        self,
+        analysis: Analysis,
+        path: Path | None = None,
+        disk: bytes | None = None,
+        *,
+        created: bool = False,
     ) -> None:
         self._analysis = analysis
         self.path = path
@@ -61,8 +66,15 @@ class Document:
         self._article_done = False
         #: Fingerprint of the bytes on disk when loaded or last saved (None: not from disk).
         self._disk = disk
-        #: The error-level problems the document had when loaded or last saved.
-        self._baseline = Counter((p.code, p.pointer) for p in analysis.problems if _is_error(p))
+        #: True for a document made by :func:`new` and not saved yet: it has no file.
+        self._created = created
+        #: The error-level problems the document had when loaded or last saved (none for a
+        #: new document: every error it has is its own).
+        self._baseline: Counter[tuple[str, str]] = (
+            Counter()
+            if created
+            else Counter((p.code, p.pointer) for p in analysis.problems if _is_error(p))
+        )
 
     @property
     def text(self) -> str:
@@ -273,13 +285,19 @@ class Document:
         *,
         force: bool = False,
         allow_links: bool = False,
+        overwrite: bool | None = None,
     ) -> None:
         """Write the document atomically to ``path`` (default: the path it was loaded from).
 
         Refuses, writing nothing:
 
         - :class:`~newsmeta.errors.NewProblemsError` when edits introduced error-level
-          problems the loaded document did not have, unless ``force``;
+          problems the loaded document did not have, unless ``force`` (a document made by
+          :func:`new` had none: each of its errors refuses the save);
+        - :class:`~newsmeta.errors.ExistingFileError` (a :class:`FileExistsError`) when the
+          target exists and ``overwrite`` is false. ``overwrite=None`` (the default) means
+          false for a document made by :func:`new` that was never saved (saving it creates
+          a file and never replaces one) and true otherwise;
         - :class:`~newsmeta.errors.ConcurrentModificationError` when the file it was
           loaded from changed on disk since (checked when saving back to that file);
         - :class:`~newsmeta.errors.LinkedFileError` when the target is a symbolic link or
@@ -299,9 +317,17 @@ class Document:
                 raise NewProblemsError(introduced, str(target))
         same_file = self.path is not None and _same_file(target, self.path)
         data = self.encoded()
-        write_atomic(
-            target, data, expected=self._disk if same_file else None, allow_links=allow_links
-        )
+        if overwrite is None:
+            overwrite = not self._created
+        if overwrite:
+            write_atomic(
+                target, data, expected=self._disk if same_file else None, allow_links=allow_links
+            )
+        else:
+            from newsmeta._atomic import create_atomic
+
+            create_atomic(target, data)
+        self._created = False
         if same_file or self.path is None:
             self.path = target
             self._disk = _fingerprint(data)
@@ -337,6 +363,51 @@ def _structure(data: JSONValue) -> Article | None:
         return structure_article(data)
     except Exception:
         return None
+
+
+def new(
+    article: Article | Mapping[str, object],
+    body: str = "\n",
+    *,
+    path: str | os.PathLike[str] | None = None,
+) -> Document:
+    """A new article file in the house style of ``FORMAT.md``, as a :class:`Document`.
+
+    ``article`` is an :class:`~newsmeta.model.Article` or a JSON view of front matter (a
+    ``dict``, as :func:`~newsmeta.convert.to_dict` or ``Document.data`` give; datetimes
+    are accepted). The text is "every key added to an empty mapping": the keys in canonical
+    order, the real files' blank line before each group (``featuredContent``,
+    ``provider``, ``topics``, ``images``, ``related``, ``secured``), double quotes where the
+    real files use them, plain ``T...Z`` timestamps, two-space indentation with list items
+    indented under their key, LF line endings; ``body`` follows the closing fence verbatim
+    (the real files' body is ``"\n"``).
+
+    The document was never on disk: its baseline of errors is empty, so :meth:`~Document.save`
+    refuses it while it has any error (unless ``force``), and by default refuses to replace
+    an existing file. ``path`` is recorded for rules that read the file name and as the
+    default target of ``save()``; nothing is read from it.
+
+    Raises :class:`~newsmeta.errors.EditError` for a value with no front-matter form (a
+    ``set``, NaN) and :class:`~newsmeta.errors.VerificationError` if the text would not read
+    back as ``article`` (never expected: the renderer and the reader are held together by
+    tests).
+    """
+    from newsmeta._edit import render_front_matter, same, to_json
+    from newsmeta.errors import VerificationError
+
+    if not isinstance(body, str):
+        raise TypeError(f"the body must be a string, not {type(body).__name__}")
+    data = to_json(article)
+    if not isinstance(data, dict):
+        raise EditError(f"front matter is a mapping, not {type(article).__name__}")
+    text = "---\n" + render_front_matter(data) + "---\n" + body
+    name = os.fspath(path) if path is not None else None
+    analysis = analyse(text, path=name)
+    if not analysis.readable or not same(analysis.data, data):
+        raise VerificationError(
+            "the new article's text does not read back as its data", data, analysis.data
+        )
+    return Document(analysis, Path(name) if name is not None else None, created=True)
 
 
 def loads(text: str, *, path: str | os.PathLike[str] | None = None) -> Document:

@@ -18,6 +18,7 @@ __all__ = [
     "ConversionError",
     "DuplicateKeyEditError",
     "EditError",
+    "ExistingFileError",
     "InvalidDocumentError",
     "InvalidPathError",
     "LinkedFileError",
@@ -154,6 +155,17 @@ class ConcurrentModificationError(NewsmetaError, OSError):
     def __init__(self, path: str) -> None:
         self.path = path
         super().__init__(f"{path}: the file changed on disk since it was loaded; not overwritten")
+
+
+class ExistingFileError(NewsmetaError, FileExistsError):
+    """A new file was not written because a file of that name exists; it is untouched."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(
+            f"{path}: the file exists; not overwritten (overwrite=True, or --overwrite on "
+            "the command line, replaces it)"
+        )
 
 
 class LinkedFileError(NewsmetaError, OSError):
