@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # concurrent.futures costs ~20 ms to import; only callers nee
     from concurrent.futures import Executor, Future
 
     from newsmeta._quick import QuickView
+    from newsmeta.document import Document
     from newsmeta.model import Model
 
 _MINUTE: Final = timedelta(minutes=1)
@@ -36,6 +37,7 @@ __all__ = [
     "check_bytes",
     "check_path",
     "check_text",
+    "document_result",
     "iter_results",
     "matches_code",
     "validate_many",
@@ -179,6 +181,23 @@ def check_bytes(raw: bytes, path: str = "<stdin>", limits: Limits = DEFAULT_LIMI
             return FileResult(path, tuple(quick.problems), _quick_url_uses(quick.view, text))
     analysis = analyse(text, prior=findings, path=path, limits=limits)
     return FileResult(path, tuple(analysis.problems), _url_uses(analysis))
+
+
+def document_result(document: Document, path: str | None = None) -> FileResult:
+    """The result of a loaded document, as :func:`check_path` gives it for its file.
+
+    ``path`` (default: the document's own) is the path reported. The result carries the
+    places where the document states its own URLs, so a :class:`CorpusIndex` can check
+    it with the others.
+    """
+    name = path if path is not None else str(document.path) if document.path else "<text>"
+
+    def span_of(key: str) -> tuple[int, int] | None:
+        _, node = find_node(document.node, [key])
+        return None if node is None else (node.start, node.end)
+
+    uses = _own_url_uses(document.data, document.text, span_of)
+    return FileResult(name, document.problems, uses)
 
 
 _OWN_URL_KEYS = ("webUrl", "originalUrl")

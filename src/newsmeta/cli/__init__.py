@@ -50,7 +50,16 @@ __all__ = [
 ]
 
 #: The command modules under ``newsmeta.cli``, in the order their commands are listed.
-COMMAND_MODULES: tuple[str, ...] = ("validate", "verbs", "rules", "fix", "schema", "lsp")
+COMMAND_MODULES: tuple[str, ...] = (
+    "validate",
+    "verbs",
+    "rules",
+    "fix",
+    "new",
+    "convert",
+    "schema",
+    "lsp",
+)
 
 
 class _CommandModule(Protocol):

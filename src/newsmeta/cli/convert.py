@@ -1,0 +1,503 @@
+"""``newsmeta export`` and ``newsmeta import``: article files to JSON records, and back.
+
+``export`` writes one record per file, streaming (memory does not grow with the size of
+the output), in one of three shapes:
+
+- ``jsonl`` (the default): one JSON object per line, ``{"path", "front_matter"}`` and, when
+  asked, ``"body"`` and ``"problems"``. ``front_matter`` is the JSON view of the front
+  matter that the schema checks (timestamps as RFC 3339 text), ``null`` when the front
+  matter cannot be read;
+- ``json``: the same records as one JSON array;
+- ``api``: one JSON API item per line (:func:`newsmeta.feed.write_item`), with the site's
+  base URL, time zone and locale; ``--with-body`` fills ``content``.
+
+``import`` reads such records (or API items, or bare front-matter objects) and writes each
+as a new file in house style (:func:`newsmeta.new`). It never replaces a file unless
+``--overwrite``, never writes a file with errors unless ``--force``, never writes outside
+``--to``, and names every record it refuses.
+
+Exit codes: 0 when every file or record went through; 1 when a file's front matter could
+not be exported or a record was refused; 2 for usage and I/O errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import unicodedata
+from collections.abc import Iterator
+from datetime import UTC
+from pathlib import Path, PurePosixPath
+from typing import IO, TYPE_CHECKING
+
+from newsmeta.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    Commands,
+    collect_paths,
+    load_configuration,
+    message,
+)
+
+if TYPE_CHECKING:
+    from newsmeta.document import Document
+    from newsmeta.feed import SiteSettings
+
+__all__ = ["register"]
+
+#: The default name of an imported file that records no path of its own.
+DEFAULT_NAME = "{date}-{slug}.md"
+
+
+def register(commands: Commands) -> None:
+    """Add ``export`` and ``import`` to ``commands``."""
+    export = commands.add_parser(
+        "export",
+        help="write article files as JSON Lines, JSON or the sites' JSON API form",
+        description=(
+            "Write one JSON record per article file: its path and its front matter as the "
+            "JSON view newsmeta validates, optionally its body and problems. Directories are "
+            "searched as `validate` searches them. Output streams to stdout."
+        ),
+    )
+    export.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files, directories or globs (default: the configured include)",
+    )
+    export.add_argument(
+        "--format",
+        choices=["jsonl", "json", "api"],
+        default="jsonl",
+        help="jsonl: one record per line; json: one array; api: the JSON API form, one item "
+        "per line (default: jsonl)",
+    )
+    export.add_argument("--with-body", action="store_true", help="add each file's Markdown body")
+    export.add_argument(
+        "--with-problems",
+        action="store_true",
+        help="add each file's problems, as `validate --format json` reports them",
+    )
+    export.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="skip paths matching PATTERN (repeatable; added to the configured excludes)",
+    )
+    export.add_argument(
+        "--config",
+        metavar="FILE",
+        default=None,
+        help="read this newsmeta.toml or pyproject.toml instead of searching for one",
+    )
+    site = export.add_argument_group("the JSON API form (--format api)")
+    site.add_argument(
+        "--base-url",
+        metavar="URL",
+        default=None,
+        help="where the site publishes each item's JSON: sourceUrl is URL/STEM/index.json",
+    )
+    site.add_argument(
+        "--time-zone",
+        metavar="ZONE",
+        default="UTC",
+        help="IANA time zone of the written timestamps, e.g. America/Los_Angeles (default: UTC)",
+    )
+    site.add_argument(
+        "--locale", metavar="LOCALE", default="en-us", help="the locale (default: en-us)"
+    )
+    site.add_argument(
+        "--collection",
+        metavar="DIR",
+        default="_news",
+        help="the site's folder of article files, which path starts with (default: _news)",
+    )
+    export.set_defaults(handler=_run_export)
+
+    importer = commands.add_parser(
+        "import",
+        help="write JSON records (from export, or API items) as new article files",
+        description=(
+            "Read JSON Lines (or one JSON array) of records written by `newsmeta export`, "
+            "items of the sites' JSON API form, or bare front-matter objects, and write each "
+            "as a new article file in house style under DIR. Existing files are never "
+            "replaced unless --overwrite; files with errors are not written unless --force; "
+            "every refused record is named on stderr."
+        ),
+    )
+    importer.add_argument(
+        "source", metavar="FILE", help="the records: a .jsonl or .json file, or '-' for stdin"
+    )
+    importer.add_argument(
+        "--to", required=True, metavar="DIR", help="the folder to write into (created if missing)"
+    )
+    importer.add_argument(
+        "--name",
+        metavar="TEMPLATE",
+        default=None,
+        help="file name template: {date} (UTC publication date), {slug} (from the title), "
+        "{name} and {stem} (the recorded file name, without .md), {path} (the recorded "
+        "relative path), {n} (the record's number). Default: the recorded file name, or "
+        f"'{DEFAULT_NAME}' for a record without a path",
+    )
+    importer.add_argument(
+        "--force", action="store_true", help="write files even when they have errors"
+    )
+    importer.add_argument(
+        "--overwrite", action="store_true", help="replace files that already exist"
+    )
+    importer.add_argument(
+        "--dry-run", action="store_true", help="check every record and report; write nothing"
+    )
+    importer.set_defaults(handler=_run_import)
+
+
+def _usage_error(command: str, text: str) -> int:
+    message(f"newsmeta {command}: error: {text}")
+    return EXIT_USAGE
+
+
+# --- export ------------------------------------------------------------------------------
+
+
+#: Compact (the C encoder), non-ASCII as is; unsafe characters are escaped afterwards.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+def json_line(value: object) -> str:
+    """``value`` as one line of JSON that no control character, bidi override, line
+    separator or undecodable byte can break or disguise (all written as ``\\uXXXX``)."""
+    from newsmeta._escape import json_text
+
+    return json_text(_ENCODER.encode(value))
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from newsmeta.config import ConfigError
+    from newsmeta.feed import SiteSettings
+
+    try:
+        config = load_configuration(args.config)
+    except ConfigError as exc:
+        return _usage_error("export", str(exc))
+    try:
+        site = SiteSettings(
+            base_url=args.base_url,
+            time_zone=args.time_zone,
+            locale=args.locale,
+            collection=args.collection,
+        )
+    except ValueError as exc:
+        return _usage_error("export", str(exc))
+    arguments = list(args.paths)
+    if not arguments:
+        if not config.include:
+            return _usage_error("export", "no paths given, and no include in the configuration")
+        arguments = [os.path.relpath(os.path.join(config.root, p)) for p in config.include]
+    exclude = [(tuple(args.exclude), os.getcwd()), (config.exclude, str(config.root))]
+    try:
+        paths = collect_paths(arguments, exclude)
+    except FileNotFoundError as exc:
+        return _usage_error("export", str(exc))
+
+    stdout = sys.stdout
+    state = {"unreadable": False, "io": False}
+    records = _records(paths, args, site, config, state)
+    try:
+        if args.format == "json":
+            stdout.write("[")
+            for count, record in enumerate(records):
+                stdout.write(("," if count else "") + "\n" + json_line(record))
+            stdout.write("\n]\n")
+        else:
+            for record in records:
+                stdout.write(json_line(record) + "\n")
+        stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stdout.fileno())
+    if state["io"]:
+        return EXIT_USAGE
+    return EXIT_PROBLEMS if state["unreadable"] else EXIT_OK
+
+
+def _records(
+    paths: list[str],
+    args: argparse.Namespace,
+    site: SiteSettings,
+    config: object,
+    state: dict[str, bool],
+) -> Iterator[dict[str, object]]:
+    """One record per path, each built and dropped before the next file is read."""
+    from newsmeta.config import Config
+    from newsmeta.validation import CorpusIndex, Policy, document_result
+
+    assert isinstance(config, Config)
+    policy = Policy(select=config.select, ignore=config.ignore, severity=config.severity)
+    corpus = CorpusIndex() if args.with_problems else None
+    for path in paths:
+        document = _load(path, state)
+        if document is None:
+            continue
+        problems: list[dict[str, object]] = []
+        if corpus is not None:
+            result = policy.apply(corpus.check(document_result(document, path)))
+            problems = [problem.to_dict() for problem in result.problems]  # type: ignore[misc]
+        if args.format == "api":
+            article = document.article
+            if article is None:
+                state["unreadable"] = True
+                message(
+                    f"newsmeta export: {_shown(path)}: the front matter is not an article "
+                    f"({len(document.errors)} error(s)); no API item written"
+                )
+                continue
+            from newsmeta.feed import write_item
+
+            item = write_item(
+                article, site, path=path, content=document.body if args.with_body else None
+            )
+            if corpus is not None:
+                item["problems"] = problems
+            yield item
+            continue
+        if document.data is None or not isinstance(document.data, dict):
+            state["unreadable"] = True
+            message(f"newsmeta export: {_shown(path)}: the front matter cannot be read")
+        record: dict[str, object] = {
+            "path": path,
+            "front_matter": document.data if isinstance(document.data, dict) else None,
+        }
+        if args.with_body:
+            record["body"] = document.body if document.text else None
+        if corpus is not None:
+            record["problems"] = problems
+        yield record
+
+
+def _load(path: str, state: dict[str, bool]) -> Document | None:
+    from newsmeta.document import load
+
+    try:
+        return load(path)
+    except OSError as exc:
+        state["io"] = True
+        message(f"newsmeta export: {_shown(path)}: {exc.strerror or exc}")
+        return None
+
+
+def _shown(path: str) -> str:
+    from newsmeta._escape import printable
+
+    return printable(path)
+
+
+# --- import ------------------------------------------------------------------------------
+
+
+class _Refused(Exception):
+    """A record that cannot be imported; the message says why."""
+
+
+def _read_records(stream: IO[str]) -> Iterator[tuple[int, object]]:
+    """``(record number, parsed JSON or a _Refused)`` for each record of ``stream``.
+
+    JSON Lines are read one line at a time; a stream that starts with ``[`` is one JSON
+    array, read whole.
+    """
+    first = stream.read(1)
+    while first and first.isspace():
+        first = stream.read(1)
+    if first == "[":
+        text = first + stream.read()
+        try:
+            values = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield 1, _Refused(f"the JSON array is not valid JSON: {exc}")
+            return
+        yield from enumerate(values, start=1)
+        return
+    number = 0
+    pending = first
+    for line in stream:
+        line = pending + line
+        pending = ""
+        if not line.strip():
+            continue
+        number += 1
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, _Refused(f"not valid JSON: {exc.msg} at column {exc.colno}")
+    if pending.strip():
+        number += 1
+        try:
+            yield number, json.loads(pending)
+        except json.JSONDecodeError as exc:
+            yield number, _Refused(f"not valid JSON: {exc.msg}")
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    target = Path(args.to)
+    if target.exists() and not target.is_dir():
+        return _usage_error("import", f"{args.to} is not a directory")
+    if not args.dry_run:
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return _usage_error("import", f"{args.to}: {exc.strerror or exc}")
+    try:
+        stream: IO[str] = (
+            sys.stdin if args.source == "-" else open(args.source, encoding="utf-8")  # noqa: SIM115 - closed below
+        )
+    except OSError as exc:
+        return _usage_error("import", f"{args.source}: {exc.strerror or exc}")
+    written = refused = 0
+    try:
+        for number, value in _read_records(stream):
+            try:
+                if isinstance(value, _Refused):
+                    raise value
+                name = _import_one(number, value, target, args)
+            except _Refused as exc:
+                refused += 1
+                message(f"newsmeta import: record {number}: refused: {exc}")
+            except OSError as exc:
+                refused += 1
+                message(f"newsmeta import: record {number}: not written: {exc.strerror or exc}")
+            else:
+                written += 1
+                if args.dry_run:
+                    sys.stdout.write(f"{_shown(name)}\n")
+    except (OSError, UnicodeDecodeError) as exc:
+        return _usage_error("import", f"{args.source}: {exc}")
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+    verb = "would write" if args.dry_run else "wrote"
+    message(f"newsmeta import: {verb} {written} file(s), refused {refused} record(s)")
+    return EXIT_PROBLEMS if refused else EXIT_OK
+
+
+def _import_one(number: int, value: object, target: Path, args: argparse.Namespace) -> str:
+    """Write one record under ``target``; return the file's path. Raises _Refused."""
+    from newsmeta.document import new
+    from newsmeta.errors import ExistingFileError, NewProblemsError, NewsmetaError
+
+    if not isinstance(value, dict):
+        raise _Refused(f"a record is a JSON object, not {type(value).__name__}")
+    front, body, recorded = _front_matter_of(value)
+    name = _file_name(args.name, front, recorded, number)
+    destination = _inside(target, name)
+    try:
+        document = new(front, body, path=destination)
+    except NewsmetaError as exc:
+        raise _Refused(str(exc)) from None
+    if document.errors and not args.force:
+        first = document.errors[0]
+        raise _Refused(
+            f"{_shown(name)}: {len(document.errors)} error(s), first {first.code} at "
+            f"{first.pointer or '/'}: {first.message} (--force writes it anyway)"
+        )
+    if args.dry_run:
+        if destination.exists() and not args.overwrite:
+            raise _Refused(f"{_shown(name)} exists (--overwrite replaces it)")
+        return str(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        document.save(destination, force=args.force, overwrite=args.overwrite)
+    except ExistingFileError:
+        raise _Refused(f"{_shown(name)} exists (--overwrite replaces it)") from None
+    except NewProblemsError as exc:  # pragma: no cover - checked above
+        raise _Refused(str(exc)) from None
+    return str(destination)
+
+
+def _front_matter_of(record: dict[str, object]) -> tuple[dict[str, object], str, str | None]:
+    """The front matter, body and recorded path of a record of any accepted shape."""
+    if "front_matter" in record:
+        front = record["front_matter"]
+        if not isinstance(front, dict):
+            raise _Refused("its front_matter is not a JSON object (was it readable?)")
+        body = record.get("body")
+        path = record.get("path")
+        return (
+            front,
+            body if isinstance(body, str) else "\n",
+            path if isinstance(path, str) else None,
+        )
+    from newsmeta.convert import to_dict
+    from newsmeta.errors import ConversionError
+    from newsmeta.feed import read_item
+
+    try:
+        item = read_item(record)
+    except ConversionError as exc:
+        raise _Refused(str(exc)) from None
+    if item.unknown:
+        message(
+            "newsmeta import: note: keys the format does not define are kept (and reported "
+            f"as errors): {', '.join(item.unknown)}"
+        )
+    return to_dict(item.article), item.content if item.content is not None else "\n", item.path
+
+
+def _slug(title: object) -> str:
+    text = unicodedata.normalize("NFKD", title if isinstance(title, str) else "")
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return slug[:80].rstrip("-") or "article"
+
+
+def _file_name(
+    template: str | None, front: dict[str, object], recorded: str | None, number: int
+) -> str:
+    from newsmeta.convert import parse_datetime
+
+    recorded_posix = recorded.replace("\\", "/") if recorded else None
+    name = PurePosixPath(recorded_posix).name if recorded_posix else None
+    if template is None:
+        template = "{name}" if name else DEFAULT_NAME
+    stamp = front.get("publishedDateTime")
+    try:
+        day = (
+            parse_datetime(stamp).astimezone(UTC).date().isoformat()
+            if isinstance(stamp, str)
+            else ""
+        )
+    except ValueError:
+        day = ""
+    fields = {
+        "date": day,
+        "slug": _slug(front.get("title")),
+        "name": name or "",
+        "stem": name[:-3] if name and name.endswith(".md") else (name or ""),
+        "path": recorded_posix or "",
+        "n": str(number),
+    }
+    for key in ("date", "name", "stem", "path"):
+        if "{" + key + "}" in template and not fields[key]:
+            raise _Refused(f"the name template needs {{{key}}}, which the record does not give")
+    try:
+        return template.format(**fields)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise _Refused(f"bad name template {template!r}: {exc}") from None
+
+
+def _inside(target: Path, name: str) -> Path:
+    """``target / name``, refusing a name that is absolute or climbs out of ``target``."""
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    if (
+        not parts
+        or name.startswith(("/", "\\"))
+        or re.match(r"^[A-Za-z]:", name)
+        or any(part in ("..", "") for part in parts)
+    ):
+        raise _Refused(f"the name {name!r} would be written outside {target}")
+    return target.joinpath(*[p for p in parts if p != "."])
