@@ -498,10 +498,12 @@ def problem_reference() -> str:
 # --- API overview, README, changelog ---------------------------------------------------------
 
 _API_PAGES = {
+    "newsmeta.convert": "convert.md",
     "newsmeta.document": "document.md",
     "newsmeta.model": "model.md",
     "newsmeta.problems": "problems.md",
     "newsmeta.errors": "errors.md",
+    "newsmeta.feed": "feed.md",
     "newsmeta.schema": "schema.md",
     "newsmeta.validation": "validation.md",
 }

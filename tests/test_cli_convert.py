@@ -1,4 +1,4 @@
-"""``newsmeta new``, ``export``, ``import`` and ``schema``: the life of an article on the command line."""
+"""``newsmeta new``, ``export``, ``import``, ``schema``: an article's life on the command line."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 
 import newsmeta
 from newsmeta.cli import main
+from newsmeta.feed import SiteSettings, write_item
 from newsmeta.schema import SCHEMA_ID, schema_text
 
 from .articles import full_article
@@ -149,7 +150,9 @@ def test_export_problems_equal_validate_json_with_cross_file_checks(
     exported = _records(capsys.readouterr().out)
     assert [r["problems"] for r in exported] == [f["problems"] for f in validated]
     assert any(
-        p["code"] == "corpus-duplicate-url" for r in exported for p in r["problems"]  # type: ignore[attr-defined]
+        p["code"] == "corpus-duplicate-url"
+        for r in exported
+        for p in r["problems"]  # type: ignore[attr-defined]
     )
 
 
@@ -305,9 +308,9 @@ def test_import_names_records_without_a_path_by_date_and_slug(
 def test_import_reads_api_items_and_keeps_their_content_as_body(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    item = newsmeta.feed.write_item(
+    item = write_item(
         newsmeta.from_dict(full_article()),
-        newsmeta.feed.SiteSettings(time_zone="Europe/Paris"),
+        SiteSettings(time_zone="Europe/Paris"),
         path="_news/2020-07-16-a-title.md",
         content="Body.\n",
     )
@@ -318,9 +321,7 @@ def test_import_reads_api_items_and_keeps_their_content_as_body(
     assert written == EXPECTED[:-1] + "Body.\n"
 
 
-def test_import_dry_run_writes_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_import_dry_run_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = _write_json(tmp_path / "in.json", {"path": "a.md", "front_matter": full_article()})
     target = tmp_path / "out"
     assert main(["import", str(source), "--to", str(target), "--dry-run"]) == 0

@@ -56,7 +56,11 @@ class Code:
 
 @attrs.frozen(order=False)
 class Problem:
-    """One located finding in one file."""
+    """One located finding in one file.
+
+    A problem found in memory by :func:`newsmeta.check`, where there is no text, has
+    ``line``, ``column``, ``end_line`` and ``end_column`` 0: its ``pointer`` locates it.
+    """
 
     code: str
     severity: Severity

@@ -31,7 +31,7 @@ import unicodedata
 from collections.abc import Iterator
 from datetime import UTC
 from pathlib import Path, PurePosixPath
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, TextIO
 
 from newsmeta.cli.common import (
     EXIT_OK,
@@ -76,6 +76,13 @@ def register(commands: Commands) -> None:
         default="jsonl",
         help="jsonl: one record per line; json: one array; api: the JSON API form, one item "
         "per line (default: jsonl)",
+    )
+    export.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        default=None,
+        help="write the records to FILE instead of stdout",
     )
     export.add_argument("--with-body", action="store_true", help="add each file's Markdown body")
     export.add_argument(
@@ -206,7 +213,12 @@ def _run_export(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         return _usage_error("export", str(exc))
 
-    stdout = sys.stdout
+    stdout: TextIO = sys.stdout
+    if args.output is not None:
+        try:
+            stdout = open(args.output, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+        except OSError as exc:
+            return _usage_error("export", f"{args.output}: {exc.strerror or exc}")
     state = {"unreadable": False, "io": False}
     records = _records(paths, args, site, config, state)
     try:
@@ -222,6 +234,9 @@ def _run_export(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, stdout.fileno())
+    finally:
+        if stdout is not sys.stdout:
+            stdout.close()
     if state["io"]:
         return EXIT_USAGE
     return EXIT_PROBLEMS if state["unreadable"] else EXIT_OK
