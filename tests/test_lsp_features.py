@@ -445,3 +445,19 @@ def test_a_scan_indexes_the_workspace_s_articles(tmp_path: Path) -> None:
 def test_facts_of_an_unparsable_article_are_empty() -> None:
     facts = facts_of("---\ntitle: [\n---\n", "x.md", Config(Path.cwd()))
     assert facts == FileFacts()
+
+
+def test_every_diagnostic_links_to_an_anchor_the_problem_reference_has() -> None:
+    import re
+
+    from newsmeta.problems import CODES
+
+    from .conftest import ROOT, load_module
+
+    site = re.search(r"^site_url: (\S+)$", (ROOT / "mkdocs.yml").read_text(), re.MULTILINE)
+    assert site is not None
+    hooks = load_module("newsmeta_docs_hooks_lsp", ROOT / "docs" / "hooks.py")
+    page = hooks.problem_reference()
+    for code in CODES:
+        assert features.code_url(code) == f"{site.group(1)}reference/problems/#{code}"
+        assert f"{{#{code}}}" in page, code
