@@ -461,3 +461,54 @@ def test_every_diagnostic_links_to_an_anchor_the_problem_reference_has() -> None
     for code in CODES:
         assert features.code_url(code) == f"{site.group(1)}reference/problems/#{code}"
         assert f"{{#{code}}}" in page, code
+
+
+class _Sink:
+    """A writer that keeps what the server sends."""
+
+    def __init__(self) -> None:
+        self.sent: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        self.sent.append(data)
+
+    def close(self) -> None:
+        pass
+
+
+def test_document_notifications_leave_nothing_behind_in_the_protocol() -> None:
+    """pygls files a generator handler's future under the message id and never removes
+    it for a notification: the server's own handlers must not go that way, or memory
+    grows with every keystroke."""
+    import asyncio
+
+    from newsmeta.lsp.server import create_server
+
+    async def run() -> tuple[int, int]:
+        server = create_server(_rules())
+        protocol = server.protocol
+        sink = _Sink()
+        protocol.set_writer(sink)
+        uri = "untitled:typing"
+        protocol._handle_notification(
+            types.TEXT_DOCUMENT_DID_OPEN,
+            types.DidOpenTextDocumentParams(
+                types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text="---\n")
+            ),
+        )
+        for version in range(2, 52):
+            protocol._handle_notification(
+                types.TEXT_DOCUMENT_DID_CHANGE,
+                types.DidChangeTextDocumentParams(
+                    text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                    content_changes=[types.TextDocumentContentChangeWholeDocument(text="---\n")],
+                ),
+            )
+        while server._running:
+            await asyncio.sleep(0.01)
+        server.shutdown_workers()
+        return len(protocol._request_futures), len(sink.sent)
+
+    left, sent = asyncio.run(run())
+    assert left == 0
+    assert sent >= 1  # the diagnostics were published

@@ -280,6 +280,42 @@ async def test_corpus_duplicates_come_from_the_workspace_like_validate(
 
 
 @pytest.mark.asyncio
+async def test_changed_files_and_configuration_are_picked_up_without_a_restart(
+    client: Client, workspace: Path
+) -> None:
+    await initialize(client, workspace)
+    await indexed(client)
+    assert {r.method for r in client.registrations} == {"workspace/didChangeWatchedFiles"}
+    content = workspace / "content"
+    later = content / "2024-03-05-harbour-city-school-solar.md"
+    uri = open_document(client, later)
+    assert await diagnostics_for(client, uri, 1) == []
+    # A new file, earlier in validate's order, states the same URL.
+    earlier = content / "2024-03-01-earlier.md"
+    shutil.copy(later, earlier)
+    seen = len(client.published)
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=earlier.as_uri(), type=types.FileChangeType.Created)]
+        )
+    )
+    duplicate = await diagnostics_for(client, uri, 1, after=seen)
+    assert [d.code for d in duplicate] == ["corpus-duplicate-url"]
+    assert "2024-03-01-earlier.md" in duplicate[0].message
+    # The configuration changes: the code is ignored from now on.
+    config = workspace / "newsmeta.toml"
+    config.write_text('ignore = ["corpus-duplicate-url"]\n', encoding="utf-8")
+    seen = len(client.published)
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Created)]
+        )
+    )
+    assert await diagnostics_for(client, uri, 1, after=seen) == []
+    no_error_reached(client)
+
+
+@pytest.mark.asyncio
 async def test_the_workspace_configuration_applies(client: Client, workspace: Path) -> None:
     (workspace / "pyproject.toml").write_text(
         '[tool.newsmeta]\ninclude = ["content/*.md"]\nignore = ["schema-enum"]\n\n'

@@ -28,8 +28,9 @@ import functools
 import logging
 import os
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Generator, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final, TypeVar
 from urllib.parse import unquote, urlparse
@@ -103,31 +104,30 @@ class Checked:
 
 class _Protocol(LanguageServerProtocol):
     """Keeps open documents out of pygls's workspace: the server holds them (see the
-    module docstring). Each method hands the notification to the server's handler."""
+    module docstring). Each method hands the notification straight to the server's
+    handler.
+
+    They are plain methods, not generators like pygls's own: pygls files the future of a
+    generator handler under the message's id and, for a notification, never removes it,
+    so every ``didChange`` would leave one behind (memory would grow with every
+    keystroke)."""
+
+    def _hand_over(self, method: str, params: object) -> None:
+        handler = self.fm.features.get(method)
+        if handler is not None:
+            handler(params)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
-    def lsp_text_document__did_open(
-        self, params: types.DidOpenTextDocumentParams
-    ) -> Generator[Any, Any, None]:
-        handler = self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)
-        if handler is not None:
-            yield handler, (params,), None
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> None:
+        self._hand_over(types.TEXT_DOCUMENT_DID_OPEN, params)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
-    def lsp_text_document__did_change(
-        self, params: types.DidChangeTextDocumentParams
-    ) -> Generator[Any, Any, None]:
-        handler = self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)
-        if handler is not None:
-            yield handler, (params,), None
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> None:
+        self._hand_over(types.TEXT_DOCUMENT_DID_CHANGE, params)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
-    def lsp_text_document__did_close(
-        self, params: types.DidCloseTextDocumentParams
-    ) -> Generator[Any, Any, None]:
-        handler = self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)
-        if handler is not None:
-            yield handler, (params,), None
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> None:
+        self._hand_over(types.TEXT_DOCUMENT_DID_CLOSE, params)
 
 
 class NewsmetaServer(LanguageServer):
@@ -272,7 +272,14 @@ class NewsmetaServer(LanguageServer):
                 if document is None:
                     return
                 revision, text, path = document.revision, document.text, document.path
+                started = time.perf_counter()
                 checked = await loop.run_in_executor(self._checks, self.check, text, path)
+                log.debug(
+                    "checked %s (%d characters) in %.1f ms",
+                    uri,
+                    len(text),
+                    (time.perf_counter() - started) * 1000,
+                )
                 document = self.documents.get(uri)
                 if document is None:
                     return
