@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -512,3 +513,57 @@ def test_document_notifications_leave_nothing_behind_in_the_protocol() -> None:
     left, sent = asyncio.run(run())
     assert left == 0
     assert sent >= 1  # the diagnostics were published
+
+
+def test_a_document_closed_and_opened_again_mid_check_is_checked_with_its_new_text() -> None:
+    import asyncio
+    import json
+    import time
+
+    from newsmeta.lsp.server import Checked, create_server
+
+    async def run() -> list[list[str]]:
+        server = create_server(_rules())
+        sink = _Sink()
+        server.protocol.set_writer(sink)
+        uri = "untitled:again"
+
+        def opened(text: str) -> None:
+            server.protocol._handle_notification(
+                types.TEXT_DOCUMENT_DID_OPEN,
+                types.DidOpenTextDocumentParams(
+                    types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text)
+                ),
+            )
+
+        check = server.check
+
+        def slow_check(text: str, path: str | None) -> Checked:
+            if text == "---\n":
+                time.sleep(0.3)  # still checking the first text when it is replaced
+            return check(text, path)
+
+        server.check = slow_check  # type: ignore[method-assign]
+        opened("---\n")  # unclosed: fence-close-missing
+        await asyncio.sleep(0.1)
+        assert server._running
+        server.protocol._handle_notification(
+            types.TEXT_DOCUMENT_DID_CLOSE,
+            types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri)),
+        )
+        opened("title: x\n")  # no fence at all: fence-open-missing
+        await asyncio.sleep(0.05)
+        while server._running:
+            await asyncio.sleep(0.01)
+        server.shutdown_workers()
+        messages: list[dict[str, Any]] = [
+            json.loads(data.split(b"\r\n\r\n", 1)[1]) for data in sink.sent
+        ]
+        return [
+            [d["code"] for d in m["params"]["diagnostics"]]
+            for m in messages
+            if m.get("method") == types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
+        ]
+
+    published = asyncio.run(run())
+    assert published[-1] == ["fence-open-missing"]

@@ -280,9 +280,11 @@ class NewsmetaServer(LanguageServer):
                     len(text),
                     (time.perf_counter() - started) * 1000,
                 )
-                document = self.documents.get(uri)
-                if document is None:
-                    return
+                current = self.documents.get(uri)
+                if current is None:
+                    return  # closed meanwhile
+                if current is not document:
+                    continue  # closed and opened again: check the new text
                 if document.revision != revision or uri in self._again:
                     # Stale: the text changed while it was checked. More changes are
                     # probably on their way (the check held the interpreter while they
