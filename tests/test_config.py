@@ -179,3 +179,78 @@ def test_configured_limits_apply_to_validation(
     monkeypatch.chdir(tmp_path)
     assert main(["validate", "--format", "text", "a.md"]) == 1
     assert "limit-depth" in capsys.readouterr().out
+
+
+# --- suggestions, case, any file name, unreadable files -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "suggestion"),
+    [
+        ('fail_on = "warning"\n', "did you mean 'fail-on'?"),
+        ('Exclude = ["x"]\n', "did you mean 'exclude'?"),
+        ('select = ["text-mojibak"]\n', "did you mean 'text-mojibake'?"),
+        ('ignore = ["shema"]\n', "did you mean 'schema'?"),
+        ('[severity]\ntext-mojibak = "error"\n', "did you mean 'text-mojibake'?"),
+        ("[limits]\nmax-dept = 3\n", "did you mean 'max-depth'?"),
+    ],
+)
+def test_a_mistyped_name_suggests_the_right_one(tmp_path: Path, body: str, suggestion: str) -> None:
+    path = tmp_path / "newsmeta.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert suggestion in str(info.value)
+
+
+def test_codes_are_matched_without_regard_to_case(tmp_path: Path) -> None:
+    path = tmp_path / "newsmeta.toml"
+    path.write_text(
+        'select = ["Schema"]\nignore = ["SCHEMA-ENUM"]\n[severity]\nSchema-Type = "warning"\n',
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert config.select == ("schema",)
+    assert config.ignore == ("schema-enum",)
+    assert config.severity == {"schema-type": Severity.WARNING}
+
+
+@pytest.mark.parametrize("name", ["ci.toml", "newsmeta-strict.conf"])
+def test_an_explicit_file_of_any_name_is_read_at_the_top_level(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text('ignore = ["schema-enum"]\n', encoding="utf-8")
+    assert load_config(path).ignore == ("schema-enum",)
+
+
+def test_an_explicit_file_of_any_name_is_read_under_the_tool_table(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('[tool.newsmeta]\nignore = ["schema-enum"]\n', encoding="utf-8")
+    assert load_config(path).ignore == ("schema-enum",)
+
+
+def test_a_binary_config_file_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "newsmeta.toml"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    with pytest.raises(ConfigError, match="not UTF-8 text"):
+        load_config(path)
+
+
+def test_a_fifo_or_a_directory_is_refused_without_blocking(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(ConfigError, match="FIFO"):
+        load_config(fifo)  # would block forever if opened for a plain read
+    with pytest.raises(ConfigError, match="directory"):
+        load_config(tmp_path)
+
+
+def test_extensions_are_configurable(tmp_path: Path) -> None:
+    path = tmp_path / "newsmeta.toml"
+    path.write_text('extensions = ["md", ".mdx"]\n', encoding="utf-8")
+    assert load_config(path).extensions == (".md", ".mdx")
+    assert Config(tmp_path).extensions == (".md", ".markdown")
+    path.write_text("extensions = []\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="extensions"):
+        load_config(path)

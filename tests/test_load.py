@@ -170,12 +170,12 @@ def test_a_minimal_article_is_valid() -> None:
         ("", "fence-open-missing", (1, 1)),
         ("category: news\n", "fence-open-missing", (1, 1)),
         ("---\ncategory: news\n", "fence-close-missing", (1, 1)),
-        ('---\ntitle: "unclosed\n---\n', "yaml-syntax", (3, 1)),
+        ('---\ntitle: "unclosed\n---\n', "yaml-syntax", (2, 8)),  # the opening quote
         ("---\ncategory: news\ncategory: blog\n---\n", "yaml-duplicate-key", (3, 1)),
         ("---\n- news\n- video\n---\n", "front-matter-not-mapping", (2, 1)),
         ("---\njust text\n---\n", "front-matter-not-mapping", (2, 1)),
         ("---\n---\n", "schema-required", (1, 1)),
-        ("---\na: b: c\n---\n", "yaml-syntax", (2, 5)),
+        ("---\na: b: c\n---\n", "yaml-syntax", (2, 4)),  # the value to quote
     ],
 )
 def test_malformed_file_gets_a_located_problem(

@@ -97,9 +97,11 @@ def locate(findings: list[Finding], text: str) -> list[Problem]:
     index = LineIndex(text)
     problems = []
     for f in findings:
-        line, column = index.position(f.start)
-        end_line, end_column = index.position(max(f.end, f.start))
-        message = f.message
+        start, end, message, detail = f.start, f.end, f.message, ""
+        if f.code == "yaml-syntax":
+            start, end, message, detail = _explain_syntax(f, text)
+        line, column = index.position(start)
+        end_line, end_column = index.position(max(end, start))
         if f.related >= 0 and "{related}" in message:
             r_line, r_column = index.position(f.related)
             message = message.replace("{related}", f"line {r_line}, column {r_column}")
@@ -113,10 +115,31 @@ def locate(findings: list[Finding], text: str) -> list[Problem]:
                 column=column,
                 end_line=end_line,
                 end_column=end_column,
+                detail=detail,
             )
         )
     problems.sort(key=lambda p: p.sort_key)
     return problems
+
+
+def _explain_syntax(finding: Finding, text: str) -> tuple[int, int, str, str]:
+    """A YAML syntax error in plain words, at its cause: (start, end, message, detail).
+
+    The parser's own words become the ``detail``; see :mod:`newsmeta._diagnose`.
+    """
+    from newsmeta._diagnose import diagnose
+
+    detail = finding.message
+    split = split_front_matter(text)
+    if not isinstance(split, FenceError):
+        offset = split.yaml_start
+        found = diagnose(split.yaml, finding.start - offset)
+        if found is not None:
+            return offset + found.start, offset + found.end, found.message, detail
+    words = detail.rstrip(".")
+    words = words[:1].lower() + words[1:]
+    message = f"The front matter is not valid YAML here (the parser reports: {words})."
+    return finding.start, finding.end, message, detail
 
 
 _WIDE_BOMS: Final = (
@@ -408,7 +431,7 @@ def suppress(problems: list[Problem], split: Split) -> list[Problem]:
     for offset, line in enumerate(split.yaml.split("\n")):
         match = _SUPPRESSION.search(line)
         if match:
-            codes = {c.strip() for c in match.group(1).split(",") if c.strip()}
+            codes = {c.strip().lower() for c in match.group(1).split(",") if c.strip()}
             for target in (first_line + offset, first_line + offset + 1):
                 silenced.setdefault(target, set()).update(codes)
     return [p for p in problems if p.code not in silenced.get(p.line, ())]

@@ -60,6 +60,10 @@ class Problem:
 
     A problem found in memory by :func:`newsmeta.check`, where there is no text, has
     ``line``, ``column``, ``end_line`` and ``end_column`` 0: its ``pointer`` locates it.
+
+    ``detail`` is optional, more technical text behind the message: for ``yaml-syntax``,
+    the YAML parser's own words, while ``message`` says in plain words what is wrong and
+    how to fix it. It is empty for most problems.
     """
 
     code: str
@@ -70,6 +74,7 @@ class Problem:
     column: int
     end_line: int
     end_column: int
+    detail: str = ""
 
     @property
     def sort_key(self) -> tuple[int, int, int, int, str, str]:
@@ -77,8 +82,11 @@ class Problem:
         return (self.line, self.column, self.end_line, self.end_column, self.code, self.message)
 
     def to_dict(self) -> dict[str, str | int]:
-        """The stable JSON shape of a problem (documented in the CLI reference)."""
-        return {
+        """The stable JSON shape of a problem (documented in the CLI reference).
+
+        ``detail`` is present only when the problem has one.
+        """
+        shape: dict[str, str | int] = {
             "code": self.code,
             "severity": self.severity.value,
             "message": self.message,
@@ -88,6 +96,9 @@ class Problem:
             "end_line": self.end_line,
             "end_column": self.end_column,
         }
+        if self.detail:
+            shape["detail"] = self.detail
+        return shape
 
 
 def escape_pointer_token(token: str | int) -> str:
@@ -257,11 +268,16 @@ CODES: Final[Mapping[str, Code]] = dict(
             "yaml-syntax",
             _E,
             "The front matter is not valid YAML.",
-            "The YAML parser stopped at this position. Problems after it cannot be found until "
-            "it is fixed.",
-            bad='title: "Unclosed',
-            good='title: "Closed"',
-            fix="Correct the YAML at the reported position.",
+            "The YAML could not be read. The common mistakes are named in plain words and "
+            "located at their cause, not where the parser gave up: a tab in the indentation, "
+            "a quote or bracket that is never closed, a missing space after the '-' of a list "
+            "item or the ':' of a key, a ': ' inside an unquoted value, a line indented to no "
+            "level above. The parser's own words are in the problem's detail (the "
+            "`detail` field of `--format json`). Problems after the error cannot be found "
+            "until it is fixed.",
+            bad='title: "Unclosed\nsummary: Breaking: news',
+            good='title: "Closed"\nsummary: "Breaking: news"',
+            fix="Follow the message; it names the fix.",
             layer="yaml",
         ),
         _code(
@@ -709,9 +725,10 @@ def explain_text(code: str) -> str | None:
 
     The text holds the name, severity and layer, the summary, the explanation, the bad
     and good examples and the fix, each block separated by a blank line, and ends with a
-    newline. Returns None when ``code`` is not in :data:`CODES`.
+    newline. ``code`` is matched without regard to case. Returns None when it is not in
+    :data:`CODES`.
     """
-    info = CODES.get(code)
+    info = CODES.get(code.lower())
     if info is None:
         return None
     parts = [

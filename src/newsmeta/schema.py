@@ -25,9 +25,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
+from newsmeta._hints import expected_form, suggest_datetime, suggest_for_pattern
 from newsmeta._yamltree import Finding, JSONValue, Node, find_node
 from newsmeta._yamltree import Mapping as MappingNode
 from newsmeta.problems import pointer_from_parts
+from newsmeta.suggestions import closest
 
 if TYPE_CHECKING:
     from jsonschema import FormatChecker
@@ -40,6 +42,7 @@ __all__ = [
     "format_checker",
     "format_conforms",
     "is_valid",
+    "keys_at",
     "load_schema",
     "placeholder",
     "required_keys",
@@ -372,12 +375,17 @@ def _translate(
             yield from _translate(best, root, fence, text)
             return
     if keyword == "required" and isinstance(instance, dict):
+        known = _known_keys(error.schema)
         for name in value:
             if name not in instance:
                 start, end = _mapping_span(root, parts, fence)
+                # A key the format does not know, closest to the missing one, is likely it.
+                strays = [key for key in instance if key not in known]
+                stray = closest(name, strays)
+                hint = f"; {stray!r} may be a misspelling of it" if stray is not None else ""
                 yield Finding(
                     "schema-required",
-                    f"The required key {name!r} is missing.",
+                    f"The required key {name!r} is missing{hint}.",
                     pointer_from_parts([*parts, name]),
                     start,
                     end,
@@ -399,13 +407,16 @@ def _translate(
                     )
         return
     if keyword in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
-        known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        known = _known_keys(error.schema)
         for name in instance:
             if name not in known:
                 start, end = _key_span(root, parts, name, fence)
                 yield Finding(
                     "schema-unknown-key",
-                    f"The key {name!r} is not part of the article format.",
+                    _sentence(
+                        f"The key {name!r} is not part of the article format"
+                        + _key_hint(name, known, instance)
+                    ),
                     pointer_from_parts([*parts, name]),
                     start,
                     end,
@@ -414,7 +425,11 @@ def _translate(
     start, end = _value_span(root, parts, fence, text)
     pointer = pointer_from_parts(parts)
     if keyword == "type":
-        code, message = "schema-type", f"Expected {_expected(value)}, found {_describe(instance)}."
+        code, message = "schema-type", f"Expected {_expected(value)}, found {_describe(instance)}"
+        if value == "array" and isinstance(instance, str) and instance[:1] == "-":
+            # `- one` is a list item; `-one` is text, and a line after it continues the text.
+            message += "; put a space after each '-' that starts a list item"
+        message += "."
     elif keyword in ("enum", "const"):
         allowed = value if keyword == "enum" else [value]
         code = "schema-enum"
@@ -427,10 +442,27 @@ def _translate(
         code, message = "schema-minimum", f"{_short(instance)} is below the minimum of {value}."
     elif keyword == "format":
         code = "schema-format"
-        message = f"{_short(instance)} is not a valid {_FORMAT_NAMES.get(str(value), value)}."
+        message = f"{_short(instance)} is not a valid {_FORMAT_NAMES.get(str(value), value)}"
+        written = instance if isinstance(instance, str) else ""
+        fixed = None
+        if value == "date-time" and written:
+            fixed = suggest_datetime(written, functools.partial(format_conforms, format_name=value))
+        if fixed is not None and fixed.endswith("Z") and not written.upper().endswith("Z"):
+            message += f"; write {_short(fixed)} if the time is UTC"
+        elif fixed is not None:
+            message += f"; write {_short(fixed)}"
+        message = _sentence(message)
     elif keyword == "pattern":
         code = "schema-pattern"
-        message = f"{_short(instance)} does not have the required form {value}."
+        subschema = error.schema if isinstance(error.schema, Mapping) else {}
+        message = f"{_short(instance)} is not {expected_form(subschema)}"
+        if isinstance(instance, str):
+            fixed = suggest_for_pattern(
+                instance, subschema, functools.partial(_valid_against, subschema)
+            )
+            if fixed is not None:
+                message += f"; did you mean {_short(fixed, 120)}?"
+        message = _sentence(message)
     elif keyword == "minLength":
         code, message = "schema-min-length", "The value must not be empty."
     elif keyword == "minItems":
@@ -440,6 +472,68 @@ def _translate(
         code = "schema-invalid"
         message = str(error.message).rstrip(".") + "."
     yield Finding(code, message, pointer, start, end)
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending with one full stop, unless it ends with a question."""
+    return text if text.endswith(("?", ".")) else text + "."
+
+
+def _known_keys(subschema: object) -> tuple[str, ...]:
+    properties = subschema.get("properties") if isinstance(subschema, Mapping) else None
+    return tuple(properties) if isinstance(properties, Mapping) else ()
+
+
+def _key_hint(name: str, known: tuple[str, ...], present: Mapping[str, object]) -> str:
+    """``; did you mean 'x'?`` for an unknown key, saying when ``x`` is itself missing."""
+    suggestion = closest(name, known)
+    if suggestion is None:
+        return ""
+    missing = ", which is missing" if suggestion not in present else ""
+    return f"; did you mean {suggestion!r}{missing}?"
+
+
+def _valid_against(subschema: Mapping[str, object], value: str) -> bool:
+    """True when ``value`` passes the pattern and format of ``subschema``."""
+    import re
+
+    pattern = subschema.get("pattern")
+    if isinstance(pattern, str) and re.search(pattern, value) is None:
+        return False
+    fmt = subschema.get("format")
+    return not (isinstance(fmt, str) and fmt in ASSERTED_FORMATS) or format_conforms(value, fmt)
+
+
+def keys_at(pointer: str) -> tuple[str, ...]:
+    """The keys the format defines for the mapping at ``pointer`` (a JSON Pointer into an
+    article: ``""`` for the top level, ``/provider``, ``/related/0/images/1``...).
+
+    Empty when the pointer leads to no mapping of the format. With
+    :func:`newsmeta.suggestions.closest`, this gives the key an unknown one most likely
+    stands for.
+    """
+    schema = _schema()
+    defs = schema.get("$defs")
+    node: Mapping[str, object] = schema
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+
+    def resolved(spec: object) -> Mapping[str, object]:
+        while isinstance(spec, Mapping) and isinstance(spec.get("$ref"), str):
+            name = str(spec["$ref"]).rsplit("/", 1)[-1]
+            spec = defs.get(name) if isinstance(defs, Mapping) else None
+        return spec if isinstance(spec, Mapping) else {}
+
+    for token in tokens:
+        node = resolved(node)
+        properties = node.get("properties")
+        items = node.get("items")
+        if isinstance(properties, Mapping) and token in properties:
+            node = properties[token]
+        elif items is not None and token.lstrip("-").isdigit():
+            node = items if isinstance(items, Mapping) else {}
+        else:
+            return ()
+    return _known_keys(resolved(node))
 
 
 def schema_errors(

@@ -349,18 +349,31 @@ def matches_code(code: str, selector: str) -> bool:
     return code == selector or code.startswith(selector + "-")
 
 
+def _lowered(selectors: Iterable[str]) -> tuple[str, ...]:
+    return tuple(selector.lower() for selector in selectors)
+
+
+def _lowered_or_none(selectors: Iterable[str] | None) -> tuple[str, ...] | None:
+    return None if selectors is None else _lowered(selectors)
+
+
+def _lowered_keys(severity: Mapping[str, Severity]) -> Mapping[str, Severity]:
+    return {code.lower(): level for code, level in severity.items()}
+
+
 @attrs.frozen
 class Policy:
     """Which problems are reported, and how severe each one is.
 
     ``select`` (``None``: every code) keeps only codes matching one of its selectors;
     ``ignore`` then drops codes matching any of its selectors; ``severity`` overrides the
-    severity of a code by exact name. See :func:`matches_code` for selectors.
+    severity of a code by exact name. See :func:`matches_code` for selectors; selectors
+    and names are taken in lower case, as every code is written.
     """
 
-    select: tuple[str, ...] | None = None
-    ignore: tuple[str, ...] = ()
-    severity: Mapping[str, Severity] = attrs.field(factory=dict)
+    select: tuple[str, ...] | None = attrs.field(default=None, converter=_lowered_or_none)
+    ignore: tuple[str, ...] = attrs.field(default=(), converter=_lowered)
+    severity: Mapping[str, Severity] = attrs.field(factory=dict, converter=_lowered_keys)
 
     @property
     def is_default(self) -> bool:

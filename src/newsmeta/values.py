@@ -25,17 +25,30 @@ def parse_value(text: str, *, as_json: bool = False, as_string: bool = False) ->
     - anything else is the string itself.
 
     ``as_json=True`` reads ``text`` as JSON instead (any JSON value: object, array...);
-    ``as_string=True`` takes it verbatim. Raises :class:`ValueError` for invalid JSON, or
-    for quoted text that is not one YAML scalar.
+    ``as_string=True`` takes it verbatim. Raises :class:`ValueError` for invalid JSON (or
+    JSON nested too deeply to read), and for quoted text that is not exactly one quoted
+    YAML scalar (an unterminated quote, or text after the closing one).
     """
     if as_string:
         return text
     if as_json:
-        return json.loads(text)
+        try:
+            return json.loads(text)
+        except RecursionError:
+            raise ValueError("the JSON is nested too deeply") from None
     if text[:1] in ("'", '"'):
         from ruamel.yaml import YAML
+        from ruamel.yaml.error import YAMLError
 
-        value = YAML(typ="safe", pure=True).load(text)
+        try:
+            value = YAML(typ="safe", pure=True).load(text)
+        except YAMLError as exc:
+            from newsmeta._diagnose import diagnose
+
+            mark = getattr(exc, "problem_mark", None)
+            found = diagnose(text, getattr(mark, "index", len(text)))
+            words = found.message if found is not None else getattr(exc, "problem", None)
+            raise ValueError(str(words or "not one quoted YAML scalar")) from None
         if not isinstance(value, str):
             raise ValueError(f"{text!r} is not a YAML scalar")
         return value

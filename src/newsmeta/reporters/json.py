@@ -7,10 +7,14 @@
       "files": [
         {"path": "...", "ok": false,
          "problems": [{"code", "severity", "message", "pointer",
-                       "line", "column", "end_line", "end_column"}]}
+                       "line", "column", "end_line", "end_column",
+                       "detail" (only when the problem has one)}]}
       ],
       "summary": {"files": N, "errors": E, "warnings": W}
     }
+
+``detail`` holds more technical text behind the message: for ``yaml-syntax``, the YAML
+parser's own words.
 
 Files are written as they arrive, one per line, and the summary comes last, so memory
 stays flat however many files there are (read it by key: object key order carries no

@@ -102,7 +102,11 @@ def render(results: Iterable[FileResult], stream: TextIO, options: Options | Non
                             }
                         }
                     ],
-                    "properties": {"pointer": p.pointer},
+                    "properties": (
+                        {"pointer": p.pointer, "detail": p.detail}
+                        if p.detail
+                        else {"pointer": p.pointer}
+                    ),
                 }
             )
     log = {
