@@ -75,7 +75,8 @@ def test_dry_run_prints_diff_and_writes_nothing(
     out = capsys.readouterr().out
     assert "-quality: 27\n+quality: 3\n" in out
     label = str(article).lstrip("/")
-    assert out.startswith(f"--- a/{label}\n+++ b/{label}\n")
+    # The +++ line says after a tab, where patch tools ignore it, that nothing was written.
+    assert out.startswith(f"--- a/{label}\n+++ b/{label}\t(not written)\n")
     assert article.read_bytes() == ARTICLE.encode()
 
 

@@ -19,6 +19,7 @@ from .conftest import EXAMPLES, ROOT
 
 GOOD = EXAMPLES / "2024-03-05-harbour-city-school-solar.md"
 BROKEN = EXAMPLES / "2024-04-02-late-frost-cherries.md"
+FIXABLE = EXAMPLES / "2024-05-20-market-hall.md"
 
 pytestmark = [
     pytest.mark.slow,
@@ -68,7 +69,7 @@ def _pre_commit(
     )
 
 
-def test_the_newsmeta_validate_hook_fails_on_a_broken_article(tmp_path: Path) -> None:
+def test_the_fix_and_validate_hooks_repair_then_fail_on_a_broken_article(tmp_path: Path) -> None:
     pytest.importorskip("pre_commit")
     rev = _hook_source(tmp_path / "source")
     work = tmp_path / "work"
@@ -76,22 +77,26 @@ def test_the_newsmeta_validate_hook_fails_on_a_broken_article(tmp_path: Path) ->
     _git(work, "init", "-q")
     (work / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {tmp_path / 'source'}\n    rev: {rev}\n"
-        "    hooks:\n      - id: newsmeta-validate\n",
+        "    hooks:\n      - id: newsmeta-fix\n      - id: newsmeta-validate\n",
         encoding="utf-8",
     )
     (work / "good.md").write_bytes(GOOD.read_bytes())
     (work / "broken.md").write_bytes(BROKEN.read_bytes())
+    (work / "market.md").write_bytes(FIXABLE.read_bytes())
     (work / "notes.txt").write_text("not markdown\n", encoding="utf-8")
     _git(work, "add", "-A")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
     env.pop("GITHUB_ACTIONS", None)
     run = _pre_commit(work, env, timeout=300)  # the first run installs the hook
     assert run.returncode == 1, run.stdout + run.stderr
+    assert "newsmeta fix" in run.stdout
+    assert "files were modified by this hook" in run.stdout
+    assert (work / "market.md").read_bytes() != FIXABLE.read_bytes()
     assert "newsmeta validate" in run.stdout
     assert "Failed" in run.stdout
     assert "broken.md:7:7: error schema-enum " in run.stdout
     assert "good.md:" not in run.stdout
-    assert "2 files, 8 errors, 0 warnings" in run.stdout  # notes.txt is not passed
+    assert "3 files, 8 errors, 0 warnings" in run.stdout  # notes.txt is not passed
 
     (work / "broken.md").unlink()
     _git(work, "add", "-A")

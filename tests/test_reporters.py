@@ -200,9 +200,42 @@ def test_github_writes_a_step_summary_table(tmp_path: Path) -> None:
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("earlier step\n")  # appended, never truncated
     rows = [line for line in text.splitlines() if line.startswith("| ")]
-    assert rows[0] == "| file | line:col | severity | code | message |"
-    assert rows[1] == "| a\\|b.md | 3:7 | error | `schema-enum` | x \\| y &lt;b&gt; |"
+    assert rows[0] == "| code | severity | count | fixable |"
+    assert rows[1] == "| `schema-enum` | error | 1 |  |"
+    assert rows[2] == "| file | line:col | severity | code | message |"
+    assert rows[3] == "| a\\|b.md | 3:7 | error | `schema-enum` | x \\| y &lt;b&gt; |"
     assert "2 files, 1 error, 0 warnings" in text
+
+
+def test_the_step_summary_opens_with_counts_per_code_and_caps_the_rows(tmp_path: Path) -> None:
+    from newsmeta.reporters.github import MAX_SUMMARY_ROWS, SARIF_GUIDE
+
+    summary = tmp_path / "summary.md"
+    many = [
+        FileResult(
+            f"{i}.md",
+            (
+                _problem(code="text-html-entity", severity=Severity.WARNING),
+                _problem(code="text-whitespace", severity=Severity.WARNING),
+                _problem(code="text-html-entity", severity=Severity.WARNING),
+            ),
+        )
+        for i in range(40)
+    ]
+    fixable = frozenset({"text-html-entity", "text-whitespace"})
+    out = _render("github", many, Options(step_summary=str(summary), fixable=fixable))
+    assert out.endswith("40 files, 0 errors, 120 warnings\n120 of these are fixable with "
+                        "`newsmeta fix`.\n")  # fmt: skip
+    text = summary.read_text(encoding="utf-8")
+    table = text.index("| code | severity | count | fixable |")
+    rows = text.index("| file | line:col |")
+    assert table < text.index("120 of these are fixable") < rows
+    assert "| `text-html-entity` | warning | 80 | yes |" in text
+    assert text.index("`text-html-entity` | warning | 80") < text.index("`text-whitespace`")
+    problem_rows = [line for line in text[rows:].splitlines() if line.startswith("| ")]
+    assert len(problem_rows) == 1 + MAX_SUMMARY_ROWS  # the header, then the capped rows
+    assert f"{120 - MAX_SUMMARY_ROWS} more problems are not listed here" in text
+    assert SARIF_GUIDE in text
 
 
 # --- sarif --------------------------------------------------------------------------------
@@ -291,3 +324,43 @@ def test_json_escapes_undecodable_file_names_instead_of_failing() -> None:
     text = _render("json", [GOOD, odd])
     text.encode("utf-8")
     assert json.loads(text)["files"][1]["path"] == "caf\udce9.md"
+
+
+# --- the fixable count and --statistics -----------------------------------------------------
+
+
+def test_text_output_ends_with_the_fixable_count() -> None:
+    fixable = frozenset({"text-mojibake"})
+    out = _render("text", [BAD, WARN], Options(fixable=fixable))
+    assert out.endswith(
+        "2 files, 2 errors, 1 warning\n1 of these is fixable with `newsmeta fix`.\n"
+    )
+    assert "fixable" not in _render("text", [BAD], Options(fixable=fixable))
+
+
+def test_statistics_count_each_code_most_frequent_first() -> None:
+    from newsmeta.reporters import statistics
+
+    stream = io.StringIO()
+    results = [BAD, WARN, FileResult("c.md", (_problem(), _problem()))]
+    statistics.render(iter(results), stream, Options(fixable=frozenset({"text-mojibake"})))
+    lines = stream.getvalue().splitlines()
+    assert lines[0].split()[:3] == ["3", "schema-enum", "error"]
+    assert lines[0].endswith(CODES["schema-enum"].summary)
+    assert lines[1].split()[:3] == ["1", "schema-required", "error"]
+    assert lines[2].split()[:4] == ["1", "text-mojibake", "warning", "[fix]"]
+    assert lines[-2:] == [
+        "3 files, 4 errors, 1 warning",
+        "1 of these is fixable with `newsmeta fix`.",
+    ]
+    stream = io.StringIO()
+    statistics.render_json(iter(results), stream, Options(fixable=frozenset({"text-mojibake"})))
+    document = json.loads(stream.getvalue())
+    assert document["statistics"][0] == {
+        "code": "schema-enum",
+        "severity": "error",
+        "count": 3,
+        "fixable": False,
+        "summary": CODES["schema-enum"].summary,
+    }
+    assert document["summary"] == {"files": 3, "errors": 4, "warnings": 1, "fixable": 1}

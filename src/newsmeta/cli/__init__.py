@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK  (tells argcomplete's shell hook that this command completes itself)
 """The ``newsmeta`` command line: argument parsing and wiring only.
 
 The package holds one module per command family and one shared module:
@@ -17,29 +18,43 @@ Command modules import the library and :mod:`newsmeta.cli.common`, never each ot
 package or a private parsing module of the library (a test holds the package to that).
 
 Exit codes: 0 when every file passed, 1 when any file has a problem at or above the
-failing severity (or an edit was refused), 2 for usage or I/O errors.
+failing severity (or an edit was refused), 2 for usage or I/O errors, 130 when
+interrupted, 141 when the reader of the output went away (``| head``; ``validate`` still
+finishes and keeps its verdict). No mistake in how the command is called ends in a
+traceback: each is one line on stderr and exit code 2.
+
+Shell completion comes from argcomplete, imported only when the shell asks for
+completions (``_ARGCOMPLETE`` is set), so it costs nothing otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from newsmeta._version import __version__
 from newsmeta.cli.common import (
+    EXIT_BROKEN_PIPE,
+    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_USAGE,
     Commands,
+    Parser,
+    UsageError,
     collect_paths,
     excluded,
+    message,
 )
 
 __all__ = [
     "COMMAND_MODULES",
+    "EXIT_BROKEN_PIPE",
+    "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_PROBLEMS",
     "EXIT_USAGE",
@@ -68,13 +83,16 @@ class _CommandModule(Protocol):
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``newsmeta`` argument parser, with every command of :data:`COMMAND_MODULES`."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="newsmeta",
         description="Validate and edit news articles stored as Markdown with YAML front matter.",
     )
     parser.add_argument("--version", action="version", version=f"newsmeta {__version__}")
-    commands = parser.add_subparsers(
-        dest="command", metavar="COMMAND", required=True, parser_class=argparse.ArgumentParser
+    commands: Commands = parser.add_subparsers(
+        dest="command",
+        metavar="COMMAND",
+        required=True,
+        parser_class=Parser,  # a subclass: each parsing error is one line
     )
     for name in COMMAND_MODULES:
         module: _CommandModule = importlib.import_module(f"newsmeta.cli.{name}")
@@ -82,24 +100,70 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser | None:
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
-            found: argparse.ArgumentParser | None = action.choices.get(name)
+            found: dict[str, argparse.ArgumentParser] = action.choices
             return found
-    return None
+    return {}
+
+
+def _complete(parser: argparse.ArgumentParser) -> None:
+    """Answer the shell's completion request and exit, when there is one."""
+    if "_ARGCOMPLETE" not in os.environ:
+        return
+    try:
+        import argcomplete
+    except ImportError:  # pragma: no cover - argcomplete is a dependency
+        return
+    argcomplete.autocomplete(parser)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
-    parser = build_parser()
     arguments = list(sys.argv[1:] if argv is None else argv)
-    sub = _subcommand(parser, arguments[0]) if arguments else None
-    if sub is not None and sub.get_default("intermixed"):
-        # FILE... PATH VALUE is one variable-length positional, which plain parse_args
-        # cannot interleave with options: `set a.md title --string 123` must work.
-        args = sub.parse_intermixed_args(arguments[1:])
-    else:
-        args = parser.parse_args(arguments)
-    handler: Callable[[argparse.Namespace], int] = args.handler
-    return handler(args)
+    command = ""
+    try:
+        parser = build_parser()
+        _complete(parser)
+        commands = _subcommands(parser)
+        if arguments and not arguments[0].startswith("-") and arguments[0] not in commands:
+            from newsmeta.suggestions import did_you_mean
+
+            raise UsageError(
+                f"unknown command {arguments[0]!r}{did_you_mean(arguments[0], commands)} "
+                "(see 'newsmeta --help')"
+            )
+        sub = commands.get(arguments[0]) if arguments else None
+        if sub is not None and sub.get_default("intermixed"):
+            # FILE... PATH VALUE is one variable-length positional, which plain parse_args
+            # cannot interleave with options: `set a.md title --string 123` must work.
+            args = sub.parse_intermixed_args(arguments[1:])
+        else:
+            args = parser.parse_args(arguments)
+        command = arguments[0]
+        handler: Callable[[argparse.Namespace], int] = args.handler
+        return handler(args)
+    except UsageError as exc:
+        message(f"newsmeta{' ' + command if command else ''}: error: {exc}")
+        return EXIT_USAGE
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        message("newsmeta: interrupted")
+        return EXIT_INTERRUPTED
+    except RecursionError:
+        # Input nested beyond what any article holds (a VALUE, a PATH): refused, not a crash.
+        where = f"newsmeta {command}" if command else "newsmeta"
+        message(f"{where}: error: the input is nested too deeply")
+        return EXIT_USAGE

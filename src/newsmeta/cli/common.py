@@ -2,33 +2,49 @@
 
 Command modules import from here and never from each other or from
 :mod:`newsmeta.cli` itself, so the package has no import circle. Every message to stderr
-goes through :func:`message`, the one place where what reaches the terminal is decided.
+goes through :func:`message`, the one place where what reaches the terminal is decided
+(it also clears a progress bar first). A usage mistake anywhere is a :class:`UsageError`,
+which :func:`newsmeta.cli.main` turns into one line on stderr and exit code 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, TextIO, TypeAlias
+from typing import TYPE_CHECKING, NoReturn, TextIO, TypeAlias
+
+import attrs
 
 if TYPE_CHECKING:
     from newsmeta.config import Config
 
 __all__ = [
+    "EXIT_BROKEN_PIPE",
+    "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_PROBLEMS",
     "EXIT_USAGE",
     "Commands",
+    "Inputs",
+    "Parser",
     "Progress",
+    "UsageError",
+    "add_config_options",
+    "add_output_file",
     "collect_paths",
     "cpu_count",
     "excluded",
+    "find_inputs",
     "isatty",
     "load_configuration",
     "message",
+    "open_output",
+    "resolve_inputs",
     "split_codes",
     "write_diff",
 ]
@@ -39,14 +55,49 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1
 #: A usage mistake, a bad configuration, or a file that could not be read or written.
 EXIT_USAGE = 2
+#: The run was interrupted (Ctrl-C): 128 + SIGINT, as a shell reports it.
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+#: The reader of the output went away (``| head``): 128 + SIGPIPE, as a shell reports it.
+EXIT_BROKEN_PIPE = 128 + getattr(signal, "SIGPIPE", 13)
 
 #: The object a command module's ``register`` adds its subcommands to.
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
+class UsageError(Exception):
+    """A mistake in how the command was called: one line, exit code 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr (and exit code 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+    def _print_message(self, message: str, file: object = None) -> None:
+        if message:
+            if file is None or file is sys.stderr:
+                _clear_progress()
+            super()._print_message(message, file)  # type: ignore[arg-type]
+
+
+#: The progress bar on screen, if any: messages clear it before they are written.
+_ACTIVE: list[Progress] = []
+
+
+def _clear_progress() -> None:
+    for progress in _ACTIVE:
+        progress.clear()
+
+
 def message(text: str) -> None:
     """Write one message line to stderr: every diagnostic of the command line comes here."""
-    sys.stderr.write(text + "\n")
+    _clear_progress()
+    try:
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass  # no stderr (closed, or None): nothing can be said, and the exit code stands
 
 
 # --- input files --------------------------------------------------------------------------
@@ -93,41 +144,71 @@ def excluded(path: str, patterns: Sequence[str], base: str) -> bool:
     return False
 
 
-def _walk(directory: str, skip: Callable[[str], bool]) -> Iterator[str]:
-    """Every ``*.md`` file under ``directory``; directory symlinks are never followed."""
-    for root, dirs, files in os.walk(directory, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not skip(os.path.join(root, d)))
-        for name in files:
-            if name.endswith(".md"):
-                yield os.path.join(root, name)
+def _walk(
+    directory: str,
+    skip: Callable[[str], bool],
+    extensions: tuple[str, ...],
+    unreadable: list[tuple[str, OSError]],
+) -> Iterator[str]:
+    """Every file under ``directory`` whose name ends with one of ``extensions``, in sorted
+    order; directory symlinks are never followed. A directory that cannot be read is added
+    to ``unreadable``, and the walk goes on."""
+    pending = [directory]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as entries:
+                listed = sorted(entries, key=lambda entry: entry.name)
+        except OSError as exc:
+            unreadable.append((current, exc))
+            continue
+        subdirectories = []
+        for entry in listed:
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not skip(entry.path):
+                    subdirectories.append(entry.path)
+            elif entry.name.endswith(extensions):
+                yield entry.path
+        pending.extend(reversed(subdirectories))
 
 
-def collect_paths(
+@attrs.frozen
+class Inputs:
+    """The files a run works on, and the directories that could not be read."""
+
+    paths: list[str]
+    unreadable: list[tuple[str, OSError]] = attrs.field(factory=list)
+
+
+def _gather(
     arguments: Sequence[str],
-    exclude: Sequence[tuple[Sequence[str], str]] = (),
-) -> list[str]:
-    """Expand files, directories and globs into a sorted list of unique file paths.
-
-    Directories are walked for ``*.md`` without following directory symlinks; an argument
-    with ``*``, ``?`` or ``[`` that is not an existing path is a glob (``**`` recurses).
-    ``exclude`` holds ``(patterns, base)`` pairs (see :func:`excluded`); excluded paths are
-    dropped, explicitly named files included. A named file that does not exist is kept
-    (checking it reports an ``io-*`` problem). Raises ``FileNotFoundError`` for a glob that
-    matches nothing. Paths are de-duplicated by their normalised form.
-    """
+    exclude: Sequence[tuple[Sequence[str], str]],
+    extensions: tuple[str, ...],
+) -> tuple[Inputs, bool]:
+    """The inputs, and whether anything matched before exclusion."""
 
     def skip(path: str) -> bool:
         return any(excluded(path, patterns, base) for patterns, base in exclude)
 
     found: dict[str, str] = {}
+    unreadable: list[tuple[str, OSError]] = []
+    matched = False
 
     def add(path: str) -> None:
+        nonlocal matched
         if os.path.isdir(path) and not os.path.islink(path):
-            for inner in _walk(path, skip):
+            for inner in _walk(path, skip, extensions, unreadable):
+                matched = True
                 if not skip(inner):
                     found.setdefault(os.path.normpath(inner), inner)
-        elif not skip(path):
-            found.setdefault(os.path.normpath(path), path)
+        else:
+            matched = True
+            if not skip(path):
+                found.setdefault(os.path.normpath(path), path)
 
     for argument in arguments:
         if _is_glob(argument):
@@ -136,11 +217,53 @@ def collect_paths(
             matches = glob.glob(argument, recursive=True)
             if not matches:
                 raise FileNotFoundError(f"no file matches {argument!r}")
-            for match in matches:
+            for match in sorted(matches):
                 add(match)
         else:
             add(argument)
-    return [found[key] for key in sorted(found)]
+    paths = [found[key] for key in sorted(found)]
+    return Inputs(paths, unreadable), matched or bool(unreadable)
+
+
+def collect_paths(
+    arguments: Sequence[str],
+    exclude: Sequence[tuple[Sequence[str], str]] = (),
+    extensions: tuple[str, ...] = (".md", ".markdown"),
+) -> list[str]:
+    """Expand files, directories and globs into a sorted list of unique file paths.
+
+    Directories are walked for names ending with one of ``extensions`` without following
+    directory symlinks; an argument with ``*``, ``?`` or ``[`` that is not an existing path
+    is a glob (``**`` recurses). ``exclude`` holds ``(patterns, base)`` pairs (see
+    :func:`excluded`); excluded paths are dropped, explicitly named files included. A named
+    file that does not exist is kept (checking it reports an ``io-*`` problem). Raises
+    ``FileNotFoundError`` for a glob that matches nothing. Paths are de-duplicated by their
+    normalised form. See :func:`find_inputs` for the unreadable directories too.
+    """
+    return _gather(arguments, exclude, extensions)[0].paths
+
+
+def find_inputs(
+    arguments: Sequence[str],
+    exclude: Sequence[tuple[Sequence[str], str]] = (),
+    extensions: tuple[str, ...] = (".md", ".markdown"),
+) -> Inputs:
+    """:func:`collect_paths` for a command: the paths and the unreadable directories.
+
+    Raises :class:`UsageError` for a glob that matches nothing, and when the arguments
+    match no file at all ("no article files found in ..."). Arguments whose files are all
+    excluded are not a mistake (a pre-commit hook may pass only excluded files): the
+    result is then empty.
+    """
+    try:
+        inputs, matched = _gather(arguments, exclude, extensions)
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from None
+    if not matched:
+        where = ", ".join(repr(argument) for argument in arguments)
+        kinds = " or ".join(f"*{extension}" for extension in extensions)
+        raise UsageError(f"no article files found in {where} (looked for {kinds})")
+    return inputs
 
 
 # --- configuration ------------------------------------------------------------------------
@@ -149,13 +272,49 @@ def collect_paths(
 def load_configuration(path: str | None) -> Config:
     """The configuration in ``path``, or the one found from the working directory.
 
-    Raises :class:`newsmeta.config.ConfigError` for a bad file.
+    Raises :class:`UsageError` for a bad or unreadable file.
     """
     from pathlib import Path
 
-    from newsmeta.config import find_config, load_config
+    from newsmeta.config import ConfigError, find_config, load_config
 
-    return load_config(Path(path)) if path else find_config()
+    try:
+        return load_config(Path(path)) if path else find_config()
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def add_config_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--config`` and ``--exclude``, which every command that reads files takes."""
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        default=None,
+        help="read this TOML file (any name; keys at the top level or under "
+        "[tool.newsmeta]) instead of searching for newsmeta.toml or pyproject.toml",
+    )
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="skip paths matching PATTERN (repeatable; added to the configured excludes)",
+    )
+
+
+def resolve_inputs(arguments: Sequence[str], exclude: Sequence[str], config: Config) -> Inputs:
+    """The files a command works on: ``arguments``, or the configured ``include`` globs when
+    there are none; minus the ``exclude`` patterns (relative to the working directory) and
+    the configured ones (relative to the configuration file). Raises :class:`UsageError`
+    (see :func:`find_inputs`), also when there are neither arguments nor an ``include``."""
+    patterns = [(tuple(exclude), os.getcwd()), (config.exclude, str(config.root))]
+    if not arguments:
+        if not config.include:
+            raise UsageError("no paths given, and no include in the configuration")
+        arguments = [
+            os.path.relpath(os.path.join(config.root, pattern)) for pattern in config.include
+        ]
+    return find_inputs(arguments, patterns, config.extensions)
 
 
 def split_codes(values: list[str] | None) -> tuple[str, ...] | None:
@@ -168,12 +327,48 @@ def split_codes(values: list[str] | None) -> tuple[str, ...] | None:
 # --- output -------------------------------------------------------------------------------
 
 
-def write_diff(before: str, after: str, name: str, stream: TextIO) -> None:
+def add_output_file(parser: argparse.ArgumentParser) -> None:
+    """Add ``--output-file``: write the report to a file instead of stdout."""
+    parser.add_argument(
+        "-o",
+        "--output-file",
+        metavar="FILE",
+        default=None,
+        help="write the output to FILE instead of stdout (for any --format)",
+    )
+
+
+@contextlib.contextmanager
+def open_output(path: str | None) -> Iterator[TextIO]:
+    """stdout (invalid text escaped, never an error), or the file ``path`` (UTF-8).
+
+    Raises :class:`UsageError` when the file cannot be opened.
+    """
+    if path is None or path == "-":
+        stdout = sys.stdout
+        if stdout is None:
+            raise UsageError("stdout is closed; use --output-file")
+        if hasattr(stdout, "reconfigure"):
+            stdout.reconfigure(errors="backslashreplace")
+        yield stdout
+        stdout.flush()
+        return
+    try:
+        handle = open(path, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
+    except OSError as exc:
+        raise UsageError(f"cannot write {path!r}: {exc.strerror or exc}") from None
+    with handle:
+        yield handle
+
+
+def write_diff(before: str, after: str, name: str, stream: TextIO, *, written: bool = True) -> None:
     """Write the unified diff from ``before`` to ``after`` for the file ``name``.
 
     Lines keep their tabs; every other control or bidi character (taken from the file, or
     from its name) is shown as a visible escape, so nothing in a file can drive the
-    terminal. Each line ends with one newline, whatever the file's line endings.
+    terminal. Each line ends with one newline, whatever the file's line endings. When the
+    change was not ``written`` (a dry run), the ``+++`` line says so after a tab, where
+    patch tools ignore it.
     """
     import difflib
 
@@ -185,6 +380,7 @@ def write_diff(before: str, after: str, name: str, stream: TextIO) -> None:
         after.splitlines(keepends=True),
         fromfile=f"a/{label}",
         tofile=f"b/{label}",
+        tofiledate="" if written else "(not written)",
     ):
         # The diff is for reading: line endings are normalised to one newline.
         stream.write(printable(line.rstrip("\r\n"), keep="\t") + "\n")
@@ -217,7 +413,7 @@ class Progress:
     INTERVAL = 0.1
     WIDTH = 30
 
-    def __init__(self, total: int, stream: TextIO, stdout: TextIO) -> None:
+    def __init__(self, total: int, stream: TextIO, stdout: TextIO | None) -> None:
         self.total = total
         self.stream = stream
         self.done = 0
@@ -231,6 +427,8 @@ class Progress:
         self.shown = False
         self.started = time.monotonic()
         self.drawn_at = 0.0
+        if self.enabled:
+            _ACTIVE.append(self)
 
     def advance(self, has_output: bool) -> None:
         """Count one file; ``has_output`` says the reporter is about to print for it."""
@@ -253,7 +451,20 @@ class Progress:
         self.stream.flush()
         self.shown = False
 
-    def close(self) -> None:
-        """Erase the bar, if it was drawn."""
+    def clear(self) -> None:
+        """Erase the bar until it is next drawn (before a message on the same terminal)."""
         if self.shown:
             self._wipe()
+
+    def close(self) -> None:
+        """Erase the bar, if it was drawn; it is not drawn again."""
+        self.clear()
+        self.enabled = False
+        if self in _ACTIVE:
+            _ACTIVE.remove(self)
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

@@ -1,11 +1,32 @@
-"""``newsmeta fix``: apply the safe fixes in place, through the round-trip editor."""
+"""``newsmeta fix``: apply the safe fixes in place, through the round-trip editor.
+
+For each file: load, repair, write (atomically), then print the diff of what was written,
+so a diff on screen always means a file on disk; with ``--dry-run`` nothing is written and
+each diff says so. A reader that goes away (``| head``) stops the run before the next
+file, never between a write and its diff. A file that cannot be written is reported with
+its ``io-*`` code and the run goes on (exit code 2). ``--check`` writes nothing and exits
+1 when something would be fixed, for CI and pre-commit.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from newsmeta.cli.common import Commands, collect_paths, message, write_diff
+from newsmeta.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    Commands,
+    Progress,
+    UsageError,
+    add_config_options,
+    load_configuration,
+    message,
+    resolve_inputs,
+    split_codes,
+    write_diff,
+)
 
 __all__ = ["register"]
 
@@ -16,59 +37,125 @@ def register(commands: Commands) -> None:
         "fix",
         help="repair mojibake, HTML entities, stray whitespace and cdnAmpWebUrl in place",
         description="Apply the safe fixes through the round-trip editor: each changes only "
-        "its own value's lines. Prints a unified diff and a summary.",
+        "its own value's lines. Prints the diff of each file written and a closing line; "
+        "the configuration's include, exclude, select and ignore apply.",
     )
-    fix.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+    fix.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files, directories or globs (default: the configured include)",
+    )
+    fix.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when something would be fixed (for CI and pre-commit)",
+    )
     fix.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
+    fix.add_argument("-q", "--quiet", action="store_true", help="print no diff and no closing line")
     fix.add_argument(
         "--allow-links",
         action="store_true",
         help="write through a symbolic link, or break a hard link (refused by default)",
     )
     fix.add_argument(
-        "--select", action="append", metavar="CODE", help="only fix these codes (repeatable)"
+        "--select",
+        action="append",
+        metavar="CODES",
+        help="only fix these codes or families (comma-separated; repeatable)",
     )
+    add_config_options(fix)
     fix.set_defaults(handler=_run_fix)
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
 def _run_fix(args: argparse.Namespace) -> int:
+    from newsmeta._escape import printable
+    from newsmeta._files import io_problem_code
+    from newsmeta.config import ConfigError, check_selectors
     from newsmeta.document import load
     from newsmeta.errors import NewsmetaError
     from newsmeta.fixing import fix_document, fixable_codes
+    from newsmeta.suggestions import did_you_mean
+    from newsmeta.validation import Policy, matches_code
 
-    select = None
-    if args.select:
-        select = {code for item in args.select for code in item.split(",") if code}
-        unknown = select - set(fixable_codes())
-        if unknown:
-            message(f"newsmeta: no safe fix for {', '.join(sorted(unknown))}")
-            return 2
-    status = 0
-    fixed_files = total = 0
-    for path in collect_paths(args.paths):
+    config = load_configuration(args.config)
+    fixable = fixable_codes()
+    codes = set(fixable)
+    selected = split_codes(args.select)
+    if selected:
         try:
-            document = load(path)
-        except OSError as exc:
-            message(f"newsmeta: {path}: {exc.strerror or exc}")
-            status = 2
-            continue
-        before = document.dumps()
-        applied = fix_document(document, select)
-        if not applied:
-            continue
-        write_diff(before, document.dumps(), path, sys.stdout)
-        if not args.dry_run:
+            selected = check_selectors(selected, "--select")
+        except ConfigError as exc:
+            raise UsageError(str(exc)) from None
+        for selector in selected:
+            if not any(matches_code(code, selector) for code in fixable):
+                raise UsageError(
+                    f"no safe fix for {selector!r}{did_you_mean(selector, fixable)} "
+                    f"(fixable: {', '.join(fixable)})"
+                )
+        codes = {code for code in codes if any(matches_code(code, s) for s in selected)}
+    # The configuration's selection applies too: an ignored code is never fixed.
+    policy = Policy(select=config.select, ignore=config.ignore)
+    codes = {code for code in codes if policy.keeps(code)}
+
+    inputs = resolve_inputs(args.paths, args.exclude, config)
+    write = not (args.dry_run or args.check)
+    show = not args.quiet and not (args.check and not args.dry_run)
+    status = EXIT_OK
+    fixed_files = fixed = left = 0
+    for directory, error in inputs.unreadable:
+        message(f"{directory}: error {io_problem_code(error)}: {error.strerror or error}")
+        status = EXIT_USAGE
+    out = sys.stdout
+    with Progress(len(inputs.paths), sys.stderr, out) as progress:
+        for path in inputs.paths:
+            progress.advance(False)
             try:
-                document.save(allow_links=args.allow_links)
-            except NewsmetaError as exc:
-                message(f"newsmeta: {path}: not written: {exc}")
-                status = max(status, 1)
+                document = load(path)
+            except OSError as exc:
+                message(f"{path}: error {io_problem_code(exc)}: {exc.strerror or exc}")
+                status = EXIT_USAGE
                 continue
-        fixed_files += 1
-        total += len(applied)
-    verb = "would fix" if args.dry_run else "fixed"
-    sys.stdout.write(
-        f"{verb} {total} problem{'s' if total != 1 else ''} in {fixed_files} file"
-        f"{'s' if fixed_files != 1 else ''}\n"
-    )
+            before = document.dumps()
+            applied = fix_document(document, codes)
+            # What a fix was due for but could not repair safely stays for a person.
+            left += sum(1 for p in document.problems if p.code in codes)
+            if not applied:
+                continue
+            if write:
+                try:
+                    document.save(allow_links=args.allow_links)
+                except NewsmetaError as exc:
+                    message(f"{path}: not written: {exc}")
+                    status = max(status, EXIT_PROBLEMS)
+                    left += len(applied)
+                    continue
+                except OSError as exc:
+                    message(f"{path}: error {io_problem_code(exc)}: not written: "
+                            f"{exc.strerror or exc}")  # fmt: skip
+                    status = EXIT_USAGE
+                    left += len(applied)
+                    continue
+            fixed_files += 1
+            fixed += len(applied)
+            if show:
+                write_diff(before, document.dumps(), path, out, written=write)
+            elif args.check and not args.quiet:
+                out.write(f"would fix {_plural(len(applied), 'problem')} in {printable(path)}\n")
+            # A reader that went away is noticed here, after this file's write, so the
+            # run stops before the next file.
+            out.flush()
+    if not args.quiet:
+        verb = "fixed" if write else "would fix"
+        line = f"{verb} {_plural(fixed, 'problem')} in {_plural(fixed_files, 'file')}"
+        if left:
+            line += f"; {left} could not be fixed safely (see newsmeta validate)"
+        out.write(line + "\n")
+        out.flush()
+    if args.check and fixed and status == EXIT_OK:
+        return EXIT_PROBLEMS
     return status

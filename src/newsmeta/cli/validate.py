@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import io
 import os
 import sys
 from collections.abc import Iterator
@@ -15,15 +14,18 @@ from newsmeta.cli.common import (
     EXIT_USAGE,
     Commands,
     Progress,
-    collect_paths,
+    UsageError,
+    add_config_options,
+    add_output_file,
     cpu_count,
     isatty,
     load_configuration,
-    message,
+    open_output,
+    resolve_inputs,
     split_codes,
 )
 
-__all__ = ["POOL_THRESHOLD", "register"]
+__all__ = ["POOL_THRESHOLD", "register", "worker_count"]
 
 #: Runs with fewer files than this stay in one process: starting workers costs more.
 #: Measured on 2 cores with real articles: 2 jobs were 6% slower than 1 on 200 files, even
@@ -36,7 +38,8 @@ def register(commands: Commands) -> None:
     validate = commands.add_parser(
         "validate",
         help="check article files and report every problem at file:line:col",
-        description="Check article files; directories are searched recursively for *.md.",
+        description="Check article files; directories are searched recursively for *.md "
+        "and *.markdown (the extensions are configurable).",
     )
     validate.add_argument(
         "paths",
@@ -49,6 +52,13 @@ def register(commands: Commands) -> None:
         choices=["auto", "text", "json", "github", "sarif", "junit"],
         default="auto",
         help="output format; auto is github when GITHUB_ACTIONS=true, else text (default: auto)",
+    )
+    add_output_file(validate)
+    validate.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print how often each code occurs (most frequent first, fixable ones marked) "
+        "instead of each problem; with --format text or json",
     )
     validate.add_argument(
         "--select",
@@ -68,13 +78,7 @@ def register(commands: Commands) -> None:
         default=None,
         help="lowest severity that makes the run fail with exit code 1 (default: error)",
     )
-    validate.add_argument(
-        "--exclude",
-        action="append",
-        default=[],
-        metavar="PATTERN",
-        help="skip paths matching PATTERN (repeatable; added to the configured excludes)",
-    )
+    add_config_options(validate)
     validate.add_argument(
         "--stdin-filename",
         metavar="NAME",
@@ -87,7 +91,8 @@ def register(commands: Commands) -> None:
         type=_positive_int,
         default=None,
         metavar="N",
-        help="worker processes (default: the number of CPUs; small runs use one)",
+        help="worker processes, at most the number of CPUs and of files "
+        "(default: the number of CPUs; runs under 300 files use one)",
     )
     validate.add_argument(
         "--color",
@@ -95,41 +100,53 @@ def register(commands: Commands) -> None:
         default="auto",
         help="colour text output; auto: on a terminal unless NO_COLOR is set (default: auto)",
     )
-    validate.add_argument(
-        "--config",
-        metavar="FILE",
-        default=None,
-        help="read this newsmeta.toml or pyproject.toml instead of searching for one",
-    )
     validate.set_defaults(handler=_run_validate)
 
 
 def _positive_int(value: str) -> int:
-    number = int(value)
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {value!r}") from None
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
     return number
 
 
-def _usage_error(text: str) -> int:
-    message(f"newsmeta validate: error: {text}")
-    return EXIT_USAGE
+def worker_count(requested: int | None, files: int) -> int:
+    """How many worker processes can help: ``requested`` (default: every CPU), but never
+    more than the CPUs or the files, and one below :data:`POOL_THRESHOLD` files."""
+    if files < POOL_THRESHOLD:
+        return 1
+    return max(1, min(requested or cpu_count(), cpu_count(), files))
+
+
+def _read_stdin(limit: int) -> bytes:
+    stdin = sys.stdin
+    try:
+        if stdin is None:
+            raise ValueError
+        return stdin.buffer.read(limit)
+    except (OSError, ValueError, AttributeError):
+        raise UsageError("stdin is closed, so '-' has nothing to read") from None
 
 
 def _run_validate(args: argparse.Namespace) -> int:
+    from newsmeta._files import io_problem_code
     from newsmeta.config import ConfigError, check_selectors
-    from newsmeta.problems import Severity
+    from newsmeta.fixing import fixable_codes
+    from newsmeta.problems import Problem, Severity
     from newsmeta.reporters import Options, fails, load
     from newsmeta.validation import CorpusIndex, FileResult, Policy, check_bytes, iter_results
 
+    config = load_configuration(args.config)
     try:
-        config = load_configuration(args.config)
         select = split_codes(args.select)
         ignore = split_codes(args.ignore)
-        check_selectors(select or (), "--select")
-        check_selectors(ignore or (), "--ignore")
+        select = None if select is None else check_selectors(select, "--select")
+        ignore = None if ignore is None else check_selectors(ignore, "--ignore")
     except ConfigError as exc:
-        return _usage_error(str(exc))
+        raise UsageError(str(exc)) from None
     policy = Policy(
         select=select if select is not None else config.select,
         ignore=ignore if ignore is not None else config.ignore,
@@ -137,45 +154,42 @@ def _run_validate(args: argparse.Namespace) -> int:
     )
     fail_on = Severity(args.fail_on) if args.fail_on else config.fail_on or Severity.ERROR
 
-    arguments = list(args.paths)
-    use_stdin = "-" in arguments
-    arguments = [a for a in arguments if a != "-"]
-    exclude = [(tuple(args.exclude), os.getcwd()), (config.exclude, str(config.root))]
-    if not args.paths:
-        if not config.include:
-            return _usage_error("no paths given, and no include in the configuration")
-        arguments = [
-            os.path.relpath(os.path.join(config.root, pattern)) for pattern in config.include
-        ]
-    try:
-        paths = collect_paths(arguments, exclude)
-    except FileNotFoundError as exc:
-        return _usage_error(str(exc))
-
     fmt = args.format
     if fmt == "auto":
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    stdout = sys.stdout
-    if isinstance(stdout, io.TextIOWrapper):
-        stdout.reconfigure(errors="backslashreplace")
-    color = args.color == "always" or (
-        args.color == "auto" and not os.environ.get("NO_COLOR") and isatty(stdout)
-    )
-    options = Options(
-        color=color and fmt == "text",
-        fail_on=fail_on,
-        step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None,
-    )
+    if args.statistics and fmt not in ("text", "json"):
+        raise UsageError(f"--statistics works with --format text or json, not {fmt}")
 
-    jobs = args.jobs or cpu_count()
+    use_stdin = "-" in args.paths
+    arguments = [a for a in args.paths if a != "-"]
+    if use_stdin and not arguments:
+        paths: list[str] = []
+        unreadable: list[tuple[str, OSError]] = []
+    else:
+        inputs = resolve_inputs(arguments, args.exclude, config)
+        paths, unreadable = inputs.paths, inputs.unreadable
+    raw_stdin = _read_stdin(config.limits.max_file_bytes + 1) if use_stdin else b""
+
+    jobs = worker_count(args.jobs, len(paths))
     state = {"io": False, "fail": False}
 
     def results() -> Iterator[FileResult]:
+        for directory, exc in unreadable:
+            reason = exc.strerror or str(exc)
+            problem = Problem(
+                io_problem_code(exc),
+                Severity.ERROR,
+                f"The directory could not be read: {reason}.",
+                "",
+                1,
+                1,
+                1,
+                1,
+            )
+            yield FileResult(directory, (problem,))
         if use_stdin:
-            limit = config.limits.max_file_bytes + 1
-            raw_stdin = sys.stdin.buffer.read(limit)
             yield check_bytes(raw_stdin, args.stdin_filename or "<stdin>", config.limits)
-        if jobs > 1 and len(paths) >= POOL_THRESHOLD:
+        if jobs > 1:
             from concurrent.futures import ProcessPoolExecutor
 
             chunk = max(8, min(64, len(paths) // (jobs * 8)))
@@ -193,31 +207,55 @@ def _run_validate(args: argparse.Namespace) -> int:
         else:
             yield from iter_results(paths, limits=config.limits)
 
-    def judged() -> Iterator[FileResult]:
-        progress = Progress(len(paths) + use_stdin, sys.stderr, stdout)
-        corpus = CorpusIndex()
-        for checked in results():
-            raw = corpus.check(checked)
-            # Most files have no problem: skip the scans for them (this runs per file).
-            if raw.problems:
-                if not state["io"] and any(p.code.startswith("io-") for p in raw.problems):
-                    state["io"] = True
-                result = policy.apply(raw)
-                if not state["fail"] and any(fails(p.severity, fail_on) for p in result.problems):
-                    state["fail"] = True
-            else:
-                result = raw
-            progress.advance(bool(result.problems))
-            yield result
-        progress.close()
+    with open_output(args.output_file) as stdout:
+        color = args.color == "always" or (
+            args.color == "auto"
+            and not os.environ.get("NO_COLOR")
+            and args.output_file in (None, "-")
+            and isatty(stdout)
+        )
+        options = Options(
+            color=color and fmt == "text",
+            fail_on=fail_on,
+            step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None,
+            fixable=frozenset(fixable_codes()),
+        )
 
-    try:
-        load(fmt)(judged(), stdout, options)
-        stdout.flush()
-    except BrokenPipeError:
-        # The reader (``| head``) went away; the verdict still stands.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, stdout.fileno())
+        def judged() -> Iterator[FileResult]:
+            with Progress(len(paths) + use_stdin, sys.stderr, stdout) as progress:
+                corpus = CorpusIndex()
+                for checked in results():
+                    raw = corpus.check(checked)
+                    # Most files have no problem: skip the scans for them (runs per file).
+                    if raw.problems:
+                        if not state["io"] and any(p.code.startswith("io-") for p in raw.problems):
+                            state["io"] = True
+                        result = policy.apply(raw)
+                        if not state["fail"] and any(
+                            fails(p.severity, fail_on) for p in result.problems
+                        ):
+                            state["fail"] = True
+                    else:
+                        result = raw
+                    progress.advance(bool(result.problems) and not args.statistics)
+                    yield result
+
+        render = load(fmt)
+        if args.statistics:
+            from newsmeta.reporters import statistics
+
+            render = statistics.render_json if fmt == "json" else statistics.render
+        stream = judged()
+        try:
+            render(stream, stdout, options)
+            stdout.flush()
+        except BrokenPipeError:
+            # The reader (``| head``) went away; the verdict still stands, so the run
+            # finishes without output.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stdout.fileno())
+            for _ in stream:
+                pass
     if state["io"]:
         return EXIT_USAGE
     return EXIT_PROBLEMS if state["fail"] else EXIT_OK

@@ -3,16 +3,20 @@
 Every command takes one or more files, then its own arguments, which are counted from the
 end::
 
-    newsmeta get FILE... PATH
-    newsmeta set FILE... PATH VALUE          (VALUE read as a YAML scalar; --json, --string)
-    newsmeta unset FILE... PATH
-    newsmeta append FILE... PATH VALUE
-    newsmeta insert FILE... PATH INDEX VALUE
+    newsmeta get [FILE...] PATH
+    newsmeta set [FILE...] PATH VALUE          (VALUE read as a YAML scalar; --json, --string)
+    newsmeta unset [FILE...] PATH
+    newsmeta append [FILE...] PATH VALUE
+    newsmeta insert [FILE...] PATH INDEX VALUE
 
-Several files (or directories, searched for ``*.md``) apply the same edit to each: the bulk
-form. Options go before the first FILE or after the last argument; a value that starts
-with ``-`` goes after ``--``. ``--dry-run`` prints a unified
-diff instead of writing; ``--force`` writes even when the edit introduces errors.
+Several files (or directories, searched for ``*.md`` and ``*.markdown``) apply the same edit
+to each: the bulk form. Without a FILE, the configured ``include`` is used; ``exclude``
+(and ``--exclude``) apply, and ``ignore`` and ``[severity]`` decide which new problems
+refuse an edit. Options go before the first FILE or after the last argument; a value that
+starts with ``-`` goes after ``--``. ``--dry-run`` prints a unified diff instead of
+writing; ``--force`` writes even when the edit introduces errors. Over several files a
+progress bar shows on a terminal (never in CI), and a summary line on stderr counts the
+files changed, unchanged and refused (with why).
 
 Exit codes: 0 done, 1 when an edit was refused for any file (that file stays
 byte-identical), 2 for usage or I/O errors.
@@ -22,7 +26,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -30,14 +36,20 @@ from newsmeta.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     Commands,
-    collect_paths,
+    Progress,
+    UsageError,
+    add_config_options,
+    load_configuration,
     message,
+    resolve_inputs,
     write_diff,
 )
 from newsmeta.cli.common import EXIT_PROBLEMS as EXIT_REFUSED
 
 if TYPE_CHECKING:
+    from newsmeta.config import Config
     from newsmeta.document import Document
+    from newsmeta.problems import Problem
 
 __all__ = ["register"]
 
@@ -63,18 +75,21 @@ def register(commands: Commands) -> None:
         parser = commands.add_parser(
             name,
             help=helps[name],
-            usage=f"newsmeta {name} [options] FILE [FILE ...] {' '.join(trailing)}",
+            usage=f"newsmeta {name} [options] [FILE ...] {' '.join(trailing)}",
             description=helps[name][0].upper()
             + helps[name][1:]
             + ". PATH is dotted (provider.name, images[0].width, related[-1]) or a JSON "
-            "Pointer (/provider/name). Several FILEs apply the same edit to each.",
+            "Pointer (/provider/name). Several FILEs (or directories) apply the same edit to "
+            "each; without FILE, the configured include is used.",
         )
         parser.add_argument(
             "args",
             nargs="+",
             metavar="FILE... " + " ".join(trailing),
-            help="files, then " + ", ".join(trailing),
+            help="files, directories or globs (default: the configured include), then "
+            + ", ".join(trailing),
         )
+        add_config_options(parser)
         if name != "get":
             parser.add_argument(
                 "--dry-run", action="store_true", help="print the unified diff; write nothing"
@@ -105,12 +120,53 @@ def _error(text: str) -> None:
     message(f"newsmeta: {text}")
 
 
+def _shown(text: str, limit: int = 40) -> str:
+    """``text`` quoted for a message, shortened: a VALUE may be megabytes."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _depth(path: str) -> int:
+    """How many keys and indices ``path`` has (counted from its separators)."""
+    if path.startswith("/"):
+        return path.count("/")
+    return len(re.findall(r"[.\[]", path)) + 1
+
+
+class _Tally:
+    """What a bulk edit did, for the closing summary."""
+
+    def __init__(self) -> None:
+        self.changed = 0
+        self.unchanged = 0
+        self.refused: Counter[str] = Counter()
+        self.failed = 0
+
+    def line(self, name: str, dry_run: bool) -> str:
+        parts = [
+            f"{self.changed} {'would change' if dry_run else 'changed'}",
+            f"{self.unchanged} unchanged",
+        ]
+        if self.refused:
+            why = ", ".join(f"{count} {reason}" for reason, count in self.refused.most_common())
+            parts.append(f"{sum(self.refused.values())} refused ({why})")
+        if self.failed:
+            parts.append(f"{self.failed} could not be read or written")
+        total = self.changed + self.unchanged + sum(self.refused.values()) + self.failed
+        return f"newsmeta {name}: {total} files: " + ", ".join(parts)
+
+
 def _run(name: str, args: argparse.Namespace) -> int:
     count = len(_TRAILING[name])
-    if len(args.args) <= count:
-        _error(f"{name}: expected FILE... {' '.join(_TRAILING[name])}")
-        return EXIT_USAGE
+    if len(args.args) < count:
+        raise UsageError(f"expected [FILE...] {' '.join(_TRAILING[name])}")
     files, trailing = args.args[:-count], args.args[-count:]
+    config = load_configuration(args.config)
+    path = trailing[0]
+    if _depth(path) > config.limits.max_depth:
+        raise UsageError(
+            f"PATH has {_depth(path)} levels; front matter nests at most "
+            f"{config.limits.max_depth} (limits.max-depth)"
+        )
     value: object = None
     if "VALUE" in _TRAILING[name]:
         from newsmeta.values import parse_value
@@ -118,24 +174,31 @@ def _run(name: str, args: argparse.Namespace) -> int:
         try:
             value = parse_value(trailing[-1], as_json=args.json, as_string=args.string)
         except ValueError as exc:
-            _error(f"{name}: invalid VALUE {trailing[-1]!r}: {exc}")
-            return EXIT_USAGE
+            raise UsageError(f"invalid VALUE {_shown(trailing[-1])}: {exc}") from None
     index = 0
     if name == "insert":
         try:
             index = int(trailing[1])
         except ValueError:
-            _error(f"insert: INDEX must be an integer, got {trailing[1]!r}")
-            return EXIT_USAGE
-    path = trailing[0]
-    paths = collect_paths(files)
+            raise UsageError(f"INDEX must be an integer, not {_shown(trailing[1])}") from None
+    inputs = resolve_inputs(files, args.exclude, config)
+    tally = _Tally()
     status = EXIT_OK
-    for file in paths:
-        if name == "get":
-            code = _get(file, path, prefix=len(paths) > 1)
-        else:
-            code = _edit(name, file, path, index, value, args)
-        status = max(status, code)
+    for directory, error in inputs.unreadable:
+        _error(f"{directory}: directory not read: {error.strerror or error}")
+        tally.failed += 1
+        status = EXIT_USAGE
+    paths = inputs.paths
+    with Progress(len(paths), sys.stderr, sys.stdout) as progress:
+        for file in paths:
+            if name == "get":
+                code = _get(file, path, prefix=len(paths) > 1)
+            else:
+                code = _edit(name, file, path, index, value, args, config, tally)
+            status = max(status, code)
+            progress.advance(False)
+    if name != "get" and len(paths) > 1:
+        message(tally.line(name, args.dry_run))
     return status
 
 
@@ -149,14 +212,30 @@ def _load(file: str) -> Document | None:
         return None
 
 
+def _not_found(file: str, doc: Document, path: str, exc: Exception) -> str:
+    """The message for a path that leads nowhere, with the closest path that exists."""
+    from newsmeta.errors import InvalidPathError
+    from newsmeta.suggestions import closest_path
+
+    try:
+        suggestion = closest_path(doc.data, path)
+    except InvalidPathError:
+        suggestion = None
+    hint = f"; did you mean {suggestion!r}?" if suggestion is not None else ""
+    return f"{file}: {exc}{hint}"
+
+
 def _get(file: str, path: str, *, prefix: bool) -> int:
-    from newsmeta.errors import EditError
+    from newsmeta.errors import EditError, PathNotFoundError
 
     doc = _load(file)
     if doc is None:
         return EXIT_USAGE
     try:
         value = doc.get(path)
+    except PathNotFoundError as exc:
+        _error(_not_found(file, doc, path, exc))
+        return EXIT_REFUSED
     except EditError as exc:
         _error(f"{file}: {exc}")
         return EXIT_REFUSED
@@ -170,22 +249,57 @@ def _get(file: str, path: str, *, prefix: bool) -> int:
         out = json.dumps(value)
     else:
         out = json_text(json.dumps(value, indent=2, ensure_ascii=False))
-    print(f"{printable(file)}: {out}" if prefix else out)
+    sys.stdout.write((f"{printable(file)}: {out}" if prefix else out) + "\n")
+    sys.stdout.flush()  # a reader that went away is noticed at this file, not a later one
     return EXIT_OK
 
 
+def _blocking(doc: Document, config: Config) -> tuple[Problem, ...]:
+    """The errors the edit introduced that the configuration does not ignore or downgrade."""
+    from newsmeta.problems import Severity
+    from newsmeta.validation import Policy
+
+    policy = Policy(select=config.select, ignore=config.ignore, severity=config.severity)
+    return tuple(
+        problem
+        for problem in doc.new_errors()
+        if policy.keeps(problem.code)
+        and policy.severity.get(problem.code, problem.severity) is Severity.ERROR
+    )
+
+
+_REASONS: dict[str, str] = {
+    "NewProblemsError": "would introduce errors",
+    "ConcurrentModificationError": "changed on disk meanwhile",
+    "LinkedFileError": "linked files (see --allow-links)",
+    "PathNotFoundError": "path not found",
+    "InvalidPathError": "invalid path",
+    "AliasEditError": "through an anchor or alias",
+    "VerificationError": "did not read back as asked",
+}
+
+
 def _edit(
-    name: str, file: str, path: str, index: int, value: object, args: argparse.Namespace
+    name: str,
+    file: str,
+    path: str,
+    index: int,
+    value: object,
+    args: argparse.Namespace,
+    config: Config,
+    tally: _Tally,
 ) -> int:
     from newsmeta.errors import (
         ConcurrentModificationError,
         LinkedFileError,
         NewProblemsError,
         NewsmetaError,
+        PathNotFoundError,
     )
 
     doc = _load(file)
     if doc is None:
+        tally.failed += 1
         return EXIT_USAGE
     before = doc.dumps()
     try:
@@ -197,22 +311,34 @@ def _edit(
             doc.append(path, value)
         else:
             doc.insert(path, index, value)
-        if args.dry_run:
-            if not args.force:
-                introduced = doc.new_errors()
-                if introduced:
-                    raise NewProblemsError(introduced, file)
-            write_diff(before, doc.dumps(), file, sys.stdout)
+        if doc.dumps() == before:
+            tally.unchanged += 1
             return EXIT_OK
-        if doc.dumps() != before:
-            doc.save(force=args.force, allow_links=args.allow_links)
+        if not args.force:
+            introduced = _blocking(doc, config)
+            if introduced:
+                raise NewProblemsError(introduced, file)
+        if args.dry_run:
+            write_diff(before, doc.dumps(), file, sys.stdout, written=False)
+            sys.stdout.flush()
+        else:
+            # The configuration's verdict on new problems was taken above.
+            doc.save(force=True, allow_links=args.allow_links)
+        tally.changed += 1
     except (NewProblemsError, ConcurrentModificationError, LinkedFileError) as exc:
         _error(str(exc))  # the message names the file
+        tally.refused[_REASONS.get(type(exc).__name__, "refused")] += 1
+        return EXIT_REFUSED
+    except PathNotFoundError as exc:
+        _error(_not_found(file, doc, path, exc))
+        tally.refused[_REASONS["PathNotFoundError"]] += 1
         return EXIT_REFUSED
     except NewsmetaError as exc:
         _error(f"{file}: {exc}")
+        tally.refused[_REASONS.get(type(exc).__name__, "refused by the editor")] += 1
         return EXIT_REFUSED
     except OSError as exc:
-        _error(f"{file}: {exc.strerror or exc}")
+        _error(f"{file}: not written: {exc.strerror or exc}")
+        tally.failed += 1
         return EXIT_USAGE
     return EXIT_OK

@@ -35,11 +35,13 @@ class Options:
     ``color``: use ANSI colours (``text`` only). ``fail_on``: the lowest severity that
     fails a file (``junit`` marks such files as failures). ``step_summary``: a path to
     append a Markdown summary to (``github`` only; ``$GITHUB_STEP_SUMMARY`` in Actions).
+    ``fixable``: the codes ``newsmeta fix`` repairs; ``text`` and ``github`` count them.
     """
 
     color: bool = False
     fail_on: Severity = Severity.ERROR
     step_summary: str | None = None
+    fixable: frozenset[str] = frozenset()
 
 
 Renderer = Callable[["Iterable[FileResult]", TextIO, Options], None]

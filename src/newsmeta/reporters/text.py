@@ -1,6 +1,7 @@
 """The default output: one ``path:line:col: severity code message`` line per problem.
 
-A closing line summarises the run: ``N files, E errors, W warnings``. With
+A closing line summarises the run: ``N files, E errors, W warnings``, followed, when some
+problems can be repaired, by ``N of these are fixable with `newsmeta fix`.``. With
 ``Options.color`` the path is bold, the severity red or yellow and the code dim; the CLI
 turns colour on only for a terminal and never when ``NO_COLOR`` is set.
 """
@@ -15,7 +16,7 @@ from newsmeta.problems import Severity
 from newsmeta.reporters import Options
 from newsmeta.validation import FileResult
 
-__all__ = ["render", "summary_line"]
+__all__ = ["fixable_line", "render", "summary_line"]
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
@@ -34,10 +35,16 @@ def summary_line(files: int, errors: int, warnings: int) -> str:
     return f"{_plural(files, 'file')}, {_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
 
 
+def fixable_line(count: int) -> str:
+    """``N of these are fixable with `newsmeta fix`.``, without a newline."""
+    return f"{count} of these {'are' if count != 1 else 'is'} fixable with `newsmeta fix`."
+
+
 def render(results: Iterable[FileResult], stream: TextIO, options: Options | None = None) -> None:
     """Write one line per problem as results arrive, then the summary line."""
     color = options.color if options is not None else False
-    files = errors = warnings = 0
+    fixable_codes = options.fixable if options is not None else frozenset()
+    files = errors = warnings = fixable = 0
     for result in results:
         files += 1
         if not result.problems:
@@ -46,6 +53,8 @@ def render(results: Iterable[FileResult], stream: TextIO, options: Options | Non
         warnings += result.warnings
         path = printable(result.path)
         for p in result.problems:
+            if p.code in fixable_codes:
+                fixable += 1
             message = printable(p.message)
             if color:
                 tint = _RED if p.severity is Severity.ERROR else _YELLOW
@@ -60,3 +69,5 @@ def render(results: Iterable[FileResult], stream: TextIO, options: Options | Non
         tint = _RED if errors else _YELLOW if warnings else _GREEN
         line = f"{tint}{line}{_RESET}"
     stream.write(line + "\n")
+    if fixable:
+        stream.write(fixable_line(fixable) + "\n")
