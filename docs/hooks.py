@@ -393,10 +393,34 @@ def cli_reference(parser: argparse.ArgumentParser | None = None) -> str:
                 ],
                 [
                     str(cli.EXIT_USAGE),
-                    "usage error, bad configuration, or a file could not be read",
+                    "usage error (one line on stderr, never a traceback), bad configuration, "
+                    "no article files found, or a file or directory could not be read or "
+                    "written",
+                ],
+                [str(cli.EXIT_INTERRUPTED), "interrupted (Ctrl-C)"],
+                [
+                    str(cli.EXIT_BROKEN_PIPE),
+                    "the reader of the output went away (`| head`); `fix` and the edits stop "
+                    "before the next file; `validate` finishes silently and keeps its verdict "
+                    "(0, 1 or 2)",
                 ],
             ],
         ),
+        "",
+        "## Shell completion {#shell-completion}",
+        "",
+        "Commands, options and their values complete in bash and zsh through "
+        "[argcomplete](https://kislyuk.github.io/argcomplete/), installed with newsmeta "
+        "and imported only when the shell asks for completions, so it costs nothing "
+        "otherwise. Enable it once, in `~/.bashrc` or `~/.zshrc`:",
+        "",
+        "```sh",
+        'eval "$(register-python-argcomplete newsmeta)"',
+        "```",
+        "",
+        "For fish: `register-python-argcomplete --shell fish newsmeta | source`. "
+        "`activate-global-python-argcomplete` enables every argcomplete-aware command at "
+        "once.",
         "",
         "## Commands {#commands}",
         "",
@@ -537,11 +561,13 @@ def api_exports() -> str:
 
 
 def readme_commands() -> str:
-    """The README's set-up and test commands (its first two ``sh`` blocks), verbatim."""
+    """The README's contributor set-up and test commands (the first two ``sh`` blocks of
+    its "Working on newsmeta" section), verbatim."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"^```sh\n(.*?)^```\n", readme, re.MULTILINE | re.DOTALL)
+    section = readme.partition("\n## Working on newsmeta\n")[2]
+    blocks = re.findall(r"^```sh\n(.*?)^```\n", section, re.MULTILINE | re.DOTALL)
     if len(blocks) < 2:
-        raise ValueError("README.md no longer has its two ```sh command blocks")
+        raise ValueError("README.md's 'Working on newsmeta' lost its two ```sh blocks")
     return (
         "Set up, and validate the bundled examples (one is broken on purpose, so the command "
         "exits 1 and shows located problems):\n\n"

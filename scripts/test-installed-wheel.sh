@@ -23,8 +23,8 @@ echo "--- build the sdist, then the wheel from the sdist"
 "$python" -m venv "$work/build-env"
 "$work/build-env/bin/python" -m pip install --quiet --upgrade pip build
 "$work/build-env/bin/python" -m build --outdir "$work/dist" "$root"
-sdist=$(ls "$work"/dist/newsmeta-*.tar.gz)
-wheel=$(ls "$work"/dist/newsmeta-*.whl)
+sdist=$(ls "$work"/dist/newsmeta_md-*.tar.gz)
+wheel=$(ls "$work"/dist/newsmeta_md-*.whl)
 
 echo "--- check the wheel's contents"
 "$python" - "$wheel" <<'PY'

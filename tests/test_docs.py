@@ -344,3 +344,34 @@ def test_the_site_builds_strictly_and_covers_the_acceptance_pages(tmp_path: Path
     assert "upload-sarif" in page("guides/github-actions")
     published = (site / "schemas" / "article.schema.json").read_bytes()
     assert published == (ROOT / "schemas" / "article.schema.json").read_bytes()
+
+
+# --- the distribution name ----------------------------------------------------------------
+
+#: ``pip install newsmeta`` installs an unrelated project: the distribution is newsmeta-md.
+_WRONG_INSTALL = re.compile(r"pip3?\s+install\s+(?:-\S+\s+)*['\"]?newsmeta(?!-md)(?![\w-])")
+
+
+def test_the_wrong_install_pattern_is_recognised() -> None:
+    for wrong in (
+        "pip install newsmeta",
+        "pip install 'newsmeta[dask]'",
+        "pip install -U newsmeta",
+    ):
+        assert _WRONG_INSTALL.search(wrong), wrong
+    for right in ("pip install newsmeta-md", "pip install 'newsmeta-md[dask]'", "pip install -e ."):
+        assert not _WRONG_INSTALL.search(right), right
+
+
+@pytest.mark.parametrize("page", [*PAGES, ROOT / "CHANGELOG.md"], ids=_id)
+def test_no_page_tells_users_to_pip_install_newsmeta(page: Path) -> None:
+    text = page.read_text(encoding="utf-8")
+    assert _WRONG_INSTALL.search(text) is None, _WRONG_INSTALL.search(text)
+
+
+def test_the_readme_opens_with_the_two_line_user_path() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first = blocks(ROOT / "README.md")[0]
+    assert first.lang == "sh"
+    assert first.code == "pip install newsmeta-md\nnewsmeta validate content/\n"
+    assert readme.index(first.code) < readme.index("## Working on newsmeta")

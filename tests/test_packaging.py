@@ -22,9 +22,12 @@ import newsmeta
 
 from .conftest import ROOT
 
+#: The name on the package index; the import name and the command are ``newsmeta``.
+DISTRIBUTION = "newsmeta-md"
+
 
 def test_version_is_the_installed_distribution_version() -> None:
-    assert newsmeta.__version__ == importlib.metadata.version("newsmeta")
+    assert newsmeta.__version__ == importlib.metadata.version(DISTRIBUTION)
 
 
 def test_the_command_line_prints_the_version() -> None:
@@ -35,7 +38,7 @@ def test_the_command_line_prints_the_version() -> None:
 
 
 def test_the_console_script_is_declared() -> None:
-    scripts = importlib.metadata.distribution("newsmeta").entry_points.select(
+    scripts = importlib.metadata.distribution(DISTRIBUTION).entry_points.select(
         group="console_scripts"
     )
     assert {(ep.name, ep.value) for ep in scripts} == {("newsmeta", "newsmeta.cli:main")}
@@ -85,6 +88,7 @@ _HEAVY = (
     "pygls",
     "lsprotocol",
     "newsmeta.lsp",
+    "argcomplete",
 )
 
 
@@ -115,7 +119,7 @@ def test_the_schema_and_py_typed_are_package_data() -> None:
 
 
 def test_project_metadata_names_the_licence_urls_and_docs_extra() -> None:
-    meta = importlib.metadata.metadata("newsmeta")
+    meta = importlib.metadata.metadata(DISTRIBUTION)
     assert meta["License-Expression"] == "MIT"
     urls = dict(value.split(", ", 1) for value in meta.get_all("Project-URL") or [])
     assert {"Homepage", "Documentation", "Repository", "Issues", "Changelog"} <= set(urls)
@@ -144,7 +148,7 @@ def test_the_built_wheel_contains_the_schema_and_py_typed(tmp_path: Path) -> Non
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*skipped))
     out = tmp_path / "dist"
     subprocess.run([*command, str(out)], cwd=source, capture_output=True, check=True)
-    (wheel,) = out.glob("newsmeta-*.whl")
+    (wheel,) = out.glob("newsmeta_md-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     assert "newsmeta/py.typed" in names
