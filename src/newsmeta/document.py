@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from newsmeta._edit import Op
     from newsmeta.model import Article
 
-__all__ = ["Document", "dump", "dumps", "load", "loads", "new", "validate"]
+__all__ = ["Document", "closest_path", "dump", "dumps", "load", "loads", "new", "validate"]
 
 #: A path into the front matter: ``provider.name``, ``images[0].width``, ``/provider/name``,
 #: or a sequence of keys and indices.
@@ -475,3 +475,39 @@ def validate(source: Document | str | os.PathLike[str]) -> Document:
             document.problems, str(document.path) if document.path is not None else None
         )
     return document
+
+
+def closest_path(data: JSONValue, path: PathLike) -> str | None:
+    """The existing path in ``data`` (a front matter's JSON view) that ``path`` most likely
+    stands for, as a dotted path; None when ``path`` exists or nothing is close.
+
+    Each key that ``data`` does not have is replaced by the closest key of the mapping at
+    that level (see :func:`newsmeta.suggestions.closest`); an index out of range, or a key
+    into a list, gives None. ``path`` is written as :meth:`Document.get` takes it; a
+    malformed path raises :class:`~newsmeta.errors.InvalidPathError`.
+    """
+    from newsmeta._edit import format_path, parse_path
+    from newsmeta.suggestions import closest
+
+    found: list[str | int] = []
+    node: object = data
+    changed = False
+    for part in parse_path(path):
+        if isinstance(node, dict):
+            key = str(part)
+            if key not in node:
+                replacement = closest(key, [k for k in node if isinstance(k, str)])
+                if replacement is None:
+                    return None
+                key, changed = replacement, True
+            found.append(key)
+            node = node[key]
+        elif isinstance(node, list):
+            index = int(part) if isinstance(part, int) or part.lstrip("-").isdigit() else None
+            if index is None or not -len(node) <= index < len(node):
+                return None
+            found.append(index)
+            node = node[index]
+        else:
+            return None
+    return format_path(found) if changed else None

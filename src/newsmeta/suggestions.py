@@ -1,7 +1,8 @@
 """“Did you mean …?”: the closest known name to a mistyped one.
 
 One helper, :func:`closest`, serves every place a name is looked up: front-matter keys,
-problem codes and code families, configuration keys, path segments (:func:`closest_path`).
+problem codes and code families, configuration keys, path segments
+(:func:`newsmeta.document.closest_path`).
 Names are compared without regard to case (``Type`` finds ``type``), and ``_`` and ``-``
 count as the same character (``fail_on`` finds ``fail-on``), so the usual slips are found
 even when the ratio of matching characters alone would be low. An editor integration uses
@@ -11,9 +12,9 @@ the same function to offer "rename the unknown key to the suggested one".
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
-__all__ = ["closest", "closest_path", "did_you_mean"]
+__all__ = ["closest", "did_you_mean"]
 
 #: How alike two names must be (difflib's ratio, 0..1) for one to be suggested for the other.
 CUTOFF = 0.6
@@ -62,38 +63,3 @@ def did_you_mean(word: str, candidates: Iterable[str], *, cutoff: float = CUTOFF
     """
     found = closest(word, candidates, cutoff=cutoff)
     return f"; did you mean {found!r}?" if found is not None else ""
-
-
-def closest_path(data: object, path: str | Sequence[str | int]) -> str | None:
-    """The existing path in ``data`` (a front matter's JSON view) that ``path`` most likely
-    stands for, as a dotted path; None when ``path`` exists or nothing is close.
-
-    Each key that ``data`` does not have is replaced by the closest key of the mapping at
-    that level (see :func:`closest`); an index out of range, or a key into a list, gives
-    None. ``path`` is written as :meth:`newsmeta.Document.get` takes it; a malformed path
-    raises :class:`~newsmeta.errors.InvalidPathError`.
-    """
-    from newsmeta._edit import format_path, parse_path
-
-    found: list[str | int] = []
-    node = data
-    changed = False
-    for part in parse_path(path):
-        if isinstance(node, dict):
-            key = str(part)
-            if key not in node:
-                replacement = closest(key, [k for k in node if isinstance(k, str)])
-                if replacement is None:
-                    return None
-                key, changed = replacement, True
-            found.append(key)
-            node = node[key]
-        elif isinstance(node, list):
-            index = int(part) if isinstance(part, int) or part.lstrip("-").isdigit() else None
-            if index is None or not -len(node) <= index < len(node):
-                return None
-            found.append(index)
-            node = node[index]
-        else:
-            return None
-    return format_path(found) if changed else None

@@ -214,8 +214,8 @@ def _load(file: str) -> Document | None:
 
 def _not_found(file: str, doc: Document, path: str, exc: Exception) -> str:
     """The message for a path that leads nowhere, with the closest path that exists."""
+    from newsmeta.document import closest_path
     from newsmeta.errors import InvalidPathError
-    from newsmeta.suggestions import closest_path
 
     try:
         suggestion = closest_path(doc.data, path)

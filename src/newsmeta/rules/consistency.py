@@ -12,7 +12,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from newsmeta._yamltree import Finding, JSONValue
-from newsmeta.rules import RuleContext, finding, rule
+from newsmeta.rules.base import RuleContext, finding, rule
 
 _FILE_DATE: Final = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 #: How far in the future a publication time may be before it is reported (clock skew).

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from newsmeta._yamltree import Finding
-from newsmeta.rules import FIXES, RuleContext, finding, rule
+from newsmeta.rules.base import FIXES, RuleContext, finding, rule
 
 _PROSE_KEYS: Final = ("title", "excerpt")
 _PLACEHOLDERS: Final = frozenset({"", "na", "n/a", "placeholder", "tbd", "todo", "-", "none"})

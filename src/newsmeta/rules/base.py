@@ -1,0 +1,147 @@
+"""The rules' building blocks: the context a rule sees, the registries, and locating findings.
+
+Rule modules (:mod:`newsmeta.rules.text`, :mod:`newsmeta.rules.consistency`) import from
+here, and :mod:`newsmeta.rules` loads them on first use, so the package has no import
+circle.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterator
+from typing import Final
+
+import attrs
+
+from newsmeta._yamltree import Finding, JSONValue, Node, find_node
+from newsmeta.problems import pointer_from_parts
+
+__all__ = [
+    "FIXES",
+    "RULES",
+    "UNLOCATED",
+    "Fix",
+    "Rule",
+    "RuleContext",
+    "finding",
+    "rule",
+    "span",
+    "string_values",
+]
+
+
+@attrs.frozen
+class RuleContext:
+    """What a rule may look at: the JSON view, the node tree, the text and the file name.
+
+    ``front_matter_end`` is the index in ``text`` where the front matter ends (its closing
+    fence); ``None`` means the whole text. Findings are located through ``root``, or,
+    when there is no tree, through ``locate_value``: the span of the scalar value at a
+    path, or ``None`` (the finding is then marked :data:`UNLOCATED`).
+    """
+
+    data: dict[str, JSONValue]
+    root: Node | None
+    text: str
+    path: str | None
+    front_matter_end: int | None = None
+    locate_value: Callable[[list[str | int]], tuple[int, int] | None] | None = None
+
+    def text_may_hold(self, needle: str | re.Pattern[str], *, non_ascii: bool = False) -> bool:
+        """False only when no string value can contain ``needle`` (text or a pattern).
+
+        A cheap guard before walking every value. A value's characters appear literally in
+        the front matter, except that a backslash escape in double quotes stands for
+        another character (``\\x41``, ``\\/``, an escaped line break...) and a line break
+        inside a value is folded into a space. So any escape but ``\\"`` and ``\\\\``
+        passes the guard, and a ``needle`` must match with ``\\s`` wherever the value may
+        hold a space.
+        ``non_ascii`` says that every match of ``needle`` holds a non-ASCII character, so
+        that ASCII front matter is ruled out without a search.
+        """
+        # Only the front matter: the body is usually most of the text and holds no value.
+        text = self.text
+        end = len(text) if self.front_matter_end is None else self.front_matter_end
+        if text.find("\\", 0, end) >= 0 and any(
+            escape.group(1) not in '"\\' for escape in _ESCAPE.finditer(text, 0, end)
+        ):
+            return True
+        if isinstance(needle, str):
+            return text.find(needle, 0, end) >= 0
+        if non_ascii and text[:end].isascii():
+            return False
+        return needle.search(text, 0, end) is not None
+
+    @functools.cached_property
+    def strings(self) -> list[tuple[list[str | int], str]]:
+        """Every string in the front matter with its path, in document order.
+
+        Computed once per file and shared: several rules look at every string.
+        """
+        return list(string_values(self.data))
+
+
+Rule = Callable[[RuleContext], Iterator[Finding]]
+
+#: A backslash and the character after it, read left to right so that ``\\\\`` is one
+#: escape. Every escape but ``\\"`` and ``\\\\`` may put another character into a value.
+_ESCAPE: Final = re.compile(r"\\(.)", re.DOTALL)
+
+Fix = Callable[[str], str]
+
+#: Every rule, by code, in the order they run.
+RULES: dict[str, Rule] = {}
+#: The safe fixes, by code: old value -> repaired value.
+FIXES: dict[str, Fix] = {}
+
+
+def rule(code: str) -> Callable[[Rule], Rule]:
+    """Register the decorated function as the rule for ``code``."""
+
+    def register(function: Rule) -> Rule:
+        RULES[code] = function
+        return function
+
+    return register
+
+
+#: The span of a finding that could not be located without a node tree.
+UNLOCATED: Final = (-1, -1)
+
+
+def span(context: RuleContext, parts: list[str | int]) -> tuple[int, int]:
+    """The span of the value at ``parts`` (its key for an empty value, else the fence).
+
+    Without a tree (``context.root`` is ``None`` and ``context.locate_value`` is set), the
+    span of a non-empty scalar value, else :data:`UNLOCATED`.
+    """
+    if context.root is None and context.locate_value is not None:
+        located = context.locate_value(parts)
+        return located if located is not None and located[1] > located[0] else UNLOCATED
+    key, node = find_node(context.root, parts)
+    if node is not None and node.end > node.start:
+        return node.start, node.end
+    if key is not None:
+        return key.start, key.end
+    return 0, 3
+
+
+def finding(context: RuleContext, code: str, message: str, parts: list[str | int]) -> Finding:
+    """A finding for ``code`` located at the value at ``parts``."""
+    start, end = span(context, parts)
+    return Finding(code, message, pointer_from_parts(parts), start, end)
+
+
+def string_values(value: JSONValue) -> Iterator[tuple[list[str | int], str]]:
+    """Every string in ``value`` with the path to it, depth first in document order."""
+    # An explicit stack: nested generators cost a frame resume per level per string.
+    stack: list[tuple[list[str | int], JSONValue]] = [([], value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            yield path, item
+        elif isinstance(item, dict):
+            stack.extend(([*path, k], v) for k, v in reversed(item.items()))
+        elif isinstance(item, list):
+            stack.extend(([*path, i], v) for i, v in reversed(list(enumerate(item))))
