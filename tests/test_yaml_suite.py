@@ -11,9 +11,10 @@ The five goals:
 
 1. no valid case is called ``yaml-syntax`` (a form the format refuses has its own code);
 2. every error case is called ``yaml-syntax``;
-3. the same problems, at the same positions, without the C parser;
+3. the same problems, at the same positions, and the same node tree, without the C parser;
 4. no data different from ``in.json`` with nothing reported at the YAML level;
-5. no edit crashes: each succeeds and reads back as intended, or raises an EditError.
+5. no edit crashes: each succeeds and reads back as intended, or raises an EditError
+   (and it ends the same way without the C parser).
 
 The suite carries no licence for copying: it is read in place, and the tests skip when
 it is absent.
@@ -31,6 +32,7 @@ import pytest
 import newsmeta
 from newsmeta import _quick, _yamltree
 from newsmeta._check import analyse
+from newsmeta._yamltree import Mapping, Node, Sequence
 from newsmeta.errors import EditError
 from newsmeta.problems import CODES, Problem
 from newsmeta.validation import check_bytes
@@ -39,12 +41,6 @@ from .conftest import SHARED
 
 SUITE = SHARED / "yaml-test-suite"
 YAML_LAYERS = frozenset({"file", "fence", "yaml", "limits"})
-
-#: Cases that read differently without the C parser, each for a file refused either way.
-#: 9MMW: libyaml reads `[ "JSON like":adjacent ]`, ruamel.yaml's own parser cannot (then
-#: `yaml-unportable`, else `yaml-complex-key`); DFF7: an empty key in a flow mapping is
-#: located at its `?` by one parser and at the next token by the other.
-KNOWN_POSITION_DIFFERENCES = frozenset({"9MMW", "DFF7"})
 
 
 def _cases() -> Iterator[tuple[str, Path]]:
@@ -126,27 +122,56 @@ def test_every_error_case_is_a_syntax_error(cases: list[tuple[str, Path, str]]) 
     assert missed == []
 
 
-def test_the_same_problems_without_the_c_parser(
+def _tree(node: Node | None) -> list[tuple[object, ...]]:
+    """Every node of a tree, depth first: its kind, span, properties, value and style."""
+    found: list[tuple[object, ...]] = []
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        found.append(
+            (
+                type(node).__name__,
+                node.start,
+                node.end,
+                node.anchor,
+                node.tag,
+                getattr(node, "value", None),
+                getattr(node, "style", None),
+            )
+        )
+        if isinstance(node, Mapping):
+            stack.extend(part for pair in reversed(node.pairs) for part in reversed(pair))
+        elif isinstance(node, Sequence):
+            stack.extend(reversed(node.items))
+    return found
+
+
+def test_the_same_problems_and_tree_without_the_c_parser(
     cases: list[tuple[str, Path, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fast = {name: check_bytes(text.encode(), name).problems for name, _, text in cases}
-    # As on a platform without ruamel.yaml.clib: no C parser, so no quick path either.
-    monkeypatch.setattr(_yamltree, "_C_PARSER", False)
-    _quick._ruamel_kit.cache_clear()
-    try:
-        different = [
-            name
-            for name, _, text in cases
-            if _key(fast[name]) != _key(check_bytes(text.encode(), name).problems)
-            and _key(fast[name]) != _key(analyse(text, pure=True, path=name).problems)
-        ]
-        assert _key(analyse(cases[0][2], pure=True).problems) == _key(
-            check_bytes(cases[0][2].encode()).problems
-        )
-    finally:
-        monkeypatch.undo()
+    trees = {name: _tree(analyse(text, path=name).root) for name, _, text in cases}
+    different = []
+    with monkeypatch.context() as patched:
+        # As on a platform without ruamel.yaml.clib: no C parser, so no quick path either.
+        patched.setattr(_yamltree, "_C_PARSER", False)
         _quick._ruamel_kit.cache_clear()
-    assert sorted(different) == sorted(KNOWN_POSITION_DIFFERENCES)
+        try:
+            assert _quick.quick_view("a: 1\n") is None
+            for name, _, text in cases:
+                slow = analyse(text, path=name)
+                if (
+                    _key(fast[name]) != _key(check_bytes(text.encode(), name).problems)
+                    or _key(fast[name]) != _key(slow.problems)
+                    or trees[name] != _tree(slow.root)
+                ):
+                    different.append(name)
+        finally:
+            _quick._ruamel_kit.cache_clear()
+    _quick._ruamel_kit.cache_clear()
+    assert different == []
 
 
 def test_no_data_differs_from_the_suite_without_a_problem(
@@ -178,16 +203,16 @@ def _edits(data: dict[str, Any]) -> Iterator[tuple[str, list[str | int], object]
             yield "unset", [key, inner], None
 
 
-def test_no_edit_of_a_suite_case_crashes(cases: list[tuple[str, Path, str]]) -> None:
-    tried = done = 0
-    refusals: list[str] = []
+def _edit_outcomes(cases: list[tuple[str, Path, str]]) -> dict[tuple[str, str, str], str]:
+    """Every edit of :func:`_edits` on every case: the text it leaves, or ``refused:``
+    and the refusal's words. A crash fails the test."""
+    outcomes: dict[tuple[str, str, str], str] = {}
     for name, _, text in cases:
         document = newsmeta.loads(text)
         if not isinstance(document.data, dict):
             continue
         for kind, path, value in _edits(document.data):
             document = newsmeta.loads(text)
-            tried += 1
             try:
                 if kind == "set":
                     document.set(path, value)
@@ -196,18 +221,46 @@ def test_no_edit_of_a_suite_case_crashes(cases: list[tuple[str, Path, str]]) -> 
                 else:
                     document.append(path, value)
             except EditError as refused:
-                refusals.append(str(refused))
+                outcomes[name, kind, repr(path)] = f"refused: {refused}"
                 continue
             except Exception as exc:  # pragma: no cover - the failure being tested for
                 pytest.fail(f"{name}: {kind} {path} crashed: {exc!r}")
-            done += 1
             if kind == "set":
                 assert document.get(path) == value, (name, path)
             assert document.body == "body\n", name
-    assert tried > 300
-    assert done > tried // 2
+            outcomes[name, kind, repr(path)] = newsmeta.dumps(document)
+    return outcomes
+
+
+@pytest.fixture(scope="module")
+def edit_outcomes(cases: list[tuple[str, Path, str]]) -> dict[tuple[str, str, str], str]:
+    return _edit_outcomes(cases)
+
+
+def test_no_edit_of_a_suite_case_crashes(
+    edit_outcomes: dict[tuple[str, str, str], str],
+) -> None:
+    refusals = [o for o in edit_outcomes.values() if o.startswith("refused: ")]
+    assert len(edit_outcomes) > 300
+    assert len(refusals) < len(edit_outcomes) // 2
     # A refusal says why: never only that the result does not read back.
     assert not [r for r in refusals if r.endswith("nothing was changed")]
+
+
+def test_every_edit_ends_the_same_without_the_c_parser(
+    cases: list[tuple[str, Path, str]],
+    edit_outcomes: dict[tuple[str, str, str], str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with monkeypatch.context() as patched:
+        patched.setattr(_yamltree, "_C_PARSER", False)
+        _quick._ruamel_kit.cache_clear()
+        try:
+            slow = _edit_outcomes(cases)
+        finally:
+            _quick._ruamel_kit.cache_clear()
+    _quick._ruamel_kit.cache_clear()
+    assert [edit for edit, outcome in edit_outcomes.items() if slow[edit] != outcome] == []
 
 
 def _problems_everywhere_checked(

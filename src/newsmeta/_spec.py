@@ -16,14 +16,15 @@ YAML test suite, see ``tests/test_yaml_suite.py``):
 
 The spec decides through `yaml-rs <https://pypi.org/project/yaml-rs/>`_ (a binding of the
 Rust parser saphyr, which passes the test suite); only its verdict and data are used. It
-runs only where the parsers may disagree, so a clean file costs one regular expression
-search (:func:`needs_spec`):
+runs only where the parsers may disagree, so a clean file costs a few substring
+tests (:func:`needs_spec`):
 
 1. when the ruamel.yaml parser refuses the text (then the spec's verdict and position
    are the ones reported, whichever ruamel.yaml parser ran);
 2. when the text holds a construct of the disagreement set: a tab, a flow collection, a
-   tag, a comment glued to a quote or a block-scalar header, a block scalar, a quoted
-   scalar over several lines (the last two are seen on the parser's events).
+   tag, a directive, a comment glued to a quote or a block-scalar header, a block
+   scalar, a quoted scalar over several lines, an anchor (the last three are seen on
+   the parser's events).
 
 What follows from the spec's answer:
 
@@ -32,9 +33,10 @@ What follows from the spec's answer:
   structure); where they do not, the tree of ruamel.yaml's pure-Python parser is tried,
   and if that disagrees too the value is reported as ``yaml-unportable``;
 - the spec accepts it and ruamel.yaml refused it: the pure-Python parser is tried, then
-  the same text with tabs turned into spaces (same length, so every position stays
-  exact; the data comparison proves no value changed); failing both, ``yaml-unportable``
-  at the place ruamel.yaml stopped. These forms (a flow-mapping key whose ``:`` is on the
+  the same text with tabs turned into spaces, whitespace-only lines emptied and a space
+  put after a ``:`` glued to a JSON-like key in a flow sequence (``["key":value]``),
+  every position mapped back to the text (the data comparison proves no value
+  changed); failing both, ``yaml-unportable`` at the place ruamel.yaml stopped. These forms (a flow-mapping key whose ``:`` is on the
   next line, an empty document made of ``...``) are also refused by libyaml, which
   PyYAML and Ruby's Psych (Jekyll) use: a file that holds them does not travel.
 
@@ -67,13 +69,15 @@ _MAX_NESTING: Final = 2000
 
 def needs_spec(text: str) -> bool:
     """True when ``text`` holds a text-level construct on which parsers may disagree: a
-    tab, a flow collection, a tag, a comment glued to a closing quote or a block-scalar
-    header, or a block-scalar header.
+    tab, a flow collection, a tag, a directive, a comment glued to a closing quote or a
+    block-scalar header, or a block-scalar header.
 
     Plain substring tests first: this runs on every file, and most hold none of these.
     """
     if "\t" in text or "[" in text or "{" in text or "!" in text:
         return True
+    if text.startswith("%") or "\n%" in text:
+        return True  # a directive
     if "#" in text and ('"#' in text or "'#" in text or "|#" in text or ">#" in text):
         return True
     if "|" not in text and ">" not in text:

@@ -274,21 +274,25 @@ def compose(
         # 1.2 than libyaml 0.1.7, and reading without the C parser ends the same way.
         return compose(text, offset, pure=True, limits=limits)
     if verdict is not None:
-        # Forms the spec allows and ruamel.yaml refuses: tabs as separation, and
-        # whitespace-only lines before a block scalar's first line. Read again with tabs
-        # as spaces and those lines emptied, with every position mapped back to the
-        # text; the caller's comparison with the spec's reading proves no value changed.
-        # First only the tabs that separate an indicator from what follows (a tab in a
-        # value stays a tab), then every tab.
+        # Forms the spec allows and ruamel.yaml refuses: tabs as separation,
+        # whitespace-only lines before a block scalar's first line, and a value right
+        # after a JSON-like key in a flow sequence (`["key":value]`). Read again with
+        # tabs as spaces, those lines emptied and a space after such a `:`, with every
+        # position mapped back to the text; the caller's comparison with the spec's
+        # reading proves no value changed. First only the tabs that separate an
+        # indicator from what follows (a tab in a value stays a tab), then every tab.
+        tried = {text}
         for every_tab in (False, True):
-            normal, removed = _normalised(text, every_tab=every_tab)
-            if normal == text:
-                continue
-            retried, again, _ = _read(normal, 0, _pure_events, limits)
-            if again is None:
-                _map_back(retried.root, removed, offset)
-                retried.spec = verdict
-                return retried
+            for adjacent in (False, True):
+                normal, moved = _normalised(text, every_tab=every_tab, adjacent=adjacent)
+                if normal in tried:
+                    continue
+                tried.add(normal)
+                retried, again, _ = _read(normal, 0, _pure_events, limits)
+                if again is None:
+                    _map_back(retried, moved, offset)
+                    retried.spec = verdict
+                    return retried
     if verdict is None:
         return ParseResult(result.root, [_syntax_finding(error, offset, text)], False)
     return ParseResult(None, [_unportable_finding(error, offset, text)], False)
@@ -298,39 +302,55 @@ _BLANK_LINE: Final = re.compile(r"^[ \t]+(?=\r?\n|\Z)", re.MULTILINE)
 _NEXT_CONTENT: Final = re.compile(r"^([ \t]*)\S", re.MULTILINE)
 #: Whitespace with a tab, after an indicator.
 _SEPARATING_TABS: Final = re.compile(r"(?<=[-:?,\[\]{}])[ \t]*\t[ \t]*")
+#: A `:` glued to the quoted key or flow collection before it and to what follows: YAML
+#: 1.2 reads it as a value indicator after a JSON-like key, ruamel.yaml's parser not
+#: inside a flow sequence.
+_ADJACENT_VALUE: Final = re.compile(r"(?<=[\"'\]}]):(?=[^ \t\r\n])")
 
 
-def _normalised(text: str, *, every_tab: bool) -> tuple[str, list[tuple[int, int]]]:
+def _normalised(
+    text: str, *, every_tab: bool, adjacent: bool
+) -> tuple[str, list[tuple[int, int]]]:
     """``text`` with whitespace-only lines emptied (those no deeper than the next line
-    with text) and tabs turned into spaces (``every_tab``, or only those after an
-    indicator), and where characters were removed: ``(index in
-    the result, how many)``, in order."""
-    removed: list[tuple[int, int]] = []
-    pieces: list[str] = []
-    done = 0
-    gone = 0
+    with text), tabs turned into spaces (``every_tab``, or only those after an
+    indicator), and (``adjacent``) a space after a `:` glued to a JSON-like key and its
+    value; and how characters moved: ``(index in the result, how many removed)`` in
+    order, a negative count for characters inserted there."""
+    edits: list[tuple[int, int, str]] = []
     for match in _BLANK_LINE.finditer(text):
         after = _NEXT_CONTENT.search(text, match.end())
         if after is not None and len(after.group(1).expandtabs(1)) < match.end() - match.start():
             continue  # deeper than the next line: in a block scalar, these spaces are text
-        pieces.append(text[done : match.start()])
-        removed.append((match.start() - gone, match.end() - match.start()))
-        gone += match.end() - match.start()
-        done = match.end()
+        edits.append((match.start(), match.end(), ""))
+    if adjacent:
+        edits.extend((match.end(), match.end(), " ") for match in _ADJACENT_VALUE.finditer(text))
+        edits.sort()
+    moved: list[tuple[int, int]] = []
+    pieces: list[str] = []
+    done = 0
+    gone = 0
+    for start, end, replacement in edits:
+        pieces.append(text[done:start])
+        pieces.append(replacement)
+        count = end - start - len(replacement)
+        moved.append((start - gone, count))
+        gone += count
+        done = end
     pieces.append(text[done:])
     normal = "".join(pieces)
     if every_tab:
-        return normal.replace("\t", " "), removed
-    return _SEPARATING_TABS.sub(lambda m: m.group(0).replace("\t", " "), normal), removed
+        return normal.replace("\t", " "), moved
+    return _SEPARATING_TABS.sub(lambda m: m.group(0).replace("\t", " "), normal), moved
 
 
-def _map_back(root: Node | None, removed: list[tuple[int, int]], offset: int) -> None:
-    """Shift every span of the tree read from :func:`_normalised` text back to ``text``."""
+def _map_back(result: ParseResult, moved: list[tuple[int, int]], offset: int) -> None:
+    """Shift every span of ``result`` (its tree and findings), read from
+    :func:`_normalised` text at offset 0, back to the text at ``offset``."""
     import bisect
 
-    starts = [at for at, _ in removed]
+    starts = [at for at, _ in moved]
     before = [0]
-    for _, count in removed:
+    for _, count in moved:
         before.append(before[-1] + count)
 
     def back(index: int) -> int:
@@ -341,7 +361,9 @@ def _map_back(root: Node | None, removed: list[tuple[int, int]], offset: int) ->
     def back_end(index: int) -> int:
         return offset + index + before[bisect.bisect_left(starts, index)]
 
-    stack = [root] if root is not None else []
+    for finding in result.findings:
+        finding.start, finding.end = back(finding.start), back_end(finding.end)
+    stack = [result.root] if result.root is not None else []
     while stack:
         node = stack.pop()
         node.start, node.end = back(node.start), back_end(node.end)
@@ -383,6 +405,39 @@ def _anchor_name(text: str, index: int, anchor: str | None) -> str | None:
     while end < len(text) and text[end] not in " \t\r\n,[]{}":
         end += 1
     return text[at + 1 : end] or anchor
+
+
+def _after_indicator(text: str, since: int, index: int) -> int:
+    """Where an empty scalar that a parser placed at ``index`` sits: right after the last
+    ``:`` or ``?`` indicator between the end of the previous event (``since``) and
+    ``index``, comments and blanks skipped; ``index`` when there is none."""
+    found = index
+    at = since
+    while at < index:
+        char = text[at]
+        if char in ":?":
+            found = at + 1
+        elif char == "#" and (at == since or text[at - 1] in " \t\r\n"):
+            at = text.find("\n", at)
+            if at < 0:
+                break
+        elif char not in " \t\r\n,":
+            break
+        at += 1
+    return found
+
+
+_DOCUMENT_MARKER: Final = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.MULTILINE)
+
+
+def _document_marker(text: str, index: int) -> int:
+    """Where a later document starting at ``index`` is reported: at its ``---`` marker.
+    libyaml starts it at its first directive (``%TAG``), the pure-Python parser at the
+    marker."""
+    if not text.startswith("%", index):
+        return index
+    found = _DOCUMENT_MARKER.search(text, index)
+    return index if found is None else found.start()
 
 
 def _spec_finding(verdict: SpecVerdict, offset: int, text: str) -> Finding:
@@ -450,6 +505,8 @@ def _read(
     )
     events: Iterator[object] = iter(())
     suspect = False
+    # Where the previous event ended: an empty scalar is placed from it (see below).
+    since = offset
     # libyaml reads a leading byte-order mark without counting it in its marks; the
     # pure-Python parser counts it. Shift the C parser's marks so both agree.
     shift = 1 if source is _c_events and text.startswith("\ufeff") else 0
@@ -483,8 +540,17 @@ def _read(
                     suspect = True  # a block scalar, or a quoted one over several lines
                 anchor = event.anchor  # type: ignore[attr-defined]
                 if ctag is not None or anchor is not None:
+                    # libyaml ends an anchor name at other characters than the spec.
+                    suspect = suspect or anchor is not None
                     start = offset + _first_property(text, start - offset)
                     anchor = _anchor_name(text, start - offset, anchor)
+                elif start == end and not value and not style:
+                    # An empty scalar has no text: the parsers place it at different
+                    # blanks (libyaml at the next token in a flow collection, the
+                    # pure-Python parser at the next line in a block mapping). Both
+                    # are put right after the indicator that introduces it.
+                    start = end = offset + _after_indicator(text, since - offset, start - offset)
+                since = end
                 node: Node = Scalar(
                     start,
                     end,
@@ -513,8 +579,10 @@ def _read(
                 flow = bool(event.flow_style)  # type: ignore[attr-defined]
                 anchor, tag = event.anchor, event.tag  # type: ignore[attr-defined]
                 if anchor is not None or tag is not None:
+                    suspect = suspect or anchor is not None
                     start = offset + _first_property(text, start - offset)
                     anchor = _anchor_name(text, start - offset, anchor)
+                since = offset + event.end_mark.index  # type: ignore[attr-defined]
                 node = (
                     Mapping(start, start, anchor, tag, flow)
                     if kind is map_t
@@ -538,16 +606,16 @@ def _read(
             elif kind is map_end_t or kind is seq_end_t:
                 closed = stack.pop()
                 pending_key.pop()
-                closed.end = offset + event.end_mark.index  # type: ignore[attr-defined]
+                closed.end = since = offset + event.end_mark.index  # type: ignore[attr-defined]
             elif kind is alias_t:
                 nodes += 1
                 start = offset + event.start_mark.index  # type: ignore[attr-defined]
-                end = offset + event.end_mark.index  # type: ignore[attr-defined]
+                end = since = offset + event.end_mark.index  # type: ignore[attr-defined]
                 attach(Alias(start, end, event.anchor, None))  # type: ignore[attr-defined]
             elif kind is doc_start_t:
                 documents += 1
                 if documents > 1:
-                    start = offset + event.start_mark.index  # type: ignore[attr-defined]
+                    start = offset + _document_marker(text, event.start_mark.index)  # type: ignore[attr-defined]
                     findings.append(
                         Finding(
                             "yaml-multiple-documents",
