@@ -311,9 +311,38 @@ def test_missing_path_is_refused(doc: newsmeta.Document) -> None:
 def test_editing_through_an_alias_is_refused() -> None:
     text = "---\nprovider: &p\n  name: A\nother: *p\n---\n"
     document = newsmeta.loads(text)
-    with pytest.raises(AliasEditError, match="anchor or alias"):
+    with pytest.raises(AliasEditError, match="anchors and aliases") as refused:
         document.set("provider.name", "B")
+    assert str(refused.value).startswith(
+        "provider.name: it is inside provider, which carries the anchor '&p' at line 2;"
+    )
     assert document.dumps() == text
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "cause"),
+    [
+        ("---\na: &x 1\nb: *x\n---\n", "a", "a: the value carries the anchor '&x' at line 2"),
+        ("---\na: &x 1\nb: *x\n---\n", "b", "b: the value is the alias '*x' at line 3"),
+        ("---\np:\n  n: 1\n  m: &x 2\n---\n", "p", "p: the value holds the anchor '&x' at line 4"),
+    ],
+)
+def test_a_refusal_names_the_anchor_or_alias_and_its_line(text: str, path: str, cause: str) -> None:
+    document = newsmeta.loads(text)
+    with pytest.raises(AliasEditError) as refused:
+        document.set(path, {"n": 1})
+    assert str(refused.value).startswith(cause + "; ")
+    assert document.text == text
+
+
+def test_an_item_is_added_beside_an_anchored_item() -> None:
+    document = newsmeta.loads("---\ntopics:\n  - &x a\n  - b\n---\n")
+    document.append("topics", "c")
+    document.insert("topics", 0, "z")
+    assert document.text == "---\ntopics:\n  - z\n  - &x a\n  - b\n  - c\n---\n"
+    anchored = newsmeta.loads("---\ntopics: &x\n  - a\n---\n")
+    with pytest.raises(AliasEditError, match="the list carries the anchor '&x' at line 2"):
+        anchored.append("topics", "c")
 
 
 def test_edit_of_unreadable_front_matter_is_refused() -> None:

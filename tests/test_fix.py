@@ -9,7 +9,7 @@ import pytest
 
 import newsmeta
 from newsmeta.cli import main
-from newsmeta.fixing import fix_document, fixable_codes
+from newsmeta.fixing import apply_fixes, fix_document, fixable_codes
 
 
 def test_fix_on_the_seed_changes_exactly_the_mojibake_line(
@@ -107,3 +107,48 @@ def test_fix_document_can_be_limited_to_one_value() -> None:
     only_entities = newsmeta.loads(text)
     fix_document(only_entities, {"text-html-entity"}, pointer="/excerpt")
     assert only_entities.text == '---\ntitle: "Rock &amp; Roll"\nexcerpt: "Tom & Jerry "\n---\n'
+
+
+# --- what could not be fixed, and why -------------------------------------------------------
+
+
+def test_a_refused_fix_is_reported_with_the_editor_s_cause() -> None:
+    text = '---\ntitle: "Rock &amp; Roll"\nrelated:\n  - &r\n    title: " Spaced"\n---\n'
+    document = newsmeta.loads(text)
+    report = apply_fixes(document)
+    assert [(f.code, f.pointer) for f in report.applied] == [("text-html-entity", "/title")]
+    assert document.text == text.replace("&amp;", "&")
+    [left] = report.unfixed
+    assert (left.code, left.pointer, left.line, left.column) == (
+        "text-whitespace",
+        "/related/0/title",
+        5,
+        12,
+    )
+    assert left.reason.startswith(
+        "the edit was refused: related[0].title: it is inside related[0], which carries the "
+        "anchor '&r' at line 4;"
+    )
+    assert left.message == "The text starts or ends with whitespace."
+
+
+def test_a_value_behind_a_duplicate_key_is_reported_not_raised() -> None:
+    text = '---\ntitle: "A &amp; B"\ntitle: "C"\n---\n'
+    document = newsmeta.loads(text)
+    report = apply_fixes(document)
+    assert report.applied == ()
+    [left] = report.unfixed
+    assert left.code == "text-html-entity"
+    assert "defined more than once, at lines 2 and 3" in left.reason
+    assert document.text == text
+    assert fix_document(newsmeta.loads(text)) == []
+
+
+def test_every_fixable_problem_left_is_reported_once() -> None:
+    text = '---\ntitle: "&amp; "\nexcerpt: "x&#8217;s"\nrelated:\n  - &r\n    title: " N"\n---\n'
+    document = newsmeta.loads(text)
+    report = apply_fixes(document)
+    fixable = set(fixable_codes())
+    left = [(p.code, p.pointer) for p in document.problems if p.code in fixable]
+    assert [(u.code, u.pointer) for u in report.unfixed] == left
+    assert left == [("text-whitespace", "/related/0/title")]

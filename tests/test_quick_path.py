@@ -159,8 +159,8 @@ def test_the_quick_view_gives_up_at_each_limit() -> None:
 @pytest.mark.parametrize(
     "yaml",
     [
-        "title: plain text\nheat: 12\nquality: -3\nratio: 1.5e3\npublished: true\n",
-        "a: null\nb: ~\nc:\nd: 0x1F\nf: +12\ng: 2020-07-13T07:53:00Z\n",
+        "title: plain text\nheat: 12\nquality: -3\nratio: 1.5e+3\npublished: true\n",
+        "a: null\nb: ~\nc:\nd: 0x1F\nf: +12\npublishedDateTime: 2020-07-13T07:53:00Z\n",
         "'quoted key': 'it''s'\n\"dq\": \"caf\\u00e9 \\t tab\"\n",
         "lit: |\n  one\n  two\nfold: >-\n  a\n  b\n",
         "list: [1, 'two', {three: 3}, [4]]\nempty: {}\nnone: []\n",
@@ -177,6 +177,26 @@ def test_the_quick_view_equals_the_full_view(yaml: str) -> None:
     assert not findings
     assert view.data == data
     _assert_same_spans(view.data, view.span, parsed.root)
+
+
+@pytest.mark.parametrize(
+    ("plain", "quoted"),
+    [
+        ("title: 2020-07-13T07:53:00Z\n", "title: '2020-07-13T07:53:00Z'\n"),
+        ("topics:\n  - 2020-07-13\n", 'topics:\n  - "2020-07-13"\n'),
+        ("date: 2020-07-13\n", "date: '2020-07-13'\n"),
+        (
+            "related:\n  - title: 2020-07-13 10:00:00\n",
+            "related:\n  - title: '2020-07-13 10:00:00'\n",
+        ),
+    ],
+)
+def test_a_plain_timestamp_under_another_key_than_a_date_time_one_is_left_to_the_full_path(
+    plain: str, quoted: str
+) -> None:
+    # YAML 1.1 readers read it as a date: in a text field, the full path reports it.
+    assert quick_view(plain) is None
+    assert quick_view(quoted) is not None
 
 
 # --- locating without a tree ------------------------------------------------------------

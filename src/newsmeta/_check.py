@@ -408,7 +408,15 @@ def quick_pass(
     view = quick_view(split.yaml, split.yaml_start, limits)
     if view is None or not conforms(view.data):
         return None
-    context = RuleContext(view.data, None, text, path, split.closing_start, view.span)
+    context = RuleContext(
+        view.data,
+        None,
+        text,
+        path,
+        split.closing_start,
+        view.span,
+        plain_dates_only_in_date_fields=True,
+    )
     findings = run_rules(context)
     if any((f.start, f.end) == UNLOCATED for f in findings):
         return None

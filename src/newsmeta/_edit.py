@@ -58,6 +58,7 @@ __all__ = [
     "InsertOp",
     "Op",
     "Part",
+    "QuoteOp",
     "RenameOp",
     "SetOp",
     "UnsetOp",
@@ -274,7 +275,16 @@ class RenameOp:
     new_key: str
 
 
-Op: TypeAlias = SetOp | UnsetOp | InsertOp | RenameOp
+@attrs.frozen
+class QuoteOp:
+    """Write the plain string at ``parts`` double-quoted, keeping its value (a spelling
+    that YAML 1.1 readers read as something else: ``yes``, ``12:30``, a date in a text
+    field). A value already quoted is left as it is."""
+
+    parts: tuple[Part, ...]
+
+
+Op: TypeAlias = SetOp | UnsetOp | InsertOp | RenameOp | QuoteOp
 
 
 def _copy(value: JSONValue) -> JSONValue:
@@ -289,6 +299,8 @@ def _apply_data(data: JSONValue, op: Op) -> JSONValue:
     """Apply ``op`` (with concrete parts) to the JSON view ``data`` in place; return it."""
     parent = get(data, op.parts[:-1])
     last = op.parts[-1]
+    if isinstance(op, QuoteOp):
+        return data
     if isinstance(op, SetOp):
         if isinstance(parent, dict):
             parent[str(last)] = _copy(op.value)
@@ -385,12 +397,26 @@ def _plain_text(value: JSONValue) -> str:
         return "false"
     if isinstance(value, float):
         text = repr(value)
-        return text if ("." in text or "e" in text or "n" in text) else text + ".0"
+        if "e" in text and "." not in text:
+            # PyYAML reads a float only with a dot: `1e+20` would be text there.
+            return text.replace("e", ".0e")
+        return text if ("." in text or "n" in text) else text + ".0"
     return str(value)
 
 
 def _is_timestamp(value: str, key: str | None) -> bool:
-    return isinstance(value, Stamp) or key in TIMESTAMP_KEYS
+    """True when ``value`` for ``key`` may be written as a plain timestamp: the key holds
+    timestamps, or the value came from a datetime and the format does not type the key
+    as text (a plain timestamp in a text field reads as a date to YAML 1.1 readers)."""
+    if key in TIMESTAMP_KEYS:
+        return True
+    return isinstance(value, Stamp) and not _is_text_key(key)
+
+
+def _is_text_key(key: str | None) -> bool:
+    from newsmeta.schema import text_keys
+
+    return key in text_keys()
 
 
 def house_scalar(value: JSONValue, key: str | None, *, flow: bool = False) -> str:
@@ -655,17 +681,34 @@ def _only_spaces(text: str, start: int, end: int) -> bool:
     return not text[start:end].strip(" \t")
 
 
-def _check_no_alias(node: Node | None, where: str) -> None:
+def _check_no_alias(node: Node | None, where: str, text: str) -> None:
+    """Refuse an edit of ``node`` (at ``where``) when it is an alias or holds an anchor or
+    alias anywhere inside; the refusal names the first one and its line in ``text``."""
     stack = [node] if node is not None else []
     while stack:
         n = stack.pop()
         if isinstance(n, Alias) or n.anchor is not None:
-            raise AliasEditError(where)
+            words = _property_words(text, n)
+            if n is not node:
+                cause = f"the value holds {words}"
+            elif isinstance(n, Alias):
+                cause = f"the value is {words}"
+            else:
+                cause = f"the value carries {words}"
+            raise AliasEditError(where, cause)
         if isinstance(n, Mapping):
-            for k, v in n.pairs:
-                stack.extend((k, v))
+            for k, v in reversed(n.pairs):
+                stack.extend((v, k))
         elif isinstance(n, Sequence):
-            stack.extend(n.items)
+            stack.extend(reversed(n.items))
+
+
+def _property_words(text: str, node: Node) -> str:
+    """``the anchor '&a' at line 3`` (or the alias), for an edit's refusal."""
+    line = text.count("\n", 0, node.start) + 1
+    if isinstance(node, Alias):
+        return f"the alias '*{node.anchor}' at line {line}"
+    return f"the anchor '&{node.anchor}' at line {line}"
 
 
 # --- the splicer -------------------------------------------------------------------------------
@@ -709,12 +752,19 @@ class _Splicer:
         chain: list[Node] = []
         node = self.root
         key: Node | None = None
-        for part in parts:
+        for depth, part in enumerate(parts):
             if node is None:
                 return chain, None, None
             chain.append(node)
             if node.anchor is not None or isinstance(node, Alias):
-                raise AliasEditError(format_path(parts))
+                outer = format_path(parts[:depth]) or "the front matter"
+                words = _property_words(self.text, node)
+                raise AliasEditError(
+                    format_path(parts),
+                    f"it is inside {outer}, which is {words}"
+                    if isinstance(node, Alias)
+                    else f"it is inside {outer}, which carries {words}",
+                )
             if isinstance(node, Mapping) and isinstance(part, str):
                 pair = node.get(part)
                 key, node = pair if pair is not None else (None, None)
@@ -738,7 +788,7 @@ class _Splicer:
                 self._add_key(parent, parts, value)
                 return
             raise PathNotFoundError(where, "no such key or index")  # pragma: no cover
-        _check_no_alias(node, where)
+        _check_no_alias(node, where, self.text)
         parent = chain[-1]
         name = parts[-1] if isinstance(parts[-1], str) else _last_key(parts)
         flow = getattr(parent, "flow", False)
@@ -769,8 +819,12 @@ class _Splicer:
             end = _block_scalar_end(text, node)
         new: str | None = None
         if isinstance(value, str):
+            # A plain timestamp replaced by another stays plain, except in a text field.
             stamp = _is_timestamp(value, key) or (
-                node.plain and isinstance(old, str) and resolve_plain(node.value) == "timestamp"
+                node.plain
+                and isinstance(old, str)
+                and resolve_plain(node.value) == "timestamp"
+                and not _is_text_key(key)
             )
             if node.style == "" and plain_ok(value, flow=flow, timestamp=stamp):
                 new = value
@@ -909,7 +963,7 @@ class _Splicer:
         where = format_path(parts)
         if node is None or not chain:  # pragma: no cover - resolved beforehand
             raise PathNotFoundError(where, "no such key or index")
-        _check_no_alias(node, where)
+        _check_no_alias(node, where, self.text)
         parent = chain[-1]
         text = self.text
         if isinstance(parent, Mapping):
@@ -969,8 +1023,22 @@ class _Splicer:
             raise PathNotFoundError(where, "no such key")  # pragma: no cover - resolved before
         if parent.get(new_key) is not None:
             raise EditError(f"cannot rename {where}: the mapping already has {new_key!r}")
-        _check_no_alias(key, where)
+        _check_no_alias(key, where, self.text)
         self._splice(key.start, key.end, _key_text(new_key))
+
+    # quote -----------------------------------------------------------------------------------
+
+    def quote(self, parts: tuple[Part, ...]) -> bool:
+        """Double-quote the plain scalar at ``parts``; False when it is not plain."""
+        _, _, node = self._walk(parts)
+        where = format_path(parts)
+        if not isinstance(node, Scalar):  # pragma: no cover - checked beforehand
+            raise EditError(f"{where} is not a single value")
+        _check_no_alias(node, where, self.text)
+        if not node.plain:
+            return False
+        self._splice(node.start, node.end, double_quoted(node.value))
+        return True
 
     # insert ----------------------------------------------------------------------------------
 
@@ -979,7 +1047,9 @@ class _Splicer:
         where = format_path(parts)
         if not isinstance(node, Sequence):  # pragma: no cover - checked beforehand
             raise EditError(f"{where} is not a list")
-        _check_no_alias(node, where)
+        if node.anchor is not None:
+            # Its items may carry anchors: a new item leaves them as they are.
+            raise AliasEditError(where, f"the list carries {_property_words(self.text, node)}")
         text = self.text
         items = node.items
         n = len(items)
@@ -1073,6 +1143,11 @@ def _detect_style(text: str, split: Split, root: Node | None) -> _Style:
 
 def _prepare(data: JSONValue, op: Op) -> Op:
     """Make an op concrete against ``data``: resolve indices, create missing parents."""
+    if isinstance(op, QuoteOp):
+        parts = resolve(data, op.parts)
+        if not isinstance(get(data, parts), str):
+            raise EditError(f"{format_path(parts)} is not text: quoting it would change its value")
+        return QuoteOp(tuple(parts))
     if isinstance(op, RenameOp):
         parts = resolve(data, op.parts)
         parent = get(data, parts[:-1])
@@ -1174,7 +1249,10 @@ def apply(analysis: Analysis, ops: AbcSequence[Op], *, path: str | None = None) 
         else:
             current = None
         splicer = _Splicer(text, split, root, _detect_style(text, split, root))
-        if isinstance(op, SetOp):
+        if isinstance(op, QuoteOp):
+            if not splicer.quote(op.parts):
+                continue
+        elif isinstance(op, SetOp):
             splicer.set(op.parts, op.value, current)
         elif isinstance(op, UnsetOp):
             splicer.unset(op.parts)

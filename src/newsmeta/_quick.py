@@ -5,8 +5,9 @@ no node tree and no positions. :func:`quick_view` builds the JSON view straight 
 events and gives up (returns ``None``) at the first thing that the full path
 (:func:`~newsmeta._yamltree.compose` then :func:`~newsmeta._yamltree.to_data`) would
 report or treat specially: a syntax error, a limit, an anchor, alias or tag, a duplicate
-or non-string key, a YAML 1.1 ambiguity, an escaped control character, a number JSON
-cannot hold, more than one document. Giving up is always safe; the caller then runs the
+or non-string key, a YAML 1.1 ambiguity (a plain timestamp anywhere but under a
+date-time key included), an escaped control character, a number JSON cannot hold, more
+than one document. Giving up is always safe; the caller then runs the
 full path, which finds and locates the problem.
 
 The contract, held by a differential test: whenever :func:`quick_view` returns a view,
@@ -41,6 +42,7 @@ from newsmeta._yamltree import (
     event_source,
     read_plain,
 )
+from newsmeta.schema import date_time_keys
 
 __all__ = ["QuickView", "quick_view"]
 
@@ -213,11 +215,18 @@ _GIVE_UP: Final = object()
 _VALUE_KINDS: Final = frozenset({"str", "timestamp", "null", "bool", "int", "float"})
 
 
+#: What :func:`_plain_value` returns for a timestamp: the caller decides by its key.
+_TIMESTAMP: Final = object()
+
+
 def _plain_value(text: str, max_number_chars: int) -> JSONValue | object:
-    """What the plain scalar value ``text`` reads as, or :data:`_GIVE_UP`."""
+    """What the plain scalar value ``text`` reads as, :data:`_TIMESTAMP`, or
+    :data:`_GIVE_UP`."""
     resolved, yaml11_differs = _plain_info(text)
     if yaml11_differs or resolved not in _VALUE_KINDS:
         return _GIVE_UP
+    if resolved == "timestamp":
+        return _TIMESTAMP
     value, problem = read_plain(text, resolved, max_number_chars)
     return _GIVE_UP if problem is not None else value
 
@@ -241,6 +250,7 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
     remembered = plain_values.get
     plain_keys = _PLAIN_KEYS
     give_up = _GIVE_UP
+    stamp_keys = date_time_keys()
 
     root: JSONValue = None
     # The collection being filled, whether it is a mapping, and the key waiting for its
@@ -285,9 +295,17 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
                     value = _plain_value(scalar, max_number_chars)
                     if value is give_up:
                         return None
-                    if len(plain_values) >= _MEMO_MAX:
-                        plain_values.clear()
-                    plain_values[scalar] = value
+                    if value is _TIMESTAMP:
+                        # Timestamps are text in the view, and unique enough not to be
+                        # remembered. A plain one anywhere but under a date-time key is
+                        # a date to YAML 1.1 readers: the full path decides (a rule).
+                        if key is None or key not in stamp_keys:
+                            return None
+                        value = scalar
+                    else:
+                        if len(plain_values) >= _MEMO_MAX:
+                            plain_values.clear()
+                        plain_values[scalar] = value
             else:
                 if (
                     style == '"'

@@ -36,9 +36,10 @@ What follows from the spec's answer:
   the same text with tabs turned into spaces, whitespace-only lines emptied and a space
   put after a ``:`` glued to a JSON-like key in a flow sequence (``["key":value]``),
   every position mapped back to the text (the data comparison proves no value
-  changed); failing both, ``yaml-unportable`` at the place ruamel.yaml stopped. These forms (a flow-mapping key whose ``:`` is on the
-  next line, an empty document made of ``...``) are also refused by libyaml, which
-  PyYAML and Ruby's Psych (Jekyll) use: a file that holds them does not travel.
+  changed); failing both, ``yaml-unportable`` at the place ruamel.yaml stopped. These
+  forms (a flow-mapping key whose ``:`` is on the next line, an empty document made of
+  ``...``) are also refused by libyaml, which PyYAML and Ruby's Psych (Jekyll) use: a
+  file that holds them does not travel.
 
 A differential test runs the spec on every case of the suite and every real file and
 checks that the cheap scan never skips a text on which the verdict or the data would

@@ -308,9 +308,7 @@ _SEPARATING_TABS: Final = re.compile(r"(?<=[-:?,\[\]{}])[ \t]*\t[ \t]*")
 _ADJACENT_VALUE: Final = re.compile(r"(?<=[\"'\]}]):(?=[^ \t\r\n])")
 
 
-def _normalised(
-    text: str, *, every_tab: bool, adjacent: bool
-) -> tuple[str, list[tuple[int, int]]]:
+def _normalised(text: str, *, every_tab: bool, adjacent: bool) -> tuple[str, list[tuple[int, int]]]:
     """``text`` with whitespace-only lines emptied (those no deeper than the next line
     with text), tabs turned into spaces (``every_tab``, or only those after an
     indicator), and (``adjacent``) a space after a `:` glued to a JSON-like key and its
@@ -752,19 +750,117 @@ def construct_float(value: str) -> float:
     return sign * float(digits)
 
 
-def yaml11_differs(value: str, kind: str) -> bool:
-    """True when YAML 1.1 tools read the plain scalar ``value`` differently from YAML 1.2."""
-    if kind == "str" and value[:1] not in _YAML11_FIRST:
-        return False
-    old = resolve_plain(value, (1, 1))
-    if old != kind:
-        return True
-    # Same type, different number: 1.1 reads a leading zero as octal.
+def yaml11_reading(value: str, kind: str) -> str | None:
+    """How a YAML 1.1 reader types the plain scalar ``value``, which YAML 1.2 reads as
+    ``kind`` (see :func:`resolve_plain`), when that differs from ``kind``; else ``None``.
+
+    The readers are the YAML 1.1 tag table (Go's yaml.v2 and most 1.1 tools), PyYAML's
+    own table (which needs a dot in a float: ``1e3`` is text there) and Ruby's Psych,
+    which Jekyll uses (see :func:`_psych_reading`). The answer is a type name
+    (``bool int float null timestamp merge value symbol str``), or ``octal`` for an int
+    with a leading zero, which YAML 1.1 reads in base 8.
+    """
+    if kind in ("merge", "value"):
+        kind = "str"  # `<<` and `=` as values are text in YAML 1.2 core data
+    elif (kind == "str" and value[:1] not in _YAML11_FIRST) or kind == "timestamp":
+        # Every YAML 1.1 table has the timestamp pattern of ruamel.yaml's: whether a
+        # timestamp is meant depends on the field (see newsmeta.rules.readers).
+        return None
+    for reading in (resolve_plain(value, (1, 1)), _pyyaml_reading(value)):
+        if reading != kind:
+            return reading
+    if kind == "str":
+        psych = _psych_reading(value)
+        return None if psych == "str" else psych
+    # Same type, different number: 1.1 reads a leading zero as octal (`012` is 10).
     digits = value.lstrip("+-").replace("_", "")
-    return kind == "int" and len(digits) > 1 and digits[0] == "0" and digits[1].isdigit()
+    if (
+        kind == "int"
+        and len(digits) > 1
+        and digits[0] == "0"
+        and digits.isdigit()
+        and int(digits, 8 if "8" not in digits and "9" not in digits else 10) != int(digits)
+    ):
+        return "octal"
+    return None
 
 
-_YAML11_FIRST: Final = frozenset("yYnNoO+-0123456789.")
+def yaml11_differs(value: str, kind: str) -> bool:
+    """True when a YAML 1.1 reader (PyYAML, Ruby's Psych in Jekyll...) reads the plain
+    scalar ``value`` differently from YAML 1.2, which reads it as ``kind``."""
+    return yaml11_reading(value, kind) is not None
+
+
+#: First characters of the plain scalars that YAML 1.2 reads as strings and a YAML 1.1
+#: reader may not: booleans and null in any case, numbers, dates, Psych's symbols.
+_YAML11_FIRST: Final = frozenset("yYnNoOtTfF~:,+-0123456789.")
+
+_PYYAML_TABLE: list[dict[str, _Resolver]] = []
+
+
+def _pyyaml_reading(value: str) -> str:
+    """The type PyYAML's resolver gives the plain scalar ``value`` (``str`` when PyYAML
+    is not installed)."""
+    if not _PYYAML_TABLE:
+        try:
+            from yaml.resolver import Resolver
+        except ImportError:  # pragma: no cover - PyYAML is a dependency
+            _PYYAML_TABLE.append({})
+        else:
+            _PYYAML_TABLE.append(
+                {
+                    first: [(tag.rsplit(":", 1)[-1], regexp) for tag, regexp in entries]
+                    for first, entries in Resolver.yaml_implicit_resolvers.items()
+                }
+            )
+    for candidate, regexp in _PYYAML_TABLE[0].get(value[:1], ()):
+        if regexp.match(value):
+            return candidate
+    return "str"
+
+
+#: Words Psych reads in any mix of cases, up to five characters long.
+_PSYCH_WORDS: Final = {
+    "yes": "bool",
+    "true": "bool",
+    "on": "bool",
+    "no": "bool",
+    "false": "bool",
+    "off": "bool",
+    "null": "null",
+    "~": "null",
+}
+_PSYCH_DATE: Final = re.compile(r"\d{4}-(?:1[012]|0\d|\d)-(?:[12]\d|3[01]|0\d|\d)\Z")
+_PSYCH_TIME: Final = re.compile(
+    r"-?\d{4}-\d{1,2}-\d{1,2}(?:[Tt]|\s+)\d{1,2}:\d\d:\d\d(?:\.\d*)?"
+    r"(?:\s*(?:Z|[-+]\d{1,2}:?(?:\d\d)?))?\Z"
+)
+_PSYCH_SEXAGESIMAL: Final = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z")
+_PSYCH_FLOAT: Final = re.compile(r"[-+]?(?:[0-9][0-9_,]*)?\.[0-9]*(?:[eE][-+][0-9]+)?\Z")
+_PSYCH_INT: Final = re.compile(r"[-+]?(?:0b[0-1_]+|0[0-7_]+|0|[1-9][0-9_]*|0x[0-9a-fA-F_]+)\Z")
+
+
+def _psych_reading(value: str) -> str:
+    """The type Ruby's Psych (its ``ScalarScanner``) gives the plain scalar ``value``,
+    for the forms the YAML 1.1 tables do not cover: ``YeS``, ``nULL`` (any case),
+    ``:name`` (a symbol, which Jekyll's safe loading refuses), ``1,000`` (commas are
+    dropped from numbers), ``2024-5-1`` and ``0:30``."""
+    if len(value) <= 5 and value.lower() in _PSYCH_WORDS:
+        return _PSYCH_WORDS[value.lower()]
+    if value[:1] == ":" and len(value) > 1:
+        return "symbol"
+    if value[:1] not in "+-0123456789.,":
+        return "str"
+    if _PSYCH_TIME.match(value) or _PSYCH_DATE.match(value):
+        return "timestamp"
+    if _PSYCH_SEXAGESIMAL.match(value):
+        return "int" if "." not in value else "float"
+    if _PSYCH_FLOAT.match(value) and value.lstrip("+-") != ".":
+        return "float"
+    if _PSYCH_INT.match(value.replace(",", "").replace("_", "")):
+        return "int"
+    return "str"
+
 
 _PLAIN_INFO: dict[str, tuple[str, bool]] = {}
 
@@ -779,6 +875,38 @@ def _plain_info(value: str) -> tuple[str, bool]:
             _PLAIN_INFO.clear()
         _PLAIN_INFO[value] = info
     return info
+
+
+_AS_WORDS: Final = {
+    "bool": "a boolean",
+    "int": "a number",
+    "float": "a number",
+    "null": "null (no value)",
+    "timestamp": "a date",
+    "symbol": "a Ruby symbol (which Jekyll refuses)",
+    "merge": "a merge key (PyYAML refuses it)",
+    "value": "the special value '=' (PyYAML refuses it)",
+    "str": "text",
+}
+
+
+def yaml11_message(text: str, kind: str, value: JSONValue) -> str:
+    """The ``yaml-1.1-ambiguous`` message for the plain scalar ``text``, which YAML 1.2
+    reads as ``value`` of type ``kind`` and a YAML 1.1 reader differently."""
+    reading = yaml11_reading(text, kind) or "str"
+    readers = "YAML 1.1 readers (PyYAML, Jekyll)"
+    if kind in ("str", "timestamp", "merge", "value"):
+        seen = _AS_WORDS.get(reading, "a " + reading)
+        return f"{readers} read {text!r} as {seen}, not as text; quote it."
+    if reading == "octal":
+        digits = text.replace("_", "")
+        return (
+            f"{readers} read {text!r} as the octal number {int(digits, 8)}, not {value}; "
+            "write the number without its leading zeros."
+        )
+    canonical = "null" if value is None else str(value).lower() if kind == "bool" else repr(value)
+    seen = _AS_WORDS.get(reading, "a " + reading)
+    return f"{readers} read {text!r} as {seen}, not as {_AS_WORDS[kind]}; write it as {canonical}."
 
 
 #: Characters no article value may hold: C0/C1 controls (but tab, LF, CR) and surrogates.
@@ -807,19 +935,17 @@ def _scalar_data(node: Scalar, pointer: str, findings: list[Finding], limits: Li
             )
         return node.value
     kind, differs = _plain_info(node.value)
+    value, problem = read_plain(node.value, kind, limits.max_number_chars)
     if differs:
-        old = resolve_plain(node.value, (1, 1))
         findings.append(
             Finding(
                 "yaml-1.1-ambiguous",
-                f"YAML 1.1 tools read {node.value!r} as "
-                f"{'an octal int' if old == kind else 'a ' + old}, not as a {kind}; quote it.",
+                yaml11_message(node.value, kind, value),
                 pointer,
                 node.start,
                 node.end,
             )
         )
-    value, problem = read_plain(node.value, kind, limits.max_number_chars)
     if problem is not None:
         message = (
             f"A number is written with more than {limits.max_number_chars} characters."

@@ -44,7 +44,8 @@ class Document:
     - ``body`` is the Markdown after the closing fence, verbatim;
     - ``data`` is the JSON-compatible view of the front matter that the schema checked.
 
-    Editing (``set``, ``unset``, ``rename``, ``append``, ``insert``, assigning ``article``)
+    Editing (``set``, ``unset``, ``rename``, ``quote``, ``append``, ``insert``, assigning
+    ``article``)
     splices the text and re-reads it; an edit that cannot be verified raises
     :class:`~newsmeta.errors.EditError` and leaves the document as it was. ``dumps()``
     returns the text; ``save()`` writes it back atomically.
@@ -237,6 +238,19 @@ class Document:
         from newsmeta._edit import RenameOp, parse_path
 
         self._edit([RenameOp(tuple(parse_path(path)), new_key)])
+
+    def quote(self, path: PathLike) -> None:
+        """Write the plain string at ``path`` in double quotes; its value stays the same.
+
+        For text that YAML 1.1 readers (PyYAML, Ruby's Psych in Jekyll) would read as
+        something else when plain: ``yes``, ``12:30``, a date in a text field. Only the
+        value's own characters change. A value already quoted is left as it is. Raises
+        :class:`~newsmeta.errors.EditError` when the value at ``path`` is not a string
+        (quoting would change it).
+        """
+        from newsmeta._edit import QuoteOp, parse_path
+
+        self._edit([QuoteOp(tuple(parse_path(path)))])
 
     def append(self, path: PathLike, value: object) -> None:
         """Add ``value`` at the end of the list at ``path`` (created when missing)."""

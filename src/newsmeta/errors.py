@@ -95,12 +95,23 @@ class PathNotFoundError(EditError, LookupError):
 
 
 class AliasEditError(EditError):
-    """The edit would go through a YAML anchor or alias, which newsmeta does not rewrite."""
+    """The edit would go through a YAML anchor or alias, which newsmeta does not rewrite.
 
-    def __init__(self, path: str) -> None:
+    ``cause`` says which anchor or alias, and where (``"the value holds the anchor '&a'
+    at line 3"``), when known.
+    """
+
+    def __init__(self, path: str, cause: str | None = None) -> None:
         self.path = path
+        self.cause = cause
+        if cause is None:
+            super().__init__(
+                f"{path}: the value is reached through a YAML anchor or alias; "
+                "edit the file by hand or remove the anchor first"
+            )
+            return
         super().__init__(
-            f"{path}: the value is reached through a YAML anchor or alias; "
+            f"{path}: {cause}; newsmeta does not edit through YAML anchors and aliases: "
             "edit the file by hand or remove the anchor first"
         )
 

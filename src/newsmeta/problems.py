@@ -233,13 +233,18 @@ CODES: Final[Mapping[str, Code]] = dict(
         _code(
             "yaml-1.1-ambiguous",
             _W,
-            "A plain value that YAML 1.1 tools read differently.",
-            "newsmeta reads YAML 1.2, where 'yes', 'on' and 'off' are strings and '012' is 12. "
-            "PyYAML and other YAML 1.1 tools in a news pipeline read them as booleans or "
-            "octal numbers.",
-            bad="topics:\n  - on",
-            good='topics:\n  - "on"',
-            fix="Quote the value.",
+            "A plain value that YAML 1.1 readers (PyYAML, Jekyll) read differently.",
+            "newsmeta reads YAML 1.2, where 'yes', 'on', 'off' and '12:30' are text and "
+            "'012' is 12. YAML 1.1 readers in a news pipeline (PyYAML, Ruby's Psych, which "
+            "Jekyll uses) read them as booleans and numbers, and '012' as the octal number "
+            "10; Psych also reads 'YeS' and 'NULL' in any case, '1,000' as a number and "
+            "':name' as a symbol. A plain date or timestamp in a field the format types as "
+            "text (a title, a topic) is text to newsmeta and a date to those readers. Text "
+            "is fixed safely by quoting it: `newsmeta fix` writes the same value in double "
+            "quotes, changing nothing else.",
+            bad="topics:\n  - on\n  - 2024-05-01",
+            good='topics:\n  - "on"\n  - "2024-05-01"',
+            fix="Quote the value (newsmeta fix does it); write a number without leading zeros.",
             layer="yaml",
         ),
         _code(

@@ -39,8 +39,10 @@ __all__ = [
     "ASSERTED_FORMATS",
     "SCHEMA_ID",
     "conforms",
+    "date_time_keys",
     "format_checker",
     "format_conforms",
+    "is_text",
     "is_valid",
     "keys_at",
     "load_schema",
@@ -49,6 +51,7 @@ __all__ = [
     "schema_at",
     "schema_errors",
     "schema_text",
+    "text_keys",
 ]
 
 SCHEMA_RESOURCE: Final = ("schemas", "article.schema.json")
@@ -161,6 +164,52 @@ def schema_at(parts: Sequence[str | int]) -> Mapping[str, object] | None:
             return None
         node = _followed(child)
     return node
+
+
+def is_text(schema: Mapping[str, object] | None) -> bool:
+    """True when ``schema`` (see :func:`schema_at`) types its value as text: a string
+    (possibly also null) that is not a date-time."""
+    if schema is None or schema.get("format") == "date-time":
+        return False
+    kind = schema.get("type")
+    return kind == "string" or (isinstance(kind, list) and "string" in kind)
+
+
+def text_keys() -> frozenset[str]:
+    """The keys whose values, or whose list items, the format types as text wherever
+    they appear (``title``, ``topics``, ``name``...), and never as a date-time."""
+    return _key_kinds()[0]
+
+
+def date_time_keys() -> frozenset[str]:
+    """The keys whose values the format types as a date-time (``publishedDateTime``)."""
+    return _key_kinds()[1]
+
+
+@functools.cache
+def _key_kinds() -> tuple[frozenset[str], frozenset[str]]:
+    text: set[str] = set()
+    stamps: set[str] = set()
+    stack: list[Mapping[str, object]] = [_followed(_schema())]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        properties = node.get("properties")
+        if not isinstance(properties, Mapping) or id(properties) in seen:
+            continue
+        seen.add(id(properties))
+        for name, raw in properties.items():
+            if not isinstance(raw, Mapping):
+                continue
+            prop = _followed(raw)
+            items = prop.get("items")
+            value = _followed(items) if isinstance(items, Mapping) else prop
+            if value.get("format") == "date-time":
+                stamps.add(name)
+            elif is_text(value):
+                text.add(name)
+            stack.append(value)
+    return frozenset(text - stamps), frozenset(stamps)
 
 
 def _holds(condition: object, instance: Mapping[str, object]) -> bool:

@@ -498,6 +498,7 @@ _FIX_TITLES: Final = {
     "text-html-entity": "Replace the HTML entities in {where}",
     "text-whitespace": "Trim the whitespace around {where}",
     "url-cdn-amp-mismatch": "Derive {where} from ampWebUrl",
+    "yaml-1.1-ambiguous": "Quote {where}",
 }
 
 

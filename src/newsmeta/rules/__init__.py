@@ -8,7 +8,9 @@ a mapping, and never raise: a rule that meets a value of the wrong type skips it
 schema reports the type).
 
 Rules that have a safe, value-local repair also register a *fix*: a function from the
-old value to the new one, applied by ``newsmeta fix`` through the round-trip editor.
+old value to the new one (:data:`FIXES`), or, for a value whose plain spelling other YAML
+readers misread, the same value written quoted (:data:`QUOTE_FIXES`). ``newsmeta fix``
+and the language server's quick fixes apply them through the round-trip editor.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Final
 from newsmeta._yamltree import Finding
 from newsmeta.rules.base import (
     FIXES,
+    QUOTE_FIXES,
     RULES,
     UNLOCATED,
     Fix,
@@ -31,6 +34,7 @@ from newsmeta.rules.base import (
 
 __all__ = [
     "FIXES",
+    "QUOTE_FIXES",
     "RULES",
     "UNLOCATED",
     "Fix",
@@ -38,6 +42,7 @@ __all__ = [
     "RuleContext",
     "finding",
     "fixes",
+    "quote_fixes",
     "rule",
     "run_rules",
     "span",
@@ -50,7 +55,11 @@ _LOADED: Final[list[bool]] = []
 
 def _load_rule_modules() -> None:
     if not _LOADED:
-        from newsmeta.rules import consistency, text  # noqa: F401 - they register themselves
+        from newsmeta.rules import (  # noqa: F401 - they register themselves
+            consistency,
+            readers,
+            text,
+        )
 
         _LOADED.append(True)
 
@@ -68,3 +77,9 @@ def fixes() -> dict[str, Fix]:
     """The registered safe fixes (loading the rule modules first)."""
     _load_rule_modules()
     return FIXES
+
+
+def quote_fixes() -> frozenset[str]:
+    """The codes fixed by quoting the value (loading the rule modules first)."""
+    _load_rule_modules()
+    return frozenset(QUOTE_FIXES)

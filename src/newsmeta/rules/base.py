@@ -1,6 +1,7 @@
 """The rules' building blocks: the context a rule sees, the registries, and locating findings.
 
-Rule modules (:mod:`newsmeta.rules.text`, :mod:`newsmeta.rules.consistency`) import from
+Rule modules (:mod:`newsmeta.rules.text`, :mod:`newsmeta.rules.consistency`,
+:mod:`newsmeta.rules.readers`) import from
 here, and :mod:`newsmeta.rules` loads them on first use, so the package has no import
 circle.
 """
@@ -19,6 +20,7 @@ from newsmeta.problems import pointer_from_parts
 
 __all__ = [
     "FIXES",
+    "QUOTE_FIXES",
     "RULES",
     "UNLOCATED",
     "Fix",
@@ -39,6 +41,9 @@ class RuleContext:
     fence); ``None`` means the whole text. Findings are located through ``root``, or,
     when there is no tree, through ``locate_value``: the span of the scalar value at a
     path, or ``None`` (the finding is then marked :data:`UNLOCATED`).
+    ``plain_dates_only_in_date_fields`` is True when the reader has seen that every plain
+    date or timestamp value sits under a date-time key (the quick view gives up on any
+    other), so no rule needs to look for one elsewhere.
     """
 
     data: dict[str, JSONValue]
@@ -47,6 +52,7 @@ class RuleContext:
     path: str | None
     front_matter_end: int | None = None
     locate_value: Callable[[list[str | int]], tuple[int, int] | None] | None = None
+    plain_dates_only_in_date_fields: bool = False
 
     def text_may_hold(self, needle: str | re.Pattern[str], *, non_ascii: bool = False) -> bool:
         """False only when no string value can contain ``needle`` (text or a pattern).
@@ -94,6 +100,9 @@ Fix = Callable[[str], str]
 RULES: dict[str, Rule] = {}
 #: The safe fixes, by code: old value -> repaired value.
 FIXES: dict[str, Fix] = {}
+#: The codes whose safe fix keeps a string value and writes it double-quoted
+#: (:meth:`newsmeta.Document.quote`).
+QUOTE_FIXES: set[str] = set()
 
 
 def rule(code: str) -> Callable[[Rule], Rule]:
