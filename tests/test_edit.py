@@ -203,13 +203,27 @@ def test_unset_removes_exactly_the_key_lines_with_comment() -> None:
     assert changed_lines(text, document.dumps()) == ["-heat: -1  # hot"]
 
 
-def test_unset_nested_block_removes_all_its_lines(doc: newsmeta.Document) -> None:
+def test_unset_nested_block_removes_all_its_lines_and_one_blank_line(
+    doc: newsmeta.Document,
+) -> None:
+    # The block stood between two blank lines: one of them goes with it.
     doc.unset("images")
     assert doc.dumps() == ARTICLE.replace(
-        'images:\n  - url: "https://example.org/a.jpg"\n    width: 1440\n    height: 720\n'
+        '\nimages:\n  - url: "https://example.org/a.jpg"\n    width: 1440\n    height: 720\n'
         "    isCached: true\n",
         "",
     )
+
+
+def test_unset_keeps_blank_lines_that_do_not_surround_the_key() -> None:
+    text = ARTICLE.replace("published: false\n\n", "published: false\n")
+    document = newsmeta.loads(text)
+    document.unset("provider")
+    assert changed_lines(text, document.dumps()) == [
+        "-provider:",
+        "-  name: Example",
+        "-  domain: example.org",
+    ]
 
 
 def test_set_creates_missing_parent_mappings() -> None:
@@ -324,7 +338,12 @@ def test_editing_through_an_alias_is_refused() -> None:
     [
         ("---\na: &x 1\nb: *x\n---\n", "a", "a: the value carries the anchor '&x' at line 2"),
         ("---\na: &x 1\nb: *x\n---\n", "b", "b: the value is the alias '*x' at line 3"),
-        ("---\np:\n  n: 1\n  m: &x 2\n---\n", "p", "p: the value holds the anchor '&x' at line 4"),
+        # Setting p to {"n": 1} removes p.m, and the refusal names that value.
+        (
+            "---\np:\n  n: 1\n  m: &x 2\n---\n",
+            "p",
+            "p.m: the value carries the anchor '&x' at line 4",
+        ),
     ],
 )
 def test_a_refusal_names_the_anchor_or_alias_and_its_line(text: str, path: str, cause: str) -> None:

@@ -21,6 +21,7 @@ alias is refused.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Mapping as AbcMapping
@@ -732,19 +733,51 @@ def _canonical_order(parts: AbcSequence[Part]) -> tuple[str, ...] | None:
     return model.CANONICAL_KEY_ORDER[cls]
 
 
-class _Splicer:
-    """One text, its tree, and the splices that edit it."""
+@attrs.frozen
+class _Splice:
+    """One planned replacement of ``text[start:end]`` by ``new``.
 
-    def __init__(self, text: str, split: Split, root: Node | None, style: _Style) -> None:
+    ``order`` ranks insertions at the same position: the lower one comes first in the
+    text. ``container`` is the path of the mapping or list the insertion goes into, and
+    ``key`` is True for a new mapping key.
+    """
+
+    start: int
+    end: int
+    new: str
+    order: tuple[int, int]
+    container: tuple[Part, ...]
+    key: bool
+
+
+class _Splicer:
+    """One text, its tree, and the splices that edit it.
+
+    By default each splice is made at once (``text`` changes, the tree goes stale). With
+    ``record``, splices are only collected in ``recorded``, each computed against the
+    unchanged text and tree, for :func:`_join` to make all at once.
+    """
+
+    def __init__(
+        self, text: str, split: Split, root: Node | None, style: _Style, *, record: bool = False
+    ) -> None:
         self.text = text
         self.split = split
         self.root = root
         self.style = style
+        self.recorded: list[_Splice] | None = [] if record else None
+        #: Where the splices of the op being applied go (see :class:`_Splice`).
+        self.order: tuple[int, int] = (0, 0)
+        self.container: tuple[Part, ...] = ()
+        self.key = False
 
     def _splice(self, start: int, end: int, new: str) -> None:
         nl = self.style.newline
         if nl != "\n":
             new = new.replace("\n", nl)
+        if self.recorded is not None:
+            self.recorded.append(_Splice(start, end, new, self.order, self.container, self.key))
+            return
         self.text = self.text[:start] + new + self.text[end:]
 
     def _walk(self, parts: AbcSequence[Part]) -> tuple[list[Node], Node | None, Node | None]:
@@ -1000,18 +1033,47 @@ class _Splicer:
             start = _line_start(text, dash)
             if not _only_spaces(text, start, dash):
                 raise EditError(f"cannot remove {where}: the item shares its line with a dash")
-            self._splice(start, end, "")
+            self._splice(self._blank_before(start, end, parent, index), end, "")
             return
         start = _line_start(text, first.start)
         if _only_spaces(text, start, first.start) or text[start : first.start].strip() == "?":
             # A key on its own line, or an explicit one (``? key`` then ``: value``): its
             # lines go, through the value's last line.
-            self._splice(start, end, "")
+            self._splice(self._blank_before(start, end, parent, index), end, "")
         elif index + 1 < count:
             # First key of a list item (``- url: ...``): the next key moves up after the dash.
             self._splice(first.start, siblings[index + 1].start, "")
         else:  # pragma: no cover - a lone key of a list item is handled above
             raise EditError(f"cannot remove {where}: it shares its line with other text")
+
+    def _blank_before(self, start: int, end: int, parent: Node, index: int) -> int:
+        """Where removing the whole lines ``text[start:end]`` (child ``index`` of
+        ``parent``) starts: one line earlier when they stand between two blank lines (or
+        a blank line and the closing fence), so that a block set apart by blank lines
+        leaves one blank line, not two. A blank line that a block scalar keeps (``|+``)
+        is its content, and stays."""
+        text = self.text
+        if start <= self.split.yaml_start:
+            return start
+        previous = _line_start(text, start - 1)
+        if previous < self.split.yaml_start or text[previous:start].strip(" \t\r\n"):
+            return start
+        after = text.find("\n", end)
+        following = text[end : len(text) if after < 0 else after + 1]
+        if end < self.split.closing_start and following.strip(" \t\r\n"):
+            return start
+        if index > 0:
+            last = _value_of(parent, index - 1)
+            while isinstance(last, Mapping | Sequence) and not last.flow:
+                children = [v for _, v in last.pairs] if isinstance(last, Mapping) else last.items
+                if not children:
+                    break
+                last = children[-1]
+            if isinstance(last, Scalar) and last.style in ("|", ">"):
+                header = text[last.start : text.find("\n", last.start)]
+                if "+" in header:
+                    return start
+        return previous
 
     # rename ----------------------------------------------------------------------------------
 
@@ -1212,9 +1274,12 @@ def _prepare(data: JSONValue, op: Op) -> Op:
 def apply(analysis: Analysis, ops: AbcSequence[Op], *, path: str | None = None) -> Analysis:
     """Apply ``ops`` to the analysed text and return the analysis of the result.
 
-    Each op is spliced into the text; the result is re-analysed and its JSON view must
-    equal the old view with the ops applied. An op that changes nothing is skipped, so a
-    document edited to its own values keeps its exact text.
+    The ops are applied in order to the JSON view, which gives the intended data; the
+    difference between the old view and the intent (see :func:`diff_data`) is then spliced
+    into the text in one pass over the tree already built (a single op is spliced as
+    given), and the result is analysed once: its JSON view must equal the intent. An op
+    that changes nothing is skipped, so a document edited to its own values keeps its
+    exact text.
 
     ``path`` is the file's name, for rules that look at it.
     Raises :class:`~newsmeta.errors.EditError` (or a subclass: InvalidPathError,
@@ -1229,49 +1294,31 @@ def apply(analysis: Analysis, ops: AbcSequence[Op], *, path: str | None = None) 
             else "; fix its fences and YAML first"
         )
         raise EditError("the front matter cannot be read as a mapping" + why)
-    intent = _copy(analysis.data)
-    text = analysis.text
-    root = analysis.root
-    changed = False
+    old = analysis.data
+    intent = _copy(old)
+    prepared: list[Op] = []
     for raw_op in ops:
         op = _prepare(intent, raw_op)
-        refuse_duplicates(text, root, op.parts)
         if isinstance(op, SetOp):
-            try:
-                current: JSONValue = get(intent, op.parts)
-                exists = True
-            except PathNotFoundError:
-                current, exists = None, False
+            current, exists = _current(intent, op.parts)
             if exists and same(current, op.value):
                 continue
         elif isinstance(op, RenameOp) and op.parts[-1] == op.new_key:
             continue
-        else:
-            current = None
-        splicer = _Splicer(text, split, root, _detect_style(text, split, root))
-        if isinstance(op, QuoteOp):
-            if not splicer.quote(op.parts):
-                continue
-        elif isinstance(op, SetOp):
-            splicer.set(op.parts, op.value, current)
-        elif isinstance(op, UnsetOp):
-            splicer.unset(op.parts)
-        elif isinstance(op, RenameOp):
-            splicer.rename(op.parts, op.new_key)
-        else:
-            splicer.insert(op.parts, op.index, op.value)
+        prepared.append(op)
         intent = _apply_data(intent, op)
-        text = splicer.text
-        changed = True
-        from newsmeta._frontmatter import split_front_matter
-
-        new_split = split_front_matter(text)
-        if not isinstance(new_split, type(split)):
-            raise VerificationError("the edit broke the front-matter fences", intent, None)
-        split = new_split
-        root = compose(split.yaml, split.yaml_start).root
-    if not changed:
+    if not prepared:
         return analysis
+    plan = prepared if _as_given(prepared, old) else diff_data(old, intent)
+    if not plan:
+        return analysis  # the ops cancel out
+    text = None
+    if len(plan) == 1 or plan is not prepared:
+        text = _splice_at_once(analysis.text, split, analysis.root, plan, old)
+    if text is None:
+        text = _splice_one_by_one(analysis.text, split, analysis.root, plan, old)
+    if text == analysis.text:
+        return analysis  # quoting what was quoted already
     result = analyse(text, path=path)
     if not result.readable or not same(result.data, intent):
         # Name the cause when the re-read stopped at a limit or a syntax error.
@@ -1347,18 +1394,149 @@ def refuse_duplicates(text: str, root: Node | None, parts: AbcSequence[Part]) ->
             return
 
 
-# --- typed edits ---------------------------------------------------------------------------------
+def _current(data: JSONValue, parts: AbcSequence[Part]) -> tuple[JSONValue, bool]:
+    """The value at ``parts`` and True, or None and False when there is none."""
+    try:
+        return get(data, parts), True
+    except PathNotFoundError:
+        return None, False
+
+
+def _as_given(prepared: list[Op], old: JSONValue) -> bool:
+    """True when ``prepared`` is spliced as it is rather than as the difference of data.
+
+    A single insert or unset keeps its exact place (inserting an item equal to its
+    neighbour, say); so does a single set, unless it replaces a list or mapping by
+    another, which is spliced item by item like any other difference. A rename is a
+    rename, not a removal and an addition, and quoting changes no data: ops with either
+    are spliced as given, one by one.
+    """
+    if any(isinstance(op, RenameOp | QuoteOp) for op in prepared):
+        return True
+    if len(prepared) != 1:
+        return False
+    op = prepared[0]
+    if not isinstance(op, SetOp) or not isinstance(op.value, dict | list):
+        return True
+    current, _ = _current(old, op.parts)
+    return not isinstance(current, dict | list)
+
+
+def _run(splicer: _Splicer, op: Op, data: JSONValue) -> None:
+    """Splice ``op``; ``data`` is the view the splicer's tree reads as."""
+    refuse_duplicates(splicer.text, splicer.root, op.parts)
+    if isinstance(op, QuoteOp):
+        splicer.quote(op.parts)  # a value already quoted needs no splice
+    elif isinstance(op, SetOp):
+        current, _ = _current(data, op.parts)
+        splicer.set(op.parts, op.value, current)
+    elif isinstance(op, UnsetOp):
+        splicer.unset(op.parts)
+    elif isinstance(op, RenameOp):
+        splicer.rename(op.parts, op.new_key)
+    else:
+        splicer.insert(op.parts, op.index, op.value)
+
+
+def _placement(op: Op, index: int) -> tuple[tuple[int, int], tuple[Part, ...], bool]:
+    """How an insertion by ``op`` (the ``index``-th of its plan) ranks against others
+    at the same position: deeper containers first (an item appended to a list comes
+    before the key that follows the list), new keys in canonical order, list items in
+    reverse plan order (:func:`diff_data` lists a run of inserted items backwards)."""
+    if isinstance(op, InsertOp):
+        return (-len(op.parts), -index), op.parts, False
+    container = op.parts[:-1]
+    order = _canonical_order(container) if isinstance(op, SetOp) else None
+    rank = {k: i for i, k in enumerate(order or ())}.get(str(op.parts[-1]), (1 << 20) + index)
+    return (-len(container), rank), container, isinstance(op, SetOp)
+
+
+def _splice_at_once(
+    text: str, split: Split, root: Node | None, plan: list[Op], data: JSONValue
+) -> str | None:
+    """``text`` with every op of ``plan`` spliced in, each computed against the one tree
+    ``root``; None when two splices would overlap (their order would matter).
+
+    Every op's path must name the same thing in ``data`` (the view ``root`` reads as) as
+    after the ops before it: true of a single op and of :func:`diff_data`'s plans.
+    """
+    splicer = _Splicer(text, split, root, _detect_style(text, split, root), record=True)
+    for index, op in enumerate(plan):
+        splicer.order, splicer.container, splicer.key = _placement(op, index)
+        _run(splicer, op, data)
+    assert splicer.recorded is not None
+    return _join(text, splicer.recorded)
+
+
+def _join(text: str, splices: list[_Splice]) -> str | None:
+    """Make ``splices`` (computed against ``text``) at once; None when two overlap, or
+    two new keys of one mapping would go to the same place (the blank lines between
+    them depend on their order: the one-by-one path knows it)."""
+    pieces: list[str] = []
+    pos = 0
+    previous: _Splice | None = None
+    for splice in sorted(splices, key=lambda s: (s.start, s.end, s.order)):
+        if splice.start < pos:
+            return None
+        if (
+            previous is not None
+            and previous.start == previous.end == splice.start == splice.end
+            and (previous.order == splice.order or previous.container == splice.container)
+            and (previous.key or splice.key)
+        ):
+            return None
+        pieces.append(text[pos : splice.start])
+        pieces.append(splice.new)
+        pos = splice.end
+        previous = splice
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def _splice_one_by_one(
+    text: str, split: Split, root: Node | None, plan: list[Op], data: JSONValue
+) -> str:
+    """``text`` with the ops of ``plan`` spliced in order, the tree re-read after each."""
+    from newsmeta._frontmatter import split_front_matter
+
+    view = _copy(data)
+    for op in plan:
+        splicer = _Splicer(text, split, root, _detect_style(text, split, root))
+        _run(splicer, op, view)
+        view = _apply_data(view, op)
+        text = splicer.text
+        new_split = split_front_matter(text)
+        if not isinstance(new_split, type(split)):
+            raise VerificationError("the edit broke the front-matter fences", view, None)
+        split = new_split
+        root = compose(split.yaml, split.yaml_start).root
+    return text
+
+
+# --- the difference of two views ------------------------------------------------------------------
 
 
 def diff_data(old: JSONValue, new: JSONValue, parts: tuple[Part, ...] = ()) -> list[Op]:
-    """The ops that turn the view ``old`` into ``new``, touching only changed leaves.
+    """The ops that turn the view ``old`` into ``new``, touching only what changed.
 
-    Dicts are compared key by key (removed keys unset, new keys set); lists of the same
-    length item by item; a list that only grew gets appends; any other change is a set.
+    - Mappings are compared key by key: removed keys are unset, new keys set, and the
+      values of common keys compared in turn.
+    - Lists are aligned item by item (a longest-matching-run alignment, as ``diff``
+      does for lines): removed items are unset, inserted items inserted where they
+      appear, and a changed item (paired with the old item it resembles most) is
+      compared in turn; a list or mapping emptied becomes ``[]`` or ``{}``.
+    - Anything else that changed is set.
+
+    Applied in order, the ops give ``new``; every op's path also names the same node in
+    ``old`` (list ops run from the end of the list to its start), so all of them can be
+    spliced against the text ``old`` was read from. Raises EditError when ``new`` is not
+    a mapping at the top.
     """
     if same(old, new):
         return []
     if isinstance(old, dict) and isinstance(new, dict):
+        if parts and not new:
+            return [SetOp(parts, {})]
         ops: list[Op] = []
         for key in old:
             if key not in new:
@@ -1369,16 +1547,81 @@ def diff_data(old: JSONValue, new: JSONValue, parts: tuple[Part, ...] = ()) -> l
             else:
                 ops.append(SetOp((*parts, key), value))
         return ops
-    if isinstance(old, list) and isinstance(new, list) and parts:
-        if len(old) == len(new):
-            ops = []
-            for i, (a, b) in enumerate(zip(old, new, strict=True)):
-                ops.extend(diff_data(a, b, (*parts, i)))
-            return ops
-        if len(new) > len(old) and all(same(a, b) for a, b in zip(old, new, strict=False)):
-            return [InsertOp(parts, None, v) for v in new[len(old) :]]
-        if len(new) < len(old) and all(same(a, b) for a, b in zip(old, new, strict=False)):
-            return [UnsetOp((*parts, i)) for i in range(len(old) - 1, len(new) - 1, -1)]
+    if isinstance(old, list) and isinstance(new, list) and parts and old and new:
+        return _diff_list(old, new, parts)
     if not parts:
         raise EditError("the whole front matter cannot be replaced by a non-mapping")
     return [SetOp(parts, new)]
+
+
+def _diff_list(old: list[JSONValue], new: list[JSONValue], parts: tuple[Part, ...]) -> list[Op]:
+    import difflib
+
+    matcher = difflib.SequenceMatcher(
+        None, [_item_key(v) for v in old], [_item_key(v) for v in new], autojunk=False
+    )
+    ops: list[Op] = []
+    # From the end of the list to its start, so that every index is still an index into
+    # ``old`` when its op runs.
+    for tag, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
+        if tag == "equal":
+            continue
+        pairs = _pair_items(old[i1:i2], new[j1:j2])
+        # Between two kept (paired) items, or after the last one: the new items of the
+        # gap go before the next kept item, the old items of the gap are removed.
+        bounds = [(-1, -1), *pairs, (i2 - i1, j2 - j1)]
+        for (a0, b0), (a1, b1) in reversed(list(itertools.pairwise(bounds))):
+            if a1 < i2 - i1:
+                ops.extend(diff_data(old[i1 + a1], new[j1 + b1], (*parts, i1 + a1)))
+            ops.extend(InsertOp(parts, i1 + a1, new[j1 + b]) for b in range(b1 - 1, b0, -1))
+            ops.extend(UnsetOp((*parts, i1 + a)) for a in range(a1 - 1, a0, -1))
+    return ops
+
+
+def _item_key(value: JSONValue) -> str:
+    """A list item as text for alignment: equal exactly when :func:`same` says so."""
+    import json
+
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+#: Past this many candidate pairs, a changed block of a list is paired by position.
+_MAX_PAIRING: Final = 10_000
+
+
+def _pair_items(old: list[JSONValue], new: list[JSONValue]) -> list[tuple[int, int]]:
+    """Which items of a changed block correspond, in order: the pairing that keeps the
+    most in common (mappings: equal fields; scalars: a small bonus for their place)."""
+    n, m = len(old), len(new)
+    if n * m > _MAX_PAIRING:
+        return [(k, k) for k in range(min(n, m))]
+    score = [[_likeness(a, b) for b in new] for a in old]
+    # best[i][j]: the best total for old[i:] and new[j:].
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            take = best[i + 1][j + 1] + score[i][j] if score[i][j] > 0 else -1.0
+            best[i][j] = max(take, best[i + 1][j], best[i][j + 1])
+    pairs: list[tuple[int, int]] = []
+    i = j = 0
+    while i < n and j < m:
+        if score[i][j] > 0 and best[i][j] == best[i + 1][j + 1] + score[i][j]:
+            pairs.append((i, j))
+            i += 1
+            j += 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    return pairs
+
+
+def _likeness(a: JSONValue, b: JSONValue) -> float:
+    if isinstance(a, dict) and isinstance(b, dict):
+        common = sum(1 for k in a if k in b and same(a[k], b[k]))
+        return common / max(len(a), len(b)) if common else 0.0
+    if isinstance(a, list) and isinstance(b, list):
+        return 0.1
+    if not isinstance(a, dict | list) and not isinstance(b, dict | list):
+        return 0.1
+    return 0.0
