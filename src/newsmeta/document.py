@@ -7,10 +7,11 @@ front matter, the typed :class:`~newsmeta.model.Article`, and the problems.
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, cast
 
@@ -191,6 +192,43 @@ class Document:
             self._article = None
             self._article_done = False
 
+    def apply(self, fn: Callable[[dict[str, JSONValue]], object]) -> bool:
+        """Edit the front matter as data: ``fn`` maps the JSON view to the new one.
+
+        ``fn`` receives a copy of :attr:`data` (it may change it in place and return it)
+        and returns the new front matter: a mapping of JSON values, datetimes or model
+        objects, as :meth:`set` takes. The difference between the old view and the new
+        one is spliced into the text: only the lines of changed values change, a new
+        key goes to its canonical position, a removed key or list item takes exactly its
+        lines, and a list is compared item by item (removing one item removes its lines
+        only). A jq program from :func:`newsmeta.jqprogram.compile` is one such ``fn``.
+
+        Returns True when the text changed, False when ``fn`` returned the same data.
+        Raises :class:`~newsmeta.errors.EditError` when the front matter is not a
+        readable mapping, when ``fn`` returns something other than a mapping, or when
+        the result cannot be written faithfully; the document is then unchanged.
+        Whatever ``fn`` raises is raised as it is.
+        """
+        from newsmeta._edit import diff_data, to_json
+
+        data = self.data
+        if not self._analysis.readable or not isinstance(data, dict):
+            raise EditError(
+                "the front matter cannot be read as a mapping; fix its fences and YAML first"
+            )
+        result = fn(copy.deepcopy(data))
+        if not isinstance(result, Mapping):
+            raise EditError(
+                f"the new front matter must be a mapping, not {_kind_of(result)}; "
+                "nothing was changed"
+            )
+        ops = diff_data(data, to_json(result))
+        if not ops:
+            return False
+        before = self._analysis
+        self._edit(ops)
+        return self._analysis is not before
+
     def get(self, path: PathLike) -> JSONValue:
         """The JSON view of the value at ``path``.
 
@@ -352,6 +390,21 @@ class Document:
     def __repr__(self) -> str:
         where = str(self.path) if self.path is not None else "<text>"
         return f"<Document {where} problems={len(self._analysis.problems)} ok={self.ok}>"
+
+
+def _kind_of(value: object) -> str:
+    """A value's kind in the words of JSON: ``a list``, ``a string``, ``null``..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return f"a {type(value).__name__}"
 
 
 def _is_error(problem: Problem) -> bool:

@@ -21,6 +21,7 @@ __all__ = [
     "ExistingFileError",
     "InvalidDocumentError",
     "InvalidPathError",
+    "JqError",
     "LinkedFileError",
     "NewProblemsError",
     "NewsmetaError",
@@ -144,6 +145,12 @@ class VerificationError(EditError):
         self.expected = expected
         self.actual = actual
         super().__init__(message)
+
+
+class JqError(NewsmetaError, ValueError):
+    """A jq program did not compile, failed on a file's data, or gave an output the
+    operation cannot use (no output, several, or not an object for an edit). The message
+    says which, in jq's own words where jq gave some."""
 
 
 class NewProblemsError(NewsmetaError, ValueError):

@@ -1,0 +1,434 @@
+"""Edits as data: ``diff_data`` turns two views into minimal ops, ``Document.apply`` splices
+them, and each example job of the bulk-edit guide changes exactly its lines."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import newsmeta
+from newsmeta import EditError
+from newsmeta._edit import InsertOp, SetOp, UnsetOp, _apply_data, _prepare, diff_data, get
+
+ARTICLE = """\
+---
+category: news
+title: "A  title  with  doubled   spaces"
+excerpt: "An excerpt"
+publishedDateTime: 2020-07-16T19:15:00Z
+webUrl: "https://example.org/a"
+type: article
+quality: 67
+heat: 67
+published: false
+
+provider:
+  name: Example
+  domain: example.org
+
+topics:
+  - Computer Vision  # the main one
+  - Robotics
+
+related:
+  - title: "Old news"
+    excerpt: ""
+    publishedDateTime: 2019-01-01T00:00:00Z
+    webUrl: "https://example.org/old"
+    type: article
+    provider:
+      name: Example
+      domain: example.org
+  - title: "Fresh news"
+    excerpt: ""
+    publishedDateTime: 2024-02-03T04:05:06Z
+    webUrl: "https://example.org/fresh"
+    type: article
+    provider:
+      name: Example
+      domain: example.org
+  - title: "Older news"
+    excerpt: ""
+    publishedDateTime: 2018-05-06T07:08:09Z
+    webUrl: "https://example.org/older"
+    type: article
+    provider:
+      name: Example
+      domain: example.org
+
+# Written by the importer; do not edit by hand.
+secured: "QUJDREVGR0hJSktMTU5PUA==;MDEyMzQ1Njc4OWFiY2RlZg=="
+---
+Body
+"""
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    """The -/+ lines of a zero-context diff, without headers."""
+    return [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), n=0, lineterm="")
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+def view(document: newsmeta.Document) -> Any:
+    """The document's JSON view, for reading in tests."""
+    return document.data
+
+
+def jq(source: str) -> Any:
+    from newsmeta import jqprogram
+
+    return jqprogram.compile(source)
+
+
+# --- the examples of the guide, on one article ----------------------------------------------
+
+
+def test_adding_a_missing_topic_adds_one_line_and_a_second_run_changes_nothing() -> None:
+    document = newsmeta.loads(ARTICLE)
+    program = jq('.topics |= (if index(["AI"]) then . else . + ["AI"] end)')
+    assert document.apply(program) is True
+    assert changed_lines(ARTICLE, document.dumps()) == ["+  - AI"]
+    assert document.dumps().index("  - AI\n") == document.dumps().index("  - Robotics\n") + 13
+    after = document.dumps()
+    assert document.apply(program) is False
+    assert document.dumps() == after
+
+
+def test_a_condition_on_quality_changes_the_published_line_only() -> None:
+    document = newsmeta.loads(ARTICLE)
+    program = jq("if .quality > 50 then .published = true else . end")
+    assert document.apply(program)
+    assert changed_lines(ARTICLE, document.dumps()) == ["-published: false", "+published: true"]
+    assert not document.apply(program)
+    low = newsmeta.loads(ARTICLE.replace("quality: 67", "quality: 7"))
+    assert not low.apply(program)
+
+
+def test_a_renamed_key_lands_in_its_canonical_position() -> None:
+    text = ARTICLE.replace("publishedDateTime: 2020", "publishDateTime: 2020")
+    program = jq(".publishedDateTime = .publishDateTime | del(.publishDateTime)")
+    document = newsmeta.loads(text)
+    assert document.apply(program)
+    assert document.dumps() == ARTICLE
+    assert document.ok
+
+
+def test_a_renamed_key_written_elsewhere_moves_to_its_canonical_position() -> None:
+    text = ARTICLE.replace("publishedDateTime: 2020-07-16T19:15:00Z\n", "").replace(
+        "published: false\n", "published: false\npublishDateTime: 2020-07-16T19:15:00Z\n"
+    )
+    document = newsmeta.loads(text)
+    assert document.apply(jq(".publishedDateTime = .publishDateTime | del(.publishDateTime)"))
+    assert document.dumps() == ARTICLE
+    assert changed_lines(text, document.dumps()) == [
+        "+publishedDateTime: 2020-07-16T19:15:00Z",
+        "-publishDateTime: 2020-07-16T19:15:00Z",
+    ]
+
+
+def test_filtering_a_list_removes_exactly_the_dropped_items_lines() -> None:
+    document = newsmeta.loads(ARTICLE)
+    program = jq('.related |= map(select(.publishedDateTime >= "2024-01-01"))')
+    assert document.apply(program)
+    removed = changed_lines(ARTICLE, document.dumps())
+    assert all(line.startswith("-") for line in removed)
+    assert len(removed) == 16
+    assert '-  - title: "Old news"' in removed
+    assert '-  - title: "Older news"' in removed
+    assert [item["title"] for item in view(document)["related"]] == ["Fresh news"]
+    assert not document.apply(program)
+
+
+def test_an_emptied_list_and_its_key_are_removed_with_one_blank_line() -> None:
+    document = newsmeta.loads(ARTICLE)
+    program = jq(
+        '.related |= map(select(.publishedDateTime >= "2030-01-01")) '
+        "| del(.related | select(. == []))"
+    )
+    assert document.apply(program)
+    start = ARTICLE.index("\nrelated:")
+    end = ARTICLE.index("\n# Written")
+    assert document.dumps() == ARTICLE[:start] + ARTICLE[end:]
+    # jq's map fails on the missing list: guarded, a second run changes nothing.
+    with pytest.raises(newsmeta.JqError, match="Cannot iterate over null"):
+        document.apply(program)
+    assert not document.apply(jq(f'if has("related") then {program.source} else . end'))
+
+
+def test_an_emptied_list_alone_becomes_an_empty_flow_list() -> None:
+    document = newsmeta.loads(ARTICLE)
+    assert document.apply(jq('.related |= map(select(.publishedDateTime >= "2030-01-01"))'))
+    lines = changed_lines(ARTICLE, document.dumps())
+    assert lines[0] == "-related:"
+    assert lines[-1] == "+related: []"
+    assert all(line.startswith("-") for line in lines[:-1])
+    document.apply(jq("del(.related | select(. == []))"))
+    assert "related" not in view(document)
+
+
+def test_a_title_substitution_changes_one_line() -> None:
+    document = newsmeta.loads(ARTICLE)
+    program = jq('.title |= gsub("  +"; " ")')
+    assert document.apply(program)
+    assert changed_lines(ARTICLE, document.dumps()) == [
+        '-title: "A  title  with  doubled   spaces"',
+        '+title: "A title with doubled spaces"',
+    ]
+    assert not document.apply(program)
+
+
+def test_comments_and_blank_lines_elsewhere_stay() -> None:
+    document = newsmeta.loads(ARTICLE)
+    document.apply(
+        jq('.topics |= map(ascii_upcase) | .quality = 3 | .provider.name = "Other" | .heat = 1')
+    )
+    assert changed_lines(ARTICLE, document.dumps()) == [
+        "-quality: 67",
+        "-heat: 67",
+        "+quality: 3",
+        "+heat: 1",
+        "-  name: Example",
+        "+  name: Other",
+        "-  - Computer Vision  # the main one",
+        "-  - Robotics",
+        "+  - COMPUTER VISION  # the main one",
+        "+  - ROBOTICS",
+    ]
+
+
+# --- Document.apply with Python functions ----------------------------------------------------
+
+
+def test_apply_takes_a_python_function_that_edits_in_place() -> None:
+    document = newsmeta.loads(ARTICLE)
+
+    def retitle(data: dict[str, Any]) -> dict[str, Any]:
+        data["title"] = "New"
+        data["topics"].insert(1, "Drones")
+        return data
+
+    assert document.apply(retitle)
+    assert changed_lines(ARTICLE, document.dumps()) == [
+        '-title: "A  title  with  doubled   spaces"',
+        '+title: "New"',
+        "+  - Drones",
+    ]
+
+
+def test_apply_gives_the_function_a_copy() -> None:
+    document = newsmeta.loads(ARTICLE)
+    seen: list[Any] = []
+
+    def spoil(data: dict[str, Any]) -> dict[str, Any]:
+        seen.append(data)
+        data["topics"].clear()
+        return {**data, "topics": ["Computer Vision", "Robotics"]}
+
+    assert document.apply(spoil) is False
+    assert document.dumps() == ARTICLE
+    assert view(document)["topics"] == ["Computer Vision", "Robotics"]
+
+
+@pytest.mark.parametrize("result", [None, [], "text", 3])
+def test_apply_refuses_a_result_that_is_not_a_mapping(result: object) -> None:
+    document = newsmeta.loads(ARTICLE)
+    with pytest.raises(EditError, match="must be a mapping"):
+        document.apply(lambda _: result)
+    assert document.dumps() == ARTICLE
+
+
+def test_apply_refuses_unreadable_front_matter() -> None:
+    document = newsmeta.loads("---\ntitle: [\n---\n")
+    with pytest.raises(EditError, match="cannot be read"):
+        document.apply(lambda data: data)
+
+
+def test_apply_lets_the_functions_own_error_through() -> None:
+    document = newsmeta.loads(ARTICLE)
+
+    def fail(data: dict[str, Any]) -> dict[str, Any]:
+        raise KeyError("nope")
+
+    with pytest.raises(KeyError):
+        document.apply(fail)
+
+
+def test_apply_converts_datetimes_and_model_objects() -> None:
+    from datetime import UTC, datetime
+
+    document = newsmeta.loads(ARTICLE)
+
+    def stamp(data: dict[str, Any]) -> dict[str, Any]:
+        data["publishedDateTime"] = datetime(2021, 1, 2, 3, 4, 5, tzinfo=UTC)
+        data["images"] = [newsmeta.Image(url="https://example.org/i.jpg", width=10, height=5)]
+        return data
+
+    assert document.apply(stamp)
+    assert document.get("publishedDateTime") == "2021-01-02T03:04:05Z"
+    assert "publishedDateTime: 2021-01-02T03:04:05Z\n" in document.dumps()
+    assert document.get("images[0].width") == 10
+
+
+def test_a_multi_op_edit_reads_the_tree_once_and_verifies_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import newsmeta._edit as edit
+
+    document = newsmeta.loads(ARTICLE)
+    calls = {"compose": 0, "analyse": 0}
+    compose, analyse = getattr(edit, "compose"), getattr(edit, "analyse")  # noqa: B009
+
+    def counted_compose(*args: Any, **kwargs: Any) -> Any:
+        calls["compose"] += 1
+        return compose(*args, **kwargs)
+
+    def counted_analyse(*args: Any, **kwargs: Any) -> Any:
+        calls["analyse"] += 1
+        return analyse(*args, **kwargs)
+
+    monkeypatch.setattr(edit, "compose", counted_compose)
+    monkeypatch.setattr(edit, "analyse", counted_analyse)
+    document.apply(
+        jq(
+            '.title = "T" | .quality = 1 | .topics += ["AI"] | del(.heat) | .images = '
+            '[{"url": "https://example.org/i.jpg", "width": 1, "height": 1}] '
+            '| .related |= map(select(.title != "Fresh news"))'
+        )
+    )
+    assert calls == {"compose": 0, "analyse": 1}
+    assert document.get("images[0].width") == 1
+    assert [i["title"] for i in view(document)["related"]] == ["Old news", "Older news"]
+
+
+def test_items_appended_and_a_key_added_after_the_list_land_in_order() -> None:
+    text = ARTICLE.replace(ARTICLE[ARTICLE.index("\nrelated:") : ARTICLE.index("\n# Written")], "")
+    document = newsmeta.loads(text)
+    document.apply(
+        jq(
+            '.topics += ["AI", "Drones"] | .images = '
+            '[{"url": "https://example.org/i.jpg", "width": 1, "height": 1}]'
+        )
+    )
+    assert changed_lines(text, document.dumps()) == [
+        "+  - AI",
+        "+  - Drones",
+        "+",
+        "+images:",
+        '+  - url: "https://example.org/i.jpg"',
+        "+    width: 1",
+        "+    height: 1",
+    ]
+
+
+def test_two_new_keys_in_one_place_keep_their_canonical_order_and_blank_lines() -> None:
+    text = "---\ncategory: news\ntitle: t\n\ntopics:\n  - a\n---\n"
+    document = newsmeta.loads(text)
+    document.apply(
+        lambda data: {
+            **data,
+            "type": "article",
+            "excerpt": "e",
+            "images": [{"url": "https://example.org/i.jpg", "width": 1, "height": 1}],
+        }
+    )
+    keys = [line.split(":")[0] for line in document.dumps().splitlines() if line[:1].isalpha()]
+    assert keys == ["category", "title", "excerpt", "type", "topics", "images"]
+
+
+def test_items_inserted_and_removed_across_a_flow_list() -> None:
+    text = "---\ntitle: t\ntopics: [a, b, c, d]\n---\n"
+    document = newsmeta.loads(text)
+    document.apply(lambda data: {**data, "topics": ["x", "a", "c", "z"]})
+    assert document.dumps() == "---\ntitle: t\ntopics: [x, a, c, z]\n---\n"
+
+
+# --- diff_data ------------------------------------------------------------------------------
+
+
+def test_diff_of_a_list_with_one_item_removed_unsets_that_item() -> None:
+    assert diff_data({"t": ["a", "b", "c"]}, {"t": ["a", "c"]}) == [UnsetOp(("t", 1))]
+
+
+def test_diff_of_a_list_with_items_inserted_inserts_them_where_they_appear() -> None:
+    assert diff_data({"t": ["a", "b"]}, {"t": ["x", "a", "y", "z", "b"]}) == [
+        InsertOp(("t",), 1, "z"),
+        InsertOp(("t",), 1, "y"),
+        InsertOp(("t",), 0, "x"),
+    ]
+
+
+def test_diff_of_a_changed_list_item_changes_only_its_field() -> None:
+    old: Any = {"r": [{"a": 1, "b": 2, "c": 3}, {"a": 4, "b": 5, "c": 6}]}
+    new: Any = {"r": [{"a": 1, "b": 2, "c": 3}, {"a": 4, "b": 50, "c": 6}]}
+    assert diff_data(old, new) == [SetOp(("r", 1, "b"), 50)]
+
+
+def test_diff_pairs_a_changed_item_with_the_old_one_it_resembles() -> None:
+    old: Any = {"r": [{"a": 1, "b": 2}, {"a": 3, "b": 4}, {"a": 5, "b": 6}]}
+    new: Any = {"r": [{"a": 1, "b": 2}, {"a": 5, "b": 60}]}
+    assert diff_data(old, new) == [SetOp(("r", 2, "b"), 60), UnsetOp(("r", 1))]
+
+
+def test_diff_of_an_emptied_container_sets_it_empty() -> None:
+    assert diff_data({"t": ["a"], "p": {"n": 1}}, {"t": [], "p": {}}) == [
+        SetOp(("t",), []),
+        SetOp(("p",), {}),
+    ]
+
+
+def test_diff_tells_true_from_one_and_one_from_one_point_zero() -> None:
+    assert diff_data({"a": 1}, {"a": True}) == [SetOp(("a",), True)]
+    assert diff_data({"a": 1}, {"a": 1.0}) == [SetOp(("a",), 1.0)]
+    assert diff_data({"a": [1, 2]}, {"a": [1.0, 2]}) == [SetOp(("a", 0), 1.0)]
+
+
+def test_diff_ignores_key_order() -> None:
+    assert diff_data({"a": 1, "b": {"c": 1, "d": 2}}, {"b": {"d": 2, "c": 1}, "a": 1}) == []
+
+
+def test_diff_refuses_a_top_level_that_is_not_a_mapping() -> None:
+    with pytest.raises(EditError):
+        diff_data({"a": 1}, [1])
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 3)
+    | st.sampled_from([1.0, 2.5])
+    | st.text("ab", max_size=2),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from("abc"), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+VIEWS = st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), JSON, max_size=4)
+
+
+@settings(max_examples=400, deadline=None)
+@given(VIEWS, VIEWS)
+def test_diff_ops_applied_in_order_give_the_new_view_and_each_names_a_node_of_the_old(
+    old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    from newsmeta._edit import same
+
+    ops = diff_data(old, new)
+    view: Any = copy.deepcopy(old)
+    for op in ops:
+        concrete = _prepare(view, op)
+        assert concrete == op  # already concrete: resolved indices, existing parents
+        parent = op.parts if isinstance(op, InsertOp) else op.parts[:-1]
+        get(old, parent)  # the container exists in the old view too
+        if isinstance(op, UnsetOp):
+            assert same(get(view, op.parts), get(old, op.parts))
+        view = _apply_data(view, op)
+    assert same(view, new)
+    assert ops == [] if same(old, new) else ops
