@@ -64,6 +64,7 @@ __all__ = [
     "SetOp",
     "UnsetOp",
     "apply",
+    "copy_view",
     "diff_data",
     "format_path",
     "parse_path",
@@ -228,16 +229,28 @@ def to_json(value: object) -> JSONValue:
 
 def same(a: JSONValue, b: JSONValue) -> bool:
     """Strict JSON equality: ``True`` is not ``1`` and ``1`` is not ``1.0``."""
+    # Python's equality is looser (True == 1 == 1.0), never stricter: what it tells
+    # apart differs, and only what it calls equal needs the strict walk.
+    if a is b:
+        return True
+    if a != b:
+        return False
+    return _strictly_same(a, b)
+
+
+def _strictly_same(a: JSONValue, b: JSONValue) -> bool:
+    if a is b:
+        return True
     if isinstance(a, str) and isinstance(b, str):
         return str(a) == str(b)
     if type(a) is not type(b):
         return False
     if isinstance(a, dict):
         assert isinstance(b, dict)
-        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+        return a.keys() == b.keys() and all(_strictly_same(a[k], b[k]) for k in a)
     if isinstance(a, list):
         assert isinstance(b, list)
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+        return len(a) == len(b) and all(_strictly_same(x, y) for x, y in zip(a, b, strict=True))
     return a == b
 
 
@@ -286,6 +299,11 @@ class QuoteOp:
 
 
 Op: TypeAlias = SetOp | UnsetOp | InsertOp | RenameOp | QuoteOp
+
+
+def copy_view(value: JSONValue) -> JSONValue:
+    """A deep copy of a JSON view (faster than :func:`copy.deepcopy` for plain data)."""
+    return _copy(value)
 
 
 def _copy(value: JSONValue) -> JSONValue:

@@ -7,7 +7,6 @@ front matter, the typed :class:`~newsmeta.model.Article`, and the problems.
 
 from __future__ import annotations
 
-import copy
 import io
 import os
 from collections import Counter
@@ -209,14 +208,14 @@ class Document:
         the result cannot be written faithfully; the document is then unchanged.
         Whatever ``fn`` raises is raised as it is.
         """
-        from newsmeta._edit import diff_data, to_json
+        from newsmeta._edit import copy_view, diff_data, to_json
 
         data = self.data
         if not self._analysis.readable or not isinstance(data, dict):
             raise EditError(
                 "the front matter cannot be read as a mapping; fix its fences and YAML first"
             )
-        result = fn(copy.deepcopy(data))
+        result = fn(copy_view(data))  # type: ignore[arg-type]
         if not isinstance(result, Mapping):
             raise EditError(
                 f"the new front matter must be a mapping, not {_kind_of(result)}; "

@@ -205,23 +205,28 @@ def restore(old: JSONValue, new: JSONValue) -> JSONValue:
     replaced by the old one: a number of the same double value (``1.0`` for ``1``, an
     integer past 2**53 for its rounded self), a string whose undecodable characters
     became U+FFFD. Lists are matched item by item (aligned when their lengths differ).
+    A part of ``new`` that stands for an unchanged part of ``old`` is ``old``'s own object.
     """
     if isinstance(old, bool) or isinstance(new, bool):
-        return new
+        return old if type(old) is type(new) and old == new else new
     if isinstance(old, int | float) and isinstance(new, int | float):
         return old if _as_double(old) == _as_double(new) else new
     if isinstance(old, str) and isinstance(new, str):
-        if old != new and _lossy_text(old) == new:
-            return old
-        return new
+        return old if old == new or _lossy_text(old) == new else new
     if isinstance(old, dict) and isinstance(new, dict):
-        return {
-            key: restore(old[key], value) if key in old else value for key, value in new.items()
-        }
+        out = {key: restore(old[key], value) if key in old else value for key, value in new.items()}
+        kept = len(out) == len(old) and all(
+            key in old and value is old[key] for key, value in out.items()
+        )
+        return old if kept else out
     if isinstance(old, list) and isinstance(new, list):
         if len(old) == len(new):
-            return [restore(a, b) for a, b in zip(old, new, strict=True)]
+            items = [restore(a, b) for a, b in zip(old, new, strict=True)]
+            kept = all(a is b for a, b in zip(old, items, strict=True))
+            return old if kept else items
         return _restore_list(old, new)
+    if old is None and new is None:
+        return old
     return new
 
 

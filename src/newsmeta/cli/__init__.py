@@ -70,6 +70,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "verbs",
     "rules",
     "fix",
+    "query",
+    "edit",
     "new",
     "convert",
     "schema",

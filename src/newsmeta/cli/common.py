@@ -468,3 +468,40 @@ class Progress:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+# --- jq programs ----------------------------------------------------------------------------
+
+
+def add_jq_variables(parser: argparse.ArgumentParser) -> None:
+    """Add jq's ``--arg NAME VALUE`` and ``--argjson NAME JSON`` to a command."""
+    parser.add_argument(
+        "--arg",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="bind $NAME to the string VALUE in the jq programs (repeatable)",
+    )
+    parser.add_argument(
+        "--argjson",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "JSON"),
+        help="bind $NAME to the JSON value JSON in the jq programs (repeatable)",
+    )
+
+
+def jq_variables(args: argparse.Namespace) -> dict[str, object] | None:
+    """The variables of ``--arg`` and ``--argjson``; None (after a message) for bad JSON."""
+    import json
+
+    variables: dict[str, object] = dict(args.arg)
+    for name, text in args.argjson:
+        try:
+            variables[name] = json.loads(text)
+        except ValueError as exc:
+            message(f"newsmeta {args.command}: --argjson {name}: not JSON: {exc}")
+            return None
+    return variables

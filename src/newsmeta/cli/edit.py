@@ -1,0 +1,465 @@
+"""``newsmeta edit``: edit the front matter of many files with one jq program.
+
+::
+
+    newsmeta edit '.topics |= (if index(["AI"]) then . else . + ["AI"] end)' content/
+    newsmeta edit --where '.quality > 50' '.published = true' content/
+    newsmeta edit --check '.title |= gsub("  +"; " ")' content/
+
+The program runs on each file's JSON view (timestamps as RFC 3339 text) with ``$path``
+bound to the file's path; its one output, an object, is the new front matter. The
+difference between the old and the new data is spliced into the text and verified by
+re-reading it (:meth:`newsmeta.Document.apply`): only the lines of changed values change,
+new keys go to their canonical position, removed keys and items take exactly their lines.
+
+A file is refused, and left byte-identical, when the program fails on it, yields no output,
+several or a non-object, when its front matter cannot be read, or when the edit would
+introduce an error (unless ``--force``). ``--where EXPR`` edits only the files where that
+jq condition holds. ``--dry-run`` prints the diffs and writes nothing; ``--check`` writes
+nothing and exits 1 when a file would change; ``--diff`` prints each diff as it is written.
+The program is compiled once for the whole run, which is one process.
+
+Over several files a progress bar shows on a terminal (never in CI) and a summary line on
+stderr counts the files changed, unchanged, skipped by ``--where`` and refused (with why).
+``Ctrl-C`` stops the run between two files, after the summary, and never between a printed
+diff and its write; while a jq program is running (one that never ends, say) it stops the
+process at once, before anything of that file is written.
+
+Exit codes: 0 done; 1 when a file was refused, or with ``--check`` when a file would change;
+2 for usage mistakes (a program that does not compile) and I/O errors; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import attrs
+
+from newsmeta.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    Commands,
+    Progress,
+    add_jq_variables,
+    collect_paths,
+    jq_variables,
+    load_configuration,
+    message,
+    write_diff,
+)
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from newsmeta.config import Config
+    from newsmeta.document import Document
+    from newsmeta.jqprogram import Program
+    from newsmeta.problems import Problem
+
+__all__ = ["register"]
+
+#: The exit code after Ctrl-C: 128 + SIGINT, as a shell reports it.
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+
+
+def register(commands: Commands) -> None:
+    """Add ``edit`` to ``commands``."""
+    edit = commands.add_parser(
+        "edit",
+        help="edit front matter with a jq program, changing only the lines that must change",
+        description="Run the jq program EXPR on each file's front matter (its JSON view, "
+        "$path bound to the file's path); its one output, an object, becomes the new "
+        "front matter, spliced into the file so that only the lines of changed values "
+        "change.",
+    )
+    edit.add_argument("program", metavar="EXPR", help="a jq program yielding one object")
+    edit.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files, directories or globs (default: the configured include)",
+    )
+    edit.add_argument(
+        "--where",
+        metavar="EXPR",
+        default=None,
+        help="edit only files where this jq condition yields a value other than false or null",
+    )
+    mode = edit.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--dry-run", action="store_true", help="print the unified diffs; write nothing"
+    )
+    mode.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; name each file that would change and exit 1 if any would",
+    )
+    edit.add_argument("--diff", action="store_true", help="print the unified diff of each change")
+    edit.add_argument(
+        "--force", action="store_true", help="write even if an edit introduces errors"
+    )
+    edit.add_argument(
+        "--allow-links",
+        action="store_true",
+        help="write through a symbolic link, or break a hard link (refused by default)",
+    )
+    add_jq_variables(edit)
+    edit.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="skip paths matching PATTERN (repeatable; added to the configured excludes)",
+    )
+    edit.add_argument(
+        "--config",
+        metavar="FILE",
+        default=None,
+        help="read this newsmeta.toml or pyproject.toml instead of searching for one",
+    )
+    edit.set_defaults(handler=_run_edit)
+
+
+def _error(text: str) -> None:
+    message(f"newsmeta edit: {text}")
+
+
+def _run_edit(args: argparse.Namespace) -> int:
+    from newsmeta import jqprogram
+    from newsmeta.config import ConfigError
+    from newsmeta.errors import JqError
+
+    variables = jq_variables(args)
+    if variables is None:
+        return EXIT_USAGE
+    try:
+        program = jqprogram.compile(args.program, variables)  # type: ignore[arg-type]
+        where = (
+            jqprogram.compile(args.where, variables)  # type: ignore[arg-type]
+            if args.where is not None
+            else None
+        )
+    except JqError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    try:
+        config = load_configuration(args.config)
+    except ConfigError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    arguments = list(args.paths)
+    if not arguments:
+        if not config.include:
+            _error("no paths given, and no include in the configuration")
+            return EXIT_USAGE
+        arguments = [os.path.relpath(os.path.join(config.root, p)) for p in config.include]
+    exclude = [(tuple(args.exclude), os.getcwd()), (config.exclude, str(config.root))]
+    try:
+        paths = collect_paths(arguments, exclude)
+    except FileNotFoundError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    run = _Run(program, where, args, config)
+    return run.over(paths)
+
+
+@attrs.define
+class _Outcome:
+    """What the edit of one file came to, before anything is printed or written."""
+
+    #: ``changed``, ``unchanged``, ``skipped``, ``refused`` or ``failed``.
+    kind: str
+    #: Why a file was refused or failed, as counted in the summary.
+    reason: str = ""
+    #: The message naming the file, for stderr.
+    text: str = ""
+    document: Document | None = None
+    before: str = ""
+
+
+#: Summary words for the refusals raised by the library.
+_REASONS = {
+    "NewProblemsError": "would introduce errors",
+    "ConcurrentModificationError": "changed on disk meanwhile",
+    "LinkedFileError": "linked files (see --allow-links)",
+    "AliasEditError": "through an anchor or alias",
+    "VerificationError": "did not read back as the program asked",
+    "JqError": "the jq program failed",
+}
+
+
+class _Run:
+    """One ``newsmeta edit`` over many files: the tally, Ctrl-C, the output."""
+
+    def __init__(
+        self, program: Program, where: Program | None, args: argparse.Namespace, config: Config
+    ) -> None:
+        self.program = program
+        self.where = where
+        self.args = args
+        self.config = config
+        self.counts: Counter[str] = Counter()
+        self.refused: Counter[str] = Counter()
+        self.failed = 0
+        self.status = EXIT_OK
+        self.deferring = False
+        self.interrupted = False
+        self.writer: _Writer | None = None
+
+    # --- the run ----------------------------------------------------------------------------
+
+    def over(self, paths: list[str]) -> int:
+        """Edit every file of ``paths``; return the exit code."""
+        progress = Progress(len(paths), sys.stderr, sys.stdout)
+        writes = not (self.args.dry_run or self.args.check)
+        self.writer = _Writer() if writes and len(paths) > 1 else None
+        done = 0
+        previous = signal.signal(signal.SIGINT, self._on_interrupt)
+        try:
+            for path in paths:
+                if self.interrupted:
+                    break
+                if self.writer is not None:
+                    self.writer.settle(path)
+                    self._report(self.writer.finished())
+                outcome = self._edit(path)
+                progress.advance(bool(outcome.text) or self._prints(outcome))
+                with self._deferred():
+                    self._finish(path, outcome)
+                done += 1
+        except KeyboardInterrupt:
+            self.interrupted = True
+        except BrokenPipeError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            self.interrupted = True
+        finally:
+            if self.writer is not None:
+                # Every diff printed is written, whatever happened since.
+                self._report(self.writer.close())
+            signal.signal(signal.SIGINT, previous)
+            progress.close()
+        if self.interrupted:
+            left = len(paths) - done
+            _error(f"interrupted; {left} file{'s' if left != 1 else ''} not looked at")
+        if len(paths) > 1 or self.interrupted:
+            message(self._summary(len(paths)))
+        if self.interrupted:
+            return EXIT_INTERRUPTED
+        return self.status
+
+    def _prints(self, outcome: _Outcome) -> bool:
+        return outcome.kind == "changed" and (
+            self.args.dry_run or self.args.diff or self.args.check
+        )
+
+    def _on_interrupt(self, signum: int, frame: object) -> None:
+        self.interrupted = True
+        if not self.deferring:
+            raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def _deferred(self) -> Iterator[None]:
+        """Ctrl-C waits until the block is done: a printed diff is always written."""
+        self.deferring = True
+        try:
+            yield
+        finally:
+            self.deferring = False
+
+    @contextlib.contextmanager
+    def _native(self) -> Iterator[None]:
+        """Ctrl-C stops the process at once: the jq binding never hands control back to
+        Python while a program runs, so a program that never ends could not be stopped
+        otherwise. Nothing is being written then."""
+        handler = signal.signal(signal.SIGINT, signal.SIG_DFL)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, handler)
+
+    # --- one file ---------------------------------------------------------------------------
+
+    def _edit(self, path: str) -> _Outcome:
+        """Load ``path`` and run the programs on it; print and write nothing."""
+        from newsmeta.document import load
+        from newsmeta.errors import EditError, JqError, NewProblemsError
+
+        try:
+            document = load(path)
+        except OSError as exc:
+            return _Outcome("failed", "could not be read", f"{path}: {exc.strerror or exc}")
+        data = document.data
+        if not isinstance(data, dict):
+            first = next(iter(document.errors), None)
+            why = f" ({first.line}:{first.column} {first.code})" if first is not None else ""
+            return _Outcome(
+                "refused",
+                "front matter cannot be read",
+                f"{path}: the front matter cannot be read as a mapping{why}; nothing changed",
+            )
+        before = document.dumps()
+        try:
+            with self._native():
+                if self.where is not None and not self.where.test(data, path=path):
+                    return _Outcome("skipped")
+                new = self.program.transform(data, path=path)
+            if not document.apply(lambda _: new):
+                return _Outcome("unchanged")
+            if not self.args.force:
+                introduced = self._blocking(document)
+                if introduced:
+                    raise NewProblemsError(introduced, path)
+        except JqError as exc:
+            return _Outcome("refused", _REASONS["JqError"], f"{path}: {exc}")
+        except NewProblemsError as exc:
+            return _Outcome("refused", _REASONS["NewProblemsError"], str(exc))
+        except EditError as exc:
+            reason = _REASONS.get(type(exc).__name__, "refused by the editor")
+            return _Outcome("refused", reason, f"{path}: {exc}")
+        return _Outcome("changed", document=document, before=before)
+
+    def _blocking(self, document: Document) -> tuple[Problem, ...]:
+        """The errors the edit introduced that the configuration does not ignore."""
+        from newsmeta.problems import Severity
+        from newsmeta.validation import Policy
+
+        config = self.config
+        policy = Policy(select=config.select, ignore=config.ignore, severity=config.severity)
+        return tuple(
+            problem
+            for problem in document.new_errors()
+            if policy.keeps(problem.code)
+            and policy.severity.get(problem.code, problem.severity) is Severity.ERROR
+        )
+
+    def _finish(self, path: str, outcome: _Outcome) -> None:
+        """Print and write what :meth:`_edit` decided, and count it."""
+
+        if outcome.kind == "changed":
+            document = outcome.document
+            assert document is not None
+            args = self.args
+            if args.dry_run or args.diff:
+                write_diff(outcome.before, document.dumps(), path, sys.stdout)
+            elif args.check:
+                from newsmeta._escape import printable
+
+                sys.stdout.write(f"would change {printable(path)}\n")
+            sys.stdout.flush()
+            if args.check:
+                self.status = max(self.status, EXIT_PROBLEMS)
+            elif not args.dry_run:
+                if self.writer is not None:
+                    self.writer.submit(path, document, allow_links=args.allow_links)
+                else:
+                    outcome = _saved(path, document, args.allow_links) or outcome
+        self._count(outcome)
+
+    def _report(self, results: list[tuple[str, _Outcome | None]]) -> None:
+        """Count the writes that failed after their file was counted as changed."""
+        for _path, failure in results:
+            if failure is not None:
+                self.counts["changed"] -= 1
+                self._count(failure)
+
+    def _count(self, outcome: _Outcome) -> None:
+        if outcome.text:
+            _error(outcome.text)
+        if outcome.kind == "refused":
+            self.refused[outcome.reason] += 1
+            self.status = max(self.status, EXIT_PROBLEMS)
+        elif outcome.kind == "failed":
+            self.failed += 1
+            self.status = EXIT_USAGE
+        else:
+            self.counts[outcome.kind] += 1
+
+    def _summary(self, total: int) -> str:
+        args = self.args
+        verb = "would change" if args.dry_run or args.check else "changed"
+        parts = [f"{self.counts['changed']} {verb}", f"{self.counts['unchanged']} unchanged"]
+        if self.where is not None:
+            parts.append(f"{self.counts['skipped']} skipped by --where")
+        if self.refused:
+            why = ", ".join(f"{n} {reason}" for reason, n in self.refused.most_common())
+            parts.append(f"{sum(self.refused.values())} refused ({why})")
+        if self.failed:
+            parts.append(f"{self.failed} could not be read or written")
+        return f"newsmeta edit: {total} file{'s' if total != 1 else ''}: " + ", ".join(parts)
+
+
+def _saved(path: str, document: Document, allow_links: bool) -> _Outcome | None:
+    """Write ``document``; None when it was written, else why it was not."""
+    from newsmeta.errors import NewsmetaError
+
+    try:
+        # The configuration's verdict on new problems was taken already.
+        document.save(force=True, allow_links=allow_links)
+    except NewsmetaError as exc:
+        return _Outcome("refused", _REASONS.get(type(exc).__name__, "refused"), str(exc))
+    except OSError as exc:
+        return _Outcome(
+            "failed", "could not be written", f"{path}: not written: {exc.strerror or exc}"
+        )
+    return None
+
+
+class _Writer:
+    """Saves documents on a few threads while the next files are edited.
+
+    A save waits for ``fsync``, which waits for the disk, not the processor, and a file
+    system commits several at once: four writers in flight save about ten times as many
+    files per second as one on a busy disk. Each save stays atomic; a file is loaded only
+    after any earlier write to the same file is done.
+    """
+
+    THREADS = 4
+
+    def __init__(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.pool = ThreadPoolExecutor(self.THREADS, thread_name_prefix="newsmeta-save")
+        self.pending: dict[tuple[int, int] | str, tuple[str, Future[_Outcome | None]]] = {}
+
+    def submit(self, path: str, document: Document, *, allow_links: bool) -> None:
+        """Start writing ``document`` to ``path``."""
+        future = self.pool.submit(_saved, path, document, allow_links)
+        self.pending[_identity(path)] = (path, future)
+
+    def settle(self, path: str) -> None:
+        """Wait for a write to the file ``path`` names, if one is under way."""
+        entry = self.pending.get(_identity(path))
+        if entry is not None:
+            entry[1].result()
+
+    def finished(self) -> list[tuple[str, _Outcome | None]]:
+        """The writes done since the last call: each path, and why it failed (or None)."""
+        done = [key for key, (_, future) in self.pending.items() if future.done()]
+        return [self._take(key) for key in done]
+
+    def close(self) -> list[tuple[str, _Outcome | None]]:
+        """Wait for every write; return those not reported yet."""
+        self.pool.shutdown(wait=True)
+        return [self._take(key) for key in list(self.pending)]
+
+    def _take(self, key: tuple[int, int] | str) -> tuple[str, _Outcome | None]:
+        path, future = self.pending.pop(key)
+        return path, future.result()
+
+
+def _identity(path: str) -> tuple[int, int] | str:
+    """What names one file whatever the path to it: its device and inode."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return os.path.abspath(path)
+    return info.st_dev, info.st_ino

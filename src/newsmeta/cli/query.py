@@ -1,0 +1,167 @@
+"""``newsmeta query``: run a jq program on the front matter of many files, print the outputs.
+
+::
+
+    newsmeta query 'select(.images == null) | $path' content/
+    newsmeta query --raw --with-path '.title' content/
+
+Each file's JSON view (the one the schema checks: timestamps as their RFC 3339 text) is
+the program's input, with ``$path`` bound to the file's path as given; every output is
+printed as one line of compact JSON (``--raw`` prints strings bare, like ``jq -r``), and
+``--with-path`` puts the file's path and a tab before each. The program is compiled once.
+
+Exit codes: 0 when every file was read and the program ran on each; 1 when a file's front
+matter could not be read or the program failed on one (named on stderr, the run goes on);
+2 for usage mistakes (a program that does not compile) and I/O errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import TYPE_CHECKING
+
+from newsmeta.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    Commands,
+    Progress,
+    add_jq_variables,
+    collect_paths,
+    jq_variables,
+    load_configuration,
+    message,
+)
+
+if TYPE_CHECKING:
+    from newsmeta.jqprogram import Program
+
+__all__ = ["register"]
+
+
+def register(commands: Commands) -> None:
+    """Add ``query`` to ``commands``."""
+    query = commands.add_parser(
+        "query",
+        help="run a jq program on each file's front matter and print what it yields",
+        description="Run the jq program EXPR on the JSON view of each file's front matter "
+        "(timestamps as RFC 3339 text), with $path bound to the file's path, and print each "
+        "output as one line of JSON. select(...) filters: "
+        "newsmeta query 'select(.images == null) | $path' content/",
+    )
+    query.add_argument("program", metavar="EXPR", help="a jq program")
+    query.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files, directories or globs (default: the configured include)",
+    )
+    query.add_argument(
+        "-r", "--raw", action="store_true", help="print strings without quotes (jq -r)"
+    )
+    query.add_argument(
+        "--with-path",
+        action="store_true",
+        help="print the file's path and a tab before each output",
+    )
+    add_jq_variables(query)
+    query.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="skip paths matching PATTERN (repeatable; added to the configured excludes)",
+    )
+    query.add_argument(
+        "--config",
+        metavar="FILE",
+        default=None,
+        help="read this newsmeta.toml or pyproject.toml instead of searching for one",
+    )
+    query.set_defaults(handler=_run_query)
+
+
+def _error(text: str) -> None:
+    message(f"newsmeta query: {text}")
+
+
+def _run_query(args: argparse.Namespace) -> int:
+    from newsmeta import jqprogram
+    from newsmeta.config import ConfigError
+    from newsmeta.errors import JqError
+
+    variables = jq_variables(args)
+    if variables is None:
+        return EXIT_USAGE
+    try:
+        program = jqprogram.compile(args.program, variables)  # type: ignore[arg-type]
+    except JqError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    try:
+        config = load_configuration(args.config)
+    except ConfigError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    arguments = list(args.paths)
+    if not arguments:
+        if not config.include:
+            _error("no paths given, and no include in the configuration")
+            return EXIT_USAGE
+        arguments = [os.path.relpath(os.path.join(config.root, p)) for p in config.include]
+    exclude = [(tuple(args.exclude), os.getcwd()), (config.exclude, str(config.root))]
+    try:
+        paths = collect_paths(arguments, exclude)
+    except FileNotFoundError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    status = EXIT_OK
+    progress = Progress(len(paths), sys.stderr, sys.stdout)
+    try:
+        for path in paths:
+            status = max(status, _query(program, path, args))
+            sys.stdout.flush()
+            progress.advance(False)
+    except BrokenPipeError:
+        # The reader (``| head``) went away: stop quietly, as jq does.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        progress.close()
+    return status
+
+
+def _query(program: Program, path: str, args: argparse.Namespace) -> int:
+    from newsmeta._escape import json_text, printable
+    from newsmeta.document import load
+    from newsmeta.errors import JqError
+
+    try:
+        document = load(path)
+    except OSError as exc:
+        _error(f"{path}: {exc.strerror or exc}")
+        return EXIT_USAGE
+    if document.data is None:
+        first = next(iter(document.errors), None)
+        why = f" ({first.line}:{first.column} {first.code})" if first is not None else ""
+        _error(f"{path}: the front matter cannot be read{why}")
+        return EXIT_PROBLEMS
+    prefix = printable(path) + "\t" if args.with_path else ""
+    lines: list[str] = []
+    status = EXIT_OK
+    try:
+        for value in program.outputs(document.data, path=path):
+            if args.raw and isinstance(value, str):
+                text = printable(value, keep="\n\t")
+            else:
+                text = json_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+            lines.append(prefix + text + "\n")
+    except JqError as exc:
+        _error(f"{path}: {exc}")
+        status = EXIT_PROBLEMS
+    # A file's outputs go out together, after the program is done with it.
+    sys.stdout.writelines(lines)
+    return status
