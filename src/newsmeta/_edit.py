@@ -628,8 +628,12 @@ def _block_scalar_end(text: str, node: Scalar) -> int:
     """End of a block scalar's last line of text (after its line ending).
 
     Trailing blank lines are not the scalar's, but a line of spaces deeper than the
-    scalar's indentation is: those spaces are part of its value.
+    scalar's indentation is: those spaces are part of its value. With keep chomping
+    (``|+``, ``>+``) every trailing blank line is part of the value, so the scalar ends
+    where its node does.
     """
+    if _keeps_blank_lines(text, node):
+        return node.end
     span = text[node.start : node.end]
     last = len(span.rstrip(" \t\r\n"))
     lines = span[last:].split("\n")
@@ -645,6 +649,21 @@ def _block_scalar_end(text: str, node: Scalar) -> int:
             break
     found = text.find("\n", node.start + last)
     return len(text) if found < 0 or found >= node.end else found + 1
+
+
+def _keeps_blank_lines(text: str, node: Node) -> bool:
+    """True when ``node``'s text ends with a block scalar that keeps its trailing blank
+    lines (``|+``, ``>+``): a blank line written right after it joins its value."""
+    while isinstance(node, Mapping | Sequence) and not node.flow:
+        children = [v for _, v in node.pairs] if isinstance(node, Mapping) else node.items
+        if not children:
+            return False
+        node = children[-1]
+    if not isinstance(node, Scalar) or node.style not in ("|", ">"):
+        return False
+    header_end = text.find("\n", node.start, node.end)
+    header = text[node.start : node.end if header_end < 0 else header_end]
+    return "+" in header.split("#", 1)[0]
 
 
 def content_end(text: str, node: Node) -> int:
@@ -984,6 +1003,8 @@ class _Splicer:
                 after[1], "flow", False
             )
             blank = "\n" if top and (block_value or after_block or opens_group(key)) else ""
+            if _keeps_blank_lines(text, after[1]):
+                blank = ""  # a blank line right after a ``|+`` scalar would be its content
             if pos == len(text) or (pos > 0 and text[pos - 1] != "\n"):
                 blank = "\n" + blank
             self._splice(pos, pos, blank + "".join(line + "\n" for line in lines))
@@ -1080,17 +1101,8 @@ class _Splicer:
         following = text[end : len(text) if after < 0 else after + 1]
         if end < self.split.closing_start and following.strip(" \t\r\n"):
             return start
-        if index > 0:
-            last = _value_of(parent, index - 1)
-            while isinstance(last, Mapping | Sequence) and not last.flow:
-                children = [v for _, v in last.pairs] if isinstance(last, Mapping) else last.items
-                if not children:
-                    break
-                last = children[-1]
-            if isinstance(last, Scalar) and last.style in ("|", ">"):
-                header = text[last.start : text.find("\n", last.start)]
-                if "+" in header:
-                    return start
+        if index > 0 and _keeps_blank_lines(text, _value_of(parent, index - 1)):
+            return start
         return previous
 
     # rename ----------------------------------------------------------------------------------
@@ -1553,8 +1565,9 @@ def diff_data(old: JSONValue, new: JSONValue, parts: tuple[Part, ...] = ()) -> l
     if same(old, new):
         return []
     if isinstance(old, dict) and isinstance(new, dict):
-        if parts and not new:
-            return [SetOp(parts, {})]
+        if parts and not any(key in new for key in old):
+            # Nothing of the old mapping stays: it is written anew (``{}`` when empty).
+            return [SetOp(parts, new)]
         ops: list[Op] = []
         for key in old:
             if key not in new:
@@ -1578,13 +1591,19 @@ def _diff_list(old: list[JSONValue], new: list[JSONValue], parts: tuple[Part, ..
     matcher = difflib.SequenceMatcher(
         None, [_item_key(v) for v in old], [_item_key(v) for v in new], autojunk=False
     )
+    blocks = [
+        (tag, i1, i2, j1, j2, [] if tag == "equal" else _pair_items(old[i1:i2], new[j1:j2]))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+    ]
+    if not any(tag == "equal" or pairs for tag, *_, pairs in blocks):
+        # No old item stays: the list is written anew.
+        return [SetOp(parts, new)]
     ops: list[Op] = []
     # From the end of the list to its start, so that every index is still an index into
     # ``old`` when its op runs.
-    for tag, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
+    for tag, i1, i2, j1, j2, pairs in reversed(blocks):
         if tag == "equal":
             continue
-        pairs = _pair_items(old[i1:i2], new[j1:j2])
         # Between two kept (paired) items, or after the last one: the new items of the
         # gap go before the next kept item, the old items of the gap are removed.
         bounds = [(-1, -1), *pairs, (i2 - i1, j2 - j1)]
@@ -1636,8 +1655,11 @@ def _pair_items(old: list[JSONValue], new: list[JSONValue]) -> list[tuple[int, i
 
 def _likeness(a: JSONValue, b: JSONValue) -> float:
     if isinstance(a, dict) and isinstance(b, dict):
-        common = sum(1 for k in a if k in b and same(a[k], b[k]))
-        return common / max(len(a), len(b)) if common else 0.0
+        # Equal fields count most; a field both have, changed, counts a little.
+        shared = [k for k in a if k in b]
+        equal = sum(1 for k in shared if same(a[k], b[k]))
+        score = equal + 0.25 * (len(shared) - equal)
+        return score / max(len(a), len(b)) if shared else 0.0
     if isinstance(a, list) and isinstance(b, list):
         return 0.1
     if not isinstance(a, dict | list) and not isinstance(b, dict | list):

@@ -1,0 +1,185 @@
+"""``newsmeta edit`` over a folder in one process, side by side with the same edit done by
+one ``newsmeta`` process per file, and with ``newsmeta validate`` on the same files.
+
+Two jobs, each on a fresh copy of the folder (default ``../shared/corpus``) every time:
+
+- ``topics``: ``newsmeta edit '.topics += ["AI"]' DIR`` against one
+  ``newsmeta append FILE topics AI`` process per file: every file changes;
+- ``publish``: ``newsmeta edit 'if .quality > 50 then .published = true else . end' DIR``
+  against one ``newsmeta set FILE published true`` process per file that the condition
+  selects (the list is given to it for free: the cheapest a per-file loop can be).
+
+``newsmeta validate DIR`` (default jobs, and ``--jobs 1``) runs on the same files in the
+same rounds. Rounds are interleaved (one round runs every row once), the median of the
+rounds is reported, and the per-file rows run once (they take minutes). Ratios are of wall
+time and of CPU time (user + system of the child processes), rows of one run only.
+
+    python benchmarks/bench_bulk_edit.py [DIR] [--rounds N] [--sample N] [--json OUT]
+
+``--sample N`` times the per-file rows on the first N files only and scales them to the
+whole folder (said in the output). The machine is shared by several engineers: absolute
+times vary from run to run; compare the ratios of one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+NEWSMETA = [sys.executable, "-m", "newsmeta"]
+
+AI = '.topics += ["AI"]'
+PUBLISH = "if .quality > 50 then .published = true else . end"
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(run: Callable[[], None]) -> tuple[float, float]:
+    """Wall and child CPU seconds of ``run``."""
+    cpu = _children_cpu()
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start, _children_cpu() - cpu
+
+
+def _call(argv: list[str], ok: tuple[int, ...] = (0,)) -> None:
+    done = subprocess.run(argv, capture_output=True, check=False)
+    if done.returncode not in ok:
+        raise SystemExit(f"{' '.join(argv)} exited {done.returncode}: {done.stderr[-400:]!r}")
+
+
+def _fresh(source: list[Path], scratch: Path) -> Path:
+    folder = scratch / f"copy-{time.monotonic_ns()}"
+    folder.mkdir()
+    for path in source:
+        shutil.copyfile(path, folder / path.name)
+    return folder
+
+
+def _selected(source: list[Path]) -> list[str]:
+    """The files ``PUBLISH`` changes."""
+    import newsmeta
+
+    names = []
+    for path in source:
+        data = newsmeta.load(path).data
+        quality = data.get("quality") if isinstance(data, dict) else None
+        if isinstance(quality, int) and quality > 50 and data.get("published") is not True:  # type: ignore[union-attr]
+            names.append(path.name)
+    return names
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the rows; print the medians and the ratios."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("folder", nargs="?", default=str(SHARED / "corpus"))
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--sample", type=int, default=0, help="per-file rows on N files only")
+    parser.add_argument("--json", metavar="OUT", default=None)
+    args = parser.parse_args(argv)
+    source = sorted(Path(args.folder).glob("*.md"))
+    if not source:
+        parser.error(f"no *.md files in {args.folder}")
+    selected = _selected(source)
+    sample = source[: args.sample] if args.sample else source
+    scale = len(source) / len(sample)
+    chosen = [name for name in selected if name in {p.name for p in sample}]
+    scale_publish = len(selected) / max(1, len(chosen))
+    times: dict[str, list[tuple[float, float]]] = {}
+    with tempfile.TemporaryDirectory() as scratch_name:
+        scratch = Path(scratch_name)
+        for path in source:
+            path.read_bytes()  # a warm page cache for every row
+
+        def row(name: str, run: Callable[[Path], None], *, copy: bool = True) -> None:
+            folder = _fresh(source, scratch) if copy else Path(args.folder)
+            wall, cpu = _timed(lambda: run(folder))
+            times.setdefault(name, []).append((wall, cpu))
+            if copy:
+                shutil.rmtree(folder)
+
+        for _ in range(args.rounds):
+            row("edit topics (one process)", lambda d: _call([*NEWSMETA, "edit", AI, str(d)]))
+            row("edit publish (one process)", lambda d: _call([*NEWSMETA, "edit", PUBLISH, str(d)]))
+            row(
+                "validate (default jobs)",
+                lambda d: _call([*NEWSMETA, "validate", str(d)], ok=(0, 1)),
+                copy=False,
+            )
+            row(
+                "validate --jobs 1",
+                lambda d: _call([*NEWSMETA, "validate", "--jobs", "1", str(d)], ok=(0, 1)),
+                copy=False,
+            )
+
+        def per_file_topics(folder: Path) -> None:
+            for path in sample:
+                _call([*NEWSMETA, "append", str(folder / path.name), "topics", "AI"])
+
+        def per_file_publish(folder: Path) -> None:
+            for name in chosen:
+                _call([*NEWSMETA, "set", str(folder / name), "published", "true"])
+
+        row("append topics, one process per file", per_file_topics)
+        row("set published, one process per file", per_file_publish)
+    medians = {
+        name: (statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs))
+        for name, runs in times.items()
+    }
+    for name, factor in (
+        ("append topics, one process per file", scale),
+        ("set published, one process per file", scale_publish),
+    ):
+        wall, cpu = medians[name]
+        medians[name] = (wall * factor, cpu * factor)
+    print(f"{len(source)} files in {args.folder}; {len(selected)} selected by the publish job;")
+    print(f"median of {args.rounds} rounds (per-file rows: one round", end="")
+    print(f", {len(sample)} files scaled x{scale:.2f})" if args.sample else ")")
+    print("the machine is shared: compare the ratios of this run, not absolute times")
+    for name, (wall, cpu) in medians.items():
+        print(f"  {name:<40} wall {wall:8.2f} s   cpu {cpu:8.2f} s")
+
+    def ratio(a: str, b: str) -> tuple[float, float]:
+        return medians[a][0] / medians[b][0], medians[a][1] / medians[b][1]
+
+    ratios = {
+        "per-file append / edit topics": ratio(
+            "append topics, one process per file", "edit topics (one process)"
+        ),
+        "per-file set / edit publish": ratio(
+            "set published, one process per file", "edit publish (one process)"
+        ),
+        "edit topics / validate": ratio("edit topics (one process)", "validate (default jobs)"),
+        "edit topics / validate --jobs 1": ratio("edit topics (one process)", "validate --jobs 1"),
+        "edit publish / validate": ratio("edit publish (one process)", "validate (default jobs)"),
+        "edit publish / validate --jobs 1": ratio(
+            "edit publish (one process)", "validate --jobs 1"
+        ),
+    }
+    print("ratios (wall, cpu):")
+    for name, (wall, cpu) in ratios.items():
+        print(f"  {name:<36} {wall:6.2f}x  {cpu:6.2f}x")
+    if args.json:
+        out = {"files": len(source), "medians": medians, "ratios": ratios,
+               "load": os.getloadavg()}  # fmt: skip
+        Path(args.json).write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
