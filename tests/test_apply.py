@@ -454,3 +454,14 @@ def test_a_kept_block_scalar_is_replaced_and_removed_with_its_blank_lines() -> N
     assert document.get("excerpt") == "new\n\n"
     document.unset("excerpt")
     assert document.dumps() == "---\ntitle: t\ntype: article\n---\n"
+
+
+def test_append_unique_adds_only_a_missing_item() -> None:
+    document = newsmeta.loads(ARTICLE)
+    document.append("topics", "Robotics", unique=True)
+    assert document.dumps() == ARTICLE
+    document.append("topics", "AI", unique=True)
+    document.append("topics", "AI", unique=True)
+    assert view(document)["topics"] == ["Computer Vision", "Robotics", "AI"]
+    document.append("tags", "x", unique=True)  # a missing list is created
+    assert view(document)["tags"] == ["x"]

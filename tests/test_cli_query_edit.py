@@ -408,3 +408,66 @@ def test_ctrl_c_while_a_file_is_edited_stops_before_writing_it(
     assert main(["edit", ".heat = 8", "content"]) == 130
     assert set(changed(before, folder)) == {"a.md", "b.md"}
     assert "interrupted; 2 files not looked at" in capsys.readouterr().err
+
+
+# --- --where on the path verbs and fix, append --unique ----------------------------------------
+
+
+def test_set_where_touches_only_the_matching_files(folder: Path) -> None:
+    before = snapshot(folder)
+    assert main(["set", "--where", ".quality > 50", "content", "published", "true"]) == 0
+    diff = ["-published: false", "+published: true"]
+    assert changed(before, folder) == {"a.md": diff, "c.md": diff}
+
+
+@pytest.mark.parametrize(
+    ("argv", "changed_files"),
+    [
+        (["unset", "--where", ".images == null", "content", "heat"], {"b.md", "c.md"}),
+        (["insert", "--where", '.title | test("  ")', "content", "topics", "0", "X"], {"d.md"}),
+        (["append", "--where", '$path | endswith("a.md")', "content", "topics", "X"], {"a.md"}),
+    ],
+)
+def test_every_edit_verb_takes_where(
+    folder: Path, argv: list[str], changed_files: set[str]
+) -> None:
+    before = snapshot(folder)
+    assert main(argv) == 0
+    assert set(changed(before, folder)) == changed_files
+
+
+def test_append_unique_appends_only_where_the_value_is_missing(folder: Path) -> None:
+    (folder / "b.md").write_text(
+        article("b").replace("  - Computer Vision\n", "  - Computer Vision\n  - AI\n"),
+        encoding="utf-8",
+    )
+    before = snapshot(folder)
+    assert main(["append", "--unique", "content", "topics", "AI"]) == 0
+    assert changed(before, folder) == {name: ["+  - AI"] for name in ("a.md", "c.md", "d.md")}
+    after = snapshot(folder)
+    assert main(["append", "--unique", "content", "topics", "AI"]) == 0
+    assert snapshot(folder) == after
+
+
+def test_where_that_does_not_compile_is_a_usage_error(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(folder)
+    assert main(["set", "--where", ".quality >", "content", "heat", "1"]) == 2
+    assert main(["fix", "--where", "(", "content"]) == 2
+    assert "does not compile" in capsys.readouterr().err
+    assert snapshot(folder) == before
+
+
+def test_fix_where_fixes_only_the_matching_files(folder: Path) -> None:
+    for name in ("a.md", "b.md"):
+        path = folder / name
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("An excerpt", "Fish &amp; chips"),
+            encoding="utf-8",
+        )
+    before = snapshot(folder)
+    assert main(["fix", "--where", ".quality > 50", "content"]) == 0
+    assert changed(before, folder) == {
+        "a.md": ['-excerpt: "Fish &amp; chips"', '+excerpt: "Fish & chips"']
+    }

@@ -89,6 +89,8 @@ _HEAVY = (
     "lsprotocol",
     "newsmeta.lsp",
     "argcomplete",
+    "jq",
+    "newsmeta.jqprogram",
 )
 
 

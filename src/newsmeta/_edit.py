@@ -204,6 +204,15 @@ def to_json(value: object) -> JSONValue:
     model objects their unstructured view, tuples lists. Raises EditError for NaN,
     infinities and other types.
     """
+    kind = type(value)
+    # Plain JSON data (a jq program's output, say) first: it is most of what comes here.
+    if kind is dict:
+        return {
+            k if type(k) is str else str(k): to_json(v)
+            for k, v in value.items()  # type: ignore[attr-defined]
+        }
+    if kind is list:
+        return [to_json(v) for v in value]  # type: ignore[attr-defined]
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):

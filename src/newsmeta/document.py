@@ -289,11 +289,23 @@ class Document:
 
         self._edit([QuoteOp(tuple(parse_path(path)))])
 
-    def append(self, path: PathLike, value: object) -> None:
-        """Add ``value`` at the end of the list at ``path`` (created when missing)."""
-        from newsmeta._edit import InsertOp, parse_path, to_json
+    def append(self, path: PathLike, value: object, *, unique: bool = False) -> None:
+        """Add ``value`` at the end of the list at ``path`` (created when missing).
 
-        self._edit([InsertOp(tuple(parse_path(path)), None, to_json(value))])
+        With ``unique``, nothing changes when the list already holds an equal item
+        (equal as JSON: ``True`` is not ``1``).
+        """
+        from newsmeta._edit import InsertOp, parse_path, same, to_json
+
+        item = to_json(value)
+        if unique:
+            try:
+                current = self.get(path)
+            except LookupError:
+                current = None
+            if isinstance(current, list) and any(same(old, item) for old in current):
+                return
+        self._edit([InsertOp(tuple(parse_path(path)), None, item)])
 
     def insert(self, path: PathLike, index: int, value: object) -> None:
         """Insert ``value`` before item ``index`` (negative counts from the end) of a list."""

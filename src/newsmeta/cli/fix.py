@@ -64,6 +64,12 @@ def register(commands: Commands) -> None:
         metavar="CODES",
         help="only fix these codes or families (comma-separated; repeatable)",
     )
+    fix.add_argument(
+        "--where",
+        metavar="EXPR",
+        default=None,
+        help="only fix files where this jq condition yields a value other than false or null",
+    )
     add_config_options(fix)
     fix.set_defaults(handler=_run_fix)
 
@@ -77,7 +83,7 @@ def _run_fix(args: argparse.Namespace) -> int:
     from newsmeta._files import io_problem_code
     from newsmeta.config import ConfigError, check_selectors
     from newsmeta.document import load
-    from newsmeta.errors import NewsmetaError
+    from newsmeta.errors import JqError, NewsmetaError
     from newsmeta.fixing import fix_document, fixable_codes
     from newsmeta.suggestions import did_you_mean
     from newsmeta.validation import Policy, matches_code
@@ -102,6 +108,14 @@ def _run_fix(args: argparse.Namespace) -> int:
     policy = Policy(select=config.select, ignore=config.ignore)
     codes = {code for code in codes if policy.keeps(code)}
 
+    where = None
+    if args.where is not None:
+        from newsmeta import jqprogram
+
+        try:
+            where = jqprogram.compile(args.where)
+        except JqError as exc:
+            raise UsageError(f"--where: {exc}") from None
     inputs = resolve_inputs(args.paths, args.exclude, config)
     write = not (args.dry_run or args.check)
     show = not args.quiet and not (args.check and not args.dry_run)
@@ -120,6 +134,14 @@ def _run_fix(args: argparse.Namespace) -> int:
                 message(f"{path}: error {io_problem_code(exc)}: {exc.strerror or exc}")
                 status = EXIT_USAGE
                 continue
+            if where is not None:
+                try:
+                    if not where.test(document.data, path=path):
+                        continue
+                except JqError as exc:
+                    message(f"{path}: --where: {exc}")
+                    status = max(status, EXIT_PROBLEMS)
+                    continue
             before = document.dumps()
             applied = fix_document(document, codes)
             # What a fix was due for but could not repair safely stays for a person.

@@ -63,6 +63,12 @@ def register(commands: Commands) -> None:
         "-r", "--raw", action="store_true", help="print strings without quotes (jq -r)"
     )
     query.add_argument(
+        "-c",
+        "--compact-output",
+        action="store_true",
+        help="one line per output (the default; accepted as jq accepts it)",
+    )
+    query.add_argument(
         "--with-path",
         action="store_true",
         help="print the file's path and a tab before each output",

@@ -14,7 +14,9 @@ to each: the bulk form. Without a FILE, the configured ``include`` is used; ``ex
 (and ``--exclude``) apply, and ``ignore`` and ``[severity]`` decide which new problems
 refuse an edit. Options go before the first FILE or after the last argument; a value that
 starts with ``-`` goes after ``--``. ``--dry-run`` prints a unified diff instead of
-writing; ``--force`` writes even when the edit introduces errors. Over several files a
+writing; ``--force`` writes even when the edit introduces errors. ``--where EXPR`` edits
+only the files where that jq condition holds (see :mod:`newsmeta.jqprogram`), and
+``append --unique`` appends only a value the list lacks. Over several files a
 progress bar shows on a terminal (never in CI), and a summary line on stderr counts the
 files changed, unchanged and refused (with why).
 
@@ -49,6 +51,7 @@ from newsmeta.cli.common import EXIT_PROBLEMS as EXIT_REFUSED
 if TYPE_CHECKING:
     from newsmeta.config import Config
     from newsmeta.document import Document
+    from newsmeta.jqprogram import Program
     from newsmeta.problems import Problem
 
 __all__ = ["register"]
@@ -102,6 +105,19 @@ def register(commands: Commands) -> None:
                 action="store_true",
                 help="write through a symbolic link, or break a hard link (refused by default)",
             )
+            parser.add_argument(
+                "--where",
+                metavar="EXPR",
+                default=None,
+                help="only edit files where this jq condition yields a value other than "
+                "false or null (e.g. '.quality > 50')",
+            )
+        if name == "append":
+            parser.add_argument(
+                "--unique",
+                action="store_true",
+                help="append only when the list holds no equal item already",
+            )
         if "VALUE" in trailing:
             kind = parser.add_mutually_exclusive_group()
             kind.add_argument("--json", action="store_true", help="read VALUE as JSON")
@@ -140,18 +156,23 @@ class _Tally:
         self.unchanged = 0
         self.refused: Counter[str] = Counter()
         self.failed = 0
+        self.skipped = 0
 
     def line(self, name: str, dry_run: bool) -> str:
         parts = [
             f"{self.changed} {'would change' if dry_run else 'changed'}",
             f"{self.unchanged} unchanged",
         ]
+        if self.skipped:
+            parts.append(f"{self.skipped} skipped by --where")
         if self.refused:
             why = ", ".join(f"{count} {reason}" for reason, count in self.refused.most_common())
             parts.append(f"{sum(self.refused.values())} refused ({why})")
         if self.failed:
             parts.append(f"{self.failed} could not be read or written")
-        total = self.changed + self.unchanged + sum(self.refused.values()) + self.failed
+        total = (
+            self.changed + self.unchanged + self.skipped + sum(self.refused.values()) + self.failed
+        )
         return f"newsmeta {name}: {total} files: " + ", ".join(parts)
 
 
@@ -181,6 +202,7 @@ def _run(name: str, args: argparse.Namespace) -> int:
             index = int(trailing[1])
         except ValueError:
             raise UsageError(f"INDEX must be an integer, not {_shown(trailing[1])}") from None
+    args.where_program = _where(args)
     inputs = resolve_inputs(files, args.exclude, config)
     tally = _Tally()
     status = EXIT_OK
@@ -200,6 +222,20 @@ def _run(name: str, args: argparse.Namespace) -> int:
     if name != "get" and len(paths) > 1:
         message(tally.line(name, args.dry_run))
     return status
+
+
+def _where(args: argparse.Namespace) -> Program | None:
+    """The compiled ``--where`` condition, or None without one."""
+    source = getattr(args, "where", None)
+    if source is None:
+        return None
+    from newsmeta import jqprogram
+    from newsmeta.errors import JqError
+
+    try:
+        return jqprogram.compile(source)
+    except JqError as exc:
+        raise UsageError(f"--where: {exc}") from None
 
 
 def _load(file: str) -> Document | None:
@@ -301,6 +337,18 @@ def _edit(
     if doc is None:
         tally.failed += 1
         return EXIT_USAGE
+    where: Program | None = args.where_program
+    if where is not None:
+        from newsmeta.errors import JqError
+
+        try:
+            if not where.test(doc.data, path=file):
+                tally.skipped += 1
+                return EXIT_OK
+        except JqError as exc:
+            _error(f"{file}: --where: {exc}")
+            tally.refused["the --where condition failed"] += 1
+            return EXIT_REFUSED
     before = doc.dumps()
     try:
         if name == "set":
@@ -308,7 +356,7 @@ def _edit(
         elif name == "unset":
             doc.unset(path)
         elif name == "append":
-            doc.append(path, value)
+            doc.append(path, value, unique=args.unique)
         else:
             doc.insert(path, index, value)
         if doc.dumps() == before:
