@@ -22,6 +22,7 @@ import attrs
 
 if TYPE_CHECKING:
     from newsmeta.config import Config
+    from newsmeta.jqprogram import Program
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
@@ -35,12 +36,14 @@ __all__ = [
     "Progress",
     "UsageError",
     "add_config_options",
+    "add_jq_variables",
     "add_output_file",
     "collect_paths",
     "cpu_count",
     "excluded",
     "find_inputs",
     "isatty",
+    "jq_program",
     "load_configuration",
     "message",
     "open_output",
@@ -493,15 +496,21 @@ def add_jq_variables(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def jq_variables(args: argparse.Namespace) -> dict[str, object] | None:
-    """The variables of ``--arg`` and ``--argjson``; None (after a message) for bad JSON."""
+def jq_program(source: str, args: argparse.Namespace, option: str = "EXPR") -> Program:
+    """``source`` compiled as a jq program with the variables of ``--arg`` and
+    ``--argjson``. Raises :class:`UsageError` when it does not compile."""
     import json
 
-    variables: dict[str, object] = dict(args.arg)
-    for name, text in args.argjson:
+    from newsmeta import jqprogram
+    from newsmeta.errors import JqError
+
+    variables: dict[str, object] = dict(getattr(args, "arg", []))
+    for name, text in getattr(args, "argjson", []):
         try:
             variables[name] = json.loads(text)
         except ValueError as exc:
-            message(f"newsmeta {args.command}: --argjson {name}: not JSON: {exc}")
-            return None
-    return variables
+            raise UsageError(f"--argjson {name}: not JSON: {exc}") from None
+    try:
+        return jqprogram.compile(source, variables)  # type: ignore[arg-type]
+    except JqError as exc:
+        raise UsageError(f"{option}: {exc}") from None

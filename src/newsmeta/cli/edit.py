@@ -43,16 +43,18 @@ from typing import TYPE_CHECKING
 import attrs
 
 from newsmeta.cli.common import (
+    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_USAGE,
     Commands,
     Progress,
+    add_config_options,
     add_jq_variables,
-    collect_paths,
-    jq_variables,
+    jq_program,
     load_configuration,
     message,
+    resolve_inputs,
     write_diff,
 )
 
@@ -65,9 +67,6 @@ if TYPE_CHECKING:
     from newsmeta.problems import Problem
 
 __all__ = ["register"]
-
-#: The exit code after Ctrl-C: 128 + SIGINT, as a shell reports it.
-EXIT_INTERRUPTED = 128 + signal.SIGINT
 
 
 def register(commands: Commands) -> None:
@@ -112,19 +111,7 @@ def register(commands: Commands) -> None:
         help="write through a symbolic link, or break a hard link (refused by default)",
     )
     add_jq_variables(edit)
-    edit.add_argument(
-        "--exclude",
-        action="append",
-        default=[],
-        metavar="PATTERN",
-        help="skip paths matching PATTERN (repeatable; added to the configured excludes)",
-    )
-    edit.add_argument(
-        "--config",
-        metavar="FILE",
-        default=None,
-        help="read this newsmeta.toml or pyproject.toml instead of searching for one",
-    )
+    add_config_options(edit)
     edit.set_defaults(handler=_run_edit)
 
 
@@ -133,42 +120,15 @@ def _error(text: str) -> None:
 
 
 def _run_edit(args: argparse.Namespace) -> int:
-    from newsmeta import jqprogram
-    from newsmeta.config import ConfigError
-    from newsmeta.errors import JqError
-
-    variables = jq_variables(args)
-    if variables is None:
-        return EXIT_USAGE
-    try:
-        program = jqprogram.compile(args.program, variables)  # type: ignore[arg-type]
-        where = (
-            jqprogram.compile(args.where, variables)  # type: ignore[arg-type]
-            if args.where is not None
-            else None
-        )
-    except JqError as exc:
-        _error(str(exc))
-        return EXIT_USAGE
-    try:
-        config = load_configuration(args.config)
-    except ConfigError as exc:
-        _error(str(exc))
-        return EXIT_USAGE
-    arguments = list(args.paths)
-    if not arguments:
-        if not config.include:
-            _error("no paths given, and no include in the configuration")
-            return EXIT_USAGE
-        arguments = [os.path.relpath(os.path.join(config.root, p)) for p in config.include]
-    exclude = [(tuple(args.exclude), os.getcwd()), (config.exclude, str(config.root))]
-    try:
-        paths = collect_paths(arguments, exclude)
-    except FileNotFoundError as exc:
-        _error(str(exc))
-        return EXIT_USAGE
+    program = jq_program(args.program, args)
+    where = jq_program(args.where, args, "--where") if args.where is not None else None
+    config = load_configuration(args.config)
+    inputs = resolve_inputs(args.paths, args.exclude, config)
     run = _Run(program, where, args, config)
-    return run.over(paths)
+    for directory, error in inputs.unreadable:
+        run.count(_Outcome("failed", "could not be read", f"{directory}: directory not read: "
+                           f"{error.strerror or error}"))  # fmt: skip
+    return run.over(inputs.paths)
 
 
 @attrs.define
@@ -362,16 +322,17 @@ class _Run:
                     self.writer.submit(path, document, allow_links=args.allow_links)
                 else:
                     outcome = _saved(path, document, args.allow_links) or outcome
-        self._count(outcome)
+        self.count(outcome)
 
     def _report(self, results: list[tuple[str, _Outcome | None]]) -> None:
         """Count the writes that failed after their file was counted as changed."""
         for _path, failure in results:
             if failure is not None:
                 self.counts["changed"] -= 1
-                self._count(failure)
+                self.count(failure)
 
-    def _count(self, outcome: _Outcome) -> None:
+    def count(self, outcome: _Outcome) -> None:
+        """Report ``outcome`` (its message, if any) and add it to the tally."""
         if outcome.text:
             _error(outcome.text)
         if outcome.kind == "refused":

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -29,11 +28,12 @@ from newsmeta.cli.common import (
     EXIT_USAGE,
     Commands,
     Progress,
+    add_config_options,
     add_jq_variables,
-    collect_paths,
-    jq_variables,
+    jq_program,
     load_configuration,
     message,
+    resolve_inputs,
 )
 
 if TYPE_CHECKING:
@@ -74,19 +74,7 @@ def register(commands: Commands) -> None:
         help="print the file's path and a tab before each output",
     )
     add_jq_variables(query)
-    query.add_argument(
-        "--exclude",
-        action="append",
-        default=[],
-        metavar="PATTERN",
-        help="skip paths matching PATTERN (repeatable; added to the configured excludes)",
-    )
-    query.add_argument(
-        "--config",
-        metavar="FILE",
-        default=None,
-        help="read this newsmeta.toml or pyproject.toml instead of searching for one",
-    )
+    add_config_options(query)
     query.set_defaults(handler=_run_query)
 
 
@@ -95,48 +83,19 @@ def _error(text: str) -> None:
 
 
 def _run_query(args: argparse.Namespace) -> int:
-    from newsmeta import jqprogram
-    from newsmeta.config import ConfigError
-    from newsmeta.errors import JqError
-
-    variables = jq_variables(args)
-    if variables is None:
-        return EXIT_USAGE
-    try:
-        program = jqprogram.compile(args.program, variables)  # type: ignore[arg-type]
-    except JqError as exc:
-        _error(str(exc))
-        return EXIT_USAGE
-    try:
-        config = load_configuration(args.config)
-    except ConfigError as exc:
-        _error(str(exc))
-        return EXIT_USAGE
-    arguments = list(args.paths)
-    if not arguments:
-        if not config.include:
-            _error("no paths given, and no include in the configuration")
-            return EXIT_USAGE
-        arguments = [os.path.relpath(os.path.join(config.root, p)) for p in config.include]
-    exclude = [(tuple(args.exclude), os.getcwd()), (config.exclude, str(config.root))]
-    try:
-        paths = collect_paths(arguments, exclude)
-    except FileNotFoundError as exc:
-        _error(str(exc))
-        return EXIT_USAGE
+    program = jq_program(args.program, args)
+    config = load_configuration(args.config)
+    inputs = resolve_inputs(args.paths, args.exclude, config)
     status = EXIT_OK
-    progress = Progress(len(paths), sys.stderr, sys.stdout)
-    try:
-        for path in paths:
+    for directory, error in inputs.unreadable:
+        _error(f"{directory}: directory not read: {error.strerror or error}")
+        status = EXIT_USAGE
+    with Progress(len(inputs.paths), sys.stderr, sys.stdout) as progress:
+        for path in inputs.paths:
             status = max(status, _query(program, path, args))
+            # A reader that went away (``| head``) is noticed at this file, not a later one.
             sys.stdout.flush()
             progress.advance(False)
-    except BrokenPipeError:
-        # The reader (``| head``) went away: stop quietly, as jq does.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    finally:
-        progress.close()
     return status
 
 
