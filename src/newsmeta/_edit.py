@@ -1310,7 +1310,13 @@ def _prepare(data: JSONValue, op: Op) -> Op:
     return SetOp(tuple(parts), op.value)
 
 
-def apply(analysis: Analysis, ops: AbcSequence[Op], *, path: str | None = None) -> Analysis:
+def apply(
+    analysis: Analysis,
+    ops: AbcSequence[Op],
+    *,
+    path: str | None = None,
+    intent: JSONValue = None,
+) -> Analysis:
     """Apply ``ops`` to the analysed text and return the analysis of the result.
 
     The ops are applied in order to the JSON view, which gives the intended data; the
@@ -1320,7 +1326,9 @@ def apply(analysis: Analysis, ops: AbcSequence[Op], *, path: str | None = None) 
     that changes nothing is skipped, so a document edited to its own values keeps its
     exact text.
 
-    ``path`` is the file's name, for rules that look at it.
+    ``path`` is the file's name, for rules that look at it. ``intent``, when given, is the
+    new view that ``ops`` came from (``ops == diff_data(analysis.data, intent)``): they are
+    then spliced as they are, without being applied to a copy of the view first.
     Raises :class:`~newsmeta.errors.EditError` (or a subclass: InvalidPathError,
     PathNotFoundError, AliasEditError, VerificationError) and changes nothing then.
     """
@@ -1334,6 +1342,11 @@ def apply(analysis: Analysis, ops: AbcSequence[Op], *, path: str | None = None) 
         )
         raise EditError("the front matter cannot be read as a mapping" + why)
     old = analysis.data
+    if intent is not None:
+        plan = list(ops)
+        if not plan:
+            return analysis
+        return _splice_and_verify(analysis, plan, intent, path)
     intent = _copy(old)
     prepared: list[Op] = []
     for raw_op in ops:
@@ -1351,8 +1364,23 @@ def apply(analysis: Analysis, ops: AbcSequence[Op], *, path: str | None = None) 
     plan = prepared if _as_given(prepared, old) else diff_data(old, intent)
     if not plan:
         return analysis  # the ops cancel out
+    return _splice_and_verify(analysis, plan, intent, path, one_by_one=plan is prepared)
+
+
+def _splice_and_verify(
+    analysis: Analysis,
+    plan: list[Op],
+    intent: JSONValue,
+    path: str | None,
+    *,
+    one_by_one: bool = False,
+) -> Analysis:
+    """Splice ``plan`` into the analysed text and verify the result reads as ``intent``."""
+    split = analysis.split
+    assert split is not None
+    old = analysis.data
     text = None
-    if len(plan) == 1 or plan is not prepared:
+    if len(plan) == 1 or not one_by_one:
         text = _splice_at_once(analysis.text, split, analysis.root, plan, old)
     if text is None:
         text = _splice_one_by_one(analysis.text, split, analysis.root, plan, old)

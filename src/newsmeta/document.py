@@ -181,11 +181,11 @@ class Document:
 
     # --- editing -------------------------------------------------------------------------
 
-    def _edit(self, ops: Sequence[Op]) -> None:
+    def _edit(self, ops: Sequence[Op], intent: JSONValue = None) -> None:
         from newsmeta._edit import apply
 
         where = os.fspath(self.path) if self.path is not None else None
-        analysis = apply(self._analysis, ops, path=where)
+        analysis = apply(self._analysis, ops, path=where, intent=intent)
         if analysis is not self._analysis:
             self._analysis = analysis
             self._article = None
@@ -221,11 +221,12 @@ class Document:
                 f"the new front matter must be a mapping, not {_kind_of(result)}; "
                 "nothing was changed"
             )
-        ops = diff_data(data, to_json(result))
+        new = to_json(result)
+        ops = diff_data(data, new)
         if not ops:
             return False
         before = self._analysis
-        self._edit(ops)
+        self._edit(ops, intent=new)
         return self._analysis is not before
 
     def get(self, path: PathLike) -> JSONValue:
