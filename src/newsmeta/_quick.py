@@ -26,7 +26,9 @@ again from ruamel.yaml's events, which are the authority, as on the full path.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
+from collections.abc import Sequence as AbcSequence
+from itertools import islice
 from typing import Any, Final
 
 import attrs
@@ -34,10 +36,15 @@ import attrs
 from newsmeta._frontmatter import BOM
 from newsmeta._spec import difference, needs_spec, spec_verdict
 from newsmeta._yamltree import (
+    _RESOLVER_FIRST,
     CONTROL_CHARACTERS,
     DEFAULT_LIMITS,
     JSONValue,
     Limits,
+    Mapping,
+    Node,
+    Scalar,
+    Sequence,
     _plain_info,
     event_source,
     read_plain,
@@ -47,61 +54,131 @@ from newsmeta.schema import date_time_keys
 __all__ = ["QuickView", "quick_view"]
 
 
-@attrs.frozen
 class QuickView:
     """The JSON view of a front matter that is a mapping, and where its values are.
 
     ``values`` holds the parser event of every scalar *value* (not key) in document
     order, which is the depth-first order of ``data``; ``offset`` is the index of the
-    YAML text in the file. :meth:`span` locates a value through them, without a tree.
+    YAML text in the file (plus one after a leading byte-order mark, which libyaml does
+    not count). :meth:`span` locates a value through them, without a tree; :meth:`tree`
+    builds the positioned node tree from the parser's events, without parsing again.
     """
 
-    data: dict[str, JSONValue]
-    values: list[Any]
-    offset: int
-    #: The ordinal in ``values`` of each top-level scalar value, by key.
-    top_level: dict[str, int] = attrs.field(factory=dict)
+    __slots__ = ("_kit", "_ordinals", "data", "events", "offset", "top_level", "values")
 
-    def span(self, parts: Sequence[str | int]) -> tuple[int, int] | None:
+    def __init__(
+        self,
+        data: dict[str, JSONValue],
+        values: list[Any],
+        offset: int,
+        top_level: dict[str, int] | None = None,
+        events: list[Any] | None = None,
+        kit: _EventKit | None = None,
+    ) -> None:
+        self.data = data
+        self.values = values
+        self.offset = offset
+        #: The ordinal in ``values`` of each top-level scalar value, by key.
+        self.top_level = top_level if top_level is not None else {}
+        #: Every event the view was read from, in order (for :meth:`tree`).
+        self.events = events
+        self._kit = kit
+        self._ordinals: dict[tuple[str | int, ...], int] | None = None
+
+    def span(self, parts: AbcSequence[str | int]) -> tuple[int, int] | None:
         """The character span in the file of the scalar value at ``parts``, or ``None``
         when ``parts`` names no scalar value (a list, a mapping, nothing)."""
         if len(parts) == 1 and isinstance(parts[0], str) and parts[0] in self.top_level:
             ordinal: int | None = self.top_level[parts[0]]
+        elif any(type(part) is bool for part in parts):
+            return None  # True == 1 as a dictionary key, but it is no list index
         else:
-            ordinal = _scalar_ordinal(self.data, parts)
+            ordinals = self._ordinals
+            if ordinals is None:
+                ordinals = self._ordinals = _scalar_ordinals(self.data)
+            ordinal = ordinals.get(tuple(parts))
         if ordinal is None:
             return None
         event = self.values[ordinal]
         return self.offset + event.start_mark.index, self.offset + event.end_mark.index
 
-
-def _scalar_ordinal(data: JSONValue, parts: Sequence[str | int]) -> int | None:
-    """How many scalar values come before the one at ``parts`` in depth-first order."""
-    before = 0
-    node = data
-    for part in parts:
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            for key, value in node.items():
-                if key == part:
-                    break
-                before += _count_scalars(value)
-            node = node[part]
-        elif isinstance(node, list) and type(part) is int and 0 <= part < len(node):
-            before += sum(_count_scalars(value) for value in node[:part])
-            node = node[part]
-        else:
+    def tree(self) -> Node | None:
+        """The positioned node tree of the text, as :func:`~newsmeta._yamltree.compose`
+        builds it, from the events the view was read from (``None`` without them)."""
+        if self.events is None or self._kit is None:
             return None
-    if isinstance(node, dict | list):
-        return None
-    return before
+        return _tree(self._kit, self.events, self.offset)
 
 
-def _count_scalars(value: JSONValue) -> int:
-    if isinstance(value, dict):
-        return sum(_count_scalars(v) for v in value.values())
-    if isinstance(value, list):
-        return sum(_count_scalars(v) for v in value)
-    return 1
+def _scalar_ordinals(data: JSONValue) -> dict[tuple[str | int, ...], int]:
+    """The ordinal of every scalar value of ``data`` in depth-first order, by its path.
+
+    Built once per view, so that locating every value of a large front matter is linear.
+    """
+    ordinals: dict[tuple[str | int, ...], int] = {}
+    stack: list[tuple[tuple[str | int, ...], JSONValue]] = [((), data)]
+    count = 0
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(((*path, k), v) for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(value))))
+        else:
+            ordinals[path] = count
+            count += 1
+    return ordinals
+
+
+def _tree(kit: _EventKit, events: list[Any], offset: int) -> Node | None:
+    """The node tree of a view's events (no anchors, tags, aliases or second document:
+    the view gives up on those), with spans as :func:`~newsmeta._yamltree.compose` sets
+    them."""
+    scalar_t, map_t, seq_t = kit.scalar, kit.mapping_start, kit.sequence_start
+    map_end_t, seq_end_t = kit.mapping_end, kit.sequence_end
+    root: Node | None = None
+    stack: list[Any] = []
+    pending: list[Node | None] = []
+    for event in events:
+        kind = type(event)
+        if kind is scalar_t:
+            node: Node = Scalar(
+                offset + event.start_mark.index,
+                offset + event.end_mark.index,
+                None,
+                None,
+                event.value,
+                event.style or "",
+            )
+        elif kind is map_t or kind is seq_t:
+            start = offset + event.start_mark.index
+            flow = bool(event.flow_style)
+            node = (
+                Mapping(start, start, None, None, flow)
+                if kind is map_t
+                else Sequence(start, start, None, None, flow)
+            )
+        elif kind is map_end_t or kind is seq_end_t:
+            stack.pop().end = offset + event.end_mark.index
+            pending.pop()
+            continue
+        else:
+            continue
+        if not stack:
+            root = node
+        elif type(stack[-1]) is Mapping:
+            key = pending[-1]
+            if key is None:
+                pending[-1] = node
+            else:
+                stack[-1].pairs.append((key, node))
+                pending[-1] = None
+        else:
+            stack[-1].items.append(node)
+        if kind is not scalar_t:
+            stack.append(node)
+            pending.append(None)
+    return root
 
 
 @attrs.frozen
@@ -115,8 +192,9 @@ class _EventKit:
     mapping_end: type
     sequence_end: type
     document_start: type
-    #: Events that carry nothing for the view; anything else not named here gives up.
-    inert: tuple[type, ...]
+    document_end: type
+    stream_start: type
+    stream_end: type
     #: True for PyYAML's parser: hand flow collections and directives over to ruamel.yaml.
     defers: bool
 
@@ -131,7 +209,9 @@ def _kit(events: Any, parse: Callable[[str], Iterator[object]], *, defers: bool)
         mapping_end=events.MappingEndEvent,
         sequence_end=events.SequenceEndEvent,
         document_start=events.DocumentStartEvent,
-        inert=(events.StreamStartEvent, events.StreamEndEvent, events.DocumentEndEvent),
+        document_end=events.DocumentEndEvent,
+        stream_start=events.StreamStartEvent,
+        stream_end=events.StreamEndEvent,
         defers=defers,
     )
 
@@ -205,8 +285,9 @@ _DEFER: Final = object()
 #: :mod:`newsmeta._yamltree`): booleans, categories, widths and heights repeat across
 #: files. :data:`_GIVE_UP` marks text the quick path leaves to the full path.
 _PLAIN_VALUES: dict[str, JSONValue | object] = {}
-#: Plain scalars known to read as strings when used as keys (the format's keys repeat).
-_PLAIN_KEYS: set[str] = set()
+#: Plain keys known to read as strings within the default key-length limit (the format's
+#: keys repeat in every file), and without properties: they need no other check.
+_GOOD_KEYS: set[str] = set()
 _MEMO_MAX: Final = 4096
 _GIVE_UP: Final = object()
 
@@ -231,131 +312,174 @@ def _plain_value(text: str, max_number_chars: int) -> JSONValue | object:
     return _GIVE_UP if problem is not None else value
 
 
+class _GiveUp(Exception):
+    """Raised inside :func:`_build` to leave the text to the full path."""
+
+
+class _Defer(Exception):
+    """Raised inside :func:`_build` when ruamel.yaml's events must decide."""
+
+
 def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView | object | None:
-    """The view of ``text`` from ``kit``'s events; ``None`` to give up, or :data:`_DEFER`."""
+    """The view of ``text`` from ``kit``'s events; ``None`` to give up, or :data:`_DEFER`.
+
+    The events are collected first (in C), then read by one function per collection
+    kind, which keeps the per-event work small: this runs for every file of a run.
+    """
+    max_nodes, max_depth = limits.max_nodes, limits.max_depth
+    # Every node is one event, or two for a collection, plus four for the stream and the
+    # document: this many events means more nodes than the limit, without reading on.
+    cap = 2 * max_nodes + 5
+    events: list[Any] = list(islice(kit.parse(text), cap))
+    if len(events) >= cap:
+        return None
+    if len(events) - 4 > max_nodes and (
+        sum(1 for e in events if type(e) in (kit.scalar, kit.mapping_start, kit.sequence_start))
+        > max_nodes
+    ):
+        return None
     scalar_t, map_t, seq_t = kit.scalar, kit.mapping_start, kit.sequence_start
     map_end_t, seq_end_t = kit.mapping_end, kit.sequence_end
-    doc_start_t, inert, defers = kit.document_start, kit.inert, kit.defers
-    max_scalar_chars, max_depth, max_nodes = (
-        limits.max_scalar_chars,
-        limits.max_depth,
-        limits.max_nodes,
-    )
-    max_key_chars, max_number_chars = limits.max_key_chars, limits.max_number_chars
+    defers = kit.defers
+    # A value cannot be longer than the text it is read from.
+    check_length = len(text) > limits.max_scalar_chars
+    max_scalar_chars, max_key_chars = limits.max_scalar_chars, limits.max_key_chars
+    max_number_chars = limits.max_number_chars
     if text.startswith(BOM):
         offset += 1  # libyaml reads a leading byte-order mark without counting it in marks
-    # The memo holds values read under the default number limit only: a value read under
-    # another limit would skip that limit's check when the memo serves it later.
-    plain_values = _PLAIN_VALUES if max_number_chars == DEFAULT_LIMITS.max_number_chars else {}
+    default_limits = max_number_chars == DEFAULT_LIMITS.max_number_chars and (
+        max_key_chars == DEFAULT_LIMITS.max_key_chars
+    )
+    # The memos hold what was read under the default limits only: a value read under
+    # other limits would skip their checks when a memo serves it later.
+    plain_values = _PLAIN_VALUES if default_limits else {}
     remembered = plain_values.get
-    plain_keys = _PLAIN_KEYS
+    good_keys = _GOOD_KEYS if default_limits else set()
     give_up = _GIVE_UP
     stamp_keys = date_time_keys()
-
-    root: JSONValue = None
-    # The collection being filled, whether it is a mapping, and the key waiting for its
-    # value (None: none yet, or a list); `outer` saves these for the enclosing ones.
-    parent: Any = None
-    in_mapping = False
-    key: str | None = None
-    outer: list[tuple[Any, bool, str | None]] = []
+    resolver_first = _RESOLVER_FIRST
+    control = CONTROL_CHARACTERS.search
+    # Anchors need a '&' and tags a '!' in the text: without either, no event has one.
+    properties = "&" in text or "!" in text
     values: list[Any] = []
+    keep = values.append
     top_level: dict[str, int] = {}
-    nodes = 0
-    documents = 0
     suspect = False
-    value: JSONValue | object
-    for event in kit.parse(text):
-        kind = type(event)
-        if kind is scalar_t:
-            nodes += 1
-            # (ruamel.yaml's `tag` is a property, but its events are read only after a
-            # flow collection or when PyYAML is missing.)
-            if event.anchor is not None or event.tag is not None:  # type: ignore[attr-defined]
-                return None
-            scalar: str = event.value  # type: ignore[attr-defined]
-            style = event.style  # type: ignore[attr-defined]
-            if len(scalar) > max_scalar_chars or nodes > max_nodes:
-                return None
-            if in_mapping and key is None:
-                # A key: a plain one must read as a string.
-                if not style and scalar not in plain_keys:
-                    if _plain_info(scalar)[0] not in ("str", "timestamp"):
-                        return None
-                    if len(plain_keys) >= _MEMO_MAX:
-                        plain_keys.clear()
-                    plain_keys.add(scalar)
-                if len(scalar) > max_key_chars or scalar in parent:
-                    return None
-                key = scalar
-                continue
-            if not style:
-                value = remembered(scalar, give_up)
+    following = iter(events).__next__
+
+    def value_of(event: Any, key: str | None) -> JSONValue:
+        """The JSON value of a scalar value event under ``key`` (``None`` in a list),
+        and it is remembered for spans."""
+        nonlocal suspect
+        if properties and (event.anchor is not None or event.tag is not None):
+            raise _GiveUp
+        scalar: str = event.value
+        if check_length and len(scalar) > max_scalar_chars:
+            raise _GiveUp
+        keep(event)
+        if not event.style:
+            if scalar and scalar[0] not in resolver_first:
+                return scalar  # a string in YAML 1.2 and 1.1 alike
+            value = remembered(scalar, give_up)
+            if value is give_up:
+                value = _plain_value(scalar, max_number_chars)
                 if value is give_up:
-                    value = _plain_value(scalar, max_number_chars)
-                    if value is give_up:
-                        return None
-                    if value is _TIMESTAMP:
-                        # Timestamps are text in the view, and unique enough not to be
-                        # remembered. A plain one anywhere but under a date-time key is
-                        # a date to YAML 1.1 readers: the full path decides (a rule).
-                        if key is None or key not in stamp_keys:
-                            return None
-                        value = scalar
-                    else:
-                        if len(plain_values) >= _MEMO_MAX:
-                            plain_values.clear()
-                        plain_values[scalar] = value
-            else:
-                if (
-                    style == '"'
-                    and not scalar.isprintable()
-                    and CONTROL_CHARACTERS.search(scalar) is not None
-                ):
-                    return None
-                if style in "|>" or event.start_mark.line != event.end_mark.line:  # type: ignore[attr-defined]
-                    suspect = True  # a block scalar, or a quoted one over several lines
-                value = scalar
-            if key is not None:
-                parent[key] = value
-                if len(outer) == 1:
+                    raise _GiveUp
+                if value is _TIMESTAMP:
+                    # Timestamps are text in the view, and unique enough not to be
+                    # remembered. A plain one anywhere but under a date-time key is
+                    # a date to YAML 1.1 readers: the full path decides (a rule).
+                    if key is None or key not in stamp_keys:
+                        raise _GiveUp
+                    return scalar
+                if len(plain_values) >= _MEMO_MAX:
+                    plain_values.clear()
+                plain_values[scalar] = value
+            return value  # type: ignore[return-value]
+        style = event.style
+        if style == '"' and not scalar.isprintable() and control(scalar) is not None:
+            raise _GiveUp  # an escaped control character: the full path reports it
+        if style in "|>" or event.start_mark.line != event.end_mark.line:
+            suspect = True  # a block scalar, or a quoted one over several lines
+        return scalar
+
+    def collection(event: Any, depth: int) -> JSONValue:
+        """The list or dict that starts at ``event``, read to its end event."""
+        if properties and (event.anchor is not None or event.tag is not None):
+            raise _GiveUp
+        if defers and event.flow_style:
+            raise _Defer
+        if depth > max_depth:
+            raise _GiveUp
+        if type(event) is seq_t:
+            items: list[JSONValue] = []
+            add = items.append
+            while True:
+                event = following()
+                kind = type(event)
+                if kind is scalar_t:
+                    add(value_of(event, None))
+                elif kind is seq_end_t:
+                    return items
+                elif kind is map_t or kind is seq_t:
+                    add(collection(event, depth + 1))
+                else:
+                    raise _GiveUp
+        mapping: dict[str, JSONValue] = {}
+        while True:
+            event = following()
+            kind = type(event)
+            if kind is map_end_t:
+                return mapping
+            if kind is not scalar_t:
+                raise _GiveUp  # a list or mapping (or an alias) as a key
+            if properties and (event.anchor is not None or event.tag is not None):
+                raise _GiveUp
+            key: str = event.value
+            if key not in good_keys:
+                if len(key) > max_key_chars:
+                    raise _GiveUp
+                if not event.style:
+                    # A plain key must read as a string.
+                    if _plain_info(key)[0] not in ("str", "timestamp"):
+                        raise _GiveUp
+                    if len(good_keys) >= _MEMO_MAX:
+                        good_keys.clear()
+                    good_keys.add(key)
+            if key in mapping:
+                raise _GiveUp  # a duplicate key
+            event = following()
+            kind = type(event)
+            if kind is scalar_t:
+                if depth == 1:
                     top_level[key] = len(values)
-                key = None
-            elif parent is not None:
-                parent.append(value)
+                mapping[key] = value_of(event, key)
+            elif kind is map_t or kind is seq_t:
+                mapping[key] = collection(event, depth + 1)
             else:
-                root = value  # type: ignore[assignment]
-            values.append(event)
-        elif kind is map_t or kind is seq_t:
-            nodes += 1
-            if event.anchor is not None or event.tag is not None:  # type: ignore[attr-defined]
-                return None
-            if defers and event.flow_style:  # type: ignore[attr-defined]
-                return _DEFER
-            container: Any = {} if kind is map_t else []
-            if in_mapping:
-                if key is None:
-                    return None  # a list or mapping as a key
-                parent[key] = container
-            elif parent is not None:
-                parent.append(container)
-            else:
-                root = container
-            outer.append((parent, in_mapping, None))
-            parent, in_mapping, key = container, kind is map_t, None
-            if len(outer) > max_depth or nodes > max_nodes:
-                return None
-        elif kind is map_end_t or kind is seq_end_t:
-            parent, in_mapping, key = outer.pop()
-        elif kind is doc_start_t:
-            documents += 1
-            if documents > 1:
-                return None
-            if defers and (event.explicit or event.version or event.tags):  # type: ignore[attr-defined]
-                return _DEFER
-        elif kind not in inert:
+                raise _GiveUp
+
+    try:
+        # A stream of one document whose root is a mapping; anything else gives up.
+        if type(following()) is not kit.stream_start:
             return None
-    if not isinstance(root, dict):
+        start: Any = following()
+        if type(start) is not kit.document_start:
+            return None
+        header: Any = start  # (the type test above narrows `start` to a bare object)
+        if defers and (header.explicit or header.version or header.tags):
+            return _DEFER
+        first = following()
+        if type(first) is not map_t:
+            return None
+        root = collection(first, 1)
+        if type(following()) is not kit.document_end or type(following()) is not kit.stream_end:
+            return None  # a second document
+    except _Defer:
+        return _DEFER
+    except (_GiveUp, StopIteration):
+        return None
+    if not isinstance(root, dict):  # pragma: no cover - a mapping start gives a dict
         return None
     if suspect or needs_spec(text):
         # A construct on which libyaml and the YAML 1.2 spec may disagree: the view
@@ -363,4 +487,4 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
         verdict = spec_verdict(text)
         if verdict is not None and (not verdict.ok or difference(root, verdict.data) is not None):
             return None
-    return QuickView(root, values, offset, top_level)
+    return QuickView(root, values, offset, top_level, events, kit)

@@ -114,7 +114,11 @@ class Scalar(Node):
 class Mapping(Node):
     """A mapping: ``pairs`` in source order, duplicates included."""
 
-    __slots__ = ("flow", "pairs")
+    __slots__ = ("_index", "flow", "pairs")
+
+    #: Mappings with more pairs than this are searched through an index, so that locating
+    #: every key of a large mapping stays linear; small ones are scanned.
+    _SCAN_MAX = 8
 
     def __init__(
         self, start: int, end: int, anchor: str | None, tag: str | None, flow: bool
@@ -122,13 +126,27 @@ class Mapping(Node):
         super().__init__(start, end, anchor, tag)
         self.flow = flow
         self.pairs: list[tuple[Node, Node]] = []
+        #: The first pair of each string key, and how many pairs it was built from.
+        self._index: tuple[int, dict[str, tuple[Node, Node]]] | None = None
 
     def get(self, key: str) -> tuple[Node, Node] | None:
         """The first pair whose key is the string ``key``."""
-        for k, v in self.pairs:
-            if isinstance(k, Scalar) and k.value == key:
-                return k, v
-        return None
+        pairs = self.pairs
+        if len(pairs) <= self._SCAN_MAX:
+            for k, v in pairs:
+                if isinstance(k, Scalar) and k.value == key:
+                    return k, v
+            return None
+        index = self._index
+        if index is None or index[0] != len(pairs):
+            # Built on first use, and again if pairs were added since (the tree is
+            # complete before anything looks a key up, so that is once).
+            first: dict[str, tuple[Node, Node]] = {}
+            for pair in pairs:
+                if isinstance(pair[0], Scalar):
+                    first.setdefault(pair[0].value, pair)
+            index = self._index = (len(pairs), first)
+        return index[1].get(key)
 
 
 class Sequence(Node):
@@ -862,11 +880,19 @@ def _psych_reading(value: str) -> str:
     return "str"
 
 
+#: Every first character with which a plain scalar can read as anything but a string, in
+#: YAML 1.2 or 1.1 (the first characters of ruamel.yaml's resolver tables, and those of
+#: :func:`yaml11_differs`; a test holds this to them). Most values of an article (titles,
+#: excerpts, URLs) start with another character, and are then strings without a lookup.
+_RESOLVER_FIRST: Final = frozenset("!&*+-.0123456789<=FNOTYfnoty~")
+
 _PLAIN_INFO: dict[str, tuple[str, bool]] = {}
 
 
 def _plain_info(value: str) -> tuple[str, bool]:
     """``(resolve_plain(value), yaml11_differs(value, kind))``, memoised (bounded)."""
+    if value and value[0] not in _RESOLVER_FIRST:
+        return _PLAIN_STRING
     info = _PLAIN_INFO.get(value)
     if info is None:
         kind = resolve_plain(value)
@@ -1128,11 +1154,9 @@ def to_data(root: Node | None, limits: Limits = DEFAULT_LIMITS) -> tuple[JSONVal
                         continue
                     key = checked
                 if key in result:
-                    first = next(
-                        k
-                        for k, _ in node.pairs  # type: ignore[attr-defined]
-                        if isinstance(k, Scalar) and k.value == key
-                    )
+                    # Through the mapping's index: many duplicates stay linear.
+                    pair = node.get(key)  # type: ignore[attr-defined]
+                    first = pair[0] if pair is not None else key_node
                     findings.append(
                         Finding(
                             "yaml-duplicate-key",
