@@ -64,7 +64,7 @@ class QuickView:
     builds the positioned node tree from the parser's events, without parsing again.
     """
 
-    __slots__ = ("_kit", "_ordinals", "data", "events", "offset", "top_level", "values")
+    __slots__ = ("_kit", "_ordinals", "_text", "data", "offset", "top_level", "values")
 
     def __init__(
         self,
@@ -72,7 +72,7 @@ class QuickView:
         values: list[Any],
         offset: int,
         top_level: dict[str, int] | None = None,
-        events: list[Any] | None = None,
+        text: str | None = None,
         kit: _EventKit | None = None,
     ) -> None:
         self.data = data
@@ -80,8 +80,8 @@ class QuickView:
         self.offset = offset
         #: The ordinal in ``values`` of each top-level scalar value, by key.
         self.top_level = top_level if top_level is not None else {}
-        #: Every event the view was read from, in order (for :meth:`tree`).
-        self.events = events
+        #: The YAML text and the event source the view was read from (for :meth:`tree`).
+        self._text = text
         self._kit = kit
         self._ordinals: dict[tuple[str | int, ...], int] | None = None
 
@@ -104,10 +104,11 @@ class QuickView:
 
     def tree(self) -> Node | None:
         """The positioned node tree of the text, as :func:`~newsmeta._yamltree.compose`
-        builds it, from the events the view was read from (``None`` without them)."""
-        if self.events is None or self._kit is None:
+        builds it, read again from the view's event source: its C parser, and nothing of
+        the checks the view has already made (``None`` for a view made without them)."""
+        if self._text is None or self._kit is None:
             return None
-        return _tree(self._kit, self.events, self.offset)
+        return _tree(self._kit, self._kit.parse(self._text), self.offset)
 
 
 def _scalar_ordinals(data: JSONValue) -> dict[tuple[str | int, ...], int]:
@@ -130,7 +131,7 @@ def _scalar_ordinals(data: JSONValue) -> dict[tuple[str | int, ...], int]:
     return ordinals
 
 
-def _tree(kit: _EventKit, events: list[Any], offset: int) -> Node | None:
+def _tree(kit: _EventKit, events: Iterator[Any], offset: int) -> Node | None:
     """The node tree of a view's events (no anchors, tags, aliases or second document:
     the view gives up on those), with spans as :func:`~newsmeta._yamltree.compose` sets
     them."""
@@ -323,21 +324,14 @@ class _Defer(Exception):
 def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView | object | None:
     """The view of ``text`` from ``kit``'s events; ``None`` to give up, or :data:`_DEFER`.
 
-    The events are collected first (in C), then read by one function per collection
-    kind, which keeps the per-event work small: this runs for every file of a run.
+    The events are read by one function per collection kind, which keeps the work per
+    event small: this runs for every file of a run.
     """
     max_nodes, max_depth = limits.max_nodes, limits.max_depth
     # Every node is one event, or two for a collection, plus four for the stream and the
-    # document: this many events means more nodes than the limit, without reading on.
+    # document: reading stops after this many events, which bounds the work on hostile
+    # input; nodes are counted exactly at the end.
     cap = 2 * max_nodes + 5
-    events: list[Any] = list(islice(kit.parse(text), cap))
-    if len(events) >= cap:
-        return None
-    if len(events) - 4 > max_nodes and (
-        sum(1 for e in events if type(e) in (kit.scalar, kit.mapping_start, kit.sequence_start))
-        > max_nodes
-    ):
-        return None
     scalar_t, map_t, seq_t = kit.scalar, kit.mapping_start, kit.sequence_start
     map_end_t, seq_end_t = kit.mapping_end, kit.sequence_end
     defers = kit.defers
@@ -365,7 +359,11 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
     keep = values.append
     top_level: dict[str, int] = {}
     suspect = False
-    following = iter(events).__next__
+    # Keys and collections read so far (scalar values are counted by `values`).
+    counted = 0
+    # Events are read as they come, not collected first: an event kept alive is one more
+    # object for the garbage collector to visit.
+    following = islice(kit.parse(text), cap).__next__
 
     def value_of(event: Any, key: str | None) -> JSONValue:
         """The JSON value of a scalar value event under ``key`` (``None`` in a list),
@@ -405,6 +403,7 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
 
     def collection(event: Any, depth: int) -> JSONValue:
         """The list or dict that starts at ``event``, read to its end event."""
+        nonlocal counted
         if properties and (event.anchor is not None or event.tag is not None):
             raise _GiveUp
         if defers and event.flow_style:
@@ -420,6 +419,7 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
                 if kind is scalar_t:
                     add(value_of(event, None))
                 elif kind is seq_end_t:
+                    counted += 1
                     return items
                 elif kind is map_t or kind is seq_t:
                     add(collection(event, depth + 1))
@@ -430,6 +430,7 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
             event = following()
             kind = type(event)
             if kind is map_end_t:
+                counted += 1 + len(mapping)
                 return mapping
             if kind is not scalar_t:
                 raise _GiveUp  # a list or mapping (or an alias) as a key
@@ -479,7 +480,13 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
         return _DEFER
     except (_GiveUp, StopIteration):
         return None
+    finally:
+        # `collection` calls itself through its closure: a reference cycle that only the
+        # garbage collector would free, and that would make it run more often.
+        del collection
     if not isinstance(root, dict):  # pragma: no cover - a mapping start gives a dict
+        return None
+    if counted + len(values) > max_nodes:
         return None
     if suspect or needs_spec(text):
         # A construct on which libyaml and the YAML 1.2 spec may disagree: the view
@@ -487,4 +494,4 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
         verdict = spec_verdict(text)
         if verdict is not None and (not verdict.ok or difference(root, verdict.data) is not None):
             return None
-    return QuickView(root, values, offset, top_level, events, kit)
+    return QuickView(root, values, offset, top_level, text, kit)
