@@ -12,12 +12,13 @@ import types
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from importlib import resources
+from pathlib import Path
 from typing import Union, get_args, get_origin, get_type_hints
 
 import attrs
 import cattrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
@@ -684,3 +685,59 @@ def test_a_written_timestamp_reads_back_with_its_offset(when: datetime) -> None:
     parsed = parse_datetime(format_datetime(when))
     assert parsed == when
     assert parsed.utcoffset() == when.utcoffset()
+
+
+# --- the direct structuring path agrees with cattrs -------------------------------------------
+
+
+def _both_ways(data: object) -> tuple[object, object]:
+    from newsmeta import convert
+
+    try:
+        direct: object = convert._direct(data, Article)
+    except convert._NotDirect:
+        direct = "not direct"
+    try:
+        through_cattrs: object = convert.structure(data, Article)  # type: ignore[arg-type]
+    except Exception as exc:
+        through_cattrs = type(exc)
+    return direct, through_cattrs
+
+
+def test_real_and_generated_files_structure_directly_as_cattrs_does(
+    corpus: list[Path], generated: list[tuple[Path, str | None]]
+) -> None:
+    import newsmeta
+
+    direct = 0
+    for path in [*corpus, *(p for p, _ in generated)]:
+        data = newsmeta.load(path).data
+        ours, theirs = _both_ways(data)
+        if ours != "not direct":
+            assert ours == theirs, path
+            direct += 1
+    assert direct > len(corpus)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(
+        ["title", "quality", "heat", "published", "provider", "topics", "images", "related"]
+    ),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=5)
+    | st.lists(st.text(max_size=3), max_size=2)
+    | st.just({"name": "x", "domain": "y.z"})
+    | st.just("2020-07-16T19:15:00+01:30"),
+)
+def test_a_changed_value_structures_directly_as_cattrs_does_or_not_at_all(
+    key: str, value: object
+) -> None:
+    data = full_article()
+    data[key] = value
+    ours, theirs = _both_ways(data)
+    if ours != "not direct":
+        assert ours == theirs

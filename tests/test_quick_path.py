@@ -486,3 +486,141 @@ def test_a_byte_order_mark_after_the_fence_keeps_positions_right() -> None:
     start, end = view.span(["category"]) or (0, 0)
     assert text[start:end] == "news"
     _assert_same(text.encode())
+
+
+# --- the tree from the view's events, and the failing files' path ---------------------------
+
+
+def _assert_same_tree(ours: Node | None, theirs: Node | None) -> None:
+    """Two node trees are the same: kinds, spans, values, styles, properties, order."""
+    from newsmeta._yamltree import Mapping, Scalar, Sequence
+
+    stack = [(ours, theirs)]
+    while stack:
+        a, b = stack.pop()
+        assert type(a) is type(b)
+        if a is None or b is None:
+            continue
+        assert (a.start, a.end, a.anchor, a.tag) == (b.start, b.end, b.anchor, b.tag)
+        if isinstance(a, Scalar):
+            assert isinstance(b, Scalar)
+            assert (a.value, a.style) == (b.value, b.style)
+        elif isinstance(a, Mapping):
+            assert isinstance(b, Mapping)
+            assert a.flow == b.flow
+            assert len(a.pairs) == len(b.pairs)
+            for (ak, av), (bk, bv) in zip(a.pairs, b.pairs, strict=True):
+                stack.extend([(ak, bk), (av, bv)])
+        elif isinstance(a, Sequence):
+            assert isinstance(b, Sequence)
+            assert a.flow == b.flow
+            stack.extend(zip(a.items, b.items, strict=True))
+            assert len(a.items) == len(b.items)
+
+
+def _tree_agrees(text: str) -> bool:
+    """The view's tree of ``text`` is the one the full path composes; False: no view."""
+    split = split_front_matter(text)
+    if not isinstance(split, Split):
+        return False
+    view = quick_view(split.yaml, split.yaml_start)
+    if view is None:
+        return False
+    _assert_same_tree(view.tree(), compose(split.yaml, split.yaml_start).root)
+    return True
+
+
+def test_the_views_tree_is_the_composed_tree_on_real_files(corpus: list[Path]) -> None:
+    assert all(_tree_agrees(path.read_text(encoding="utf-8")) for path in corpus)
+
+
+def test_the_views_tree_is_the_composed_tree_on_generated_files(
+    generated: list[tuple[Path, str | None]],
+) -> None:
+    agreed = sum(_tree_agrees(path.read_text(encoding="utf-8")) for path, _ in generated)
+    assert agreed > len(generated) // 2
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated(_SAMPLE, _QUICK_TOKENS))
+def test_the_views_tree_is_the_composed_tree_on_mutated_files(raw: bytes) -> None:
+    text = raw.decode("utf-8", "surrogateescape")
+    _tree_agrees(text)
+
+
+def test_files_failing_the_schema_reuse_the_view(
+    generated: list[tuple[Path, str | None]],
+) -> None:
+    from newsmeta._check import analyse_quickly
+
+    reused = 0
+    for path, defect in generated:
+        text = path.read_text(encoding="utf-8")
+        analysis, view = analyse_quickly(text, path=str(path))
+        full = analyse(text, path=str(path))
+        assert analysis.problems == full.problems, (path, defect)
+        assert analysis.data == full.data
+        _assert_same_tree(analysis.root, full.root)
+        reused += view is not None and defect is not None
+    assert reused > 0
+
+
+# --- load() on the quick path -----------------------------------------------------------------
+
+
+def _assert_loads_like_the_full_path(path: Path) -> None:
+    import newsmeta
+    from newsmeta.document import Document
+
+    loaded = newsmeta.load(path)
+    raw = path.read_bytes()
+    text, findings = decode(raw)
+    full = Document(analyse(text, prior=findings, path=str(path)), path)
+    assert loaded.text == full.text
+    assert loaded.problems == full.problems
+    assert loaded.data == full.data
+    assert loaded.article == full.article
+    assert loaded.body == full.body
+    _assert_same_tree(loaded.node, full.node)
+
+
+def test_real_files_load_like_the_full_path(corpus: list[Path]) -> None:
+    for path in corpus:
+        _assert_loads_like_the_full_path(path)
+
+
+def test_generated_files_load_like_the_full_path(
+    generated: list[tuple[Path, str | None]],
+) -> None:
+    for path, _ in generated:
+        _assert_loads_like_the_full_path(path)
+
+
+def test_a_quickly_loaded_document_has_no_tree_until_asked() -> None:
+    import newsmeta
+
+    document = newsmeta.load(EXAMPLES / "2024-03-05-harbour-city-school-solar.md")
+    assert document._analysis._limits is not None  # no tree composed yet
+    assert document.article is not None
+    assert document._analysis._limits is not None
+    root = document.node
+    assert root is not None
+    assert document._analysis._limits is None
+    assert document.node is root
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated(_SAMPLE, _QUICK_TOKENS))
+def test_mutated_articles_load_like_the_full_path(raw: bytes) -> None:
+    import newsmeta
+    from newsmeta.document import Document
+
+    text, findings = decode(raw)
+    loaded = newsmeta.loads(text) if not findings else None
+    if loaded is None:
+        return
+    full = Document(analyse(text))
+    assert loaded.problems == full.problems
+    assert loaded.data == full.data
+    assert loaded.article == full.article
+    _assert_same_tree(loaded.node, full.node)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from importlib import resources
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
@@ -590,3 +590,52 @@ def test_placeholders_have_the_right_type_and_a_new_article_from_them_parses() -
         doc.set(key, item)
     codes = {p.code for p in doc.problems}
     assert not codes & {"schema-required", "schema-type", "schema-enum", "yaml-syntax"}
+
+
+# --- explaining failures: only the failing top-level values are walked again -----------------
+
+
+def _explained_in_full(monkeypatch: pytest.MonkeyPatch, data: object) -> list[object]:
+    from newsmeta import schema
+
+    with monkeypatch.context() as patch:
+        patch.setattr(schema, "_explaining_validator", lambda _: schema._reference_validator())
+        return list(schema.schema_errors(data, None, (0, 3), ""))  # type: ignore[arg-type]
+
+
+_JSON_LEAVES = st.none() | st.booleans() | st.integers() | st.text(max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                [
+                    *("title", "quality", "heat", "provider", "topics", "images", "related"),
+                    *("type", "webUrl", "publishedDateTime", "secured", "category", "unknownKey"),
+                ]
+            ),
+            _JSON_LEAVES
+            | st.lists(_JSON_LEAVES, max_size=3)
+            | st.dictionaries(
+                st.sampled_from(["name", "domain", "url", "width", "extra"]), _JSON_LEAVES
+            ),
+        ),
+        max_size=4,
+    ),
+    st.booleans(),
+)
+def test_failures_are_explained_as_by_the_whole_schema(
+    changes: list[tuple[str, object]], drop: bool
+) -> None:
+    from newsmeta.schema import schema_errors
+
+    data = full_article()
+    for key, value in changes:
+        data[key] = value
+    if drop:
+        data.pop("title", None)
+    with pytest.MonkeyPatch.context() as patch:
+        expected = _explained_in_full(patch, data)
+    assert schema_errors(data, None, (0, 3), "") == expected  # type: ignore[arg-type]

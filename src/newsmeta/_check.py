@@ -44,7 +44,16 @@ from newsmeta.problems import CODES, Problem, Severity
 if TYPE_CHECKING:
     from newsmeta._quick import QuickView
 
-__all__ = ["Analysis", "LineIndex", "QuickPass", "analyse", "check_data", "decode", "quick_pass"]
+__all__ = [
+    "Analysis",
+    "LineIndex",
+    "QuickPass",
+    "analyse",
+    "analyse_quickly",
+    "check_data",
+    "decode",
+    "quick_pass",
+]
 
 
 class LineIndex:
@@ -72,17 +81,58 @@ class LineIndex:
         return line, column
 
 
-@attrs.define
 class Analysis:
-    """What one pass over a file found."""
+    """What one pass over a file found.
 
-    text: str
-    split: Split | None
-    root: Node | None
-    data: JSONValue
-    problems: list[Problem]
-    #: False when the front matter could not be read completely (no fences, bad YAML...).
-    readable: bool
+    ``root`` is the positioned node tree. An analysis made on the quick path (see
+    :func:`analyse_quickly`) has found everything without one, and composes it from the
+    text on first use, exactly as :func:`analyse` would have: a loaded document that
+    nothing asks positions of never holds a tree.
+    """
+
+    __slots__ = ("_limits", "_root", "data", "problems", "readable", "split", "text")
+
+    def __init__(
+        self,
+        text: str,
+        split: Split | None,
+        root: Node | None,
+        data: JSONValue,
+        problems: list[Problem],
+        readable: bool,
+        *,
+        lazy: Limits | None = None,
+    ) -> None:
+        self.text = text
+        self.split = split
+        self._root = root
+        self.data = data
+        self.problems = problems
+        #: False when the front matter could not be read completely (no fences, bad YAML...).
+        self.readable = readable
+        #: The limits to compose the tree under, when it is composed on first use.
+        self._limits = lazy
+
+    @property
+    def root(self) -> Node | None:
+        """The root of the positioned node tree (``None`` for no front matter)."""
+        if self._limits is not None:
+            split = self.split
+            assert split is not None  # a lazy tree is for a split, readable text
+            self._root = compose(split.yaml, split.yaml_start, limits=self._limits).root
+            self._limits = None
+        return self._root
+
+    @root.setter
+    def root(self, root: Node | None) -> None:
+        self._root = root
+        self._limits = None
+
+    def __repr__(self) -> str:
+        return (
+            f"Analysis(readable={self.readable}, problems={len(self.problems)}, "
+            f"lazy tree={self._limits is not None})"
+        )
 
 
 def _severity(code: str) -> Severity:
@@ -374,11 +424,49 @@ def _as_the_spec_reads(
 
 @attrs.frozen
 class QuickPass:
-    """What :func:`quick_pass` found: the JSON view, and the located problems (all of
-    them data-quality warnings or errors from the rules; usually none)."""
+    """What :func:`quick_pass` found: the split text, the JSON view, and the located
+    problems (all of them data-quality warnings or errors from the rules; usually none)."""
 
+    split: Split
     view: QuickView
     problems: list[Problem]
+
+
+def _quick_view_of(text: str, limits: Limits) -> tuple[Split, QuickView] | None:
+    """The split text and its quick view, when the YAML layers have nothing to report."""
+    from newsmeta._quick import quick_view
+
+    split = split_front_matter(text)
+    if isinstance(split, FenceError):
+        return None
+    # The C parser refuses every control character but U+0085 in the YAML text, and the
+    # quick view then gives up; so the scan of :func:`text_findings` is needed only for
+    # NUL (anywhere), U+0085 and line endings, which plain searches rule out quickly.
+    if ("\x00" in text or "\r" in text or "\x85" in split.yaml) and text_findings(text, split):
+        return None
+    view = quick_view(split.yaml, split.yaml_start, limits)
+    return None if view is None else (split, view)
+
+
+def _quick_rules(
+    text: str, split: Split, view: QuickView, path: str | None
+) -> list[Problem] | None:
+    """The located rule problems of a view, or ``None`` when one needs the tree."""
+    from newsmeta.rules import UNLOCATED, RuleContext, run_rules
+
+    context = RuleContext(
+        view.data,
+        None,
+        text,
+        path,
+        split.closing_start,
+        view.span,
+        plain_dates_only_in_date_fields=True,
+    )
+    findings = run_rules(context)
+    if any((f.start, f.end) == UNLOCATED for f in findings):
+        return None
+    return suppress(locate(findings, text), split)
 
 
 def quick_pass(
@@ -393,34 +481,59 @@ def quick_pass(
     :func:`analyse`, which finds and locates it. ``text`` must have decoded without
     findings (see :func:`decode`).
     """
-    from newsmeta._quick import quick_view
-    from newsmeta.rules import UNLOCATED, RuleContext, run_rules
     from newsmeta.schema import conforms
 
-    split = split_front_matter(text)
-    if isinstance(split, FenceError):
+    read = _quick_view_of(text, limits)
+    if read is None:
         return None
-    # The C parser refuses every control character but U+0085 in the YAML text, and the
-    # quick view then gives up; so the scan of :func:`text_findings` is needed only for
-    # NUL (anywhere), U+0085 and line endings, which plain searches rule out quickly.
-    if ("\x00" in text or "\r" in text or "\x85" in split.yaml) and text_findings(text, split):
+    split, view = read
+    if not conforms(view.data):
         return None
-    view = quick_view(split.yaml, split.yaml_start, limits)
-    if view is None or not conforms(view.data):
-        return None
-    context = RuleContext(
-        view.data,
-        None,
-        text,
-        path,
-        split.closing_start,
-        view.span,
-        plain_dates_only_in_date_fields=True,
-    )
-    findings = run_rules(context)
-    if any((f.start, f.end) == UNLOCATED for f in findings):
-        return None
-    return QuickPass(view, suppress(locate(findings, text), split))
+    problems = _quick_rules(text, split, view, path)
+    return None if problems is None else QuickPass(split, view, problems)
+
+
+def analyse_quickly(
+    text: str,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    prior: list[Finding] | None = None,
+    path: str | None = None,
+) -> tuple[Analysis, QuickView | None]:
+    """What :func:`analyse` returns for ``text`` (with the rules), found the cheapest way,
+    and the quick view when there was one.
+
+    When the YAML layers have nothing to report (see :func:`~newsmeta._quick.quick_view`):
+
+    - a file that passes the schema, and whose rule findings are about scalar values,
+      needs no node tree at all: the analysis composes it only if asked (``root``);
+    - any other (a schema error, a finding about a whole list or mapping) gets its tree
+      from the view's own parser, without the view's checks again, and the schema and the
+      rules run on the view's data, as :func:`analyse` would run them.
+
+    Anything else goes to :func:`analyse`. A differential test holds the results equal.
+    """
+    from newsmeta.schema import conforms, schema_errors
+
+    if prior:
+        return analyse(text, prior=prior, path=path, limits=limits), None
+    read = _quick_view_of(text, limits)
+    if read is None:
+        return analyse(text, path=path, limits=limits), None
+    split, view = read
+    data = view.data
+    if conforms(data):
+        problems = _quick_rules(text, split, view, path)
+        if problems is not None:
+            return Analysis(text, split, None, data, problems, True, lazy=limits), view
+    from newsmeta.rules import RuleContext, run_rules
+
+    root = view.tree()
+    fence = (len(split.bom), len(split.bom) + 3)
+    findings = schema_errors(data, root, fence, text)
+    findings.extend(run_rules(RuleContext(data, root, text, path, split.closing_start)))
+    problems = suppress(locate(findings, text), split)
+    return Analysis(text, split, root, data, problems, True), view
 
 
 _SUPPRESSION: Final = re.compile(r"#\s*newsmeta:\s*ignore\[([A-Za-z0-9_,\s-]+)\]")

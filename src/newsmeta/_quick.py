@@ -483,7 +483,7 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
     finally:
         # `collection` calls itself through its closure: a reference cycle that only the
         # garbage collector would free, and that would make it run more often.
-        del collection
+        collection = None  # type: ignore[assignment]
     if not isinstance(root, dict):  # pragma: no cover - a mapping start gives a dict
         return None
     if counted + len(values) > max_nodes:

@@ -324,7 +324,121 @@ def structure_article(data: Mapping[str, object]) -> Article:
 
     Raises :class:`cattrs.ClassValidationError` when *data* does not fit.
     """
-    return structure(data, Article)
+    try:
+        return _direct(data, Article)
+    except _NotDirect:
+        return structure(data, Article)
+
+
+# --- the direct path ----------------------------------------------------------------------
+#
+# Loading an article structures it, and cattrs' generated, detailed-validation code is the
+# largest part of that. Data that fits (every valid file's) is built here directly, with the
+# same checks and conversions as the hooks above; anything else raises _NotDirect and goes
+# through cattrs, which then explains the failure. A test holds both to the same result.
+
+
+class _NotDirect(Exception):
+    """The data is not simply a model: let cattrs structure it (or explain why not)."""
+
+
+_STR, _INT, _BOOL, _DATETIME, _STRS, _MODEL, _MODELS = range(7)
+#: Per model class: (key, field name, kind, model class or None, optional) for each field.
+_PLANS: dict[type, list[tuple[str, str, int, type | None, bool]]] = {}
+
+
+def _plan(cls: Any) -> list[tuple[str, str, int, type | None, bool]]:
+    plan = _PLANS.get(cls)
+    if plan is not None:
+        return plan
+    import typing
+
+    hints = typing.get_type_hints(cls)
+    plan = []
+    for name, key in FIELD_KEYS[cls].items():
+        hint = hints[name]
+        args = [arg for arg in get_args(hint) if arg is not type(None)]
+        optional = len(args) < len(get_args(hint))
+        if optional:
+            (hint,) = args
+        inner: type | None = None
+        if hint is str:
+            kind = _STR
+        elif hint is bool:
+            kind = _BOOL
+        elif hint is int:
+            kind = _INT
+        elif hint is datetime:
+            kind = _DATETIME
+        elif hint in MODEL_CLASSES:
+            kind, inner = _MODEL, hint
+        elif _is_homogeneous_tuple(hint) and get_args(hint)[0] is str:
+            kind = _STRS
+        elif _is_homogeneous_tuple(hint) and get_args(hint)[0] in MODEL_CLASSES:
+            kind, inner = _MODELS, get_args(hint)[0]
+        else:  # pragma: no cover - every field of the model is one of the above
+            raise TypeError(f"no direct structuring for {cls.__name__}.{name}: {hint}")
+        plan.append((key, name, kind, inner, optional))
+    _PLANS[cls] = plan
+    return plan
+
+
+def _direct(data: object, cls: type[M]) -> M:
+    """``structure(data, cls)``, when ``data`` fits ``cls`` exactly; else :class:`_NotDirect`."""
+    if type(data) is not dict:
+        raise _NotDirect
+    values: dict[str, object] = {}
+    for key, name, kind, inner, optional in _plan(cls):
+        if key not in data:
+            if optional:
+                continue
+            raise _NotDirect
+        value = data[key]
+        if value is None:
+            if not optional:
+                raise _NotDirect
+            values[name] = None
+            continue
+        kind_of = type(value)
+        if kind == _STR:
+            if kind_of is not str:
+                raise _NotDirect
+        elif kind == _INT:
+            if kind_of is not int:
+                raise _NotDirect
+        elif kind == _BOOL:
+            if kind_of is not bool:
+                raise _NotDirect
+        elif kind == _DATETIME:
+            if kind_of is not str:
+                raise _NotDirect
+            try:
+                value = parse_datetime(value)
+            except ValueError:
+                raise _NotDirect from None
+        elif kind == _MODEL:
+            value = _direct(value, inner)  # type: ignore[arg-type]
+        elif kind_of is not list:
+            raise _NotDirect
+        elif kind == _STRS:
+            if any(type(item) is not str for item in value):
+                raise _NotDirect
+            value = tuple(value)
+        elif kind == _MODELS:
+            value = tuple(_direct(item, inner) for item in value)  # type: ignore[arg-type]
+        values[name] = value
+    if len(values) < len(data):  # keys the model does not know
+        known = _KNOWN[cls]
+        values["extra"] = {key: value for key, value in data.items() if key not in known}
+    try:
+        return cls(**values)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise _NotDirect from None
+
+
+_KNOWN: Final[dict[type, frozenset[str]]] = {
+    cls: frozenset(CANONICAL_KEY_ORDER[cls]) for cls in MODEL_CLASSES
+}
 
 
 def unstructure_article(article: Article) -> dict[str, object]:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, cast
 
-from newsmeta._check import Analysis, analyse, decode
+from newsmeta._check import Analysis, analyse, analyse_quickly, decode
 from newsmeta._files import read_article_bytes
 from newsmeta._yamltree import JSONValue, Node
 from newsmeta.errors import EditError, InvalidDocumentError, NewProblemsError
@@ -71,11 +71,7 @@ class Document:
         self._created = created
         #: The error-level problems the document had when loaded or last saved (none for a
         #: new document: every error it has is its own).
-        self._baseline: Counter[tuple[str, str]] = (
-            Counter()
-            if created
-            else Counter((p.code, p.pointer) for p in analysis.problems if _is_error(p))
-        )
+        self._baseline = _NO_ERRORS if created else _errors_of(analysis.problems)
 
     @property
     def text(self) -> str:
@@ -395,9 +391,7 @@ class Document:
         if same_file or self.path is None:
             self.path = target
             self._disk = _fingerprint(data)
-            self._baseline = Counter(
-                (p.code, p.pointer) for p in self._analysis.problems if _is_error(p)
-            )
+            self._baseline = _errors_of(self._analysis.problems)
 
     def __repr__(self) -> str:
         where = str(self.path) if self.path is not None else "<text>"
@@ -421,6 +415,16 @@ def _kind_of(value: object) -> str:
 
 def _is_error(problem: Problem) -> bool:
     return problem.severity is Severity.ERROR
+
+
+#: The baseline of a document without errors, shared (never changed in place): a loaded
+#: document keeps as few objects as it can, for the garbage collector visits each one.
+_NO_ERRORS: Counter[tuple[str, str]] = Counter()
+
+
+def _errors_of(problems: Sequence[Problem]) -> Counter[tuple[str, str]]:
+    errors = [(p.code, p.pointer) for p in problems if _is_error(p)]
+    return Counter(errors) if errors else _NO_ERRORS
 
 
 def _fingerprint(data: bytes) -> bytes:
@@ -495,7 +499,8 @@ def loads(text: str, *, path: str | os.PathLike[str] | None = None) -> Document:
     ``path`` is only recorded (for messages and later saves); nothing is read from it.
     """
     name = os.fspath(path) if path is not None else None
-    return Document(analyse(text, path=name), Path(name) if name is not None else None)
+    analysis, _ = analyse_quickly(text, path=name)
+    return Document(analysis, Path(name) if name is not None else None)
 
 
 def load(path: str | os.PathLike[str]) -> Document:
@@ -508,9 +513,9 @@ def load(path: str | os.PathLike[str]) -> Document:
     # The whole file, however large: the text must round-trip exactly.
     raw = read_article_bytes(file_path)
     text, findings = decode(raw)
-    return Document(
-        analyse(text, prior=findings, path=os.fspath(path)), file_path, _fingerprint(raw)
-    )
+    # Most files take the quick path: no node tree until something asks for positions.
+    analysis, _ = analyse_quickly(text, prior=findings, path=os.fspath(path))
+    return Document(analysis, file_path, _fingerprint(raw))
 
 
 def dumps(document: Document) -> str:

@@ -121,6 +121,10 @@ def _freeze(value: object) -> object:
 
 
 def _freeze_extra(value: Mapping[str, object]) -> Mapping[str, object]:
+    if not value:
+        # Shared: most models have no extra keys, and each object a loaded article keeps
+        # is one more for the garbage collector to visit.
+        return _EMPTY_EXTRA
     frozen = _freeze(value)
     assert isinstance(frozen, FrozenMapping)
     return frozen

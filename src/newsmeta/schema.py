@@ -309,6 +309,44 @@ def placeholder(schema: Mapping[str, object]) -> object:
     return ""
 
 
+#: Reference validators that skip the top-level properties the compiled engine passed,
+#: by the set of properties that failed (bounded: few combinations occur).
+_PRUNED: dict[frozenset[str], object] = {}
+_PRUNED_MAX: Final = 256
+
+
+def _explaining_validator(data: JSONValue) -> object:
+    """The reference validator to explain why ``data`` fails, doing no more than needed.
+
+    The reference engine is slow, and a failing file usually fails in one or two of its
+    top-level values. jsonschema-rs names them; the reference engine then checks a copy of
+    the schema in which every other top-level property is ``true`` (anything goes). The
+    keywords of the top level itself (required, additional and dependent keys, if/then)
+    still see the whole mapping, so the errors are exactly those of the whole schema.
+    """
+    reference = _reference_validator()
+    schema = _schema()
+    properties = schema.get("properties")
+    if not isinstance(data, dict) or not isinstance(properties, dict):
+        return reference
+    failing = frozenset(
+        str(error.instance_path[0])
+        for error in _fast_validator().iter_errors(data)  # type: ignore[attr-defined]
+        if error.instance_path
+    )
+    validator = _PRUNED.get(failing)
+    if validator is None:
+        pruned = dict(schema)
+        pruned["properties"] = {
+            key: value if key in failing else True for key, value in properties.items()
+        }
+        validator = reference.evolve(schema=pruned)  # type: ignore[attr-defined]
+        if len(_PRUNED) >= _PRUNED_MAX:
+            _PRUNED.clear()
+        _PRUNED[failing] = validator
+    return validator
+
+
 def is_valid(data: JSONValue) -> bool:
     """True when ``data`` (the JSON view of a front matter) satisfies the schema."""
     return bool(_fast_validator().is_valid(data))  # type: ignore[attr-defined]
@@ -596,7 +634,7 @@ def schema_errors(
     """
     if is_valid(data):
         return _typed_view_errors(data, root, fence, text)
-    validator = _reference_validator()
+    validator = _explaining_validator(data)
     findings: list[Finding] = []
     seen: set[tuple[str, str, str]] = set()
     for error in validator.iter_errors(data):  # type: ignore[attr-defined]

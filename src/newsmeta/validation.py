@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from newsmeta._check import Analysis, analyse, decode, quick_pass
+from newsmeta._check import Analysis, analyse, analyse_quickly, decode
 from newsmeta._yamltree import DEFAULT_LIMITS, JSONValue, Limits, find_node
 from newsmeta.problems import CODES, Problem, Severity
 
@@ -174,13 +174,10 @@ def check_path(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) ->
 def check_bytes(raw: bytes, path: str = "<stdin>", limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """Validate an article given as a file's bytes (decoded as UTF-8 here); never raises."""
     text, findings = decode(raw, limits)
-    if not findings:
-        # Most files pass the YAML and schema layers, and then need no node tree: try that.
-        quick = quick_pass(text, limits=limits, path=path)
-        if quick is not None:
-            return FileResult(path, tuple(quick.problems), _quick_url_uses(quick.view, text))
-    analysis = analyse(text, prior=findings, path=path, limits=limits)
-    return FileResult(path, tuple(analysis.problems), _url_uses(analysis))
+    # Most files pass the YAML layers, and then need no second parse (see analyse_quickly).
+    analysis, view = analyse_quickly(text, prior=findings, path=path, limits=limits)
+    urls = _quick_url_uses(view, text) if view is not None else _url_uses(analysis)
+    return FileResult(path, tuple(analysis.problems), urls)
 
 
 def document_result(document: Document, path: str | None = None) -> FileResult:

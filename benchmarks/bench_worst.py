@@ -1,0 +1,150 @@
+"""Worst cases inside one file: does the time grow linearly with the size of the problem?
+
+Usage (from the repository root, venv active)::
+
+    python benchmarks/bench_worst.py [--rounds 5] [--scale 10]
+
+Each case is a generated article (``examples/2024-03-05-harbour-city-school-solar.md`` with
+one thing repeated ``n`` times) at a small ``n`` and at ``--scale`` times that ``n``. Each is
+timed through ``newsmeta.load(...)`` (with the typed article and every problem located) and
+through ``check_bytes`` (what ``newsmeta validate`` does per file), best of ``--rounds``.
+Printed: the time at both sizes and their ratio; linear work gives about ``--scale`` (the
+goal is at most 1.5 times it), quadratic work about its square. Every case stays within the
+default limits (10,000 YAML nodes), so it is really checked, not refused.
+
+Cases:
+
+``unknown-keys``
+    ``n`` keys the format does not know (495 -> 4,950): one ``schema-unknown-key`` each.
+``related-entity``
+    ``n`` related articles whose titles hold an HTML entity (40 -> 400): one
+    ``text-html-entity`` warning each, found on the quick path.
+``duplicate-keys``
+    ``n`` repeats of one unknown key (495 -> 4,950): ``yaml-duplicate-key`` each.
+``null-topics``
+    ``topics`` with ``n`` null items (495 -> 4,950): one ``schema-type`` each.
+``insecure-related``
+    ``n`` related articles with ``http://`` URLs (40 -> 400): one ``url-insecure`` each.
+``suppressions``
+    ``n`` unknown keys each silenced by a ``# newsmeta: ignore[...]`` comment (495 -> 4,950).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = ROOT / "examples" / "2024-03-05-harbour-city-school-solar.md"
+
+
+def _with(yaml: str) -> str:
+    """The base article with ``yaml`` added at the end of its front matter, in place of
+    the base's own value of a top-level key that ``yaml`` sets."""
+    text = BASE.read_text(encoding="utf-8")
+    head, sep, body = text.partition("\n---\n")
+    replaced = {line.split(":", 1)[0] for line in yaml.splitlines() if line[:1].isalpha()}
+    kept, skipping = [], False
+    for line in head.split("\n"):
+        if line[:1].isalpha():
+            skipping = line.split(":", 1)[0] in replaced
+        elif line and not line[:1].isspace() and not line.startswith(("-", "#")):
+            skipping = False
+        if not skipping:
+            kept.append(line)
+    return "\n".join(kept) + "\n" + yaml + sep.lstrip("\n") + body
+
+
+def _related(n: int, title: str, url: str) -> str:
+    items = []
+    for i in range(n):
+        items.append(
+            f"  - title: {title} {i}\n"
+            f"    excerpt: Item {i}.\n"
+            f"    publishedDateTime: 2024-03-05T10:00:00Z\n"
+            f"    webUrl: {url}/{i}\n"
+            f"    type: article\n"
+            f"    provider:\n"
+            f"      name: Example\n"
+            f"      domain: example.com\n"
+        )
+    return "related:\n" + "".join(items)
+
+
+CASES: dict[str, tuple[int, Callable[[int], str]]] = {
+    "unknown-keys": (495, lambda n: "".join(f"unknownKey{i}: {i}\n" for i in range(n))),
+    "related-entity": (
+        40,
+        lambda n: _related(n, "Caf&eacute; opens", "https://example.com/a"),
+    ),
+    "duplicate-keys": (495, lambda n: "".join(f"again: {i}\n" for i in range(n))),
+    "null-topics": (495, lambda n: "topics:\n" + "  - null\n" * n),
+    "insecure-related": (40, lambda n: _related(n, "Plain title", "http://example.com/a")),
+    "suppressions": (
+        495,
+        lambda n: "".join(
+            f"# newsmeta: ignore[schema-unknown-key]\nunknownKey{i}: {i}\n" for i in range(n)
+        ),
+    ),
+}
+
+
+def best(run: Callable[[], object], rounds: int) -> float:
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="newsmeta's worst cases inside one file")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--scale", type=int, default=10)
+    args = parser.parse_args(argv)
+
+    import newsmeta
+    from newsmeta.validation import check_bytes
+
+    newsmeta.loads(BASE.read_text(encoding="utf-8")).article  # noqa: B018 - first use
+    print(
+        f"{'case':18} {'path':9} {'n':>6} {'time s':>9} {'n x' + str(args.scale):>8} "
+        f"{'time s':>9} {'ratio':>7}  problems"
+    )
+    worst = 0.0
+    for name, (small, make) in CASES.items():
+        for label in ("load", "validate"):
+            row = []
+            for n in (small, small * args.scale):
+                text = _with(make(n))
+                raw = text.encode("utf-8")
+                if label == "load":
+
+                    def run(text: str = text) -> object:
+                        document = newsmeta.loads(text, path="2024-03-05-worst.md")
+                        return document.article, document.problems
+
+                    problems = len(newsmeta.loads(text, path="2024-03-05-worst.md").problems)
+                else:
+
+                    def run(raw: bytes = raw) -> object:
+                        return check_bytes(raw, "2024-03-05-worst.md")
+
+                    problems = len(check_bytes(raw, "2024-03-05-worst.md").problems)
+                row.append((n, best(run, args.rounds), problems))
+            (n1, t1, p1), (n2, t2, p2) = row
+            ratio = t2 / t1
+            worst = max(worst, ratio)
+            print(
+                f"{name:18} {label:9} {n1:>6} {t1:>9.4f} {n2:>8} {t2:>9.4f} {ratio:>7.1f}  "
+                f"{p1} -> {p2}"
+            )
+    print(f"worst ratio: {worst:.1f} (linear: {args.scale}; goal: at most {1.5 * args.scale:g})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
