@@ -34,6 +34,8 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,6 +93,14 @@ CASES: dict[str, tuple[int, Callable[[int], str]]] = {
 }
 
 
+NAME = "2024-03-05-worst.md"
+
+
+def _load(loads: Callable[..., Any], text: str) -> object:
+    document = loads(text, path=NAME)
+    return document.article, document.problems
+
+
 def best(run: Callable[[], object], rounds: int) -> float:
     times = []
     for _ in range(rounds):
@@ -121,19 +131,13 @@ def main(argv: list[str] | None = None) -> int:
             for n in (small, small * args.scale):
                 text = _with(make(n))
                 raw = text.encode("utf-8")
+                run: Callable[[], object]
                 if label == "load":
-
-                    def run(text: str = text) -> object:
-                        document = newsmeta.loads(text, path="2024-03-05-worst.md")
-                        return document.article, document.problems
-
-                    problems = len(newsmeta.loads(text, path="2024-03-05-worst.md").problems)
+                    run = partial(_load, newsmeta.loads, text)
+                    problems = len(newsmeta.loads(text, path=NAME).problems)
                 else:
-
-                    def run(raw: bytes = raw) -> object:
-                        return check_bytes(raw, "2024-03-05-worst.md")
-
-                    problems = len(check_bytes(raw, "2024-03-05-worst.md").problems)
+                    run = partial(check_bytes, raw, NAME)
+                    problems = len(check_bytes(raw, NAME).problems)
                 row.append((n, best(run, args.rounds), problems))
             (n1, t1, p1), (n2, t2, p2) = row
             ratio = t2 / t1
