@@ -35,8 +35,8 @@ import argparse
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "examples" / "2024-03-05-harbour-city-school-solar.md"
