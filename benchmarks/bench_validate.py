@@ -536,6 +536,44 @@ def floor_specs(files: int, schema: dict[str, Any] | None, why_no_schema: str) -
     return specs
 
 
+def physical_floor_spec(corpus: Corpus, schema: dict[str, Any] | None) -> FloorSpec:
+    """The physical floor: read + split + libyaml's event scan + jsonschema-rs.
+
+    What no validator built on libyaml and jsonschema-rs can avoid: the events are read
+    from PyYAML's C parser (every event object is built, nothing else is done with them),
+    and jsonschema-rs checks each file's data, loaded before the timing starts.
+    """
+    row = Row("floor-physical", "floor: read + split + libyaml events + jsonschema-rs", 0)
+    row.files = len(corpus.md_files)
+    try:
+        import yaml  # type: ignore[import-untyped,unused-ignore]
+        from yaml._yaml import CParser  # type: ignore[import-untyped,unused-ignore]
+
+        load, _, _ = pyyaml_c_loader()
+        if schema is None:
+            raise ImportError("no schema")
+        is_valid, note = rs_validator(schema)
+    except ImportError as error:
+        row.status, row.note = "unavailable", str(error)
+        return FloorSpec(row, None, Exception, None)
+    loaded: dict[str, Any] = {}
+    for path in corpus.md_files:
+        front = make_corpus.split_front_matter(path.read_text(encoding="utf-8"))
+        if front is not None:
+            try:
+                loaded[front] = load(front)
+            except yaml.YAMLError:
+                loaded[front] = None
+
+    def scan(front: str) -> Any:
+        for _ in iter(CParser(front).get_event, None):
+            pass
+        return loaded.get(front)
+
+    row.note = "; ".join(part for part in ("data loaded before timing", note) if part)
+    return FloorSpec(row, scan, yaml.YAMLError, is_valid)
+
+
 # --------------------------------------------------------------------------------------------
 # Reporting.
 
@@ -609,6 +647,12 @@ RATIOS: tuple[tuple[str, str, str], ...] = (
         "newsmeta-inproc",
         "floor-ruamel-C+jsonschema-rs",
     ),
+    (
+        "newsmeta in one process vs physical floor",
+        "newsmeta-inproc",
+        "floor-physical",
+    ),
+    ("newsmeta --jobs 1 vs physical floor", "newsmeta-j1", "floor-physical"),
     ("newsmeta --jobs 2 vs newsmeta --jobs 1", "newsmeta-j2", "newsmeta-j1"),
     (
         "check-jsonschema vs floor ruamel-C + jsonschema",
@@ -778,7 +822,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     )
 
-    floors = floor_specs(n_files, schema, no_schema)
+    floors = [*floor_specs(n_files, schema, no_schema), physical_floor_spec(corpus, schema)]
 
     total = len(procs) + len(floors)
     for round_, index in _interleaved(args.repeat, total):
