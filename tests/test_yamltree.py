@@ -230,3 +230,10 @@ def test_remembered_keys_still_obey_a_lowered_key_limit() -> None:
     assert "limit-key-length" not in [p.code for p in analyse(text).problems]
     lowered = analyse(text, limits=Limits(max_key_chars=3))
     assert "limit-key-length" in [p.code for p in lowered.problems]
+
+
+def test_the_first_characters_that_may_not_be_strings_are_the_resolvers_own() -> None:
+    from newsmeta._yamltree import _RESOLVER_FIRST, _YAML11_FIRST, _resolver_table
+
+    firsts = {c for version in ((1, 1), (1, 2)) for c in _resolver_table(version) if c}
+    assert firsts | set(_YAML11_FIRST) == set(_RESOLVER_FIRST)
