@@ -21,7 +21,7 @@ from newsmeta._frontmatter import Split, split_front_matter
 from newsmeta._quick import quick_view
 from newsmeta._yamltree import Limits, Node, compose, find_node, to_data
 from newsmeta.rules import string_values
-from newsmeta.validation import FileResult, _url_uses, check_bytes
+from newsmeta.validation import FileResult, _url_uses, check_bytes, document_result
 
 from .articles import mutated
 from .conftest import EXAMPLES
@@ -576,6 +576,7 @@ def _assert_loads_like_the_full_path(path: Path) -> None:
     raw = path.read_bytes()
     text, findings = decode(raw)
     full = Document(analyse(text, prior=findings, path=str(path)), path)
+    assert document_result(loaded) == document_result(full) == check_bytes(raw, str(path))
     assert loaded.text == full.text
     assert loaded.problems == full.problems
     assert loaded.data == full.data
@@ -607,6 +608,17 @@ def test_a_quickly_loaded_document_has_no_tree_until_asked() -> None:
     assert root is not None
     assert document._analysis._limits is None
     assert document.node is root
+
+
+def test_a_quickly_loaded_documents_result_needs_no_tree() -> None:
+    import newsmeta
+
+    path = EXAMPLES / "2024-03-05-harbour-city-school-solar.md"
+    document = newsmeta.load(path)
+    result = document_result(document)
+    assert result.urls  # the example states its own URLs: they were located
+    assert result == check_bytes(path.read_bytes(), str(path))
+    assert document._analysis._limits is not None  # still no tree
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

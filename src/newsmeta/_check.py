@@ -128,6 +128,12 @@ class Analysis:
         self._root = root
         self._limits = None
 
+    @property
+    def tree_limits(self) -> Limits | None:
+        """The limits the tree is composed under on first use of :attr:`root`; ``None``
+        once it exists (or when the analysis was made with its tree)."""
+        return self._limits
+
     def __repr__(self) -> str:
         return (
             f"Analysis(readable={self.readable}, problems={len(self.problems)}, "

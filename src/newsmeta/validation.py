@@ -189,19 +189,26 @@ def document_result(document: Document, path: str | None = None) -> FileResult:
     it with the others.
     """
     name = path if path is not None else str(document.path) if document.path else "<text>"
-
-    def span_of(key: str) -> tuple[int, int] | None:
-        _, node = find_node(document.node, [key])
-        return None if node is None else (node.start, node.end)
-
-    uses = _own_url_uses(document.data, document.text, span_of)
-    return FileResult(name, document.problems, uses)
+    return FileResult(name, document.problems, _url_uses(document._analysis))
 
 
 _OWN_URL_KEYS = ("webUrl", "originalUrl")
 
 
 def _url_uses(analysis: Analysis) -> tuple[UrlUse, ...]:
+    data = analysis.data
+    if not isinstance(data, dict) or not any(data.get(key) for key in _OWN_URL_KEYS):
+        return ()
+    limits, split = analysis.tree_limits, analysis.split
+    if limits is not None and split is not None:
+        # A document loaded on the quick path holds no tree: locating two values through
+        # a quick view of its text again costs a fraction of composing (and keeping) one.
+        from newsmeta._quick import quick_view
+
+        view = quick_view(split.yaml, split.yaml_start, limits)
+        if view is not None:
+            return _quick_url_uses(view, analysis.text)
+
     def span_of(key: str) -> tuple[int, int] | None:
         _, node = find_node(analysis.root, [key])
         return None if node is None else (node.start, node.end)
