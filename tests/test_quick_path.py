@@ -130,6 +130,10 @@ _BAIL_OUT = [
     "title: [unclosed\n",
     "a: b: c\n",
     "title: 'x'\n\tbad: tab\n",
+    # An empty value in a flow collection: libyaml places it elsewhere than the full path.
+    "m: {a: , b: 1}\n",
+    "m: {a:   # comment\n  }\n",
+    "m: [a, {b: }]\n",
 ]
 
 
@@ -166,6 +170,7 @@ def test_the_quick_view_gives_up_at_each_limit() -> None:
         "list: [1, 'two', {three: 3}, [4]]\nempty: {}\nnone: []\n",
         "nested:\n  - a: 1\n    b: [x, z]\n  - - deep\n    - er\n",
         "key with spaces: v\n2020-01-01: date key\n",
+        "empty:\n  # comment\nitem:\n  -\n  - x\nlast:\n",
     ],
 )
 def test_the_quick_view_equals_the_full_view(yaml: str) -> None:

@@ -410,6 +410,9 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
             raise _Defer
         if depth > max_depth:
             raise _GiveUp
+        # An empty value in a flow collection has no text: libyaml places it at the next
+        # token, the full path right after its indicator; the full path locates it.
+        flow = event.flow_style
         if type(event) is seq_t:
             items: list[JSONValue] = []
             add = items.append
@@ -417,6 +420,8 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
                 event = following()
                 kind = type(event)
                 if kind is scalar_t:
+                    if flow and not event.value and not event.style:
+                        raise _GiveUp
                     add(value_of(event, None))
                 elif kind is seq_end_t:
                     counted += 1
@@ -452,6 +457,8 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
             event = following()
             kind = type(event)
             if kind is scalar_t:
+                if flow and not event.value and not event.style:
+                    raise _GiveUp
                 if depth == 1:
                     top_level[key] = len(values)
                 mapping[key] = value_of(event, key)

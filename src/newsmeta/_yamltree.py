@@ -884,7 +884,7 @@ def _psych_reading(value: str) -> str:
 #: YAML 1.2 or 1.1 (the first characters of ruamel.yaml's resolver tables, and those of
 #: :func:`yaml11_differs`; a test holds this to them). Most values of an article (titles,
 #: excerpts, URLs) start with another character, and are then strings without a lookup.
-_RESOLVER_FIRST: Final = frozenset("!&*+-.0123456789<=FNOTYfnoty~")
+_RESOLVER_FIRST: Final = _YAML11_FIRST | frozenset("!&*+-.0123456789<=FNOTYfnoty~")
 
 _PLAIN_INFO: dict[str, tuple[str, bool]] = {}
 
