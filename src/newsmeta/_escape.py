@@ -1,17 +1,31 @@
-"""Escaping shared by the reporters: no file content or file name may control the output.
+"""The one escaping policy for everything newsmeta prints: no file can control the output.
 
-Paths and messages quote file content (keys, values), and file names are chosen by whoever
-wrote the file, so before anything reaches a terminal, a CI log or a Markdown table:
+File names are chosen by whoever wrote the files, and messages quote file content (keys,
+values), so every string that came from a file or a file name goes through this module
+before it reaches stdout or stderr, a CI log, a JUnit or JSON report, or a Markdown table.
+The policy has three parts, applied by every function here:
 
-- :func:`printable` turns C0/C1 control characters (which include ESC, the start of every
-  ANSI sequence, and CR/LF), Unicode line and paragraph separators, bidirectional
-  overrides and isolates (Trojan-Source style reordering) and lone surrogates (undecodable
-  bytes kept by ``surrogateescape``) into visible ``\\xNN`` / ``\\uNNNN`` escapes. The
-  result is one line of valid, encodable text.
-- :func:`github_message` and :func:`github_property` apply the GitHub Actions
-  workflow-command escaping on top of that, so that a message containing ``::error::`` or
-  a newline cannot start a command of its own.
-- :func:`markdown_cell` makes text safe inside a Markdown table cell.
+1. **Hidden and control characters are made visible.** C0 and C1 controls (ESC, which
+   starts every ANSI sequence, the 8-bit CSI U+009B, CR and LF), DEL, the line and
+   paragraph separators U+2028/U+2029, bidirectional embeddings, overrides, marks and
+   isolates (Trojan-Source reordering), the BOM / zero-width no-break space, invisible
+   operators and word joiners, interlinear annotation marks, tag characters (invisible
+   "ASCII smuggling"), and lone surrogates (undecodable bytes kept by
+   ``surrogateescape``). :func:`printable` writes them as ``\\xNN``, ``\\uNNNN`` or
+   ``\\UNNNNNNNN``; :func:`json_text` writes them as JSON ``\\uNNNN`` escapes, which
+   decode back to the same data.
+2. **No line can start a CI workflow command.** GitHub Actions runs a line as a command
+   when it begins with ``::`` after leading whitespace, and (the legacy form, still
+   accepted) when ``##[`` appears anywhere in it; Azure Pipelines does the same for
+   ``##vso[``. A leading ``::`` becomes ``\\x3a:`` and the second ``#`` of ``##[`` or
+   ``##vso[`` becomes ``\\x23`` (``\\u0023`` in JSON). Only newsmeta's own annotations
+   (``--format github``) begin with ``::``.
+3. **Formats add their own escapes on top:** :func:`github_message` and
+   :func:`github_property` for workflow-command data and properties, and
+   :func:`markdown_cell` for a GitHub step-summary table.
+
+Backslashes already in the text are kept as they are: the escapes are for reading, not
+for decoding back (JSON output, which is for decoding, is exact).
 """
 
 from __future__ import annotations
@@ -19,44 +33,92 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["github_message", "github_property", "json_text", "markdown_cell", "printable"]
+__all__ = [
+    "github_message",
+    "github_property",
+    "json_text",
+    "markdown_cell",
+    "printable",
+    "unsafe",
+]
 
 #: Characters that are never written raw: C0 and C1 controls (TAB included: it would
 #: break column-aligned output), DEL, U+2028/U+2029 line breaks, bidi embeddings,
-#: overrides, marks and isolates, the BOM / zero-width no-break space, and surrogates.
-_UNSAFE: Final = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+#: overrides, marks and isolates, invisible operators and word joiners, the BOM / zero-
+#: width no-break space, interlinear annotation marks, lone surrogates and tag characters.
+_UNSAFE_CLASS: Final = (
+    "\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069"
+    "\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f"
+)
+_UNSAFE: Final = re.compile(f"[{_UNSAFE_CLASS}]")
+
+#: Where a workflow command could start: ``::`` first on a line (after whitespace, as
+#: the runner trims it), or ``##[`` / ``##vso[`` anywhere. Group ``colon`` / ``hash`` is
+#: the one character to escape.
+_COMMAND: Final = re.compile(
+    r"(?:^|(?<=\n))[^\S\n]*(?P<colon>:)(?=:)|(?P<hash>#)(?=#(?:vso)?\[)", re.IGNORECASE
 )
 
+#: Everything the policy changes, for a fast "is this safe as it is?" test.
+_RISKY: Final = re.compile(f"[{_UNSAFE_CLASS}]|^\\s*::|##(?:vso)?\\[", re.IGNORECASE)
 
-def _escape_char(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+def _escape_char(code: int) -> str:
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def _json_escape(code: int) -> str:
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def unsafe(text: str) -> bool:
+    """True when :func:`printable` would change ``text`` (it is not safe to print raw)."""
+    return _RISKY.search(text) is not None
 
 
 def printable(text: str, keep: str = "") -> str:
-    """``text`` with every unsafe character replaced by a visible backslash escape.
+    """``text`` with every unsafe character made a visible escape and no command prefix.
 
-    The result contains no control character, no line break, no bidi control and no
-    surrogate, so it is one line that any UTF-8 stream can encode. A backslash already in
-    the text is kept as it is: the escapes are for reading, not for decoding back.
-    Characters in ``keep`` (say ``"\n\t"`` for a multi-line value) are left as they are.
+    The result has no control character, line break, bidi control, invisible character or
+    surrogate, so it is one line that any UTF-8 stream can encode, and it cannot start a
+    CI workflow command wherever it is placed on a line. Characters in ``keep`` (say
+    ``"\\n\\t"`` for a multi-line value) are left as they are; each line is then guarded.
     """
     if keep:
-        return _UNSAFE.sub(lambda m: m.group() if m.group() in keep else _escape_char(m), text)
-    return _UNSAFE.sub(_escape_char, text)
+        text = _UNSAFE.sub(
+            lambda m: m.group() if m.group() in keep else _escape_char(ord(m.group())), text
+        )
+    else:
+        text = _UNSAFE.sub(lambda m: _escape_char(ord(m.group())), text)
+    return _COMMAND.sub(_command_escape, text)
+
+
+def _command_escape(match: re.Match[str]) -> str:
+    # The match ends with the one character to escape: a leading ':' or the first '#'.
+    return match.group()[:-1] + ("\\x3a" if match.group("colon") is not None else "\\x23")
 
 
 def json_text(text: str) -> str:
     """JSON text with every unsafe character inside its strings written as ``\\uXXXX``.
 
     The result decodes to the same data: ``json.dumps`` already escapes C0 controls, and
-    the rest (C1 controls, bidi overrides, line separators) become valid JSON escapes.
-    Newlines between tokens are kept.
+    the rest (C1 controls, bidi overrides, line separators, BOM, lone surrogates, tag
+    characters) become valid JSON escapes, as does the ``#`` that would make ``##[`` a
+    workflow command. Newlines between tokens are kept; JSON strings never hold a raw
+    newline, so no line of the result can begin with a string's ``::``.
     """
-    return _UNSAFE.sub(
-        lambda m: m.group() if m.group() == "\n" else f"\\u{ord(m.group()):04x}", text
+    text = _UNSAFE.sub(
+        lambda m: m.group() if m.group() == "\n" else _json_escape(ord(m.group())), text
     )
+    return _HASH.sub("\\\\u0023", text)
+
+
+_HASH: Final = re.compile(r"#(?=#(?:vso)?\[)", re.IGNORECASE)
 
 
 def github_message(text: str) -> str:

@@ -19,8 +19,11 @@ parser's own words.
 Files are written as they arrive, one per line, and the summary comes last, so memory
 stays flat however many files there are (read it by key: object key order carries no
 meaning in JSON).
-Non-ASCII text is written as is; text that is not valid Unicode (a file name with
-undecodable bytes) is written as ``\\udcXX`` escapes.
+Non-ASCII text is written as is, except what :mod:`newsmeta._escape` never lets through raw:
+controls, bidirectional overrides, line and paragraph separators, the BOM, C1 controls,
+tag characters and undecodable bytes (lone surrogates) are written as ``\\uXXXX`` escapes,
+and so is the ``#`` of a ``##[`` that a CI log would read as a command. The data decoded
+is exactly the data.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
+from newsmeta._escape import json_text
 from newsmeta.reporters import Options
 from newsmeta.validation import FileResult
 
@@ -41,17 +45,10 @@ SHAPE_VERSION = 1
 #: line keeps the output readable and fast for ten thousand files. Made once: json.dumps
 #: with options builds a new encoder on every call.
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
-_ASCII_ENCODER = json.JSONEncoder(ensure_ascii=True)
 
 
 def _dumps(value: object) -> str:
-    text = _ENCODER.encode(value)
-    if not text.isascii():
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:  # lone surrogates: escape them instead of failing
-            text = _ASCII_ENCODER.encode(value)
-    return text
+    return json_text(_ENCODER.encode(value))
 
 
 def render(results: Iterable[FileResult], stream: TextIO, options: Options | None = None) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Final, TextIO
 from urllib.parse import quote
 
+from newsmeta._escape import json_text
 from newsmeta._version import __version__
 from newsmeta.problems import CODES, Code
 from newsmeta.reporters import Options
@@ -127,5 +128,7 @@ def render(results: Iterable[FileResult], stream: TextIO, options: Options | Non
             }
         ],
     }
-    json.dump(log, stream, ensure_ascii=True, indent=2)
+    # ASCII-only already escapes every non-ASCII character; json_text adds DEL and the
+    # "##[" that a CI log would run as a command.
+    stream.write(json_text(json.dumps(log, ensure_ascii=True, indent=2)))
     stream.write("\n")
