@@ -16,7 +16,7 @@ def test_fix_on_the_seed_changes_exactly_the_mojibake_line(
     seed_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     copy = tmp_path / "seed.md"
-    shutil.copy(seed_path, copy)
+    shutil.copyfile(seed_path, copy)  # the shared seed is read-only; the copy must not be
     before = copy.read_text(encoding="utf-8").split("\n")
     assert main(["fix", str(copy)]) == 0
     after = copy.read_text(encoding="utf-8").split("\n")
@@ -30,7 +30,7 @@ def test_dry_run_prints_the_diff_and_writes_nothing(
     seed_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     copy = tmp_path / "seed.md"
-    shutil.copy(seed_path, copy)
+    shutil.copyfile(seed_path, copy)  # the shared seed is read-only; the copy must not be
     assert main(["fix", "--dry-run", str(copy)]) == 0
     out = capsys.readouterr().out
     assert copy.read_bytes() == seed_path.read_bytes()
@@ -41,7 +41,7 @@ def test_dry_run_prints_the_diff_and_writes_nothing(
 
 def test_fix_selects_by_code(seed_path: Path, tmp_path: Path) -> None:
     copy = tmp_path / "seed.md"
-    shutil.copy(seed_path, copy)
+    shutil.copyfile(seed_path, copy)  # the shared seed is read-only; the copy must not be
     assert main(["fix", "--select", "text-html-entity", str(copy)]) == 0
     assert copy.read_bytes() == seed_path.read_bytes()
     assert main(["fix", "--select", "schema-type", str(copy)]) == 2

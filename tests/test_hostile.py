@@ -84,11 +84,13 @@ def test_oversized_or_odd_input_is_a_located_problem(text: str, code: str) -> No
 
 
 def test_huge_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    from newsmeta.validation import check_path
+
     path = tmp_path / "huge.md"
     path.write_bytes(b"---\n" + b"a: 1\n" * 900_000 + b"---\n")
-    doc = newsmeta.load(path)
-    assert [p.code for p in doc.problems] == ["limit-file-size"]
-    assert doc.text.encode() == path.read_bytes()
+    assert [p.code for p in check_path(path).problems] == ["limit-file-size"]
+    with pytest.raises(newsmeta.FileTooLargeError, match="larger than the limit of 4194304"):
+        newsmeta.load(path)
 
 
 def test_unparsable_url_host_is_reported_not_raised() -> None:

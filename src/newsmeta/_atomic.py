@@ -1,118 +1,601 @@
-"""Atomic file replacement: a reader sees the old file or the new one, never a mix.
+"""Saving a file as a transaction: atomic, locked, keeping what the file was, leaving nothing.
 
-The new bytes go to a temporary file in the same folder (same file system), are flushed
-and fsynced, take the old file's permission bits, and then ``os.replace`` swaps them in;
-the folder is not fsynced: after a power loss the rename may be lost, which leaves the
-old file (still "old or new", never a mix), and a folder fsync doubles the cost of a
-save. Symbolic links and files with other hard links are refused unless the caller
-allows them: then a symlink's target is replaced (the link stays), and a hard link is
-broken (the other names keep the old bytes).
+**Atomic.** The new bytes go to a temporary file next to the target (same file system),
+are flushed and fsynced, take the target's owner, group, mode and extended attributes,
+and then ``os.replace`` swaps them in: a reader sees the old file or the new one, never a
+mix. The folder is not fsynced: after a power loss the rename may be lost, which leaves
+the old file (still "old or new"), and a folder fsync doubles the cost of a save.
+
+**The temporary is the lock.** Each target has exactly one temporary name, fixed and
+recognisable (:func:`temporary_name`): ``.NAME.newsmeta.tmp`` beside ``NAME`` (for a
+name too long for that, a shortened ``NAME`` plus a hash of it, so the temporary always
+fits the file system's name limit). A save owns that name for its whole critical section:
+
+1. it creates the name exclusively (``O_CREAT | O_EXCL``), takes an exclusive
+   ``flock`` on the new file, and checks that the name still refers to the file it
+   locked (a stale-temporary sweep, below, may have removed it in between: then it
+   starts again);
+2. holding it, it re-reads the target and compares it with what was loaded
+   (:class:`~newsmeta.errors.ConcurrentModificationError` if it changed or was deleted),
+   writes, copies the metadata, and renames the temporary over the target.
+
+The rename moves the locked file itself into place, so the lock travels with the new
+file and the name is free again exactly when the target holds the new bytes. A lock on
+the target's own inode would not do: the rename replaces that inode, and a second writer
+that locked the old one would find its lock guarding nothing. A lock on the folder would
+serialise unrelated files, and NFS cannot take an exclusive ``flock`` on a folder (it
+needs a descriptor open for writing). A separate lock file would be a second name to
+leave behind. Here nothing else ever exists beside the file, and no other program's lock
+on the article itself can block a save.
+
+**Clean-up.** An existing temporary is either in use (its ``flock`` is held) or stale (its
+writer died: the kernel dropped the lock). A save that finds one tries the lock without
+waiting: held, it waits (polling, up to :data:`LOCK_TIMEOUT` seconds, then refuses);
+free, it removes the stale file, holding the lock while it unlinks, so a writer that
+created the name a moment earlier notices in step 1 and starts again. A temporary is
+only ever removed or renamed by the holder of its lock. SIGINT, SIGTERM and SIGHUP are
+held back from the moment the temporary is created until it is renamed or removed (in
+the main thread; see :func:`_signals_deferred`), so Ctrl-C and ``kill`` take effect
+right after the save, never in the middle of it; SIGKILL cannot be held back, and the
+temporary it leaves is removed by the next save of the same file.
+
+**Where locks do not exist.** Without ``fcntl`` (Windows), or on a file system that
+refuses ``flock`` (``ENOLCK``: NFS without a lock manager; some FUSE file systems), the
+exclusive creation of the temporary is the lock, and a temporary counts as stale only
+when it is older than :data:`STALE_AFTER` seconds. Saves stay atomic and still refuse a
+changed file, but a save that outlives that age can be overtaken.
+
+**Keeping what the file was.** Owner and group (``fchown``; root can always keep them, a
+user only their own files and groups), mode (setuid and setgid are dropped when the owner
+or group cannot be kept), and extended attributes where the platform exposes them (Linux:
+``user.*``, ACLs as ``system.posix_acl_*``, SELinux labels as ``security.selinux``; others
+only as far as ``os.listxattr`` exists). Whatever cannot be kept is named in a
+:class:`~newsmeta.errors.MetadataNotKeptError`, and nothing is written, unless forced.
+A read-only file (no write bit, or not writable by this user) is refused the same way.
+Symbolic links and files with other hard links are refused unless the caller allows
+them: then a symlink's target is replaced (the link stays), and a hard link is broken
+(the other names keep the old bytes).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import stat
-import tempfile
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Final
 
-__all__ = ["create_atomic", "fingerprint", "write_atomic"]
+__all__ = [
+    "LOCK_TIMEOUT",
+    "STALE_AFTER",
+    "TEMP_SUFFIX",
+    "create_atomic",
+    "fingerprint",
+    "temporary_name",
+    "write_atomic",
+]
+
+#: Every temporary newsmeta writes ends with this (and starts with ``.``).
+TEMP_SUFFIX: Final = ".newsmeta.tmp"
+
+#: Seconds a save waits for another save of the same file before refusing.
+LOCK_TIMEOUT: float = 20.0
+
+#: Where there are no locks: the age in seconds after which a temporary counts as stale.
+STALE_AFTER: float = 60.0
+
+#: The signals held back while a temporary exists (those that end a process by default
+#: and that a user or a service manager sends: Ctrl-C, kill, a closed terminal).
+_DEFERRED_SIGNALS: Final = ("SIGINT", "SIGTERM", "SIGHUP")
 
 
 def fingerprint(data: bytes) -> bytes:
-    """A digest of a file's bytes, to notice that it changed."""
-    return hashlib.blake2b(data, digest_size=16).digest()
+    """A digest of a file's bytes (its length first), to notice that the file changed."""
+    return len(data).to_bytes(8, "big") + hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return int(os.pathconf(folder, "PC_NAME_MAX"))
+    except (OSError, ValueError, AttributeError):
+        return 255
+
+
+def temporary_name(name: str, name_max: int = 255) -> str:
+    """The one temporary name of the file called ``name``: ``.NAME.newsmeta.tmp``.
+
+    When that is longer than ``name_max`` bytes, ``NAME`` is shortened and a hash of the
+    whole name is added (``.SHORT~HASH.newsmeta.tmp``), so every name the file system
+    accepts has a temporary that fits.
+    """
+    plain = f".{name}{TEMP_SUFFIX}"
+    if len(os.fsencode(plain)) <= name_max:
+        return plain
+    key = hashlib.blake2b(os.fsencode(name), digest_size=8).hexdigest()
+    tail = f"~{key}{TEMP_SUFFIX}"
+    room = max(0, name_max - 1 - len(tail))
+    short = name
+    while len(os.fsencode(short)) > room:
+        short = short[:-1]
+    return f".{short}{tail}"
+
+
+# --- locks --------------------------------------------------------------------------------
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    _flock = None
+else:
+    _flock = fcntl.flock
+
+#: Errors that mean "this file system has no usable flock", as opposed to "held".
+_NO_LOCKS: Final = frozenset(
+    {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL, errno.EBADF}
+)
+
+
+def _lock(fd: int, *, wait: bool) -> bool | None:
+    """Take an exclusive flock: True when taken, False when held elsewhere, None when the
+    file system (or platform) has no locks."""
+    if _flock is None:
+        return None
+    import fcntl
+
+    try:
+        _flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError as exc:
+        if exc.errno in _NO_LOCKS:
+            return None
+        raise
+    return True
+
+
+def _same_file(fd: int, path: str) -> bool:
+    try:
+        named = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (named.st_dev, named.st_ino) == (mine.st_dev, mine.st_ino)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold back SIGINT, SIGTERM and SIGHUP in this block (main thread, POSIX only).
+
+    A signal that arrives meanwhile is delivered when the block ends: the save is then
+    complete (or cleaned up), and the signal acts as it would have (Ctrl-C raises
+    ``KeyboardInterrupt``, ``kill`` ends the process). Other threads cannot be protected:
+    a signal there takes its normal course, and the next save removes what it left.
+    """
+    import signal
+    import threading
+
+    if not hasattr(signal, "pthread_sigmask") or (
+        threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+    wanted = {getattr(signal, name) for name in _DEFERRED_SIGNALS if hasattr(signal, name)}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, wanted)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _create(tmp: str) -> int | None:
+    """Create and own ``tmp``: its descriptor, locked, or None when another save owns it.
+
+    Where there are no locks, exclusive creation alone is the lock.
+    """
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(tmp, flags, 0o600)
+    except FileExistsError:
+        return None
+    try:
+        if _lock(fd, wait=True) is None or _same_file(fd, tmp):
+            return fd
+    except BaseException:
+        os.close(fd)
+        raise
+    # A sweep removed the name between its creation and the lock: not ours any more.
+    os.close(fd)
+    return None
+
+
+def _sweep(tmp: str) -> bool:
+    """Remove ``tmp`` if it is stale; True when the name is (now) free to try again."""
+    try:
+        info = os.lstat(tmp)
+    except FileNotFoundError:
+        return True
+    if not stat.S_ISREG(info.st_mode):
+        raise FileExistsError(
+            errno.EEXIST,
+            "a file that is not a newsmeta temporary has the temporary's name; remove it",
+            tmp,
+        )
+    fd: int | None = None
+    for flags in (os.O_RDWR, os.O_RDONLY):  # NFS can only lock what is open for writing
+        try:
+            fd = os.open(tmp, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+            break
+        except FileNotFoundError:
+            return True
+        except PermissionError:
+            continue
+    try:
+        locked = _lock(fd, wait=False) if fd is not None else None
+        if locked is False:
+            return False  # in use
+        if locked is None and time.time() - info.st_mtime < STALE_AFTER:
+            return False  # no lock to ask: only age tells
+        if fd is not None and not _same_file(fd, tmp):
+            return True  # its owner renamed or removed it meanwhile
+        # Stale: its writer is gone. Unlink while holding its lock (see the module doc).
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        return True
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+# --- metadata -----------------------------------------------------------------------------
+
+
+def _xattrs(fd: int) -> dict[str, bytes]:
+    if not hasattr(os, "listxattr"):
+        return {}
+    try:
+        names = os.listxattr(fd)
+    except OSError as exc:
+        if exc.errno in (errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS):
+            return {}
+        raise
+    values = {}
+    for name in names:
+        with contextlib.suppress(OSError):  # removed meanwhile, or unreadable: not kept
+            values[name] = os.getxattr(fd, name)
+    return values
+
+
+def _set_mode(fd: int, name: str, mode: int) -> None:
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, mode)
+    else:  # pragma: no cover - Windows before Python 3.13
+        os.chmod(name, mode)
+
+
+def _keep_metadata(old: os.stat_result, old_fd: int, new_fd: int, new_name: str) -> list[str]:
+    """Give ``new_fd`` the owner, group, mode and extended attributes of the old file.
+
+    Returns what could not be kept (empty when everything was). setuid and setgid are
+    dropped when the owner or the group cannot be kept.
+    """
+    lost: list[str] = []
+    new = os.fstat(new_fd)
+    if hasattr(os, "fchown") and (new.st_uid, new.st_gid) != (old.st_uid, old.st_gid):
+        try:
+            os.fchown(new_fd, old.st_uid, old.st_gid)
+        except PermissionError:
+            with contextlib.suppress(OSError):  # a user may still keep one of its groups
+                os.fchown(new_fd, -1, old.st_gid)
+        new = os.fstat(new_fd)
+    owner_kept = new.st_uid == old.st_uid
+    group_kept = new.st_gid == old.st_gid
+    if not owner_kept:
+        lost.append(f"owner (uid {old.st_uid})")
+    if not group_kept:
+        lost.append(f"group (gid {old.st_gid})")
+    # Extended attributes after the owner (a chown clears security.capability) and before
+    # the mode (an ACL rewrites the group bits; the mode then sets the same mask again).
+    wanted = _xattrs(old_fd)
+    have = _xattrs(new_fd)
+    for name, value in wanted.items():
+        if have.get(name) != value:
+            try:
+                os.setxattr(new_fd, name, value)
+            except OSError:
+                lost.append(f"extended attribute {name}")
+    for name in have.keys() - wanted.keys():  # e.g. an ACL inherited from the folder
+        try:
+            os.removexattr(new_fd, name)
+        except OSError:
+            lost.append(f"absence of extended attribute {name}")
+    mode = stat.S_IMODE(old.st_mode)
+    if not owner_kept:
+        mode &= ~(stat.S_ISUID | stat.S_ISGID)
+    if not group_kept:
+        mode &= ~stat.S_ISGID
+    _set_mode(new_fd, new_name, mode)
+    got = stat.S_IMODE(os.fstat(new_fd).st_mode)
+    if got != mode:  # a user may not set setgid for a group it is not in
+        lost.append(f"mode {stat.S_IMODE(old.st_mode):04o} (got {got:04o})")
+    elif mode != stat.S_IMODE(old.st_mode):
+        lost.append(f"mode {stat.S_IMODE(old.st_mode):04o} (setuid/setgid dropped)")
+    if wanted and _xattrs(new_fd) != wanted:
+        settled = _xattrs(new_fd)
+        for name in sorted(wanted.keys() | settled.keys()):
+            entry = f"extended attribute {name}"
+            if wanted.get(name) != settled.get(name) and entry not in lost:
+                lost.append(entry)
+    return lost
 
 
 def _default_mode() -> int:
-    umask = os.umask(0)
+    """0o666 less the umask, read without changing it where Linux allows."""
+    with (
+        contextlib.suppress(OSError, ValueError),
+        open("/proc/self/status", encoding="ascii", errors="replace") as status,
+    ):
+        for line in status:
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    umask = os.umask(0o022)  # not thread-safe; only where /proc cannot tell
     os.umask(umask)
     return 0o666 & ~umask
 
 
-def write_atomic(
-    path: Path, data: bytes, *, expected: bytes | None = None, allow_links: bool = False
-) -> None:
-    """Replace ``path`` by ``data`` atomically.
+def _read_only(info: os.stat_result, target: str) -> bool:
+    if not info.st_mode & 0o222:
+        return True
+    if sys.platform == "win32":  # pragma: no cover
+        return False
+    effective = os.access in os.supports_effective_ids
+    return not os.access(target, os.W_OK, effective_ids=effective)
 
-    ``expected`` is the :func:`fingerprint` the file must still have (``None``: no check);
-    when the file's bytes differ, :class:`~newsmeta.errors.ConcurrentModificationError` is
-    raised and nothing is written. A symlink, or a file with more than one hard link, raises
-    :class:`~newsmeta.errors.LinkedFileError` unless ``allow_links``. Other failures raise
-    :class:`OSError`; the temporary file is then removed and the old file is untouched.
+
+# --- the save -----------------------------------------------------------------------------
+
+
+def write_atomic(
+    path: Path,
+    data: bytes,
+    *,
+    expected: bytes | None = None,
+    allow_links: bool = False,
+    force: bool = False,
+    create: bool = False,
+) -> None:
+    """Replace ``path`` by ``data`` atomically, under the lock described in the module doc.
+
+    ``expected`` is the :func:`fingerprint` the file must still have (``None``: no check,
+    any file there is replaced). Raises, writing nothing:
+
+    - :class:`~newsmeta.errors.ConcurrentModificationError` when the file's bytes differ
+      from ``expected``, when it was deleted since (unless ``create``), or when another
+      save of it has held the lock for :data:`LOCK_TIMEOUT` seconds;
+    - :class:`~newsmeta.errors.LinkedFileError` for a symlink or a file with other hard
+      links, unless ``allow_links``;
+    - :class:`~newsmeta.errors.ReadOnlyFileError` for a read-only file and
+      :class:`~newsmeta.errors.MetadataNotKeptError` when its owner, group, mode or an
+      extended attribute cannot be kept, unless ``force``;
+    - :class:`OSError` for every other failure (the folder not writable, disk full...).
+
+    In every case the old file is untouched and the temporary is gone.
     """
-    from newsmeta.errors import ConcurrentModificationError, LinkedFileError
+    from newsmeta.errors import LinkedFileError
 
     if not allow_links and os.path.islink(path):
         raise LinkedFileError(str(path), "it is a symbolic link")
     target = Path(os.path.realpath(path))
-    try:
-        info = os.stat(target)
-        mode: int | None = stat.S_IMODE(info.st_mode)
-        if not allow_links and info.st_nlink > 1:
-            raise LinkedFileError(str(path), f"it has {info.st_nlink} hard links")
-    except FileNotFoundError:
-        mode = None
-    if expected is not None:
-        try:
-            current = fingerprint(target.read_bytes())
-        except FileNotFoundError:
-            current = b""
-        if current != expected:
-            raise ConcurrentModificationError(str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode if mode is not None else _default_mode())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+
+    def save(temporary: _Temporary) -> None:
+        _save_owned(path, str(target), temporary, data, expected, allow_links, force, create)
+
+    _transaction(path, target, save)
 
 
 def create_atomic(path: Path, data: bytes) -> None:
     """Create ``path`` holding ``data``, atomically, and never replace an existing file.
 
-    The bytes go to a temporary file in the same folder (flushed, fsynced, given the
-    default permissions), which is then hard-linked to ``path``: the link fails if the name
-    exists, so another writer's file is never replaced, and a reader sees no file or the
-    whole new one. Where the file system has no hard links, ``path`` is claimed with an
-    exclusive create and the temporary file renamed over the (empty) claim. Raises
+    Under the same lock as :func:`write_atomic`, the bytes go to the file's temporary
+    (flushed, fsynced, given the default permissions), which is then hard-linked to
+    ``path``: the link fails if the name exists, so a file another program created
+    meanwhile is never replaced, and a reader sees no file or the whole new one. Where the
+    file system has no hard links, ``path`` is claimed with an exclusive create and the
+    temporary renamed over the (empty) claim. Raises
     :class:`~newsmeta.errors.ExistingFileError` when ``path`` exists (a dangling symbolic
     link included), :class:`OSError` on other failures; nothing is left behind.
     """
-    import errno
-
     from newsmeta.errors import ExistingFileError
 
     path = Path(path)
     if os.path.lexists(path):
         raise ExistingFileError(str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    target = Path(os.path.realpath(path.parent)) / path.name
+
+    def create(temporary: _Temporary) -> None:
+        _create_owned(path, str(target), temporary, data)
+
+    _transaction(path, target, create)
+
+
+def _transaction(path: Path, target: Path, work: Callable[[_Temporary], None]) -> None:
+    """Own ``target``'s temporary (waiting for another save, sweeping a stale one), run
+    ``work`` with it, and leave no temporary whatever happens."""
+    from newsmeta.errors import ConcurrentModificationError
+
+    tmp = str(target.parent / temporary_name(target.name, _name_max(target.parent)))
+    deadline = time.monotonic() + LOCK_TIMEOUT
+    delay = 0.0005
+    while True:
+        with _signals_deferred():
+            try:
+                owned = _create(tmp)
+            except OSError as exc:
+                raise _temporary_error(exc, path, tmp) from None
+            if owned is not None:
+                handle = _Temporary(owned, tmp)
+                try:
+                    work(handle)
+                except BaseException:
+                    handle.discard()
+                    raise
+                finally:
+                    handle.close()
+                return
+        if not _sweep(tmp):
+            if time.monotonic() >= deadline:
+                raise ConcurrentModificationError(
+                    str(path), f"another save has held it for {LOCK_TIMEOUT:g} seconds"
+                )
+            time.sleep(delay)
+            delay = min(delay * 2, 0.02)
+        elif time.monotonic() >= deadline:  # the name keeps changing hands
+            raise ConcurrentModificationError(
+                str(path), f"other saves kept it busy for {LOCK_TIMEOUT:g} seconds"
+            )
+
+
+class _Temporary:
+    """The owned temporary: its descriptor (which holds the lock) and its name."""
+
+    __slots__ = ("fd", "name", "renamed")
+
+    def __init__(self, fd: int, name: str) -> None:
+        self.fd: int | None = fd
+        self.name = name
+        self.renamed = False
+
+    def rename_to(self, target: str) -> None:
+        """Move the temporary over ``target`` (the lock moves with it)."""
+        if os.name == "nt":  # pragma: no cover - Windows cannot rename an open file
+            self.close()
+        os.replace(self.name, target)
+        self.renamed = True
+
+    def discard(self) -> None:
+        """Remove the temporary (the caller still owns it)."""
+        if not self.renamed:
+            with contextlib.suppress(OSError):
+                os.unlink(self.name)
+
+    def close(self) -> None:
+        """Release the lock."""
+        if self.fd is not None:
+            fd, self.fd = self.fd, None
+            os.close(fd)
+
+
+def _temporary_error(exc: OSError, path: Path, tmp: str) -> OSError:
+    reason = exc.strerror or str(exc)
+    return type(exc)(exc.errno, f"{reason} (creating the temporary {Path(tmp).name})", str(path))
+
+
+def _save_owned(
+    path: Path,
+    target: str,
+    temporary: _Temporary,
+    data: bytes,
+    expected: bytes | None,
+    allow_links: bool,
+    force: bool,
+    create: bool,
+) -> None:
+    from newsmeta.errors import (
+        ConcurrentModificationError,
+        LinkedFileError,
+        MetadataNotKeptError,
+        ReadOnlyFileError,
+    )
+
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, _default_mode())
-        try:
-            os.link(tmp, path)
+        old_fd: int | None = os.open(target, flags)
+    except FileNotFoundError:
+        old_fd = None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # replaced by a symlink since the path was resolved
+            raise ConcurrentModificationError(str(path)) from None
+        raise
+    try:
+        info = None
+        if old_fd is not None:
+            info = os.fstat(old_fd)
+            if not stat.S_ISREG(info.st_mode):
+                from newsmeta._files import NotRegularFileError
+
+                raise NotRegularFileError(errno.EINVAL, "not a regular file", str(path))
+            if expected is not None and (
+                info.st_size != int.from_bytes(expected[:8], "big")
+                or fingerprint(_read_all(old_fd, info)) != expected
+            ):
+                raise ConcurrentModificationError(str(path))
+            if not allow_links and info.st_nlink > 1:
+                raise LinkedFileError(str(path), f"it has {info.st_nlink} hard links")
+            if not force and _read_only(info, target):
+                raise ReadOnlyFileError(
+                    str(path),
+                    stat.S_IMODE(info.st_mode),
+                    writable_by_someone=bool(info.st_mode & 0o222),
+                )
+        elif expected is not None and not create:
+            raise ConcurrentModificationError(str(path), deleted=True)
+        fd = temporary.fd
+        assert fd is not None
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+        if info is not None and old_fd is not None:
+            lost = _keep_metadata(info, old_fd, fd, temporary.name)
+            if lost and not force:
+                raise MetadataNotKeptError(str(path), lost)
+        else:
+            _set_mode(fd, temporary.name, _default_mode())
+        temporary.rename_to(target)
+    finally:
+        if old_fd is not None:
+            os.close(old_fd)
+
+
+def _create_owned(path: Path, target: str, temporary: _Temporary, data: bytes) -> None:
+    from newsmeta.errors import ExistingFileError
+
+    if os.path.lexists(target):
+        raise ExistingFileError(str(path))
+    fd = temporary.fd
+    assert fd is not None
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    os.fsync(fd)
+    _set_mode(fd, temporary.name, _default_mode())
+    try:
+        os.link(temporary.name, target)
+    except FileExistsError:
+        raise ExistingFileError(str(path)) from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise
+        try:  # no hard links here: claim the name, then rename over the empty claim
+            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         except FileExistsError:
             raise ExistingFileError(str(path)) from None
-        except OSError as exc:
-            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
-                raise
-            try:
-                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-            except FileExistsError:
-                raise ExistingFileError(str(path)) from None
-            os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        temporary.rename_to(target)
+        return
+    temporary.discard()  # the file has its name now; the temporary's goes
+    temporary.renamed = True
+
+
+def _read_all(fd: int, info: os.stat_result) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        chunk = os.read(fd, max(info.st_size + 1, 1 << 16))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)

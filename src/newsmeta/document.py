@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, cast
 
 from newsmeta._check import Analysis, analyse, analyse_quickly, decode
 from newsmeta._files import read_article_bytes
-from newsmeta._yamltree import JSONValue, Node
+from newsmeta._yamltree import DEFAULT_LIMITS, JSONValue, Node
 from newsmeta.errors import EditError, InvalidDocumentError, NewProblemsError
 from newsmeta.problems import Problem, Severity
 
@@ -346,10 +346,16 @@ class Document:
         force: bool = False,
         allow_links: bool = False,
         overwrite: bool | None = None,
+        create: bool = False,
     ) -> None:
-        """Write the document atomically to ``path`` (default: the path it was loaded from).
+        """Write the document to ``path`` (default: the path it was loaded from).
 
-        Refuses, writing nothing:
+        The write is a transaction (see the reliability section of the fidelity guide):
+        atomic (a temporary beside the file, fsynced, renamed over it), locked against
+        other newsmeta saves of the same file across "is it still what was loaded?" and
+        the rename, and it keeps the file's owner, group, mode and extended attributes.
+
+        Refuses, writing nothing (the file and its folder are as they were):
 
         - :class:`~newsmeta.errors.NewProblemsError` when edits introduced error-level
           problems the loaded document did not have, unless ``force`` (a document made by
@@ -359,12 +365,17 @@ class Document:
           false for a document made by :func:`new` that was never saved (saving it creates
           a file and never replaces one) and true otherwise;
         - :class:`~newsmeta.errors.ConcurrentModificationError` when the file it was
-          loaded from changed on disk since (checked when saving back to that file);
+          loaded from changed on disk since (checked when saving back to that file), or
+          was deleted (unless ``create``: then it is written again);
+        - :class:`~newsmeta.errors.ReadOnlyFileError` for a read-only file and
+          :class:`~newsmeta.errors.MetadataNotKeptError` when its owner, group, mode or
+          an extended attribute cannot be kept, unless ``force``;
         - :class:`~newsmeta.errors.LinkedFileError` when the target is a symbolic link or
           has other hard links, unless ``allow_links`` (then a symlink's target is
           replaced, and a hard link is broken: other names keep the old bytes).
 
-        Raises :class:`ValueError` when there is no path, :class:`OSError` on I/O failure.
+        Raises :class:`ValueError` when there is no path, :class:`OSError` on other I/O
+        failures (a folder that is not writable, a full disk).
         """
         from newsmeta._atomic import write_atomic
 
@@ -381,7 +392,12 @@ class Document:
             overwrite = not self._created
         if overwrite:
             write_atomic(
-                target, data, expected=self._disk if same_file else None, allow_links=allow_links
+                target,
+                data,
+                expected=self._disk if same_file else None,
+                allow_links=allow_links,
+                force=force,
+                create=create,
             )
         else:
             from newsmeta._atomic import create_atomic
@@ -503,19 +519,35 @@ def loads(text: str, *, path: str | os.PathLike[str] | None = None) -> Document:
     return Document(analysis, Path(name) if name is not None else None)
 
 
-def load(path: str | os.PathLike[str]) -> Document:
+def load(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Document:
     """Load the article file at ``path``.
 
     Invalid content (bad UTF-8, no fences, bad YAML, schema errors) never raises: it is
-    reported in ``Document.problems``. Only I/O failures raise (:class:`OSError`).
+    reported in ``Document.problems``. A file larger than ``max_bytes`` (default and
+    ceiling: the 4 MiB that ``newsmeta validate`` allows; pass the configured
+    ``max-file-bytes`` to lower it) raises :class:`~newsmeta.errors.FileTooLargeError`
+    without being read whole. Other I/O failures raise :class:`OSError`.
     """
+    limit = _size_limit(max_bytes)
     file_path = Path(path)
-    # The whole file, however large: the text must round-trip exactly.
-    raw = read_article_bytes(file_path)
+    raw = read_article_bytes(file_path, limit)
+    if len(raw) > limit:
+        from newsmeta.errors import FileTooLargeError
+
+        raise FileTooLargeError(os.fspath(path), limit)
     text, findings = decode(raw)
     # Most files take the quick path: no node tree until something asks for positions.
     analysis, _ = analyse_quickly(text, prior=findings, path=os.fspath(path))
     return Document(analysis, file_path, _fingerprint(raw))
+
+
+def _size_limit(max_bytes: int | None) -> int:
+    ceiling = DEFAULT_LIMITS.max_file_bytes
+    if max_bytes is None:
+        return ceiling
+    if not 0 < max_bytes <= ceiling:
+        raise ValueError(f"max_bytes must be between 1 and {ceiling}, not {max_bytes}")
+    return max_bytes
 
 
 def dumps(document: Document) -> str:

@@ -19,13 +19,16 @@ __all__ = [
     "DuplicateKeyEditError",
     "EditError",
     "ExistingFileError",
+    "FileTooLargeError",
     "InvalidDocumentError",
     "InvalidPathError",
     "JqError",
     "LinkedFileError",
+    "MetadataNotKeptError",
     "NewProblemsError",
     "NewsmetaError",
     "PathNotFoundError",
+    "ReadOnlyFileError",
     "VerificationError",
 ]
 
@@ -168,11 +171,93 @@ class NewProblemsError(NewsmetaError, ValueError):
 
 
 class ConcurrentModificationError(NewsmetaError, OSError):
-    """The file changed on disk since it was loaded; it was not overwritten."""
+    """The file changed or was deleted since it was loaded; it was not written.
 
-    def __init__(self, path: str) -> None:
+    ``reason`` says what happened; ``deleted`` is True when the file no longer exists (it
+    is not re-created unless asked: ``Document.save(create=True)``). The command line
+    re-reads a changed file and applies its by-path edit again; a program may do the same.
+    """
+
+    def __init__(self, path: str, reason: str | None = None, *, deleted: bool = False) -> None:
         self.path = path
-        super().__init__(f"{path}: the file changed on disk since it was loaded; not overwritten")
+        self.deleted = deleted
+        if reason is None:
+            reason = (
+                "it was deleted since it was loaded (not re-created)"
+                if deleted
+                else "it changed on disk since it was loaded"
+            )
+        self.reason = reason
+        super().__init__(f"{path}: {reason}; not written")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class ReadOnlyFileError(NewsmetaError, PermissionError):
+    """The file is read-only: no write permission bit, or not writable by this user.
+
+    ``mode`` is its permission bits. ``force=True`` (``--force``) writes anyway, keeping
+    the mode (and, where it can, the owner).
+    """
+
+    def __init__(self, path: str, mode: int, *, writable_by_someone: bool = False) -> None:
+        self.path = path
+        self.mode = mode
+        what = (
+            f"the file is not writable by this user (mode {mode:04o})"
+            if writable_by_someone
+            else f"the file is read-only (mode {mode:04o})"
+        )
+        super().__init__(
+            f"{path}: {what}; not written "
+            "(force=True, or --force on the command line, writes anyway)"
+        )
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class MetadataNotKeptError(NewsmetaError, PermissionError):
+    """A save could not keep the file's owner, group, mode or extended attributes.
+
+    ``lost`` names each one. Nothing was written; ``force=True`` (``--force``) writes
+    anyway, without them (setuid and setgid are then dropped with the owner or group).
+    """
+
+    def __init__(self, path: str, lost: Sequence[str]) -> None:
+        self.path = path
+        self.lost: tuple[str, ...] = tuple(lost)
+        super().__init__(
+            f"{path}: saving would not keep the file's {', '.join(self.lost)}; not written "
+            "(force=True, or --force on the command line, writes anyway)"
+        )
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class FileTooLargeError(NewsmetaError, OSError):
+    """The file is larger than the size limit, so it was not read (``errno`` is EFBIG).
+
+    ``limit`` is the limit in bytes (``max-file-bytes`` in the configuration lowers it).
+    """
+
+    def __init__(self, path: str, limit: int) -> None:
+        import errno
+
+        self.limit = limit
+        super().__init__(
+            errno.EFBIG, f"the file is larger than the limit of {limit} bytes; not read", path
+        )
+
+    @property
+    def path(self) -> str:
+        """The path of the file."""
+        return str(self.filename)
+
+    def __str__(self) -> str:
+        return f"{self.filename}: {self.strerror}"
 
 
 class ExistingFileError(NewsmetaError, FileExistsError):
