@@ -2,7 +2,7 @@
 
 **Atomic.** The new bytes go to a temporary file next to the target (same file system),
 are flushed and fsynced, take the target's owner, group, mode and extended attributes,
-and then ``os.replace`` swaps them in: a reader sees the old file or the new one, never a
+and are then renamed over the target: a reader sees the old file or the new one, never a
 mix. The folder is not fsynced: after a power loss the rename may be lost, which leaves
 the old file (still "old or new"), and a folder fsync doubles the cost of a save.
 
@@ -27,6 +27,14 @@ serialise unrelated files, and NFS cannot take an exclusive ``flock`` on a folde
 needs a descriptor open for writing). A separate lock file would be a second name to
 leave behind. Here nothing else ever exists beside the file, and no other program's lock
 on the article itself can block a save.
+
+**Writers that take no lock** (``rm``, an editor, ``git checkout``) are caught too. On
+Linux the last step is ``renameat2(RENAME_EXCHANGE)``: the temporary and the target swap
+names atomically, and the file that comes out must be the one that was checked, with the
+same bytes; otherwise the swap is undone and the save refused. A target deleted since the
+check cannot be swapped, so it is never re-created. Where names cannot be swapped (other
+systems, NFS), the target is checked once more just before ``os.replace``: a window of
+microseconds remains, and an in-place write in it is not seen.
 
 **Clean-up.** An existing temporary is either in use (its ``flock`` is held) or stale (its
 writer died: the kernel dropped the lock). A save that finds one tries the lock without
@@ -450,13 +458,15 @@ def _transaction(path: Path, target: Path, work: Callable[[_Temporary], None]) -
         if not _sweep(tmp):
             if time.monotonic() >= deadline:
                 raise ConcurrentModificationError(
-                    str(path), f"another save has held it for {LOCK_TIMEOUT:g} seconds"
+                    str(path),
+                    f"another save has held it for {LOCK_TIMEOUT:g} seconds",
+                    busy=True,
                 )
             time.sleep(delay)
             delay = min(delay * 2, 0.02)
         elif time.monotonic() >= deadline:  # the name keeps changing hands
             raise ConcurrentModificationError(
-                str(path), f"other saves kept it busy for {LOCK_TIMEOUT:g} seconds"
+                str(path), f"other saves kept it busy for {LOCK_TIMEOUT:g} seconds", busy=True
             )
 
 
@@ -530,10 +540,7 @@ def _save_owned(
                 from newsmeta._files import NotRegularFileError
 
                 raise NotRegularFileError(errno.EINVAL, "not a regular file", str(path))
-            if expected is not None and (
-                info.st_size != int.from_bytes(expected[:8], "big")
-                or fingerprint(_read_all(old_fd, info)) != expected
-            ):
+            if expected is not None and not _holds(old_fd, info, expected):
                 raise ConcurrentModificationError(str(path))
             if not allow_links and info.st_nlink > 1:
                 raise LinkedFileError(str(path), f"it has {info.st_nlink} hard links")
@@ -555,9 +562,10 @@ def _save_owned(
             lost = _keep_metadata(info, old_fd, fd, temporary.name)
             if lost and not force:
                 raise MetadataNotKeptError(str(path), lost)
+            _replace_checked(path, target, temporary, old_fd, expected, create)
         else:
             _set_mode(fd, temporary.name, _default_mode())
-        temporary.rename_to(target)
+            temporary.rename_to(target)
     finally:
         if old_fd is not None:
             os.close(old_fd)
@@ -592,10 +600,122 @@ def _create_owned(path: Path, target: str, temporary: _Temporary, data: bytes) -
     temporary.renamed = True
 
 
-def _read_all(fd: int, info: os.stat_result) -> bytes:
+def _holds(fd: int, info: os.stat_result, expected: bytes) -> bool:
+    """True when the open file still has the bytes whose fingerprint is ``expected``."""
+    if info.st_size != int.from_bytes(expected[:8], "big"):
+        return False
     chunks: list[bytes] = []
+    offset = 0
     while True:
-        chunk = os.read(fd, max(info.st_size + 1, 1 << 16))
+        chunk = os.pread(fd, max(info.st_size + 1, 1 << 16), offset)
         if not chunk:
-            return b"".join(chunks)
+            return fingerprint(b"".join(chunks)) == expected
         chunks.append(chunk)
+        offset += len(chunk)
+
+
+def _replace_checked(
+    path: Path,
+    target: str,
+    temporary: _Temporary,
+    old_fd: int,
+    expected: bytes | None,
+    create: bool,
+) -> None:
+    """Put the temporary in place of the file open as ``old_fd``, and of nothing else.
+
+    Other newsmeta saves wait for the lock, but a plain ``rm``, an editor's save or a
+    ``git checkout`` does not. Where Linux can exchange two names atomically
+    (``renameat2(RENAME_EXCHANGE)``), the temporary and the target swap places, and the
+    file that comes out is checked: if it is not the file that was checked (replaced or
+    edited since), the swap is undone and the save refused; a deleted target cannot be
+    swapped at all. Elsewhere the file is checked once more just before ``os.replace``,
+    which leaves a window of microseconds.
+    """
+    from newsmeta.errors import ConcurrentModificationError
+
+    # Hold the old file too: after the swap it bears the temporary's name, and only the
+    # holder of a temporary's lock may remove it (see the module doc).
+    if _lock(old_fd, wait=False) is True:
+        try:
+            swapped = _exchange(temporary.name, target)
+        except FileNotFoundError:
+            if not create:
+                raise ConcurrentModificationError(str(path), deleted=True) from None
+            swapped = False
+        if swapped:
+            if _same_file(old_fd, temporary.name) and (
+                expected is None or _holds(old_fd, os.fstat(old_fd), expected)
+            ):
+                temporary.renamed = True
+                os.unlink(temporary.name)  # the old file, which this save holds
+                return
+            try:
+                _exchange(temporary.name, target)  # undo: the other writer's file goes back
+            except OSError:
+                # The target vanished in between: the temporary's name now holds the other
+                # writer's file, which must not be removed as if it were ours.
+                temporary.renamed = True
+                raise
+            raise ConcurrentModificationError(str(path))
+    if not _same_file(old_fd, target):
+        if os.path.lexists(target):
+            raise ConcurrentModificationError(str(path))
+        if not create:
+            raise ConcurrentModificationError(str(path), deleted=True)
+    temporary.rename_to(target)
+
+
+def _exchange_supported(path: Path) -> bool:
+    """True when names in ``path``'s folder can be swapped atomically (for tests)."""
+    folder = path.parent
+    a, b = folder / ".newsmeta-probe-a", folder / ".newsmeta-probe-b"
+    a.write_bytes(b"a")
+    b.write_bytes(b"b")
+    try:
+        return _exchange(str(a), str(b)) and a.read_bytes() == b"b"
+    finally:
+        a.unlink()
+        b.unlink()
+
+
+_RENAME_EXCHANGE: Final = 2
+_AT_FDCWD: Final = -100
+_renameat2: Callable[[int, bytes, int, bytes, int], int] | None = None
+_exchange_known = False
+
+
+def _exchange(a: str, b: str) -> bool:
+    """Swap the files named ``a`` and ``b`` atomically; False where that is not possible.
+
+    Raises :class:`FileNotFoundError` when either name does not exist.
+    """
+    global _renameat2, _exchange_known
+    if not _exchange_known:
+        _exchange_known = True
+        if sys.platform.startswith("linux"):
+            with contextlib.suppress(OSError, AttributeError):
+                import ctypes
+
+                function = ctypes.CDLL(None, use_errno=True).renameat2
+                function.argtypes = [
+                    ctypes.c_int,
+                    ctypes.c_char_p,
+                    ctypes.c_int,
+                    ctypes.c_char_p,
+                    ctypes.c_uint,
+                ]
+                function.restype = ctypes.c_int
+                _renameat2 = function
+    if _renameat2 is None:
+        return False
+    import ctypes
+
+    if _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code == errno.ENOENT:
+        raise FileNotFoundError(code, os.strerror(code), b)
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV):
+        return False  # this file system (or kernel) cannot swap names
+    raise OSError(code, os.strerror(code), b)

@@ -174,13 +174,17 @@ class ConcurrentModificationError(NewsmetaError, OSError):
     """The file changed or was deleted since it was loaded; it was not written.
 
     ``reason`` says what happened; ``deleted`` is True when the file no longer exists (it
-    is not re-created unless asked: ``Document.save(create=True)``). The command line
-    re-reads a changed file and applies its by-path edit again; a program may do the same.
+    is not re-created unless asked: ``Document.save(create=True)``), and ``busy`` when
+    another save of the file held its lock too long. The command line re-reads a file that
+    changed and applies its by-path edit again; a program may do the same.
     """
 
-    def __init__(self, path: str, reason: str | None = None, *, deleted: bool = False) -> None:
+    def __init__(
+        self, path: str, reason: str | None = None, *, deleted: bool = False, busy: bool = False
+    ) -> None:
         self.path = path
         self.deleted = deleted
+        self.busy = busy
         if reason is None:
             reason = (
                 "it was deleted since it was loaded (not re-created)"
