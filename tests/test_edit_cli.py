@@ -149,7 +149,7 @@ def test_get_and_diffs_never_print_terminal_controls(
     path = tmp_path / "esc.md"
     path.write_text('---\ntitle: "a\u202eb \\e[31mred"\n---\n', encoding="utf-8")
     assert main(["get", str(path), "title"]) == 0
-    assert capsys.readouterr().out == "a\\u202eb \\x1b[31mred\n"
+    assert capsys.readouterr().out == '"a\\u202eb \\u001b[31mred"\n'
     assert main(["set", str(path), "title", "x", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "\u202e" not in out

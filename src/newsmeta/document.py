@@ -347,6 +347,7 @@ class Document:
         allow_links: bool = False,
         overwrite: bool | None = None,
         create: bool = False,
+        refuse_new_errors: bool = True,
     ) -> None:
         """Write the document to ``path`` (default: the path it was loaded from).
 
@@ -359,7 +360,8 @@ class Document:
 
         - :class:`~newsmeta.errors.NewProblemsError` when edits introduced error-level
           problems the loaded document did not have, unless ``force`` (a document made by
-          :func:`new` had none: each of its errors refuses the save);
+          :func:`new` had none: each of its errors refuses the save), or unless
+          ``refuse_new_errors`` is false (the caller judged them, say with its own policy);
         - :class:`~newsmeta.errors.ExistingFileError` (a :class:`FileExistsError`) when the
           target exists and ``overwrite`` is false. ``overwrite=None`` (the default) means
           false for a document made by :func:`new` that was never saved (saving it creates
@@ -382,7 +384,7 @@ class Document:
         target = Path(path) if path is not None else self.path
         if target is None:
             raise ValueError("the document has no path; pass one to save()")
-        if not force:
+        if not force and refuse_new_errors:
             introduced = self.new_errors()
             if introduced:
                 raise NewProblemsError(introduced, str(target))

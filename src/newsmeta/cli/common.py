@@ -47,6 +47,7 @@ __all__ = [
     "load_configuration",
     "message",
     "open_output",
+    "reliable_stdout",
     "resolve_inputs",
     "split_codes",
     "write_diff",
@@ -74,8 +75,11 @@ class UsageError(Exception):
 class Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line on stderr (and exit code 2)."""
 
-    def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+    def error(self, message_text: str) -> NoReturn:
+        # argparse quotes the offending argument, which may be a file name from a glob:
+        # the line goes through message() and its escaping like every other.
+        message(f"{self.prog}: error: {message_text} (see '{self.prog} --help')")
+        raise SystemExit(EXIT_USAGE)
 
     def _print_message(self, message: str, file: object = None) -> None:
         if message:
@@ -94,13 +98,30 @@ def _clear_progress() -> None:
 
 
 def message(text: str) -> None:
-    """Write one message line to stderr: every diagnostic of the command line comes here."""
+    """Write one message line to stderr: every diagnostic of the command line comes here.
+
+    Messages quote file names and file content, so the text goes through the one escaping
+    policy (:func:`newsmeta._escape.printable`): control, bidi and invisible characters
+    become visible escapes, a line break cannot split it, and it cannot start a CI command.
+    """
+    from newsmeta._escape import printable
+
     _clear_progress()
     try:
-        sys.stderr.write(text + "\n")
+        sys.stderr.write(printable(text) + "\n")
         sys.stderr.flush()
     except (OSError, ValueError, AttributeError):
         pass  # no stderr (closed, or None): nothing can be said, and the exit code stands
+
+
+def reliable_stdout() -> TextIO:
+    """``sys.stdout``, set to write what its encoding cannot hold as backslash escapes."""
+    import io
+
+    stdout = sys.stdout
+    if isinstance(stdout, io.TextIOWrapper):
+        stdout.reconfigure(errors="backslashreplace")
+    return stdout
 
 
 # --- input files --------------------------------------------------------------------------

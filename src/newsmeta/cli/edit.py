@@ -103,7 +103,10 @@ def register(commands: Commands) -> None:
     )
     edit.add_argument("--diff", action="store_true", help="print the unified diff of each change")
     edit.add_argument(
-        "--force", action="store_true", help="write even if an edit introduces errors"
+        "--force",
+        action="store_true",
+        help="write even if an edit introduces errors, a file is read-only, or its owner, "
+        "group or extended attributes cannot be kept",
     )
     edit.add_argument(
         "--allow-links",
@@ -254,7 +257,7 @@ class _Run:
         from newsmeta.errors import EditError, JqError, NewProblemsError
 
         try:
-            document = load(path)
+            document = load(path, max_bytes=self.config.limits.max_file_bytes)
         except OSError as exc:
             return _Outcome("failed", "could not be read", f"{path}: {exc.strerror or exc}")
         data = document.data
@@ -319,9 +322,11 @@ class _Run:
                 self.status = max(self.status, EXIT_PROBLEMS)
             elif not args.dry_run:
                 if self.writer is not None:
-                    self.writer.submit(path, document, allow_links=args.allow_links)
+                    self.writer.submit(
+                        path, document, allow_links=args.allow_links, force=args.force
+                    )
                 else:
-                    outcome = _saved(path, document, args.allow_links) or outcome
+                    outcome = _saved(path, document, args.allow_links, args.force) or outcome
         self.count(outcome)
 
     def _report(self, results: list[tuple[str, _Outcome | None]]) -> None:
@@ -358,13 +363,14 @@ class _Run:
         return f"newsmeta edit: {total} file{'s' if total != 1 else ''}: " + ", ".join(parts)
 
 
-def _saved(path: str, document: Document, allow_links: bool) -> _Outcome | None:
+def _saved(path: str, document: Document, allow_links: bool, force: bool) -> _Outcome | None:
     """Write ``document``; None when it was written, else why it was not."""
     from newsmeta.errors import NewsmetaError
 
     try:
-        # The configuration's verdict on new problems was taken already.
-        document.save(force=True, allow_links=allow_links)
+        # The configuration's verdict on new problems was taken already; --force also
+        # writes a read-only file and one whose owner or attributes cannot be kept.
+        document.save(force=force, refuse_new_errors=False, allow_links=allow_links)
     except NewsmetaError as exc:
         return _Outcome("refused", _REASONS.get(type(exc).__name__, "refused"), str(exc))
     except OSError as exc:
@@ -391,9 +397,9 @@ class _Writer:
         self.pool = ThreadPoolExecutor(self.THREADS, thread_name_prefix="newsmeta-save")
         self.pending: dict[tuple[int, int] | str, tuple[str, Future[_Outcome | None]]] = {}
 
-    def submit(self, path: str, document: Document, *, allow_links: bool) -> None:
+    def submit(self, path: str, document: Document, *, allow_links: bool, force: bool) -> None:
         """Start writing ``document`` to ``path``."""
-        future = self.pool.submit(_saved, path, document, allow_links)
+        future = self.pool.submit(_saved, path, document, allow_links, force)
         self.pending[_identity(path)] = (path, future)
 
     def settle(self, path: str) -> None:

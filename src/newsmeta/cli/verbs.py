@@ -14,11 +14,22 @@ to each: the bulk form. Without a FILE, the configured ``include`` is used; ``ex
 (and ``--exclude``) apply, and ``ignore`` and ``[severity]`` decide which new problems
 refuse an edit. Options go before the first FILE or after the last argument; a value that
 starts with ``-`` goes after ``--``. ``--dry-run`` prints a unified diff instead of
-writing; ``--force`` writes even when the edit introduces errors. ``--where EXPR`` edits
+writing; ``--force`` writes even when the edit introduces errors, the file is read-only,
+or its owner or extended attributes cannot be kept. ``--where EXPR`` edits
 only the files where that jq condition holds (see :mod:`newsmeta.jqprogram`), and
 ``append --unique`` appends only a value the list lacks. Over several files a
 progress bar shows on a terminal (never in CI), and a summary line on stderr counts the
 files changed, unchanged and refused (with why).
+
+A file that another process saved between this run's reading and writing is read again
+and the edit applied again (up to :data:`RETRIES` times): the edit is by path, so applying
+it to the new text is what running the command a moment later would do, and no one's
+change is lost. A file deleted meanwhile is not re-created. No file larger than the
+configured ``max-file-bytes`` (4 MiB unless lowered) is read.
+
+``get`` prints a string as it is, unless printing it raw could mislead a terminal or a CI
+log (a line break, a control, bidi or invisible character, a leading ``::``): then it is
+printed as a JSON string. ``--raw`` prints the exact value.
 
 Exit codes: 0 done, 1 when an edit was refused for any file (that file stays
 byte-identical), 2 for usage or I/O errors.
@@ -28,8 +39,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import re
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -43,6 +56,7 @@ from newsmeta.cli.common import (
     add_config_options,
     load_configuration,
     message,
+    reliable_stdout,
     resolve_inputs,
     write_diff,
 )
@@ -54,7 +68,10 @@ if TYPE_CHECKING:
     from newsmeta.jqprogram import Program
     from newsmeta.problems import Problem
 
-__all__ = ["register"]
+__all__ = ["RETRIES", "register"]
+
+#: How many times an edit is applied again to a file that changed while it was edited.
+RETRIES = 10
 
 #: Arguments each command takes after its files.
 _TRAILING = {"get": ("PATH",), "set": ("PATH", "VALUE"), "unset": ("PATH",),
@@ -68,7 +85,9 @@ def register(commands: Commands) -> None:
     FILE, PATH or VALUE: ``set a.md title --string 123`` works.
     """
     helps = {
-        "get": "print the value at PATH (a scalar plain, anything else as JSON)",
+        "get": "print the value at PATH: a string as it is, or as a JSON string when it holds "
+        "a line break, a control, bidi or invisible character or would start a CI command "
+        "(--raw prints it exactly); anything else as JSON",
         "set": "set the value at PATH, keeping the file's formatting",
         "unset": "remove the key or list item at PATH",
         "append": "add VALUE at the end of the list at PATH",
@@ -98,7 +117,10 @@ def register(commands: Commands) -> None:
                 "--dry-run", action="store_true", help="print the unified diff; write nothing"
             )
             parser.add_argument(
-                "--force", action="store_true", help="write even if the edit introduces errors"
+                "--force",
+                action="store_true",
+                help="write even if the edit introduces errors, the file is read-only, or its "
+                "owner, group or extended attributes cannot be kept",
             )
             parser.add_argument(
                 "--allow-links",
@@ -117,6 +139,12 @@ def register(commands: Commands) -> None:
                 "--unique",
                 action="store_true",
                 help="append only when the list holds no equal item already",
+            )
+        if name == "get":
+            parser.add_argument(
+                "--raw",
+                action="store_true",
+                help="print a string exactly as stored, even with line breaks or controls",
             )
         if "VALUE" in trailing:
             kind = parser.add_mutually_exclusive_group()
@@ -214,7 +242,7 @@ def _run(name: str, args: argparse.Namespace) -> int:
     with Progress(len(paths), sys.stderr, sys.stdout) as progress:
         for file in paths:
             if name == "get":
-                code = _get(file, path, prefix=len(paths) > 1)
+                code = _get(file, path, config, prefix=len(paths) > 1, raw=args.raw)
             else:
                 code = _edit(name, file, path, index, value, args, config, tally)
             status = max(status, code)
@@ -238,11 +266,11 @@ def _where(args: argparse.Namespace) -> Program | None:
         raise UsageError(f"--where: {exc}") from None
 
 
-def _load(file: str) -> Document | None:
+def _load(file: str, config: Config) -> Document | None:
     from newsmeta.document import load
 
     try:
-        return load(file)
+        return load(file, max_bytes=config.limits.max_file_bytes)
     except OSError as exc:
         _error(f"{file}: {exc.strerror or exc}")
         return None
@@ -261,10 +289,10 @@ def _not_found(file: str, doc: Document, path: str, exc: Exception) -> str:
     return f"{file}: {exc}{hint}"
 
 
-def _get(file: str, path: str, *, prefix: bool) -> int:
+def _get(file: str, path: str, config: Config, *, prefix: bool, raw: bool) -> int:
     from newsmeta.errors import EditError, PathNotFoundError
 
-    doc = _load(file)
+    doc = _load(file, config)
     if doc is None:
         return EXIT_USAGE
     try:
@@ -275,18 +303,27 @@ def _get(file: str, path: str, *, prefix: bool) -> int:
     except EditError as exc:
         _error(f"{file}: {exc}")
         return EXIT_REFUSED
-    from newsmeta._escape import json_text, printable
+    from newsmeta._escape import json_text, printable, unsafe
 
-    # A value is printed as it is, except for characters that could drive the terminal
-    # (ESC, bidi overrides, other controls): those become visible escapes.
-    if isinstance(value, str):
-        out = printable(value, keep="\n\t")
+    stdout = reliable_stdout()
+    label = f"{printable(file)}: " if prefix else ""
+    if isinstance(value, str) and raw:
+        stdout.flush()
+        stdout.buffer.write((label + value + "\n").encode("utf-8", "surrogateescape"))
+        stdout.buffer.flush()
+        return EXIT_OK
+    if isinstance(value, str) and not unsafe(value):
+        out = value
+    elif isinstance(value, str):
+        # Printed raw, the next line could be a CI command (::add-mask::) or the text could
+        # be reordered or hidden on screen; as JSON it is one line, exact and decodable.
+        out = json_text(json.dumps(value, ensure_ascii=False))
     elif value is None or isinstance(value, bool | int | float):
         out = json.dumps(value)
     else:
         out = json_text(json.dumps(value, indent=2, ensure_ascii=False))
-    sys.stdout.write((f"{printable(file)}: {out}" if prefix else out) + "\n")
-    sys.stdout.flush()  # a reader that went away is noticed at this file, not a later one
+    stdout.write(label + out + "\n")
+    stdout.flush()  # a reader that went away is noticed at this file, not a later one
     return EXIT_OK
 
 
@@ -307,6 +344,8 @@ def _blocking(doc: Document, config: Config) -> tuple[Problem, ...]:
 _REASONS: dict[str, str] = {
     "NewProblemsError": "would introduce errors",
     "ConcurrentModificationError": "changed on disk meanwhile",
+    "ReadOnlyFileError": "read-only (see --force)",
+    "MetadataNotKeptError": "owner or attributes could not be kept (see --force)",
     "LinkedFileError": "linked files (see --allow-links)",
     "PathNotFoundError": "path not found",
     "InvalidPathError": "invalid path",
@@ -328,65 +367,85 @@ def _edit(
     from newsmeta.errors import (
         ConcurrentModificationError,
         LinkedFileError,
+        MetadataNotKeptError,
         NewProblemsError,
         NewsmetaError,
         PathNotFoundError,
+        ReadOnlyFileError,
     )
 
-    doc = _load(file)
-    if doc is None:
-        tally.failed += 1
-        return EXIT_USAGE
-    where: Program | None = args.where_program
-    if where is not None:
-        from newsmeta.errors import JqError
+    for attempt in range(RETRIES + 1):
+        doc = _load(file, config)
+        if doc is None:
+            tally.failed += 1
+            return EXIT_USAGE
+        where: Program | None = args.where_program
+        if where is not None:
+            from newsmeta.errors import JqError
 
+            try:
+                if not where.test(doc.data, path=file):
+                    tally.skipped += 1
+                    return EXIT_OK
+            except JqError as exc:
+                _error(f"{file}: --where: {exc}")
+                tally.refused["the --where condition failed"] += 1
+                return EXIT_REFUSED
+        before = doc.dumps()
         try:
-            if not where.test(doc.data, path=file):
-                tally.skipped += 1
+            if name == "set":
+                doc.set(path, value)
+            elif name == "unset":
+                doc.unset(path)
+            elif name == "append":
+                doc.append(path, value, unique=args.unique)
+            else:
+                doc.insert(path, index, value)
+            if doc.dumps() == before:
+                tally.unchanged += 1
                 return EXIT_OK
-        except JqError as exc:
-            _error(f"{file}: --where: {exc}")
-            tally.refused["the --where condition failed"] += 1
+            if not args.force:
+                introduced = _blocking(doc, config)
+                if introduced:
+                    raise NewProblemsError(introduced, file)
+            if args.dry_run:
+                write_diff(before, doc.dumps(), file, reliable_stdout(), written=False)
+                sys.stdout.flush()
+            else:
+                # The configuration's verdict on new problems was taken above; --force also
+                # writes a read-only file and one whose owner or attributes cannot be kept.
+                doc.save(force=args.force, refuse_new_errors=False, allow_links=args.allow_links)
+            tally.changed += 1
+        except ConcurrentModificationError as exc:
+            if not (exc.deleted or exc.busy or attempt == RETRIES):
+                # Someone saved the file since it was read: read it again and redo the
+                # edit (the --where condition included). A short random pause keeps two
+                # editors from colliding in lockstep.
+                time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
+                continue
+            _error(str(exc))  # the message names the file
+            tally.refused[_REASONS["ConcurrentModificationError"]] += 1
             return EXIT_REFUSED
-    before = doc.dumps()
-    try:
-        if name == "set":
-            doc.set(path, value)
-        elif name == "unset":
-            doc.unset(path)
-        elif name == "append":
-            doc.append(path, value, unique=args.unique)
-        else:
-            doc.insert(path, index, value)
-        if doc.dumps() == before:
-            tally.unchanged += 1
-            return EXIT_OK
-        if not args.force:
-            introduced = _blocking(doc, config)
-            if introduced:
-                raise NewProblemsError(introduced, file)
-        if args.dry_run:
-            write_diff(before, doc.dumps(), file, sys.stdout, written=False)
-            sys.stdout.flush()
-        else:
-            # The configuration's verdict on new problems was taken above.
-            doc.save(force=True, allow_links=args.allow_links)
-        tally.changed += 1
-    except (NewProblemsError, ConcurrentModificationError, LinkedFileError) as exc:
-        _error(str(exc))  # the message names the file
-        tally.refused[_REASONS.get(type(exc).__name__, "refused")] += 1
-        return EXIT_REFUSED
-    except PathNotFoundError as exc:
-        _error(_not_found(file, doc, path, exc))
-        tally.refused[_REASONS["PathNotFoundError"]] += 1
-        return EXIT_REFUSED
-    except NewsmetaError as exc:
-        _error(f"{file}: {exc}")
-        tally.refused[_REASONS.get(type(exc).__name__, "refused by the editor")] += 1
-        return EXIT_REFUSED
-    except OSError as exc:
-        _error(f"{file}: not written: {exc.strerror or exc}")
-        tally.failed += 1
-        return EXIT_USAGE
-    return EXIT_OK
+        except (
+            NewProblemsError,
+            LinkedFileError,
+            ReadOnlyFileError,
+            MetadataNotKeptError,
+        ) as exc:
+            _error(str(exc))  # the message names the file
+            tally.refused[_REASONS.get(type(exc).__name__, "refused")] += 1
+            return EXIT_REFUSED
+        except PathNotFoundError as exc:
+            _error(_not_found(file, doc, path, exc))
+            tally.refused[_REASONS["PathNotFoundError"]] += 1
+            return EXIT_REFUSED
+        except NewsmetaError as exc:
+            _error(f"{file}: {exc}")
+            tally.refused[_REASONS.get(type(exc).__name__, "refused by the editor")] += 1
+            return EXIT_REFUSED
+        except OSError as exc:
+            _error(f"{file}: not written: {exc.strerror or exc}")
+            tally.failed += 1
+            return EXIT_USAGE
+        return EXIT_OK
+    return EXIT_REFUSED  # pragma: no cover - the loop always returns
