@@ -238,7 +238,7 @@ def delete_races(folder: Path, rounds: int) -> dict[str, int]:
 def cli_races(folder: Path, rounds: int) -> dict[str, int]:
     """Two ``newsmeta set`` processes on different keys of one file, started together."""
     counts: Counter[str] = Counter()
-    command = [sys.executable, "-m", "newsmeta", "set"]
+    command = [sys.executable, "-c", _COUNTING_CLI, "set"]
     for number in range(rounds):
         path = folder / f"cli-{number}.md"
         path.write_text(_article(), encoding="utf-8")
@@ -258,6 +258,9 @@ def cli_races(folder: Path, rounds: int) -> dict[str, int]:
                 if stream is not None:
                     stream.close()
         counts["rounds"] += 1
+        for _, err in results:
+            counts["retries after a concurrent save"] += err.count(_RETRY_MARK)
+        results = [(code, err.replace(_RETRY_MARK + "\n", "")) for code, err in results]
         for (code, err), (key, value) in zip(results, edits, strict=True):
             if code == 0:
                 counts["succeeded"] += 1
@@ -271,6 +274,30 @@ def cli_races(folder: Path, rounds: int) -> dict[str, int]:
         if not _parses(path):
             counts["torn files"] += 1
     return dict(counts)
+
+
+_RETRY_MARK = "stress: concurrent save seen"
+
+#: ``newsmeta`` itself, with a note on stderr each time a save meets a concurrent one (so
+#: the race count shows how often the command had to read the file again).
+_COUNTING_CLI = f"""
+import sys
+import newsmeta.document
+from newsmeta.errors import ConcurrentModificationError
+from newsmeta.cli import main
+
+original = newsmeta.document.Document.save
+
+def save(self, *args, **kwargs):
+    try:
+        return original(self, *args, **kwargs)
+    except ConcurrentModificationError:
+        sys.stderr.write({_RETRY_MARK!r} + "\\n")
+        raise
+
+newsmeta.document.Document.save = save
+sys.exit(main(sys.argv[1:]))
+"""
 
 
 def kills(folder: Path, trials: int, seed: int) -> dict[str, int]:
@@ -313,15 +340,24 @@ def kills(folder: Path, trials: int, seed: int) -> dict[str, int]:
 
 def owners(folder: Path) -> dict[str, int]:
     """Save files of other owners as root and as ``nobody``; nothing may change silently."""
-    counts: Counter[str] = Counter()
     if os.geteuid() != 0:
         return {"skipped (not root)": 1}
+    # Under the system's temporary folder: ``nobody`` must be able to reach the files.
+    shared = Path(tempfile.mkdtemp(prefix="newsmeta-owners-"))
+    shared.chmod(0o777)
+    try:
+        return _owner_trials(shared)
+    finally:
+        import shutil
+
+        shutil.rmtree(shared)
+
+
+def _owner_trials(shared: Path) -> dict[str, int]:
     import newsmeta
     from newsmeta.errors import MetadataNotKeptError, ReadOnlyFileError
 
-    shared = folder / "owners"
-    shared.mkdir()
-    shared.chmod(0o777)
+    counts: Counter[str] = Counter()
     cases = [
         (1001, 1002, 0o600, {}),
         (1001, 1002, 0o4755, {}),
@@ -408,6 +444,7 @@ def _run_cli_as(uid: int, arguments: list[str]) -> tuple[int, str]:
         try:
             os.close(read)
             os.dup2(write, 2)
+            sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)  # noqa: SIM115
             os.setgroups([])
             os.setresgid(uid, uid, uid)
             os.setresuid(uid, uid, uid)

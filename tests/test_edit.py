@@ -445,10 +445,10 @@ def test_killed_save_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.Mon
     document = newsmeta.load(path)
     document.set("title", "x")
 
-    def boom(src: object, dst: object) -> None:
+    def boom(fd: int) -> None:
         raise OSError("disk gone")
 
-    monkeypatch.setattr(os, "replace", boom)
+    monkeypatch.setattr(os, "fsync", boom)
     with pytest.raises(OSError, match="disk gone"):
         document.save()
     assert path.read_bytes() == ARTICLE.encode()
