@@ -368,6 +368,29 @@ def test_another_user_is_refused_when_the_owner_cannot_be_kept(
     assert counts["refused"] >= 4
 
 
+@ROOT_ONLY
+def test_a_folder_that_cannot_take_the_temporary_changes_nothing(stress: ModuleType) -> None:
+    # nobody may write the file but not the folder: the save cannot even begin.
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="newsmeta-ro-folder-"))
+    try:
+        folder.chmod(0o755)
+        path = folder / "a.md"
+        path.write_text(ARTICLE, encoding="utf-8")
+        os.chown(path, 65534, 65534)
+        code, err = stress._run_cli_as(65534, ["set", str(path), "title", "x"])
+        assert code == 2
+        assert err == (
+            f"newsmeta: {path}: Permission denied (creating the temporary .a.md{TEMP_SUFFIX})\n"
+        )
+        assert path.read_text(encoding="utf-8") == ARTICLE
+        assert sorted(p.name for p in folder.iterdir()) == ["a.md"]
+    finally:
+        shutil.rmtree(folder)
+
+
 @given(st.text(st.characters(codec="utf-8", exclude_characters="/\x00"), min_size=1))
 def test_every_name_has_a_temporary_that_fits(name: str) -> None:
     for name_max in (255, 143):
@@ -553,7 +576,9 @@ def test_the_limit_can_be_lowered_not_raised(article: Path) -> None:
         newsmeta.load(article, max_bytes=5 * 1024 * 1024)
 
 
-@pytest.mark.parametrize("command", [["get", "title"], ["set", "title", "x"], ["unset", "heat"]])
+@pytest.mark.parametrize(
+    "command", [["get", "title"], ["set", "title", "x"], ["unset", "heat"], ["fix"]]
+)
 def test_edit_commands_honour_the_configured_limit(
     article: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -564,7 +589,11 @@ def test_edit_commands_honour_the_configured_limit(
     monkeypatch.chdir(article.parent)
     assert main([command[0], str(article), *command[1:]]) == 2
     err = capsys.readouterr().err
-    assert err == f"newsmeta: {article}: the file is larger than the limit of 100 bytes; not read\n"
+    reason = "the file is larger than the limit of 100 bytes; not read"
+    if command == ["fix"]:  # fix names each file's problem with its code, as validate does
+        assert err.startswith(f"{article}: error limit-file-size: {reason}\n")
+    else:
+        assert err == f"newsmeta: {article}: {reason}\n"
     assert article.read_text(encoding="utf-8") == ARTICLE
 
 

@@ -562,7 +562,12 @@ def _save_owned(
             lost = _keep_metadata(info, old_fd, fd, temporary.name)
             if lost and not force:
                 raise MetadataNotKeptError(str(path), lost)
-            _replace_checked(path, target, temporary, old_fd, expected, create)
+            if os.name == "nt":  # pragma: no cover - Windows cannot replace an open file
+                os.close(old_fd)
+                old_fd = None
+                temporary.rename_to(target)
+            else:
+                _replace_checked(path, target, temporary, old_fd, expected, create)
         else:
             _set_mode(fd, temporary.name, _default_mode())
             temporary.rename_to(target)

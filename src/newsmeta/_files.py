@@ -57,6 +57,10 @@ def read_article_bytes(path: str | os.PathLike[str], max_bytes: int | None = Non
 
 def io_problem_code(exc: OSError) -> str:
     """The problem code for a failed read: each common cause has its own."""
+    from newsmeta.errors import FileTooLargeError
+
+    if isinstance(exc, FileTooLargeError):
+        return "limit-file-size"  # what validate reports for the same file
     if isinstance(exc, NotRegularFileError):
         return "io-not-regular-file"
     if exc.errno == errno.ENOENT:

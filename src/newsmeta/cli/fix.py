@@ -59,6 +59,12 @@ def register(commands: Commands) -> None:
         help="write through a symbolic link, or break a hard link (refused by default)",
     )
     fix.add_argument(
+        "--force",
+        action="store_true",
+        help="write even if a file is read-only, its owner, group or extended attributes "
+        "cannot be kept, or a fix introduces an error",
+    )
+    fix.add_argument(
         "--select",
         action="append",
         metavar="CODES",
@@ -129,7 +135,7 @@ def _run_fix(args: argparse.Namespace) -> int:
         for path in inputs.paths:
             progress.advance(False)
             try:
-                document = load(path)
+                document = load(path, max_bytes=config.limits.max_file_bytes)
             except OSError as exc:
                 message(f"{path}: error {io_problem_code(exc)}: {exc.strerror or exc}")
                 status = EXIT_USAGE
@@ -150,7 +156,7 @@ def _run_fix(args: argparse.Namespace) -> int:
                 continue
             if write:
                 try:
-                    document.save(allow_links=args.allow_links)
+                    document.save(force=args.force, allow_links=args.allow_links)
                 except NewsmetaError as exc:
                     message(f"{path}: not written: {exc}")
                     status = max(status, EXIT_PROBLEMS)
