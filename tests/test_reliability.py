@@ -328,6 +328,43 @@ def test_extended_attributes_are_kept(article: Path) -> None:
     assert os.getxattr(article, "user.binary") == b"\x00\xff"
 
 
+def _posix_acl(*entries: tuple[int, int, int]) -> bytes:
+    """A ``system.posix_acl_*`` value (what ``setfacl`` writes): version 2, then entries."""
+    import struct
+
+    return struct.pack("<I", 2) + b"".join(struct.pack("<HHI", *entry) for entry in entries)
+
+
+_ANY = 0xFFFFFFFF  # the id of an entry that names no user or group
+
+
+def test_acls_are_kept_and_a_folder_default_is_not_added(tmp_path: Path) -> None:
+    # user::rw- user:nobody:rw- group::r-- mask::rw- other::r--
+    access = _posix_acl((1, 6, _ANY), (2, 6, 65534), (4, 4, _ANY), (16, 6, _ANY), (32, 4, _ANY))
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    article = plain / "a.md"
+    article.write_text(ARTICLE, encoding="utf-8")
+    try:
+        os.setxattr(article, "system.posix_acl_access", access)
+        # The folder's default ACL would give every new file an access ACL of its own.
+        inherit = tmp_path / "inherit"
+        inherit.mkdir()
+        os.setxattr(inherit, "system.posix_acl_default", access)
+    except (AttributeError, OSError):
+        pytest.skip("no POSIX ACLs here")
+    _edited(article).save()
+    assert os.getxattr(article, "system.posix_acl_access") == access
+    assert stat.S_IMODE(article.stat().st_mode) == 0o664
+    bare = inherit / "b.md"
+    bare.write_text(ARTICLE, encoding="utf-8")
+    os.removexattr(bare, "system.posix_acl_access")
+    bare.chmod(0o644)
+    _edited(bare).save()
+    assert os.listxattr(bare) == []
+    assert stat.S_IMODE(bare.stat().st_mode) == 0o644
+
+
 @pytest.mark.usefixtures("xattrs_supported")
 def test_an_attribute_that_cannot_be_kept_is_named(
     article: Path, monkeypatch: pytest.MonkeyPatch
