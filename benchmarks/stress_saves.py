@@ -92,7 +92,9 @@ def _worker_api(naive: bool) -> None:
 
 
 def _naive_save(doc: object) -> None:
-    """The save without a lock: check the bytes, then write and rename."""
+    """The save of newsmeta 0.1.0: check the bytes, then write, fsync and rename, no lock."""
+    import tempfile as temporary
+
     from newsmeta._atomic import fingerprint
     from newsmeta.document import Document
     from newsmeta.errors import ConcurrentModificationError
@@ -101,8 +103,11 @@ def _naive_save(doc: object) -> None:
     assert doc.path is not None
     if fingerprint(doc.path.read_bytes()) != doc._disk:
         raise ConcurrentModificationError(str(doc.path))
-    tmp = doc.path.with_name(f".{doc.path.name}.{os.getpid()}.naive")
-    tmp.write_bytes(doc.encoded())
+    fd, tmp = temporary.mkstemp(prefix=f".{doc.path.name}.", suffix=".tmp", dir=doc.path.parent)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(doc.encoded())
+        handle.flush()
+        os.fsync(handle.fileno())
     os.replace(tmp, doc.path)
 
 
