@@ -211,6 +211,8 @@ def _every_command(path: Path, bad: str) -> list[list[str]]:
         ["set", file + ".missing", "title", "x"],  # I/O error naming the file
         ["fix", "--dry-run", file],
         ["fix", file],
+        ["export", file, "--with-body", "--with-problems"],
+        ["export", "--format", "json", file],
         ["explain", bad],
         ["validate", "--select", bad, file],  # configuration error quoting the selector
         ["validate", "--format", bad, file],  # argparse's own error

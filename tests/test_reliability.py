@@ -177,7 +177,7 @@ def test_a_deleted_file_is_written_again_only_when_asked(article: Path) -> None:
         document.save()
     assert info.value.deleted
     assert not article.exists()
-    document.save(create=True)
+    document.save(recreate=True)
     assert "Edited" in article.read_text(encoding="utf-8")
 
 

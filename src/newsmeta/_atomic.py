@@ -375,7 +375,7 @@ def write_atomic(
     expected: bytes | None = None,
     allow_links: bool = False,
     force: bool = False,
-    create: bool = False,
+    recreate: bool = False,
 ) -> None:
     """Replace ``path`` by ``data`` atomically, under the lock described in the module doc.
 
@@ -383,7 +383,7 @@ def write_atomic(
     any file there is replaced). Raises, writing nothing:
 
     - :class:`~newsmeta.errors.ConcurrentModificationError` when the file's bytes differ
-      from ``expected``, when it was deleted since (unless ``create``), or when another
+      from ``expected``, when it was deleted since (unless ``recreate``), or when another
       save of it has held the lock for :data:`LOCK_TIMEOUT` seconds;
     - :class:`~newsmeta.errors.LinkedFileError` for a symlink or a file with other hard
       links, unless ``allow_links``;
@@ -401,7 +401,7 @@ def write_atomic(
     target = Path(os.path.realpath(path))
 
     def save(temporary: _Temporary) -> None:
-        _save_owned(path, str(target), temporary, data, expected, allow_links, force, create)
+        _save_owned(path, str(target), temporary, data, expected, allow_links, force, recreate)
 
     _transaction(path, target, save)
 
@@ -513,7 +513,7 @@ def _save_owned(
     expected: bytes | None,
     allow_links: bool,
     force: bool,
-    create: bool,
+    recreate: bool,
 ) -> None:
     from newsmeta.errors import (
         ConcurrentModificationError,
@@ -550,7 +550,7 @@ def _save_owned(
                     stat.S_IMODE(info.st_mode),
                     writable_by_someone=bool(info.st_mode & 0o222),
                 )
-        elif expected is not None and not create:
+        elif expected is not None and not recreate:
             raise ConcurrentModificationError(str(path), deleted=True)
         fd = temporary.fd
         assert fd is not None
@@ -567,7 +567,7 @@ def _save_owned(
                 old_fd = None
                 temporary.rename_to(target)
             else:
-                _replace_checked(path, target, temporary, old_fd, expected, create)
+                _replace_checked(path, target, temporary, old_fd, expected, recreate)
         else:
             _set_mode(fd, temporary.name, _default_mode())
             temporary.rename_to(target)
@@ -625,7 +625,7 @@ def _replace_checked(
     temporary: _Temporary,
     old_fd: int,
     expected: bytes | None,
-    create: bool,
+    recreate: bool,
 ) -> None:
     """Put the temporary in place of the file open as ``old_fd``, and of nothing else.
 
@@ -645,7 +645,7 @@ def _replace_checked(
         try:
             swapped = _exchange(temporary.name, target)
         except FileNotFoundError:
-            if not create:
+            if not recreate:
                 raise ConcurrentModificationError(str(path), deleted=True) from None
             swapped = False
         if swapped:
@@ -666,7 +666,7 @@ def _replace_checked(
     if not _same_file(old_fd, target):
         if os.path.lexists(target):
             raise ConcurrentModificationError(str(path))
-        if not create:
+        if not recreate:
             raise ConcurrentModificationError(str(path), deleted=True)
     temporary.rename_to(target)
 

@@ -346,7 +346,7 @@ class Document:
         force: bool = False,
         allow_links: bool = False,
         overwrite: bool | None = None,
-        create: bool = False,
+        recreate: bool = False,
         refuse_new_errors: bool = True,
     ) -> None:
         """Write the document to ``path`` (default: the path it was loaded from).
@@ -368,7 +368,7 @@ class Document:
           a file and never replaces one) and true otherwise;
         - :class:`~newsmeta.errors.ConcurrentModificationError` when the file it was
           loaded from changed on disk since (checked when saving back to that file), or
-          was deleted (unless ``create``: then it is written again);
+          was deleted (unless ``recreate``: then it is written again);
         - :class:`~newsmeta.errors.ReadOnlyFileError` for a read-only file and
           :class:`~newsmeta.errors.MetadataNotKeptError` when its owner, group, mode or
           an extended attribute cannot be kept, unless ``force``;
@@ -399,7 +399,7 @@ class Document:
                 expected=self._disk if same_file else None,
                 allow_links=allow_links,
                 force=force,
-                create=create,
+                recreate=recreate,
             )
         else:
             from newsmeta._atomic import create_atomic

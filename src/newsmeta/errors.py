@@ -174,7 +174,7 @@ class ConcurrentModificationError(NewsmetaError, OSError):
     """The file changed or was deleted since it was loaded; it was not written.
 
     ``reason`` says what happened; ``deleted`` is True when the file no longer exists (it
-    is not re-created unless asked: ``Document.save(create=True)``), and ``busy`` when
+    is not re-created unless asked: ``Document.save(recreate=True)``), and ``busy`` when
     another save of the file held its lock too long. The command line re-reads a file that
     changed and applies its by-path edit again; a program may do the same.
     """
