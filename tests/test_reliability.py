@@ -420,7 +420,8 @@ def test_a_folder_that_cannot_take_the_temporary_changes_nothing(stress: ModuleT
         code, err = stress._run_cli_as(65534, ["set", str(path), "title", "x"])
         assert code == 2
         assert err == (
-            f"newsmeta: {path}: Permission denied (creating the temporary .a.md{TEMP_SUFFIX})\n"
+            f"newsmeta: {path}: not written: Permission denied "
+            f"(creating the temporary .a.md{TEMP_SUFFIX})\n"
         )
         assert path.read_text(encoding="utf-8") == ARTICLE
         assert sorted(p.name for p in folder.iterdir()) == ["a.md"]
