@@ -143,3 +143,13 @@ def test_loading_a_fifo_raises_instead_of_blocking(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "fifo.md")
     with pytest.raises(OSError, match="FIFO"):
         newsmeta.load(tmp_path / "fifo.md")
+
+
+def test_surrogate_escapes_are_reported_not_raised() -> None:
+    # "\udb40\udc41" in a double-quoted scalar gives lone surrogates, which the compiled
+    # schema engine cannot take; the reference engine decides instead.
+    text = (EXAMPLES / "2024-03-05-harbour-city-school-solar.md").read_text(encoding="utf-8")
+    text = text.replace('title: "Harbour City', 'title: "\\udb40\\udc41Harbour City')
+    text = text.replace("category: news\n", "")  # an error about the whole mapping
+    doc = newsmeta.loads(text)
+    assert {"text-control-character", "schema-required"} <= {p.code for p in doc.problems}

@@ -329,11 +329,14 @@ def _explaining_validator(data: JSONValue) -> object:
     properties = schema.get("properties")
     if not isinstance(data, dict) or not isinstance(properties, dict):
         return reference
-    failing = frozenset(
-        str(error.instance_path[0])
-        for error in _fast_validator().iter_errors(data)  # type: ignore[attr-defined]
-        if error.instance_path
-    )
+    try:
+        failing = frozenset(
+            str(error.instance_path[0])
+            for error in _fast_validator().iter_errors(data)  # type: ignore[attr-defined]
+            if error.instance_path
+        )
+    except UnicodeEncodeError:  # a lone surrogate: see is_valid
+        return reference
     validator = _PRUNED.get(failing)
     if validator is None:
         pruned = dict(schema)
@@ -349,7 +352,12 @@ def _explaining_validator(data: JSONValue) -> object:
 
 def is_valid(data: JSONValue) -> bool:
     """True when ``data`` (the JSON view of a front matter) satisfies the schema."""
-    return bool(_fast_validator().is_valid(data))  # type: ignore[attr-defined]
+    try:
+        return bool(_fast_validator().is_valid(data))  # type: ignore[attr-defined]
+    except UnicodeEncodeError:
+        # A string holds a lone surrogate (a "\udb40" escape, or an undecodable byte),
+        # which the compiled engine cannot take: the reference engine decides.
+        return bool(_reference_validator().is_valid(data))  # type: ignore[attr-defined]
 
 
 def conforms(data: JSONValue) -> bool:
@@ -645,7 +653,11 @@ def schema_errors(
                 findings.append(finding)
     if not findings:
         # The engines disagree; never pass a file the compiled engine rejected.
-        for rs_error in _fast_validator().iter_errors(data):  # type: ignore[attr-defined]
+        try:
+            rs_errors = list(_fast_validator().iter_errors(data))  # type: ignore[attr-defined]
+        except UnicodeEncodeError:  # a lone surrogate: the reference engine's verdict stands
+            rs_errors = []
+        for rs_error in rs_errors:
             parts = list(rs_error.instance_path)
             start, end = _value_span(root, parts, fence, text)
             findings.append(
