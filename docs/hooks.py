@@ -528,6 +528,7 @@ _API_PAGES = {
     "newsmeta.problems": "problems.md",
     "newsmeta.errors": "errors.md",
     "newsmeta.feed": "feed.md",
+    "newsmeta.paths": "paths.md",
     "newsmeta.schema": "schema.md",
     "newsmeta.validation": "validation.md",
 }

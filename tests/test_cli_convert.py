@@ -223,8 +223,10 @@ def test_export_streams_each_record_before_reading_the_next_file(
     stream = Stream()
     monkeypatch.setattr("sys.stdout", stream)
     assert main(["export", str(tmp_path)]) == 2  # the two files vanished: I/O errors
-    assert len(_records(stream.getvalue())) == 1
-    assert capsys.readouterr().err.count("No such file") == 2
+    first, *vanished = _records(stream.getvalue())
+    assert first["front_matter"] == full_article()
+    assert [record["front_matter"] for record in vanished] == [None, None]
+    assert capsys.readouterr().err.count("could not be read") == 2
 
 
 # --- import ------------------------------------------------------------------------------

@@ -12,8 +12,9 @@ from typing import Any, ParamSpec, TypeVar
 import pytest
 
 from newsmeta._check import analyse
+from newsmeta.config import Config
 from newsmeta.schema import format_checker, is_valid, load_schema
-from newsmeta.validation import FileResult, check_path, iter_results, validate_many
+from newsmeta.validation import CorpusIndex, FileResult, check_path, iter_results, validate_many
 
 from .conftest import EXAMPLES
 
@@ -33,9 +34,14 @@ def test_validate_many_on_a_process_pool_equals_one_process(
     generated: list[tuple[Path, str | None]], tmp_path: Path
 ) -> None:
     paths = _mixed(generated, tmp_path)
-    expected = [check_path(p) for p in paths]
+    config = Config(tmp_path)
+    expected = validate_many(paths, config=config)
+    assert [r.path for r in expected] == sorted(paths)
+    assert [r.problems for r in expected] == [
+        r.problems for r in map(CorpusIndex().check, (check_path(p) for p in sorted(paths)))
+    ]
     with ProcessPoolExecutor(max_workers=2) as pool:
-        assert validate_many(paths, pool, chunk_size=5) == expected
+        assert validate_many(paths, pool, chunk_size=5, config=config) == expected
     assert any(r.problems and r.problems[0].code == "io-file-missing" for r in expected)
     assert any(not r.ok for r in expected)
     assert any(r.ok for r in expected)
@@ -47,14 +53,15 @@ def test_validate_many_on_a_dask_cluster(
 ) -> None:
     distributed = pytest.importorskip("distributed")
     paths = _mixed(generated, tmp_path)
-    expected = [check_path(p) for p in paths]
+    config = Config(tmp_path)
+    expected = validate_many(paths, config=config)
     with (
         distributed.LocalCluster(
             n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        assert validate_many(paths, client.get_executor(), chunk_size=8) == expected
+        assert validate_many(paths, client.get_executor(), chunk_size=8, config=config) == expected
 
 
 class _Recording(Executor):

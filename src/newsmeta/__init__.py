@@ -17,7 +17,16 @@ from newsmeta._version import __version__
 
 if TYPE_CHECKING:
     from newsmeta.convert import from_dict, to_dict
-    from newsmeta.document import Document, dump, dumps, load, loads, new, validate
+    from newsmeta.document import (
+        Document,
+        dump,
+        dumps,
+        iter_documents,
+        load,
+        loads,
+        new,
+        validate,
+    )
     from newsmeta.errors import (
         AliasEditError,
         ConcurrentModificationError,
@@ -45,7 +54,16 @@ if TYPE_CHECKING:
 #: Where each public name lives.
 _HOMES = {
     "newsmeta.convert": ("from_dict", "to_dict"),
-    "newsmeta.document": ("Document", "dump", "dumps", "load", "loads", "new", "validate"),
+    "newsmeta.document": (
+        "Document",
+        "dump",
+        "dumps",
+        "iter_documents",
+        "load",
+        "loads",
+        "new",
+        "validate",
+    ),
     "newsmeta.errors": (
         "AliasEditError",
         "ConcurrentModificationError",
@@ -106,6 +124,7 @@ __all__ = [
     "dumps",
     "explain_text",
     "from_dict",
+    "iter_documents",
     "load",
     "loads",
     "new",
@@ -128,6 +147,7 @@ _SUBMODULES = frozenset(
         "fixing",
         "jqprogram",
         "model",
+        "paths",
         "problems",
         "reporters",
         "rules",

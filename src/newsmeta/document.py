@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import os
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, cast
 
@@ -22,9 +22,21 @@ from newsmeta.problems import Problem, Severity
 
 if TYPE_CHECKING:
     from newsmeta._edit import Op
+    from newsmeta._yamltree import Limits
+    from newsmeta.config import Config
     from newsmeta.model import Article
 
-__all__ = ["Document", "closest_path", "dump", "dumps", "load", "loads", "new", "validate"]
+__all__ = [
+    "Document",
+    "closest_path",
+    "dump",
+    "dumps",
+    "iter_documents",
+    "load",
+    "loads",
+    "new",
+    "validate",
+]
 
 #: A path into the front matter: ``provider.name``, ``images[0].width``, ``/provider/name``,
 #: or a sequence of keys and indices.
@@ -51,7 +63,16 @@ class Document:
     returns the text; ``save()`` writes it back atomically.
     """
 
-    __slots__ = ("_analysis", "_article", "_article_done", "_baseline", "_created", "_disk", "path")
+    __slots__ = (
+        "_analysis",
+        "_article",
+        "_article_done",
+        "_baseline",
+        "_created",
+        "_disk",
+        "_unread",
+        "path",
+    )
 
     def __init__(
         self,
@@ -60,8 +81,11 @@ class Document:
         disk: bytes | None = None,
         *,
         created: bool = False,
+        unread: OSError | None = None,
     ) -> None:
         self._analysis = analysis
+        #: Why the file could not be read (:func:`iter_documents`): nothing to save then.
+        self._unread = unread
         self.path = path
         self._article: Article | None = None
         self._article_done = False
@@ -384,6 +408,13 @@ class Document:
         target = Path(path) if path is not None else self.path
         if target is None:
             raise ValueError("the document has no path; pass one to save()")
+        if self._unread is not None:
+            # Its text is empty because the file could not be read: writing it would lose it.
+            raise OSError(
+                self._unread.errno,
+                f"the file could not be read ({self._unread.strerror}); nothing to save",
+                str(self.path),
+            )
         if not force and refuse_new_errors:
             introduced = self.new_errors()
             if introduced:
@@ -550,6 +581,56 @@ def _size_limit(max_bytes: int | None) -> int:
     if not 0 < max_bytes <= ceiling:
         raise ValueError(f"max_bytes must be between 1 and {ceiling}, not {max_bytes}")
     return max_bytes
+
+
+def iter_documents(
+    *paths: str | os.PathLike[str],
+    config: Config | None = None,
+    exclude: Sequence[str] = (),
+) -> Iterator[Document]:
+    """Load every article file in ``paths`` (files, directories, globs), one at a time.
+
+    Files are found as ``newsmeta validate`` finds them (:mod:`newsmeta.paths`):
+    directories walked for the configured extensions without following directory links,
+    globs expanded, the configuration's ``exclude`` patterns and ``exclude`` (relative to
+    the working directory) applied, sorted; no ``paths`` means the configuration's
+    ``include``. ``config`` defaults to the configuration found from the working
+    directory, as on the command line; its limits apply to every file.
+
+    Documents are loaded lazily, so memory holds one at a time. A file (or directory) that
+    cannot be read is still yielded, as a document with an ``io-*`` problem, empty text and
+    no article, whose ``save()`` raises :class:`OSError`: one bad file never stops the loop.
+    Raises :class:`FileNotFoundError` for a glob that matches nothing and
+    :class:`~newsmeta.paths.NoInputError` when there are neither paths nor an ``include``.
+    """
+    from newsmeta.config import find_config
+    from newsmeta.paths import resolve
+
+    config = config if config is not None else find_config()
+    inputs = resolve([os.fspath(p) for p in paths], config, exclude, require=False)
+    for directory, error in inputs.unreadable:
+        yield _unreadable(directory, error, "directory")
+    for name in inputs.paths:
+        yield _read(name, config.limits)
+
+
+def _read(name: str, limits: Limits) -> Document:
+    try:
+        return load(name, max_bytes=limits.max_file_bytes)
+    except OSError as error:
+        return _unreadable(name, error, "file")
+
+
+def _unreadable(name: str, error: OSError, kind: str) -> Document:
+    from newsmeta._files import io_problem_code
+    from newsmeta.errors import FileTooLargeError
+
+    reason = error.strerror or str(error)
+    code = "limit-file-size" if isinstance(error, FileTooLargeError) else io_problem_code(error)
+    problem = Problem(
+        code, Severity.ERROR, f"The {kind} could not be read: {reason}.", "", 1, 1, 1, 1
+    )
+    return Document(Analysis("", None, None, None, [problem], False), Path(name), unread=error)
 
 
 def dumps(document: Document) -> str:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # concurrent.futures costs ~20 ms to import; only callers nee
     from concurrent.futures import Executor, Future
 
     from newsmeta._quick import QuickView
+    from newsmeta.config import Config
     from newsmeta.document import Document
     from newsmeta.model import Model
 
@@ -41,6 +42,7 @@ __all__ = [
     "document_result",
     "iter_results",
     "matches_code",
+    "unreadable_directory_result",
     "validate_many",
 ]
 
@@ -342,16 +344,56 @@ def validate_many(
     executor: Executor | None = None,
     *,
     chunk_size: int = BATCH_SIZE,
+    config: Config | None = None,
 ) -> list[FileResult]:
-    """Validate every path and return one result per path, in the order given.
+    """Validate files, directories and globs as ``newsmeta validate`` does; one result per file.
+
+    ``paths`` are found by the command line's rules (:mod:`newsmeta.paths`): directories
+    are walked for the configured extensions, globs expanded, exclude patterns applied, the
+    result sorted; an empty ``paths`` means the configuration's ``include``. ``config``
+    (default: the configuration found from the working directory, as the command line finds
+    it) also gives the limits and the policy (``select``, ``ignore``, ``severity``). The
+    cross-file checks run over all the files (``corpus-duplicate-url``), and a directory
+    that cannot be read is a result with an ``io-*`` problem. So the results are those of
+    ``newsmeta validate --format json`` on the same arguments.
 
     With ``executor`` (any :class:`concurrent.futures.Executor`: a process pool, or a Dask
     ``distributed.Client(...).get_executor()``), files are sent in batches of
     ``chunk_size`` (default :data:`BATCH_SIZE`), one task per batch, to be checked there;
-    without one they are checked in this process.
-    Paths must be readable where the executor runs them. Never raises for a bad file.
+    without one they are checked in this process. Paths must be readable where the
+    executor runs them. Never raises for a bad file; raises :class:`FileNotFoundError` for
+    a glob that matches nothing and :class:`~newsmeta.paths.NoInputError` when nothing is
+    found at all.
     """
-    return list(iter_results(paths, executor, chunk_size=chunk_size))
+    from newsmeta.config import find_config
+    from newsmeta.paths import resolve
+
+    config = config if config is not None else find_config()
+    inputs = resolve([os.fspath(path) for path in paths], config)
+    policy = Policy(select=config.select, ignore=config.ignore, severity=config.severity)
+    corpus = CorpusIndex()
+    results = [unreadable_directory_result(name, exc) for name, exc in inputs.unreadable]
+    checked = iter_results(inputs.paths, executor, chunk_size=chunk_size, limits=config.limits)
+    results.extend(policy.apply(corpus.check(result)) for result in checked)
+    return results
+
+
+def unreadable_directory_result(directory: str, error: OSError) -> FileResult:
+    """The result for a directory that could not be walked: one ``io-*`` error."""
+    from newsmeta._files import io_problem_code
+
+    reason = error.strerror or str(error)
+    problem = Problem(
+        io_problem_code(error),
+        Severity.ERROR,
+        f"The directory could not be read: {reason}.",
+        "",
+        1,
+        1,
+        1,
+        1,
+    )
+    return FileResult(directory, (problem,))
 
 
 def matches_code(code: str, selector: str) -> bool:

@@ -23,6 +23,7 @@ not be exported or a record was refused; 2 for usage and I/O errors.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -38,12 +39,12 @@ from newsmeta.cli.common import (
     EXIT_PROBLEMS,
     EXIT_USAGE,
     Commands,
-    collect_paths,
     load_configuration,
     message,
 )
 
 if TYPE_CHECKING:
+    from newsmeta.config import Config
     from newsmeta.document import Document
     from newsmeta.feed import SiteSettings
 
@@ -202,16 +203,16 @@ def _run_export(args: argparse.Namespace) -> int:
         )
     except ValueError as exc:
         return _usage_error("export", str(exc))
-    arguments = list(args.paths)
-    if not arguments:
-        if not config.include:
-            return _usage_error("export", "no paths given, and no include in the configuration")
-        arguments = [os.path.relpath(os.path.join(config.root, p)) for p in config.include]
-    exclude = [(tuple(args.exclude), os.getcwd()), (config.exclude, str(config.root))]
+    from newsmeta.document import iter_documents
+    from newsmeta.paths import NoInputError
+
+    documents = iter_documents(*args.paths, config=config, exclude=args.exclude)
     try:
-        paths = collect_paths(arguments, exclude)
-    except FileNotFoundError as exc:
+        first = next(documents, None)
+    except (FileNotFoundError, NoInputError) as exc:
         return _usage_error("export", str(exc))
+    if first is not None:
+        documents = itertools.chain([first], documents)
 
     stdout: TextIO = sys.stdout
     if args.output is not None:
@@ -220,7 +221,7 @@ def _run_export(args: argparse.Namespace) -> int:
         except OSError as exc:
             return _usage_error("export", f"{args.output}: {exc.strerror or exc}")
     state = {"unreadable": False, "io": False}
-    records = _records(paths, args, site, config, state)
+    records = _records(documents, args, site, config, state)
     try:
         if args.format == "json":
             stdout.write("[")
@@ -243,35 +244,36 @@ def _run_export(args: argparse.Namespace) -> int:
 
 
 def _records(
-    paths: list[str],
+    documents: Iterator[Document],
     args: argparse.Namespace,
     site: SiteSettings,
-    config: object,
+    config: Config,
     state: dict[str, bool],
 ) -> Iterator[dict[str, object]]:
-    """One record per path, each built and dropped before the next file is read."""
-    from newsmeta.config import Config
+    """One record per document, each built and dropped before the next file is read."""
     from newsmeta.validation import CorpusIndex, Policy, document_result
 
-    assert isinstance(config, Config)
     policy = Policy(select=config.select, ignore=config.ignore, severity=config.severity)
     corpus = CorpusIndex() if args.with_problems else None
-    for path in paths:
-        document = _load(path, state)
-        if document is None:
-            continue
-        problems: list[dict[str, object]] = []
+    for document in documents:
+        path = str(document.path)
+        unread = any(problem.code.startswith("io-") for problem in document.problems)
+        if unread:
+            state["io"] = True
+            message(f"newsmeta export: {_shown(path)}: {document.problems[0].message}")
+        problems: list[object] = []
         if corpus is not None:
             result = policy.apply(corpus.check(document_result(document, path)))
-            problems = [problem.to_dict() for problem in result.problems]  # type: ignore[misc]
+            problems = [problem.to_dict() for problem in result.problems]
         if args.format == "api":
             article = document.article
             if article is None:
                 state["unreadable"] = True
-                message(
-                    f"newsmeta export: {_shown(path)}: the front matter is not an article "
-                    f"({len(document.errors)} error(s)); no API item written"
-                )
+                if not unread:
+                    message(
+                        f"newsmeta export: {_shown(path)}: the front matter is not an article "
+                        f"({len(document.errors)} error(s)); no API item written"
+                    )
                 continue
             from newsmeta.feed import write_item
 
@@ -282,29 +284,20 @@ def _records(
                 item["problems"] = problems
             yield item
             continue
-        if document.data is None or not isinstance(document.data, dict):
+        data = document.data
+        if not isinstance(data, dict):
             state["unreadable"] = True
-            message(f"newsmeta export: {_shown(path)}: the front matter cannot be read")
+            if not unread:
+                message(f"newsmeta export: {_shown(path)}: the front matter cannot be read")
         record: dict[str, object] = {
             "path": path,
-            "front_matter": document.data if isinstance(document.data, dict) else None,
+            "front_matter": data if isinstance(data, dict) else None,
         }
         if args.with_body:
-            record["body"] = document.body if document.text else None
+            record["body"] = None if unread else document.body
         if corpus is not None:
             record["problems"] = problems
         yield record
-
-
-def _load(path: str, state: dict[str, bool]) -> Document | None:
-    from newsmeta.document import load
-
-    try:
-        return load(path)
-    except OSError as exc:
-        state["io"] = True
-        message(f"newsmeta export: {_shown(path)}: {exc.strerror or exc}")
-        return None
 
 
 def _shown(path: str) -> str:

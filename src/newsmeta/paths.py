@@ -1,0 +1,208 @@
+"""Finding article files: the rules every command and :func:`newsmeta.iter_documents` share.
+
+An argument is a file, a directory or a glob:
+
+- a directory is walked for names ending with one of the configured extensions
+  (``.md`` and ``.markdown`` by default), in sorted order, without following directory
+  symbolic links; a subdirectory that cannot be read is recorded, and the walk goes on;
+- an argument holding ``*``, ``?`` or ``[`` that is not an existing path is a glob
+  (``**`` recurses); a glob that matches nothing raises :class:`FileNotFoundError`;
+- a named file is taken as it is, even if it does not exist (reading it reports an
+  ``io-*`` problem).
+
+Exclude patterns (:func:`excluded`) drop paths, named files included; every path is
+listed once (by its normalised form), and the result is sorted. With no argument, the
+configuration's ``include`` globs are used (:func:`resolve`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+
+if TYPE_CHECKING:
+    from newsmeta.config import Config
+
+__all__ = ["DEFAULT_EXTENSIONS", "Inputs", "NoInputError", "excluded", "find", "resolve"]
+
+#: The file name endings a directory walk looks for when no configuration says otherwise.
+DEFAULT_EXTENSIONS: tuple[str, ...] = (".md", ".markdown")
+
+_GLOB_MAGIC = frozenset("*?[")
+
+
+class NoInputError(ValueError):
+    """The arguments name no article file at all (nothing to work on); the message says
+    where it looked."""
+
+
+def _is_glob(argument: str) -> bool:
+    return not _GLOB_MAGIC.isdisjoint(argument) and not os.path.exists(argument)
+
+
+def _parts(path: str, base: str) -> list[str]:
+    """``path`` relative to ``base`` as components (as given when it lies outside ``base``)."""
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, base) if os.path.isabs(base) else path
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        relative = os.path.normpath(path)
+    return [part for part in relative.replace(os.sep, "/").split("/") if part not in ("", ".")]
+
+
+def excluded(path: str, patterns: Sequence[str], base: str) -> bool:
+    """True when ``path`` matches one of the exclude ``patterns``.
+
+    A pattern without ``/`` matches any single component of the path (``drafts``,
+    ``*.tmp.md``), as in ``.gitignore``. A pattern with ``/`` is matched (``fnmatch``
+    rules, where ``*`` also crosses ``/``) against the path relative to ``base`` and
+    against each of its parent directories, so ``content/drafts`` excludes everything
+    under it.
+    """
+    if not patterns:
+        return False
+    from fnmatch import fnmatchcase
+
+    parts = _parts(path, base)
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    for raw in patterns:
+        pattern = raw.replace(os.sep, "/").strip("/")
+        pattern = pattern.removeprefix("./")
+        if "/" in pattern:
+            if any(fnmatchcase(prefix, pattern) for prefix in prefixes):
+                return True
+        elif any(fnmatchcase(part, pattern) for part in parts):
+            return True
+    return False
+
+
+def _walk(
+    directory: str,
+    skip: Callable[[str], bool],
+    extensions: tuple[str, ...],
+    unreadable: list[tuple[str, OSError]],
+) -> Iterator[str]:
+    """Every file under ``directory`` whose name ends with one of ``extensions``, in sorted
+    order; directory symlinks are never followed. A directory that cannot be read is added
+    to ``unreadable``, and the walk goes on."""
+    pending = [directory]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as entries:
+                listed = sorted(entries, key=lambda entry: entry.name)
+        except OSError as exc:
+            unreadable.append((current, exc))
+            continue
+        subdirectories = []
+        for entry in listed:
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not skip(entry.path):
+                    subdirectories.append(entry.path)
+            elif entry.name.endswith(extensions):
+                yield entry.path
+        pending.extend(reversed(subdirectories))
+
+
+@attrs.frozen
+class Inputs:
+    """The files found, sorted, and the directories that could not be read (with why)."""
+
+    paths: list[str]
+    unreadable: list[tuple[str, OSError]] = attrs.field(factory=list)
+
+
+def _gather(
+    arguments: Sequence[str],
+    exclude: Sequence[tuple[Sequence[str], str]],
+    extensions: tuple[str, ...],
+) -> tuple[Inputs, bool]:
+    """The inputs, and whether anything matched before exclusion."""
+
+    def skip(path: str) -> bool:
+        return any(excluded(path, patterns, base) for patterns, base in exclude)
+
+    found: dict[str, str] = {}
+    unreadable: list[tuple[str, OSError]] = []
+    matched = False
+
+    def add(path: str) -> None:
+        nonlocal matched
+        if os.path.isdir(path) and not os.path.islink(path):
+            for inner in _walk(path, skip, extensions, unreadable):
+                matched = True
+                if not skip(inner):
+                    found.setdefault(os.path.normpath(inner), inner)
+        else:
+            matched = True
+            if not skip(path):
+                found.setdefault(os.path.normpath(path), path)
+
+    for argument in arguments:
+        if _is_glob(argument):
+            import glob
+
+            matches = glob.glob(argument, recursive=True)
+            if not matches:
+                raise FileNotFoundError(f"no file matches {argument!r}")
+            for match in sorted(matches):
+                add(match)
+        else:
+            add(argument)
+    paths = [found[key] for key in sorted(found)]
+    return Inputs(paths, unreadable), matched or bool(unreadable)
+
+
+def find(
+    arguments: Sequence[str],
+    exclude: Sequence[tuple[Sequence[str], str]] = (),
+    extensions: tuple[str, ...] = DEFAULT_EXTENSIONS,
+    *,
+    require: bool = False,
+) -> Inputs:
+    """Expand files, directories and globs into the sorted, unique article files.
+
+    ``exclude`` holds ``(patterns, base)`` pairs (see :func:`excluded`). Raises
+    :class:`FileNotFoundError` for a glob that matches nothing; with ``require``, raises
+    :class:`NoInputError` when the arguments match no file at all (arguments whose files
+    are all excluded are not a mistake: the result is then empty).
+    """
+    inputs, matched = _gather(arguments, exclude, extensions)
+    if require and not matched:
+        where = ", ".join(repr(argument) for argument in arguments)
+        kinds = " or ".join(f"*{extension}" for extension in extensions)
+        raise NoInputError(f"no article files found in {where} (looked for {kinds})")
+    return inputs
+
+
+def resolve(
+    arguments: Sequence[str],
+    config: Config,
+    exclude: Sequence[str] = (),
+    *,
+    require: bool = True,
+) -> Inputs:
+    """The files a run works on, by the command line's rules and ``config``.
+
+    ``arguments``, or the configuration's ``include`` globs (relative to its file) when
+    there are none; minus ``exclude`` patterns (relative to the working directory) and the
+    configured ones (relative to the configuration file); directories walked for the
+    configured extensions. Raises :class:`FileNotFoundError` for a glob that matches
+    nothing and :class:`NoInputError` when nothing is found (``require``) or when there
+    are neither arguments nor an ``include``.
+    """
+    patterns = [(tuple(exclude), os.getcwd()), (tuple(config.exclude), str(config.root))]
+    if not arguments:
+        if not config.include:
+            raise NoInputError("no paths given, and no include in the configuration")
+        arguments = [
+            os.path.relpath(os.path.join(config.root, pattern)) for pattern in config.include
+        ]
+    extensions = tuple(getattr(config, "extensions", DEFAULT_EXTENSIONS))
+    return find(arguments, patterns, extensions, require=require)
