@@ -2,7 +2,7 @@
 
 Generates one synthetic corpus (``make_corpus.py``, deterministic) of the largest size,
 hard-links its first N files into a folder per size, and runs
-``python -m newsmeta export FOLDER --with-body --output FILE`` on each in a fresh process,
+``python -m newsmeta export FOLDER --with-body --output-file FILE`` on each in a fresh process,
 reading that process's peak resident set size (``ru_maxrss``). Memory that stays flat while
 the output grows a hundredfold means the records stream; what still grows is the list of
 paths (sorted, as ``validate`` sorts them) and, with ``--with-problems``, the cross-file
@@ -68,7 +68,7 @@ def _subset(files: list[Path], count: int, folder: Path) -> Path:
 def measure(folder: Path, output: Path, with_problems: bool) -> tuple[int, int, float]:
     """``(exit code, peak RSS in KiB, wall seconds)`` of one export run."""
     command = [sys.executable, "-m", "newsmeta", "export", str(folder), "--with-body"]
-    command += ["--output", str(output)]
+    command += ["--output-file", str(output)]
     if with_problems:
         command.append("--with-problems")
     started = time.perf_counter()

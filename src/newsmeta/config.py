@@ -37,7 +37,7 @@ from pathlib import Path
 import attrs
 
 from newsmeta._yamltree import DEFAULT_LIMITS, Limits
-from newsmeta.problems import CODES, Severity
+from newsmeta.problems import CODES, Severity, matches_code
 from newsmeta.suggestions import did_you_mean
 
 __all__ = [
@@ -100,8 +100,6 @@ def selector_names() -> tuple[str, ...]:
 def check_selectors(selectors: tuple[str, ...], where: str) -> tuple[str, ...]:
     """``selectors`` in lower case; raise :class:`ConfigError` for one that matches no
     problem code (naming the closest valid selector)."""
-    from newsmeta.validation import matches_code
-
     lowered = tuple(selector.lower() for selector in selectors)
     for selector, written in zip(lowered, selectors, strict=True):
         if not any(matches_code(code, selector) for code in CODES):

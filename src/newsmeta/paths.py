@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_EXTENSIONS", "Inputs", "NoInputError", "excluded", "find", "resolve"]
 
 #: The file name endings a directory walk looks for when no configuration says otherwise.
-DEFAULT_EXTENSIONS: tuple[str, ...] = (".md", ".markdown")
+DEFAULT_EXTENSIONS: tuple[str, ...] = (".md", ".markdown")  # as newsmeta.config's default
 
 _GLOB_MAGIC = frozenset("*?[")
 
@@ -204,5 +204,4 @@ def resolve(
         arguments = [
             os.path.relpath(os.path.join(config.root, pattern)) for pattern in config.include
         ]
-    extensions = tuple(getattr(config, "extensions", DEFAULT_EXTENSIONS))
-    return find(arguments, patterns, extensions, require=require)
+    return find(arguments, patterns, config.extensions, require=require)

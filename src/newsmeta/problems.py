@@ -25,6 +25,7 @@ __all__ = [
     "Severity",
     "escape_pointer_token",
     "explain_text",
+    "matches_code",
     "pointer_from_parts",
 ]
 
@@ -99,6 +100,15 @@ class Problem:
         if self.detail:
             shape["detail"] = self.detail
         return shape
+
+
+def matches_code(code: str, selector: str) -> bool:
+    """True when ``selector`` names ``code`` exactly or is a prefix of it ending at a ``-``.
+
+    ``schema`` selects ``schema-enum`` and ``schema-unknown-key``; ``schema-e`` selects
+    nothing, so a typo cannot silently select half a family.
+    """
+    return code == selector or code.startswith(selector + "-")
 
 
 def escape_pointer_token(token: str | int) -> str:

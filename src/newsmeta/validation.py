@@ -17,7 +17,7 @@ import attrs
 
 from newsmeta._check import Analysis, analyse, analyse_quickly, decode
 from newsmeta._yamltree import DEFAULT_LIMITS, JSONValue, Limits, find_node
-from newsmeta.problems import CODES, Problem, Severity
+from newsmeta.problems import CODES, Problem, Severity, matches_code
 
 if TYPE_CHECKING:  # concurrent.futures costs ~20 ms to import; only callers need it
     from concurrent.futures import Executor, Future
@@ -394,15 +394,6 @@ def unreadable_directory_result(directory: str, error: OSError) -> FileResult:
         1,
     )
     return FileResult(directory, (problem,))
-
-
-def matches_code(code: str, selector: str) -> bool:
-    """True when ``selector`` names ``code`` exactly or is a prefix of it ending at a ``-``.
-
-    ``schema`` selects ``schema-enum`` and ``schema-unknown-key``; ``schema-e`` selects
-    nothing, so a typo cannot silently select half a family.
-    """
-    return code == selector or code.startswith(selector + "-")
 
 
 def _lowered(selectors: Iterable[str]) -> tuple[str, ...]:

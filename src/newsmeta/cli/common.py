@@ -15,10 +15,10 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO, TypeAlias
 
-import attrs
+from newsmeta import paths as _paths
 
 if TYPE_CHECKING:
     from newsmeta.config import Config
@@ -125,152 +125,30 @@ def reliable_stdout() -> TextIO:
 
 
 # --- input files --------------------------------------------------------------------------
+# The rules live in the library (newsmeta.paths), shared with iter_documents and
+# validate_many; here they only become usage errors.
 
-_GLOB_MAGIC = frozenset("*?[")
-
-
-def _is_glob(argument: str) -> bool:
-    return not _GLOB_MAGIC.isdisjoint(argument) and not os.path.exists(argument)
-
-
-def _parts(path: str, base: str) -> list[str]:
-    """``path`` relative to ``base`` as components (as given when it lies outside ``base``)."""
-    absolute = os.path.abspath(path)
-    relative = os.path.relpath(absolute, base) if os.path.isabs(base) else path
-    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
-        relative = os.path.normpath(path)
-    return [part for part in relative.replace(os.sep, "/").split("/") if part not in ("", ".")]
-
-
-def excluded(path: str, patterns: Sequence[str], base: str) -> bool:
-    """True when ``path`` matches one of the exclude ``patterns``.
-
-    A pattern without ``/`` matches any single component of the path (``drafts``,
-    ``*.tmp.md``), as in ``.gitignore``. A pattern with ``/`` is matched (``fnmatch``
-    rules, where ``*`` also crosses ``/``) against the path relative to ``base`` and
-    against each of its parent directories, so ``content/drafts`` excludes everything
-    under it.
-    """
-    if not patterns:
-        return False
-    from fnmatch import fnmatchcase
-
-    parts = _parts(path, base)
-    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
-    for raw in patterns:
-        pattern = raw.replace(os.sep, "/").strip("/")
-        pattern = pattern.removeprefix("./")
-        if "/" in pattern:
-            if any(fnmatchcase(prefix, pattern) for prefix in prefixes):
-                return True
-        elif any(fnmatchcase(part, pattern) for part in parts):
-            return True
-    return False
-
-
-def _walk(
-    directory: str,
-    skip: Callable[[str], bool],
-    extensions: tuple[str, ...],
-    unreadable: list[tuple[str, OSError]],
-) -> Iterator[str]:
-    """Every file under ``directory`` whose name ends with one of ``extensions``, in sorted
-    order; directory symlinks are never followed. A directory that cannot be read is added
-    to ``unreadable``, and the walk goes on."""
-    pending = [directory]
-    while pending:
-        current = pending.pop()
-        try:
-            with os.scandir(current) as entries:
-                listed = sorted(entries, key=lambda entry: entry.name)
-        except OSError as exc:
-            unreadable.append((current, exc))
-            continue
-        subdirectories = []
-        for entry in listed:
-            try:
-                is_dir = entry.is_dir(follow_symlinks=False)
-            except OSError:
-                is_dir = False
-            if is_dir:
-                if not skip(entry.path):
-                    subdirectories.append(entry.path)
-            elif entry.name.endswith(extensions):
-                yield entry.path
-        pending.extend(reversed(subdirectories))
-
-
-@attrs.frozen
-class Inputs:
-    """The files a run works on, and the directories that could not be read."""
-
-    paths: list[str]
-    unreadable: list[tuple[str, OSError]] = attrs.field(factory=list)
-
-
-def _gather(
-    arguments: Sequence[str],
-    exclude: Sequence[tuple[Sequence[str], str]],
-    extensions: tuple[str, ...],
-) -> tuple[Inputs, bool]:
-    """The inputs, and whether anything matched before exclusion."""
-
-    def skip(path: str) -> bool:
-        return any(excluded(path, patterns, base) for patterns, base in exclude)
-
-    found: dict[str, str] = {}
-    unreadable: list[tuple[str, OSError]] = []
-    matched = False
-
-    def add(path: str) -> None:
-        nonlocal matched
-        if os.path.isdir(path) and not os.path.islink(path):
-            for inner in _walk(path, skip, extensions, unreadable):
-                matched = True
-                if not skip(inner):
-                    found.setdefault(os.path.normpath(inner), inner)
-        else:
-            matched = True
-            if not skip(path):
-                found.setdefault(os.path.normpath(path), path)
-
-    for argument in arguments:
-        if _is_glob(argument):
-            import glob
-
-            matches = glob.glob(argument, recursive=True)
-            if not matches:
-                raise FileNotFoundError(f"no file matches {argument!r}")
-            for match in sorted(matches):
-                add(match)
-        else:
-            add(argument)
-    paths = [found[key] for key in sorted(found)]
-    return Inputs(paths, unreadable), matched or bool(unreadable)
+Inputs = _paths.Inputs
+excluded = _paths.excluded
 
 
 def collect_paths(
     arguments: Sequence[str],
     exclude: Sequence[tuple[Sequence[str], str]] = (),
-    extensions: tuple[str, ...] = (".md", ".markdown"),
+    extensions: tuple[str, ...] = _paths.DEFAULT_EXTENSIONS,
 ) -> list[str]:
     """Expand files, directories and globs into a sorted list of unique file paths.
 
-    Directories are walked for names ending with one of ``extensions`` without following
-    directory symlinks; an argument with ``*``, ``?`` or ``[`` that is not an existing path
-    is a glob (``**`` recurses). ``exclude`` holds ``(patterns, base)`` pairs (see
-    :func:`excluded`); excluded paths are dropped, explicitly named files included. A named
-    file that does not exist is kept (checking it reports an ``io-*`` problem). Raises
-    ``FileNotFoundError`` for a glob that matches nothing. Paths are de-duplicated by their
-    normalised form. See :func:`find_inputs` for the unreadable directories too.
+    See :func:`newsmeta.paths.find`; raises ``FileNotFoundError`` for a glob that matches
+    nothing. See :func:`find_inputs` for the unreadable directories too.
     """
-    return _gather(arguments, exclude, extensions)[0].paths
+    return _paths.find(arguments, exclude, extensions).paths
 
 
 def find_inputs(
     arguments: Sequence[str],
     exclude: Sequence[tuple[Sequence[str], str]] = (),
-    extensions: tuple[str, ...] = (".md", ".markdown"),
+    extensions: tuple[str, ...] = _paths.DEFAULT_EXTENSIONS,
 ) -> Inputs:
     """:func:`collect_paths` for a command: the paths and the unreadable directories.
 
@@ -280,14 +158,9 @@ def find_inputs(
     result is then empty.
     """
     try:
-        inputs, matched = _gather(arguments, exclude, extensions)
-    except FileNotFoundError as exc:
+        return _paths.find(arguments, exclude, extensions, require=True)
+    except (FileNotFoundError, _paths.NoInputError) as exc:
         raise UsageError(str(exc)) from None
-    if not matched:
-        where = ", ".join(repr(argument) for argument in arguments)
-        kinds = " or ".join(f"*{extension}" for extension in extensions)
-        raise UsageError(f"no article files found in {where} (looked for {kinds})")
-    return inputs
 
 
 # --- configuration ------------------------------------------------------------------------
@@ -331,14 +204,10 @@ def resolve_inputs(arguments: Sequence[str], exclude: Sequence[str], config: Con
     there are none; minus the ``exclude`` patterns (relative to the working directory) and
     the configured ones (relative to the configuration file). Raises :class:`UsageError`
     (see :func:`find_inputs`), also when there are neither arguments nor an ``include``."""
-    patterns = [(tuple(exclude), os.getcwd()), (config.exclude, str(config.root))]
-    if not arguments:
-        if not config.include:
-            raise UsageError("no paths given, and no include in the configuration")
-        arguments = [
-            os.path.relpath(os.path.join(config.root, pattern)) for pattern in config.include
-        ]
-    return find_inputs(arguments, patterns, config.extensions)
+    try:
+        return _paths.resolve(arguments, config, exclude)
+    except (FileNotFoundError, _paths.NoInputError) as exc:
+        raise UsageError(str(exc)) from None
 
 
 def split_codes(values: list[str] | None) -> tuple[str, ...] | None:

@@ -25,22 +25,25 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
 import re
 import sys
 import unicodedata
 from collections.abc import Iterator
 from datetime import UTC
 from pathlib import Path, PurePosixPath
-from typing import IO, TYPE_CHECKING, TextIO
+from typing import IO, TYPE_CHECKING
 
 from newsmeta.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_USAGE,
     Commands,
+    UsageError,
+    add_config_options,
+    add_output_file,
     load_configuration,
     message,
+    open_output,
 )
 
 if TYPE_CHECKING:
@@ -78,32 +81,14 @@ def register(commands: Commands) -> None:
         help="jsonl: one record per line; json: one array; api: the JSON API form, one item "
         "per line (default: jsonl)",
     )
-    export.add_argument(
-        "-o",
-        "--output",
-        metavar="FILE",
-        default=None,
-        help="write the records to FILE instead of stdout",
-    )
+    add_output_file(export)
     export.add_argument("--with-body", action="store_true", help="add each file's Markdown body")
     export.add_argument(
         "--with-problems",
         action="store_true",
         help="add each file's problems, as `validate --format json` reports them",
     )
-    export.add_argument(
-        "--exclude",
-        action="append",
-        default=[],
-        metavar="PATTERN",
-        help="skip paths matching PATTERN (repeatable; added to the configured excludes)",
-    )
-    export.add_argument(
-        "--config",
-        metavar="FILE",
-        default=None,
-        help="read this newsmeta.toml or pyproject.toml instead of searching for one",
-    )
+    add_config_options(export)
     site = export.add_argument_group("the JSON API form (--format api)")
     site.add_argument(
         "--base-url",
@@ -187,13 +172,11 @@ def json_line(value: object) -> str:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    from newsmeta.config import ConfigError
+    from newsmeta.document import iter_documents
     from newsmeta.feed import SiteSettings
+    from newsmeta.paths import NoInputError
 
-    try:
-        config = load_configuration(args.config)
-    except ConfigError as exc:
-        return _usage_error("export", str(exc))
+    config = load_configuration(args.config)
     try:
         site = SiteSettings(
             base_url=args.base_url,
@@ -202,42 +185,25 @@ def _run_export(args: argparse.Namespace) -> int:
             collection=args.collection,
         )
     except ValueError as exc:
-        return _usage_error("export", str(exc))
-    from newsmeta.document import iter_documents
-    from newsmeta.paths import NoInputError
-
+        raise UsageError(str(exc)) from None
     documents = iter_documents(*args.paths, config=config, exclude=args.exclude)
     try:
-        first = next(documents, None)
+        first = next(documents, None)  # finds the files: a bad argument fails before output
     except (FileNotFoundError, NoInputError) as exc:
-        return _usage_error("export", str(exc))
+        raise UsageError(str(exc)) from None
     if first is not None:
         documents = itertools.chain([first], documents)
-
-    stdout: TextIO = sys.stdout
-    if args.output is not None:
-        try:
-            stdout = open(args.output, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
-        except OSError as exc:
-            return _usage_error("export", f"{args.output}: {exc.strerror or exc}")
     state = {"unreadable": False, "io": False}
     records = _records(documents, args, site, config, state)
-    try:
+    with open_output(args.output_file) as out:
         if args.format == "json":
-            stdout.write("[")
+            out.write("[")
             for count, record in enumerate(records):
-                stdout.write(("," if count else "") + "\n" + json_line(record))
-            stdout.write("\n]\n")
+                out.write(("," if count else "") + "\n" + json_line(record))
+            out.write("\n]\n")
         else:
             for record in records:
-                stdout.write(json_line(record) + "\n")
-        stdout.flush()
-    except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, stdout.fileno())
-    finally:
-        if stdout is not sys.stdout:
-            stdout.close()
+                out.write(json_line(record) + "\n")
     if state["io"]:
         return EXIT_USAGE
     return EXIT_PROBLEMS if state["unreadable"] else EXIT_OK
