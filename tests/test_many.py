@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 
 import newsmeta
+from newsmeta._yamltree import DEFAULT_LIMITS
 from newsmeta.cli import main
 from newsmeta.config import Config, find_config
 from newsmeta.paths import NoInputError
@@ -82,6 +84,17 @@ def test_an_unreadable_file_is_a_document_with_a_problem_that_cannot_be_saved(
     with pytest.raises(OSError, match="could not be read"):
         gone.save()
     assert not (content / "nowhere.md").exists()
+
+
+def test_a_file_over_the_size_limit_is_not_read_and_cannot_be_saved(content: Path) -> None:
+    big = content / "content" / "2020" / "a.md"
+    config = Config(content, limits=attrs.evolve(DEFAULT_LIMITS, max_file_bytes=100))
+    (document,) = list(newsmeta.iter_documents(big, config=config))
+    assert [p.code for p in document.problems] == ["limit-file-size"]
+    before = big.read_bytes()
+    with pytest.raises(OSError, match="could not be read"):
+        document.save()
+    assert big.read_bytes() == before
 
 
 def test_a_glob_that_matches_nothing_and_nothing_to_do_are_errors(content: Path) -> None:

@@ -595,11 +595,12 @@ def iter_documents(
     globs expanded, the configuration's ``exclude`` patterns and ``exclude`` (relative to
     the working directory) applied, sorted; no ``paths`` means the configuration's
     ``include``. ``config`` defaults to the configuration found from the working
-    directory, as on the command line; its limits apply to every file.
+    directory, as on the command line; a file over its ``max-file-bytes`` is not read.
 
     Documents are loaded lazily, so memory holds one at a time. A file (or directory) that
-    cannot be read is still yielded, as a document with an ``io-*`` problem, empty text and
-    no article, whose ``save()`` raises :class:`OSError`: one bad file never stops the loop.
+    cannot be read (or is too large) is still yielded, as a document with an ``io-*`` (or
+    ``limit-file-size``) problem, empty text and no article, whose ``save()`` raises
+    :class:`OSError`: one bad file never stops the loop.
     Raises :class:`FileNotFoundError` for a glob that matches nothing and
     :class:`~newsmeta.paths.NoInputError` when there are neither paths nor an ``include``.
     """
