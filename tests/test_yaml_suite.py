@@ -13,8 +13,9 @@ The five goals:
 2. every error case is called ``yaml-syntax``;
 3. the same problems, at the same positions, and the same node tree, without the C parser;
 4. no data different from ``in.json`` with nothing reported at the YAML level;
-5. no edit crashes: each succeeds and reads back as intended, or raises an EditError
-   (and it ends the same way without the C parser).
+5. no edit crashes: each succeeds, confined to the edited entry's lines and read back as
+   intended, or raises an EditError that names its cause (and each ends the same way
+   without the C parser).
 
 The suite carries no licence for copying: it is read in place, and the tests skip when
 it is absent.
@@ -213,6 +214,7 @@ def _edit_outcomes(cases: list[tuple[str, Path, str]]) -> dict[tuple[str, str, s
             continue
         for kind, path, value in _edits(document.data):
             document = newsmeta.loads(text)
+            first, last = _entry_lines(text, document.node, path[0])
             try:
                 if kind == "set":
                     document.set(path, value)
@@ -228,8 +230,37 @@ def _edit_outcomes(cases: list[tuple[str, Path, str]]) -> dict[tuple[str, str, s
             if kind == "set":
                 assert document.get(path) == value, (name, path)
             assert document.body == "body\n", name
+            # Confined to the edited entry's lines (an appended item comes right after).
+            start, end = _changed_lines(text, document.text)
+            assert first <= start, (name, kind, path)
+            assert end <= last + 1 + (kind == "append"), (name, kind, path)
             outcomes[name, kind, repr(path)] = newsmeta.dumps(document)
     return outcomes
+
+
+def _entry_lines(text: str, root: Node | None, key: str) -> tuple[int, int]:
+    """The 0-based first and last line of the top-level entry ``key`` (from its key to
+    the end of its value); in a flow mapping, from the line before, whose comma an edit
+    of the last entry may take."""
+    assert isinstance(root, Mapping)
+    key_node, value = next((k, v) for k, v in root.pairs if getattr(k, "value", None) == key)
+    first = text.count("\n", 0, key_node.start)
+    end = max(value.end, key_node.end)
+    last = text.count("\n", 0, max(end - 1, key_node.start))
+    return (first - 1 if root.flow else first), last
+
+
+def _changed_lines(before: str, after: str) -> tuple[int, int]:
+    """The 0-based lines ``[start, end)`` of ``before`` that an edit replaced to give
+    ``after`` (``start == end`` for lines only inserted)."""
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    common = 0
+    while common < min(len(old), len(new)) - start and old[-1 - common] == new[-1 - common]:
+        common += 1
+    return start, len(old) - common
 
 
 @pytest.fixture(scope="module")

@@ -1058,13 +1058,17 @@ class _Splicer:
             first = node
         count = len(siblings)
         if getattr(parent, "flow", False):
+            start = _flow_entry_start(text, first)
             if index < count - 1:
-                self._splice(first.start, siblings[index + 1].start, "")
+                self._splice(start, _flow_entry_start(text, siblings[index + 1]), "")
             elif index > 0:
                 prev_end = content_end(text, _value_of(parent, index - 1))
-                self._splice(prev_end, content_end(text, node), "")
+                end = content_end(text, node)
+                if node.start == end and not text[first.end : end].strip():
+                    end = first.end  # an empty value with no `:` sits at the next token
+                self._splice(prev_end, end, "")
             else:
-                self._splice(first.start, content_end(text, node), "")
+                self._splice(start, content_end(text, node), "")
             return
         if count == 1 and len(chain) > 1:
             # The container would be left empty (null): write it as an empty flow one.
@@ -1191,6 +1195,15 @@ class _Splicer:
             self._splice(pos, pos, new)
         else:
             self._splice(start, start, new)
+
+
+def _flow_entry_start(text: str, key: Node) -> int:
+    """Where the flow-mapping entry of ``key`` starts: at its ``?`` when it is an explicit
+    key (``{ ? a: 1 }``), else at the key."""
+    at = key.start
+    while at > 0 and text[at - 1] in " \t\r\n":
+        at -= 1
+    return at - 1 if at > 0 and text[at - 1] == "?" else key.start
 
 
 def _value_of(parent: Node, index: int) -> Node:
