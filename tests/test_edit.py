@@ -645,3 +645,27 @@ def test_rename_through_an_anchor_is_refused() -> None:
     doc = newsmeta.loads("---\nprovider: &p\n  nme: X\n---\n")
     with pytest.raises(AliasEditError):
         doc.rename("provider.nme", "name")
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "value", "expected"),
+    [
+        ("---\n? a\n? b\nc: 1\n---\n", "a", "x", "---\n? a\n: x\n? b\nc: 1\n---\n"),
+        ("---\n? a # note\n---\n", "a", 2, "---\n? a # note\n: 2\n---\n"),
+        ("---\n? e\n  42\n---\n", "e 42", "v", "---\n? e\n  42\n: v\n---\n"),
+        ("---\nm:\n  ? a\n---\n", "m.a", [1], "---\nm:\n  ? a\n  :\n    - 1\n---\n"),
+    ],
+)
+def test_an_explicit_key_without_a_value_gets_one_on_the_next_line(
+    text: str, path: str, value: object, expected: str
+) -> None:
+    document = newsmeta.loads(text)
+    document.set(path, value)
+    assert document.text == expected
+    assert document.get(path) == value
+
+
+def test_an_edit_through_an_empty_key_names_it() -> None:
+    document = newsmeta.loads("---\n{\n? explicit: entry,\n?\n}\n---\n")
+    with pytest.raises(EditError, match=r"^'': the key at line 4 is empty"):
+        document.set([""], "x")

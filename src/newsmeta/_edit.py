@@ -847,6 +847,12 @@ class _Splicer:
             if isinstance(node, Mapping) and isinstance(part, str):
                 pair = node.get(part)
                 key, node = pair if pair is not None else (None, None)
+                if isinstance(key, Scalar) and key.plain and not key.value:
+                    line = self.text.count("\n", 0, key.start) + 1
+                    raise EditError(
+                        f"{format_path(parts) or repr('')}: the key at line {line} is empty "
+                        "(YAML reads it as null, not as a name); write the key out first"
+                    )
             elif isinstance(node, Sequence) and isinstance(part, int) and part < len(node.items):
                 key, node = None, node.items[part]
             else:
@@ -871,6 +877,19 @@ class _Splicer:
         parent = chain[-1]
         name = parts[-1] if isinstance(parts[-1], str) else _last_key(parts)
         flow = getattr(parent, "flow", False)
+        if isinstance(parent, Mapping) and not flow and key is not None:
+            question = _explicit_without_value(self.text, key, node)
+            if question >= 0:
+                # `? key` with no `: value` line: the value gets its own line after the
+                # key's, its `:` under the `?`.
+                col = question - _line_start(self.text, question)
+                head, rest = _value_lines(value, name, col, self.style)
+                pos = _line_end(self.text, content_end(self.text, key))
+                new = "".join(line + "\n" for line in [" " * col + ":" + head, *rest])
+                if pos == len(self.text) or self.text[pos - 1] != "\n":
+                    new = "\n" + new
+                self._splice(pos, pos, new)
+                return
         if isinstance(node, Scalar) and not isinstance(value, dict | list):
             if isinstance(parent, Mapping) and key is not None:
                 owner = key.start - _line_start(self.text, key.start)
@@ -1204,6 +1223,29 @@ def _flow_entry_start(text: str, key: Node) -> int:
     while at > 0 and text[at - 1] in " \t\r\n":
         at -= 1
     return at - 1 if at > 0 and text[at - 1] == "?" else key.start
+
+
+def _explicit_without_value(text: str, key: Node, value: Node) -> int:
+    """The index of the ``?`` of an explicit block key (``? key``) that has no ``:`` value
+    indicator (its value is empty), or -1."""
+    if not isinstance(value, Scalar) or value.start != value.end or value.value:
+        return -1
+    line = _line_start(text, key.start)
+    head = text[line : key.start]
+    if head.strip() != "?":
+        return -1
+    at = content_end(text, key)
+    while at < len(text):
+        char = text[at]
+        if char == "#":
+            at = _line_end(text, at)
+        elif char in " \t\r\n":
+            at += 1
+        else:
+            break
+    if at < len(text) and text[at] == ":" and text[at + 1 : at + 2] in ("", " ", "\t", "\r", "\n"):
+        return -1
+    return line + head.index("?")
 
 
 def _value_of(parent: Node, index: int) -> Node:

@@ -114,9 +114,14 @@ class AliasEditError(EditError):
                 "edit the file by hand or remove the anchor first"
             )
             return
+        remedy = (
+            "write out the value it stands for"
+            if cause.startswith("the value is the alias")
+            else "remove the anchor and its aliases"
+        )
         super().__init__(
             f"{path}: {cause}; newsmeta does not edit through YAML anchors and aliases: "
-            "edit the file by hand or remove the anchor first"
+            f"edit the file by hand, or {remedy} first"
         )
 
 
