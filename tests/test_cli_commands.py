@@ -228,9 +228,14 @@ def test_fix_counts_what_it_could_not_fix_safely(
     monkeypatch.setitem(fixes(), "text-whitespace", lambda value: value)
     _copy(FIXABLE, "a.md")
     assert main(["fix", "a.md"]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == (
-        "fixed 2 problems in 1 file; 1 could not be fixed safely (see newsmeta validate)"
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[-1] == (
+        "fixed 2 problems in 1 file; 1 problem in 1 file could not be fixed safely "
+        "(each is listed above with the reason)"
     )
+    [reason] = captured.err.splitlines()
+    assert reason.startswith("a.md:")
+    assert ": text-whitespace: not fixed: the safe fix finds nothing to change" in reason
 
 
 def test_fix_writes_then_shows_and_reports_a_failed_write_with_its_io_code(

@@ -152,3 +152,37 @@ def test_every_fixable_problem_left_is_reported_once() -> None:
     left = [(p.code, p.pointer) for p in document.problems if p.code in fixable]
     assert [(u.code, u.pointer) for u in report.unfixed] == left
     assert left == [("text-whitespace", "/related/0/title")]
+
+
+def test_the_command_names_each_file_and_cause_it_could_not_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = '---\ntitle: "Rock &amp; Roll"\nrelated:\n  - &r\n    title: " Spaced"\n---\n'
+    stuck = tmp_path / "stuck.md"
+    stuck.write_text(text.replace("&amp;", "&"), encoding="utf-8")
+    mixed = tmp_path / "mixed.md"
+    mixed.write_text(text, encoding="utf-8")
+    assert main(["fix", "--dry-run", str(stuck)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == (
+        "nothing would be fixed: 1 problem in 1 file could not be fixed safely "
+        "(each is listed above with the reason)\n"
+    )
+    assert captured.err == (
+        f"{stuck}:5:12: text-whitespace: not fixed: the edit was refused: related[0].title: "
+        "it is inside related[0], which carries the anchor '&r' at line 4; newsmeta does not "
+        "edit through YAML anchors and aliases: edit the file by hand, or remove the anchor "
+        "and its aliases first\n"
+    )
+    assert main(["fix", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[-1] == (
+        "fixed 1 problem in 1 file; 2 problems in 2 files could not be fixed safely "
+        "(each is listed above with the reason)"
+    )
+    assert sorted(line.split(":")[0] for line in captured.err.splitlines()) == [
+        str(mixed),
+        str(stuck),
+    ]
+    assert main(["fix", "--quiet", str(tmp_path)]) == 0
+    assert capsys.readouterr() == ("", "")

@@ -214,7 +214,7 @@ def _edit_outcomes(cases: list[tuple[str, Path, str]]) -> dict[tuple[str, str, s
             continue
         for kind, path, value in _edits(document.data):
             document = newsmeta.loads(text)
-            first, last = _entry_lines(text, document.node, path[0])
+            first, last = _entry_lines(text, document.node, str(path[0]))
             try:
                 if kind == "set":
                     document.set(path, value)

@@ -4,8 +4,11 @@ For each file: load, repair, write (atomically), then print the diff of what was
 so a diff on screen always means a file on disk; with ``--dry-run`` nothing is written and
 each diff says so. A reader that goes away (``| head``) stops the run before the next
 file, never between a write and its diff. A file that cannot be written is reported with
-its ``io-*`` code and the run goes on (exit code 2). ``--check`` writes nothing and exits
-1 when something would be fixed, for CI and pre-commit.
+its ``io-*`` code and the run goes on (exit code 2). A problem that has a safe fix but was
+left in place is reported on standard error with its position and the reason (the
+editor's refusal, a value the fix may not rewrite...), and counted in the closing line.
+``--check`` writes nothing and exits 1 when something would be fixed, for CI and
+pre-commit.
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ def register(commands: Commands) -> None:
     """Add ``fix`` to ``commands``."""
     fix = commands.add_parser(
         "fix",
-        help="repair mojibake, HTML entities, stray whitespace and cdnAmpWebUrl in place",
+        help="repair mojibake, HTML entities, stray whitespace, cdnAmpWebUrl and values "
+        "YAML 1.1 readers misread, in place",
         description="Apply the safe fixes through the round-trip editor: each changes only "
         "its own value's lines. Prints the diff of each file written and a closing line; "
         "the configuration's include, exclude, select and ignore apply.",
@@ -84,13 +88,29 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
 
 
+def _closing_line(
+    fixed: int, fixed_files: int, left: int, left_files: int, *, written: bool
+) -> str:
+    """The run's last line: what was (or would be) fixed, and what could not be, whose
+    problems were each reported with their reason on the way."""
+    left_part = (
+        f"{_plural(left, 'problem')} in {_plural(left_files, 'file')} could not be fixed "
+        "safely (each is listed above with the reason)"
+    )
+    if left and not fixed:
+        return f"nothing {'was' if written else 'would be'} fixed: {left_part}"
+    line = f"{'fixed' if written else 'would fix'} {_plural(fixed, 'problem')} in "
+    line += _plural(fixed_files, "file")
+    return f"{line}; {left_part}" if left else line
+
+
 def _run_fix(args: argparse.Namespace) -> int:
     from newsmeta._escape import printable
     from newsmeta._files import io_problem_code
     from newsmeta.config import ConfigError, check_selectors
     from newsmeta.document import load
     from newsmeta.errors import JqError, NewsmetaError
-    from newsmeta.fixing import fix_document, fixable_codes
+    from newsmeta.fixing import apply_fixes, fixable_codes
     from newsmeta.suggestions import did_you_mean
     from newsmeta.validation import Policy, matches_code
 
@@ -126,7 +146,7 @@ def _run_fix(args: argparse.Namespace) -> int:
     write = not (args.dry_run or args.check)
     show = not args.quiet and not (args.check and not args.dry_run)
     status = EXIT_OK
-    fixed_files = fixed = left = 0
+    fixed_files = fixed = left = left_files = 0
     for directory, error in inputs.unreadable:
         message(f"{directory}: error {io_problem_code(error)}: {error.strerror or error}")
         status = EXIT_USAGE
@@ -149,9 +169,18 @@ def _run_fix(args: argparse.Namespace) -> int:
                     status = max(status, EXIT_PROBLEMS)
                     continue
             before = document.dumps()
-            applied = fix_document(document, codes)
-            # What a fix was due for but could not repair safely stays for a person.
-            left += sum(1 for p in document.problems if p.code in codes)
+            report = apply_fixes(document, codes)
+            applied = report.applied
+            # What a fix was due for but could not repair safely stays for a person,
+            # who is told where and why.
+            left += len(report.unfixed)
+            left_files += bool(report.unfixed)
+            if not args.quiet:
+                for unfixed in report.unfixed:
+                    message(
+                        f"{path}:{unfixed.line}:{unfixed.column}: {unfixed.code}: "
+                        f"not fixed: {unfixed.reason}"
+                    )
             if not applied:
                 continue
             if write:
@@ -161,12 +190,14 @@ def _run_fix(args: argparse.Namespace) -> int:
                     message(f"{path}: not written: {exc}")
                     status = max(status, EXIT_PROBLEMS)
                     left += len(applied)
+                    left_files += not report.unfixed
                     continue
                 except OSError as exc:
                     message(f"{path}: error {io_problem_code(exc)}: not written: "
                             f"{exc.strerror or exc}")  # fmt: skip
                     status = EXIT_USAGE
                     left += len(applied)
+                    left_files += not report.unfixed
                     continue
             fixed_files += 1
             fixed += len(applied)
@@ -178,11 +209,7 @@ def _run_fix(args: argparse.Namespace) -> int:
             # run stops before the next file.
             out.flush()
     if not args.quiet:
-        verb = "fixed" if write else "would fix"
-        line = f"{verb} {_plural(fixed, 'problem')} in {_plural(fixed_files, 'file')}"
-        if left:
-            line += f"; {left} could not be fixed safely (see newsmeta validate)"
-        out.write(line + "\n")
+        out.write(_closing_line(fixed, fixed_files, left, left_files, written=write) + "\n")
         out.flush()
     if args.check and fixed and status == EXIT_OK:
         return EXIT_PROBLEMS
