@@ -240,11 +240,14 @@ def _edit_outcomes(cases: list[tuple[str, Path, str]]) -> dict[tuple[str, str, s
 
 def _entry_lines(text: str, root: Node | None, key: str) -> tuple[int, int]:
     """The 0-based first and last line of the top-level entry ``key`` (from its key to
-    the end of its value); in a flow mapping, from the line before, whose comma an edit
-    of the last entry may take."""
+    the end of its value, with the blank lines that set it apart before it); in a flow
+    mapping, from the line before, whose comma an edit of the last entry may take."""
     assert isinstance(root, Mapping)
     key_node, value = next((k, v) for k, v in root.pairs if getattr(k, "value", None) == key)
     first = text.count("\n", 0, key_node.start)
+    lines = text.split("\n")
+    while first > 1 and not lines[first - 1].strip():
+        first -= 1
     end = max(value.end, key_node.end)
     last = text.count("\n", 0, max(end - 1, key_node.start))
     return (first - 1 if root.flow else first), last
