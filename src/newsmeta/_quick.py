@@ -26,6 +26,7 @@ again from ruamel.yaml's events, which are the authority, as on the full path.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterator
 from collections.abc import Sequence as AbcSequence
 from itertools import islice
@@ -58,13 +59,23 @@ class QuickView:
     """The JSON view of a front matter that is a mapping, and where its values are.
 
     ``values`` holds the parser event of every scalar *value* (not key) in document
-    order, which is the depth-first order of ``data``; ``offset`` is the index of the
-    YAML text in the file (plus one after a leading byte-order mark, which libyaml does
-    not count). :meth:`span` locates a value through them, without a tree; :meth:`tree`
-    builds the positioned node tree from the parser's events, without parsing again.
+    order, which is the depth-first order of ``data`` (or, with ``spans``, the start and
+    end index of each, flat, as the line reader finds them); ``offset`` is the index of
+    the YAML text in the file (plus one after a leading byte-order mark, which libyaml
+    does not count). :meth:`span` locates a value through them, without a tree;
+    :meth:`tree` builds the positioned node tree from the parser's events.
     """
 
-    __slots__ = ("_kit", "_ordinals", "_text", "data", "offset", "top_level", "values")
+    __slots__ = (
+        "_kit",
+        "_ordinals",
+        "_spans",
+        "_text",
+        "data",
+        "offset",
+        "top_level",
+        "values",
+    )
 
     def __init__(
         self,
@@ -74,6 +85,8 @@ class QuickView:
         top_level: dict[str, int] | None = None,
         text: str | None = None,
         kit: _EventKit | None = None,
+        *,
+        spans: bool = False,
     ) -> None:
         self.data = data
         self.values = values
@@ -83,6 +96,7 @@ class QuickView:
         #: The YAML text and the event source the view was read from (for :meth:`tree`).
         self._text = text
         self._kit = kit
+        self._spans = spans
         self._ordinals: dict[tuple[str | int, ...], int] | None = None
 
     def span(self, parts: AbcSequence[str | int]) -> tuple[int, int] | None:
@@ -99,6 +113,9 @@ class QuickView:
             ordinal = ordinals.get(tuple(parts))
         if ordinal is None:
             return None
+        if self._spans:
+            at = 2 * ordinal
+            return self.offset + self.values[at], self.offset + self.values[at + 1]
         event = self.values[ordinal]
         return self.offset + event.start_mark.index, self.offset + event.end_mark.index
 
@@ -249,13 +266,20 @@ def _pyyaml_kit() -> _EventKit | None:
 
 
 def quick_view(
-    text: str, offset: int = 0, limits: Limits = DEFAULT_LIMITS, *, pyyaml: bool = True
+    text: str,
+    offset: int = 0,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    pyyaml: bool = True,
+    lines: bool = True,
 ) -> QuickView | None:
     """The JSON view of ``text`` (the YAML between the fences, at ``offset`` in the file).
 
     Returns ``None`` unless ``text`` is one YAML document holding a mapping in which the
     full path would find nothing to report, and when no C parser is installed. Never
-    raises for bad input. ``pyyaml=False`` reads ruamel.yaml's events only.
+    raises for bad input. ``pyyaml=False`` reads ruamel.yaml's events only;
+    ``lines=False`` skips the line reader (see :func:`_scan`), which reads most front
+    matters without a parser event.
     """
     if len(text) > limits.max_front_matter_chars:
         return None
@@ -266,6 +290,10 @@ def quick_view(
         return None
     kits = (_pyyaml_kit(), ruamel) if pyyaml else (ruamel,)
     try:
+        if lines:
+            scanned = _scan(text, offset, limits)
+            if scanned is not None:
+                return None if scanned is _REFUSED else scanned  # type: ignore[return-value]
         for kit in kits:
             if kit is None:
                 continue
@@ -502,3 +530,271 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
         if verdict is not None and (not verdict.ok or difference(root, verdict.data) is not None):
             return None
     return QuickView(root, values, offset, top_level, text, kit)
+
+
+# --- the line reader ------------------------------------------------------------------------
+#
+# Nearly every front matter is block YAML of one shape: `key: value` lines, nested mappings
+# and `- ` lists indented under their key, each value plain or quoted on its own line. For
+# that shape, reading the lines directly gives the view and every value's span without a
+# Python object per parser event (building those is most of libyaml's cost on a clean
+# file). The line reader accepts only that shape and gives up on anything else, and the
+# event reader then decides, as before. A differential test holds the two to the same
+# view, the same spans and the same verdicts.
+
+#: One line: indentation, `- ` (a list item), `key:` and the spaces after it, then a
+#: double-quoted or single-quoted scalar and what follows it, or the rest of the line.
+_LINE: Final = re.compile(
+    r"(?P<ind> *)(?P<dash>-(?: +|$))?(?:(?P<key>[A-Za-z][A-Za-z0-9_]*):(?: +|$))?"
+    r'(?:"(?P<dq>[^"\\]*(?:\\.[^"\\]*)*)"(?P<dqt>.*)'
+    r"|'(?P<sq>[^']*(?:''[^']*)*)'(?P<sqt>.*)"
+    r"|(?P<rest>.*))"
+)
+#: The escapes of a double-quoted scalar the line reader decodes; any other one sends the
+#: text to the event reader.
+_ESCAPES: Final = {'"': '"', "\\": "\\", "/": "/", "n": "\n", "t": "\t", "r": "\r"}
+_ESCAPE_SEQUENCE: Final = re.compile(r"\\(.)")
+#: First characters of a value that the line reader leaves to the event reader: flow
+#: collections, anchors, aliases, tags, block scalars, reserved indicators, `?` and `:`,
+#: `-` (unless a character other than a space follows), and an unclosed quote.
+_NOT_PLAIN_START: Final = frozenset(",[]{}#&*!|>%@`?:\\-\"'")
+#: Characters libyaml refuses in a text, or reads as a line break (it reads YAML 1.1).
+_REFUSED_OR_BREAK: Final = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff\u2028\u2029]"
+)
+#: What :func:`_scan` returns when the event reader would refuse the text too.
+_REFUSED: Final = object()
+
+
+def _unescaped(raw: str) -> str | None:
+    """The value of a double-quoted scalar written ``raw``, or None for an escape the line
+    reader leaves to the event reader."""
+    escapes = _ESCAPES
+    for escape in _ESCAPE_SEQUENCE.finditer(raw):
+        if escape.group(1) not in escapes:
+            return None
+    return _ESCAPE_SEQUENCE.sub(lambda m: escapes[m.group(1)], raw)
+
+
+def _after_quote(tail: str) -> bool:
+    """True when ``tail``, what follows a closing quote, is blanks or a comment."""
+    return not tail or (tail[0] == " " and tail.lstrip(" ")[:1] in ("", "#"))
+
+
+def _scan(text: str, offset: int, limits: Limits) -> QuickView | object | None:
+    """The view of ``text`` read line by line; ``None`` when the text is not of the shape
+    the line reader knows (the event reader reads it), :data:`_REFUSED` when it is, but
+    the spec reads it otherwise (the event reader would give the same view, and refuse it).
+
+    The rules are the event reader's, value by value: the same memos, limits, YAML 1.1
+    checks and timestamp keys (see :func:`_build`).
+    """
+    if "\t" in text or "\r" in text:
+        return None
+    if text.isascii():
+        if not text.replace("\n", "").isprintable():
+            return None  # a control character
+    elif _REFUSED_OR_BREAK.search(text) is not None:
+        return None
+    max_depth = limits.max_depth
+    max_scalar_chars, max_key_chars = limits.max_scalar_chars, limits.max_key_chars
+    max_number_chars = limits.max_number_chars
+    check_length = len(text) > max_scalar_chars
+    default_limits = max_number_chars == DEFAULT_LIMITS.max_number_chars and (
+        max_key_chars == DEFAULT_LIMITS.max_key_chars
+    )
+    plain_values = _PLAIN_VALUES if default_limits else {}
+    remembered = plain_values.get
+    good_keys = _GOOD_KEYS if default_limits else set()
+    give_up = _GIVE_UP
+    stamp_keys = date_time_keys()
+    resolver_first = _RESOLVER_FIRST
+    control = CONTROL_CHARACTERS.search
+    not_plain_start = _NOT_PLAIN_START
+    read_line = _LINE.fullmatch
+
+    spans: list[int] = []
+    top_level: dict[str, int] = {}
+    nodes = 1  # the root, counted as the event reader counts
+    root: dict[str, JSONValue] = {}
+    # The open collections, innermost last: (indentation, collection, is it a list).
+    stack: list[tuple[int, Any, bool]] = [(0, root, False)]
+    depth = 1
+    collection: Any = root
+    indent, is_list = 0, False
+    # A key whose value is not on its line: (its mapping, the key, the column its value
+    # must be deeper than, where an empty value is placed: right after the `:`).
+    pending: tuple[dict[str, JSONValue], str, int, int] | None = None
+    # After a scalar value, no line may be deeper than this: it would continue a plain
+    # scalar on the next line (or be an error).
+    deepest = -1
+    target: dict[str, JSONValue]
+    value: JSONValue | object
+    at_line = 0
+    for line in text.split("\n"):
+        start = at_line
+        at_line += len(line) + 1
+        match = read_line(line)
+        assert match is not None  # `rest` reads any line
+        spaces, dash, key, dq, dq_tail, sq, sq_tail, rest = match.groups()
+        n = len(spaces)
+        if rest is not None and key is None and dash is None:
+            if not rest:
+                continue  # a blank line
+            if rest[0] == "#" and not n:
+                continue  # a comment line (an indented one may end a scalar)
+            return None
+        if pending is not None:
+            mapping, above, column, empty_at = pending
+            pending = None
+            if n > column:
+                if depth >= max_depth:
+                    return None
+                nested: Any = [] if dash else {}
+                mapping[above] = nested
+                nodes += 1
+                indent, collection, is_list = n, nested, bool(dash)
+                stack.append((n, nested, is_list))
+                depth += 1
+            else:
+                # An empty value reads as null.
+                spans.append(empty_at)
+                spans.append(empty_at)
+                nodes += 1
+                if mapping is root:
+                    top_level[above] = len(spans) // 2 - 1
+        elif n > deepest >= 0:
+            return None
+        if n != indent:
+            while stack[-1][0] > n:
+                stack.pop()
+            indent, collection, is_list = stack[-1]
+            depth = len(stack)
+            if indent != n:
+                return None
+        deepest = -1
+        if dash is not None:
+            if not is_list:
+                return None
+            column = n + len(dash)
+            if key is not None:
+                # `- key: value` opens a mapping whose keys are at this column.
+                if depth >= max_depth:
+                    return None
+                item: dict[str, JSONValue] = {}
+                collection.append(item)
+                nodes += 1
+                indent, collection, is_list = column, item, False
+                stack.append((column, item, False))
+                depth += 1
+                target = item
+            else:
+                target = root  # (unused: the value is an item)
+                column = n
+        else:
+            if is_list or key is None:
+                return None
+            target = collection
+            column = n
+        if key is not None:
+            if key in target:
+                return None  # a duplicate key
+            if key not in good_keys:
+                if len(key) > max_key_chars or _plain_info(key)[0] not in ("str", "timestamp"):
+                    return None
+                if len(good_keys) >= _MEMO_MAX:
+                    good_keys.clear()
+                good_keys.add(key)
+            nodes += 1
+        if dq is not None:
+            if not _after_quote(dq_tail):
+                return None
+            value = dq
+            if "\\" in dq:
+                value = _unescaped(dq)
+                if value is None or (not value.isprintable() and control(value) is not None):
+                    return None
+            if check_length and len(value) > max_scalar_chars:
+                return None
+            begin = start + match.start("dq") - 1
+            end = begin + len(dq) + 2
+        elif sq is not None:
+            if not _after_quote(sq_tail):
+                return None
+            value = sq.replace("''", "'") if "''" in sq else sq
+            if check_length and len(value) > max_scalar_chars:
+                return None
+            begin = start + match.start("sq") - 1
+            end = begin + len(sq) + 2
+        else:
+            if "#" in rest:
+                cut = 0 if rest[0] == "#" else rest.find(" #")
+                if cut >= 0:
+                    rest = rest[:cut]
+            if rest and rest[-1] == " ":
+                rest = rest.rstrip(" ")
+            if not rest:
+                if key is None:
+                    # An empty list item reads as null, placed right after its `-`.
+                    collection.append(None)
+                    spans.append(start + n + 1)
+                    spans.append(start + n + 1)
+                    nodes += 1
+                    deepest = n
+                    continue
+                pending = (target, key, column, start + match.end("key") + 1)
+                target[key] = None  # holds the key's place until its value is known
+                continue
+            first = rest[0]
+            if first in not_plain_start and (first != "-" or rest[1:2] in ("", " ")):
+                return None
+            if ": " in rest or rest[-1] == ":":
+                return None  # `a: b: c`, or a key with its value on the next lines
+            if check_length and len(rest) > max_scalar_chars:
+                return None
+            begin = start + match.start("rest")
+            end = begin + len(rest)
+            value = rest
+            if first in resolver_first:
+                value = remembered(rest, give_up)
+                if value is give_up:
+                    value = _plain_value(rest, max_number_chars)
+                    if value is give_up:
+                        return None
+                    if value is _TIMESTAMP:
+                        # As the event reader: a plain timestamp under another key than a
+                        # date-time one is a date to YAML 1.1 readers; the full path decides.
+                        if key is None or key not in stamp_keys:
+                            return None
+                        value = rest
+                    else:
+                        if len(plain_values) >= _MEMO_MAX:
+                            plain_values.clear()
+                        plain_values[rest] = value
+        if key is not None:
+            if target is root:
+                top_level[key] = len(spans) // 2
+            target[key] = value  # type: ignore[assignment]
+            deepest = column
+        else:
+            collection.append(value)
+            deepest = n
+        spans.append(begin)
+        spans.append(end)
+        nodes += 1
+    if pending is not None:
+        mapping, above, _, empty_at = pending
+        spans.append(empty_at)
+        spans.append(empty_at)
+        nodes += 1
+        if mapping is root:
+            top_level[above] = len(spans) // 2 - 1
+    if not root or nodes > limits.max_nodes:
+        return None
+    if needs_spec(text):
+        verdict = spec_verdict(text)
+        if verdict is not None and (not verdict.ok or difference(root, verdict.data) is not None):
+            return _REFUSED
+    return QuickView(
+        root, spans, offset, top_level, text, _pyyaml_kit() or _ruamel_kit(), spans=True
+    )
