@@ -91,6 +91,8 @@ _HEAVY = (
     "argcomplete",
     "jq",
     "newsmeta.jqprogram",
+    "sqlite3",
+    "newsmeta.cache",
 )
 
 
@@ -106,6 +108,18 @@ def test_import_newsmeta_stays_light() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert json.loads(done.stdout) == []
+
+
+def test_validation_leaves_the_cache_adapter_alone() -> None:
+    script = (
+        "import sys\n"
+        "import newsmeta.validation\n"
+        "print(sorted(m for m in ('sqlite3', 'newsmeta.cache') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
 
 
 def test_the_schema_and_py_typed_are_package_data() -> None:

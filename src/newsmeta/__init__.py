@@ -138,6 +138,7 @@ __all__ = [
 #: Submodules reachable as attributes after a bare ``import newsmeta``.
 _SUBMODULES = frozenset(
     {
+        "cache",
         "cli",
         "config",
         "convert",

@@ -12,7 +12,7 @@ import errno
 import os
 import stat
 
-__all__ = ["NotRegularFileError", "io_problem_code", "read_article_bytes"]
+__all__ = ["NotRegularFileError", "io_problem_code", "read_article", "read_article_bytes"]
 
 
 class NotRegularFileError(OSError):
@@ -26,10 +26,22 @@ def read_article_bytes(path: str | os.PathLike[str], max_bytes: int | None = Non
     Raises :class:`NotRegularFileError` for anything but a regular file, and
     :class:`OSError` for every other I/O failure (missing, permission, symlink loop).
     """
+    return read_article(path, max_bytes)[0]
+
+
+def read_article(
+    path: str | os.PathLike[str], max_bytes: int | None = None
+) -> tuple[bytes, os.stat_result]:
+    """:func:`read_article_bytes`, with the ``fstat`` of the file taken before reading it.
+
+    The status describes the very file the bytes came from (not whatever the path names
+    a moment later), which is what a cache needs to tell later whether the file changed.
+    """
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(path, flags)
     try:
-        mode = os.fstat(fd).st_mode
+        status = os.fstat(fd)
+        mode = status.st_mode
         if not stat.S_ISREG(mode):
             kind = (
                 "a directory"
@@ -50,7 +62,7 @@ def read_article_bytes(path: str | os.PathLike[str], max_bytes: int | None = Non
             chunks.append(chunk)
             if remaining > 0:
                 remaining -= len(chunk)
-        return b"".join(chunks)
+        return b"".join(chunks), status
     finally:
         os.close(fd)
 

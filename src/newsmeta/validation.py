@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # concurrent.futures costs ~20 ms to import; only callers nee
 
     from newsmeta._quick import QuickView
     from newsmeta.config import Config
+    from newsmeta.cache import ResultCache
     from newsmeta.document import Document
     from newsmeta.model import Model
 

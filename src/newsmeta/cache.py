@@ -1,0 +1,889 @@
+"""The result cache: validation results kept in SQLite, so that unchanged files are not
+checked again.
+
+``newsmeta validate`` stores each file's result in a SQLite database in a cache directory
+(:func:`default_cache_dir`); the next run reads it back for every file whose content did
+not change. :func:`newsmeta.validation.validate_many` uses it when asked (``cache=True``
+or a directory). This module is an adapter at the edge of the library: the core never
+imports it, and ``import newsmeta`` does not import :mod:`sqlite3`.
+
+**What a result depends on**, all of which must match before a stored result is used:
+
+- the file's bytes: a BLAKE2b digest of exactly the bytes that were checked;
+- the file's path, made absolute (the ``date-filename-mismatch`` rule reads the file
+  name): an entry belongs to one path, so a renamed or copied file is checked again;
+- newsmeta itself (its version, and a digest of the modules that check files and of the
+  schema, so a changed checkout never reuses another code's results), the libraries that
+  decide validity or word messages (their installed versions: :data:`RESULT_LIBRARIES`)
+  and Python's version;
+- the :class:`~newsmeta._yamltree.Limits`.
+
+Everything but the bytes and the path makes an entry's *context*. What is stored is the
+checker's own result, before ``select``, ``ignore`` and ``severity`` are applied: the
+command line applies them afterwards exactly as without a cache, so changing them reuses
+every entry. With each result go the file's own URLs, so that the cross-file check
+(``corpus-duplicate-url``) sees every file on every run, checked or not. A result that
+depends on the clock (:data:`TIME_DEPENDENT_CODES`: a date in the future does not stay
+there) is never stored.
+
+**The stat key only decides which files to hash.** An entry also keeps the size, the
+modification and change times and the inode that the file had when it was read. When all
+of them still match, the file is taken as unchanged without reading it; any difference
+means reading and hashing it, and a file whose digest still matches (a fresh checkout, a
+``touch``) is served and its entry refreshed. Any write to a file sets its change time to
+the current time, and no program can set it back, so a changed file never keeps its stat
+key, with two exceptions that are always hashed: a file changed less than
+:data:`RACY_SECONDS` before it was read (a second change within the same clock tick could
+keep every time), and every file on a system without a change time (Windows).
+
+**A failing cache never changes a result.** Every entry carries a checksum of its fields,
+and an entry that does not match it is ignored. A database that is corrupt is deleted and
+rebuilt; one written by a newer cache format is left alone and not used; one from an older
+format is emptied. A cache directory that cannot be written (a read-only checkout) is
+read if it exists, and nothing is stored; one that cannot be opened at all is not used.
+An SQLite error during a run stops the cache for the rest of the run, and the remaining
+files are checked as they would be without it. Concurrent runs are safe: the database is
+in WAL mode, readers never wait for writers, and writers take turns; a writer that has
+waited :data:`BUSY_SECONDS` gives up storing, never the run.
+
+Entries that no run has used for :data:`KEEP_DAYS` days are deleted, at most once a day.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import stat
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
+
+import attrs
+
+from newsmeta._files import read_article
+from newsmeta._version import __version__
+from newsmeta._yamltree import DEFAULT_LIMITS, Limits
+from newsmeta.problems import Problem, Severity
+from newsmeta.validation import FileResult, UrlUse, check_bytes, check_path
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor, Future
+
+    from newsmeta.config import Config
+
+__all__ = [
+    "BUSY_SECONDS",
+    "CACHE_DIR_ENV",
+    "CACHE_DIR_NAME",
+    "DATABASE_NAME",
+    "FORMAT_VERSION",
+    "KEEP_DAYS",
+    "RACY_SECONDS",
+    "RESULT_LIBRARIES",
+    "TIME_DEPENDENT_CODES",
+    "CacheInfo",
+    "Lookup",
+    "ResultCache",
+    "clear_cache",
+    "context_key",
+    "default_cache_dir",
+    "user_cache_dir",
+]
+
+#: The cache directory's name beside the configuration file.
+CACHE_DIR_NAME: Final = ".newsmeta_cache"
+#: The environment variable that names the cache directory (it wins over the default).
+CACHE_DIR_ENV: Final = "NEWSMETA_CACHE_DIR"
+#: The database file inside the cache directory (with its ``-wal`` and ``-shm`` files).
+DATABASE_NAME: Final = "results.sqlite3"
+#: The layout of the database. A database of another layout is rebuilt (older) or left
+#: alone (newer), never read.
+FORMAT_VERSION: Final = 1
+#: Entries unused for this many days are deleted.
+KEEP_DAYS: Final = 30
+#: A file changed less than this long before it was read is hashed on every later run,
+#: until a run reads it again after the interval. Covers the coarsest common file-system
+#: time stamps (2 s on FAT) and the kernel's coarse clock.
+RACY_SECONDS: Final = 3
+#: How long a writer waits for another one before it gives up storing (never the run).
+BUSY_SECONDS: Final = 5.0
+#: The distributions whose version can change a result (validity, positions or messages);
+#: newsmeta's own code is covered by a digest of its modules. A test holds this list to
+#: the dependencies declared in ``pyproject.toml``.
+RESULT_LIBRARIES: Final = (
+    "PyYAML",
+    "ftfy",
+    "jsonschema",
+    "jsonschema-rs",
+    "ruamel.yaml",
+    "ruamel.yaml.clib",
+    "yaml-rs",
+)
+#: Problem codes whose presence depends on when the check ran: a result holding one is
+#: never stored. (Their absence does not: a date that is not in the future never will be.)
+TIME_DEPENDENT_CODES: Final = frozenset({"date-in-future"})
+
+#: Only POSIX systems have a change time that no program can set.
+_TRUST_STAT: Final = os.name == "posix"
+#: Paths are plain strings joined with "/" (POSIX): no drive letters, no other separator.
+_SIMPLE_PATHS: Final = os.sep == "/" and os.altsep is None
+_RACY_NS: Final = RACY_SECONDS * 1_000_000_000
+_DAY_SECONDS: Final = 86_400
+#: Paths per ``IN (...)`` lookup: well under SQLite's oldest variable limit (999).
+_LOOKUP_BATCH: Final = 500
+#: Rows written per transaction: short transactions let concurrent writers interleave.
+_WRITE_BATCH: Final = 2_000
+#: Package folders whose modules never change a result (rendering, command line, editor).
+_NOT_RESULT_CODE: Final = frozenset({"__pycache__", "cli", "lsp", "reporters"})
+#: SQLite's primary result codes for a damaged file: SQLITE_CORRUPT and SQLITE_NOTADB.
+_CORRUPT_CODES: Final = frozenset({11, 26})
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+#: What a check gives the cache for a file: its stat key (None: always hash it), the
+#: digest of its bytes and the encoded result; None when the result must not be stored.
+_Stored: TypeAlias = "tuple[bytes | None, bytes, str] | None"
+_FS_ENCODING: Final = sys.getfilesystemencoding()
+_FS_ERRORS: Final = sys.getfilesystemencodeerrors()
+
+
+# --- where the cache lives ------------------------------------------------------------------
+
+
+def user_cache_dir() -> Path:
+    """The per-user cache directory for newsmeta, by the platform's convention.
+
+    ``$XDG_CACHE_HOME/newsmeta`` (default ``~/.cache/newsmeta``) on Linux and other POSIX
+    systems, ``~/Library/Caches/newsmeta`` on macOS, ``%LOCALAPPDATA%\\newsmeta\\Cache``
+    on Windows. Raises :class:`RuntimeError` when there is no home directory to put it in.
+    """
+    if sys.platform == "win32":
+        local = os.environ.get("LOCALAPPDATA")
+        base = Path(local) if local else Path.home() / "AppData" / "Local"
+        return base / "newsmeta" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "newsmeta"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    # The XDG specification: a relative value is invalid and must be ignored.
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "newsmeta"
+
+
+def default_cache_dir(config: Config | None = None) -> Path:
+    """Where the cache lives when no directory is given.
+
+    In order: the directory in :data:`CACHE_DIR_ENV` (``NEWSMETA_CACHE_DIR``); the
+    ``cache-dir`` of the configuration (relative to the configuration file);
+    :data:`CACHE_DIR_NAME` (``.newsmeta_cache``) beside the configuration file, when one
+    was found; else :func:`user_cache_dir`. Raises :class:`RuntimeError` when that would
+    need a home directory and there is none.
+    """
+    chosen = os.environ.get(CACHE_DIR_ENV)
+    if chosen:
+        return Path(chosen)
+    if config is not None:
+        configured = getattr(config, "cache_dir", None)
+        if configured is not None:
+            return Path(config.root, configured)
+        if config.source is not None:
+            return config.source.parent / CACHE_DIR_NAME
+    return user_cache_dir()
+
+
+# --- the context: everything but the bytes and the path that a result depends on ------------
+
+
+def context_key(limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """A digest of what a result depends on besides the file's bytes and path.
+
+    Covers the cache format, newsmeta's version and the digest of its checking code and
+    schema, the versions of :data:`RESULT_LIBRARIES`, Python's version and ``limits``.
+    """
+    h = hashlib.blake2b(digest_size=16)
+    fields = (
+        FORMAT_VERSION,
+        __version__,
+        sys.version,
+        sys.implementation.cache_tag,
+        attrs.astuple(limits),
+        _library_versions(),
+    )
+    h.update(repr(fields).encode("utf-8", "surrogateescape"))
+    h.update(_code_digest())
+    return h.digest()
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    """A digest of newsmeta's modules and data files, except those that never change a
+    result (:data:`_NOT_RESULT_CODE`): about a millisecond."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    h = hashlib.blake2b(digest_size=16)
+    for root, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d not in _NOT_RESULT_CODE)
+        for name in sorted(files):
+            if name.endswith((".py", ".json")):
+                path = os.path.join(root, name)
+                h.update(os.path.relpath(path, package).encode("utf-8", "surrogateescape"))
+                h.update(b"\0")
+                try:
+                    with open(path, "rb") as handle:
+                        h.update(handle.read())
+                except OSError:
+                    h.update(b"unreadable")
+                h.update(b"\0")
+    return h.digest()
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@functools.cache
+def _library_versions() -> tuple[tuple[str, str], ...]:
+    """The installed versions of :data:`RESULT_LIBRARIES`, from the metadata folder names on
+    ``sys.path`` (``PyYAML-6.0.2.dist-info``): a directory listing per entry, where
+    :mod:`importlib.metadata` would cost a tenth of a second."""
+    wanted = {_normalise(name) for name in RESULT_LIBRARIES}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            stem, dot, kind = name.rpartition(".")
+            if not dot or kind not in ("dist-info", "egg-info"):
+                continue
+            project, _, version = stem.partition("-")
+            key = _normalise(project)
+            if key in wanted and key not in found:  # the first on sys.path is imported
+                found[key] = version
+    return tuple(sorted((name, found.get(name, "")) for name in wanted))
+
+
+# --- entries ----------------------------------------------------------------------------------
+
+
+def _digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def _status_bytes(status: os.stat_result) -> bytes:
+    return b"%d,%d,%d,%d" % (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+
+
+def _stat_key(status: os.stat_result, read_ns: int) -> bytes | None:
+    """The key that later lets the file go unread while it still matches, or None when the
+    file must be hashed on every run (racy, or no change time: see the module docstring)."""
+    if not _TRUST_STAT or status.st_ctime_ns >= read_ns - _RACY_NS:
+        return None
+    return _status_bytes(status)
+
+
+def _encode(result: FileResult) -> str:
+    """The stored form of a result: its problems and its URLs, as ASCII JSON."""
+    problems = [
+        [p.code, p.severity.value, p.message, p.pointer, p.line, p.column, p.end_line, p.end_column]
+        for p in result.problems
+    ]
+    urls = [[u.key, u.url, u.line, u.column, u.end_line, u.end_column] for u in result.urls]
+    return json.dumps([problems, urls], ensure_ascii=True, separators=(",", ":"))
+
+
+#: The C scanner behind json.loads, called directly: a stored result is one JSON array,
+#: and the Python layers around the scanner cost as much as the scan on these small texts.
+_SCAN_JSON: Final[Callable[[str, int], tuple[Any, int]]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set in __init__, untyped
+
+
+def _decode(path: str, text: str) -> FileResult:
+    """The result :func:`_encode` stored, for ``path``; ``ValueError``, ``TypeError`` or
+    ``StopIteration`` when ``text`` is not what it writes (entries are sealed, so damage is
+    found before this; this is the last guard)."""
+    (problems_data, urls_data), _ = _SCAN_JSON(text, 0)
+    problems = (
+        tuple(
+            [
+                Problem(code, Severity(severity), message, pointer, line, col, end_line, end_col)
+                for code, severity, message, pointer, line, col, end_line, end_col in problems_data
+            ]
+        )
+        if problems_data
+        else ()
+    )
+    return FileResult(path, problems, tuple([UrlUse(*use) for use in urls_data]))
+
+
+def _check_for_cache(
+    names: list[str], limits: Limits = DEFAULT_LIMITS
+) -> list[tuple[FileResult, _Stored]]:
+    """Check each file as :func:`~newsmeta.validation.check_path` does, with what the cache
+    stores about it: the status and digest of the very bytes that were checked."""
+    checked: list[tuple[FileResult, _Stored]] = []
+    for name in names:
+        # The time is taken before the status: a change after it can never look older.
+        read_at = time.time_ns()
+        try:
+            raw, status = read_article(name, limits.max_file_bytes)
+        except OSError:
+            checked.append((check_path(name, limits), None))  # reports the failure
+            continue
+        result = check_bytes(raw, name, limits)
+        stored: _Stored = None
+        if not any(p.code in TIME_DEPENDENT_CODES for p in result.problems):
+            stored = (_stat_key(status, read_at), _digest(raw), _encode(result))
+        checked.append((result, stored))
+    return checked
+
+
+def _in_chunks(
+    function: Callable[[list[_T]], list[_R]],
+    items: Iterable[_T],
+    executor: Executor | None,
+    chunk_size: int,
+    in_flight: int,
+) -> Iterator[_R]:
+    """``function`` over ``items`` in chunks, results in order, at most ``in_flight`` chunks
+    outstanding on ``executor`` (or one item at a time in this process)."""
+    if executor is None:
+        for item in items:
+            yield from function([item])
+        return
+    pending: collections.deque[Future[list[_R]]] = collections.deque()
+    chunk: list[_T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == chunk_size:
+            pending.append(executor.submit(function, chunk))
+            chunk = []
+            if len(pending) >= in_flight:
+                yield from pending.popleft().result()
+    if chunk:
+        pending.append(executor.submit(function, chunk))
+    while pending:
+        yield from pending.popleft().result()
+
+
+# --- the database -----------------------------------------------------------------------------
+
+_SCHEMA: Final = """
+CREATE TABLE IF NOT EXISTS entries (
+    context BLOB NOT NULL,
+    path BLOB NOT NULL,
+    stat_key BLOB,
+    digest BLOB NOT NULL,
+    result TEXT NOT NULL,
+    seal BLOB NOT NULL,
+    used_day INTEGER NOT NULL,
+    PRIMARY KEY (context, path)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+"""
+_COLUMNS: Final = "path, stat_key, digest, result, seal, used_day"
+_INSERT: Final = "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)"
+_TOUCH: Final = "UPDATE entries SET used_day = ? WHERE context = ? AND path = ?"
+
+
+def _is_corrupt(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in _CORRUPT_CODES
+
+
+def _database_files(database: Path) -> list[Path]:
+    return [database, *(database.with_name(database.name + s) for s in ("-wal", "-shm"))]
+
+
+def _mark_directory(directory: Path) -> None:
+    """Tell git and backup tools that the directory is a cache (best effort)."""
+    marks = {
+        ".gitignore": "# Created by newsmeta: a cache, never to be committed.\n*\n",
+        "CACHEDIR.TAG": "Signature: 8a477f597d28d172789f06886806bc55\n"
+        "# This file is a cache directory tag created by newsmeta.\n"
+        "# For information about cache directory tags, see https://bford.info/cachedir/\n",
+    }
+    for name, text in marks.items():
+        path = directory / name
+        if not path.exists():
+            try:
+                with open(path, "x", encoding="utf-8") as handle:
+                    handle.write(text)
+            except OSError:
+                pass
+
+
+@attrs.frozen
+class CacheInfo:
+    """What :meth:`ResultCache.info` tells about a cache.
+
+    ``entries`` counts every stored result, ``current`` those of this newsmeta, with these
+    libraries and limits (the others are unused, and deleted after :data:`KEEP_DAYS` days).
+    ``size_bytes`` is the database's size on disk with its journal files. ``problem`` says
+    why the cache is not fully in use (``None`` when it is).
+    """
+
+    directory: Path
+    database: Path
+    exists: bool
+    writable: bool
+    format_version: int | None
+    entries: int
+    current: int
+    size_bytes: int
+    problem: str | None
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready form (paths as strings)."""
+        data = attrs.asdict(self)
+        data["directory"] = str(self.directory)
+        data["database"] = str(self.database)
+        return data
+
+
+class ResultCache:
+    """The results of earlier runs, in ``directory``, for files checked under ``limits``.
+
+    Opening never raises: a cache that cannot be used leaves :attr:`usable` false and says
+    why in :attr:`problem`, and every file is then checked. Use :meth:`lookup` for a run,
+    and close the cache (or use it as a context manager) to finish writing.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS):
+        self.directory = Path(directory)
+        self.database = self.directory / DATABASE_NAME
+        self.limits = limits
+        #: Why the cache is not (fully) in use: unreadable, read-only, stopped by an error.
+        self.problem: str | None = None
+        #: Whether results are stored: false for a read-only cache or after a write failed.
+        self.writable = False
+        self.format_version: int | None = None
+        self._context = context_key(limits)
+        self._today = int(time.time()) // _DAY_SECONDS
+        self._rows: list[tuple[object, ...]] = []
+        self._touched: list[tuple[int, bytes, bytes]] = []
+        self._rebuilt = False
+        #: True once the database was started afresh mid-run: lookups find nothing.
+        self._fresh = False
+        self._cwd = os.getcwd()
+        self._prefix = self._cwd.rstrip("/") + "/"
+        self._db = self._open()
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @property
+    def usable(self) -> bool:
+        """True when stored results are read (the cache may still be read-only)."""
+        return self._db is not None
+
+    def _open(self) -> sqlite3.Connection | None:
+        for attempt in range(2):
+            try:
+                return self._connect()
+            except sqlite3.Error as exc:
+                if attempt == 0 and _is_corrupt(exc) and self._remove_database():
+                    continue  # rebuilt from nothing on the second attempt
+                self.problem = f"the cache database cannot be used: {exc}"
+                return None
+        return None  # pragma: no cover - the loop always returns
+
+    def _connect(self) -> sqlite3.Connection | None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # a read-only place: read what is there, if anything
+        else:
+            _mark_directory(self.directory)
+        exists = self.database.is_file()
+        if os.access(self.directory, os.W_OK | os.X_OK) and (
+            not exists or os.access(self.database, os.W_OK)
+        ):
+            try:
+                db = self._connect_writable()
+            except sqlite3.OperationalError as exc:
+                if not exists:
+                    raise
+                self.problem = f"the cache cannot be written: {exc}"  # then read it
+            else:
+                self.writable = db is not None
+                return db
+        if not exists:
+            self.problem = f"the cache directory {self.directory} cannot be written"
+            return None
+        self.problem = self.problem or f"the cache in {self.directory} is read-only"
+        return self._connect_readonly()
+
+    def _connect_writable(self) -> sqlite3.Connection | None:
+        db = sqlite3.connect(
+            self.database, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False
+        )
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            # A cache may lose its last transactions in a power cut, never its consistency.
+            db.execute("PRAGMA synchronous=NORMAL")
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version < FORMAT_VERSION:
+                version = self._migrate(db)
+        except BaseException:
+            db.close()
+            raise
+        self.format_version = version
+        if version != FORMAT_VERSION:
+            db.close()
+            self.problem = f"the cache in {self.directory} has a newer format: left alone"
+            return None
+        return db
+
+    @staticmethod
+    def _migrate(db: sqlite3.Connection) -> int:
+        """Create the tables, replacing an older format's; returns the format now there."""
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            version: int = db.execute("PRAGMA user_version").fetchone()[0]  # under the lock
+            if version < FORMAT_VERSION:
+                tables = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                for (table,) in tables.fetchall():
+                    db.execute(f'DROP TABLE IF EXISTS "{table}"')
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+                version = FORMAT_VERSION
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return version
+
+    def _connect_readonly(self) -> sqlite3.Connection | None:
+        uri = self.database.resolve().as_uri()
+        for options in ("mode=ro", "immutable=1"):
+            try:
+                db = sqlite3.connect(
+                    f"{uri}?{options}", uri=True, isolation_level=None, check_same_thread=False
+                )
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+            except sqlite3.OperationalError:
+                continue
+            self.format_version = version
+            if version != FORMAT_VERSION:
+                db.close()
+                self.problem = f"the read-only cache has another format ({version})"
+                return None
+            return db
+        self.problem = f"the cache in {self.directory} cannot be read"
+        return None
+
+    def _remove_database(self) -> bool:
+        """Delete the database files (it is corrupt); False when they could not be."""
+        try:
+            for path in _database_files(self.database):
+                path.unlink(missing_ok=True)
+        except OSError:
+            return False
+        return True
+
+    def _stop(self, exc: sqlite3.Error) -> None:
+        """An SQLite error mid-run: stop reading the cache. A corrupt database is deleted
+        and started afresh (once per run), to store what this run checks."""
+        self.problem = f"the cache stopped after an error: {exc}"
+        self._close_connection()
+        if _is_corrupt(exc) and not self._rebuilt and self._remove_database():
+            self._rebuilt = True
+            self._db = self._open()
+            self._fresh = self._db is not None  # empty: nothing to look up
+
+    def _close_connection(self) -> None:
+        db, self._db = self._db, None
+        self.writable = False
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+
+    # -- a run -----------------------------------------------------------------------------
+
+    def lookup(self, paths: Iterable[str | os.PathLike[str]]) -> Lookup:
+        """Find the stored result of every path; the rest are to be checked.
+
+        Each path is stat-ed; a file whose status differs from its entry's is read and
+        hashed (see the module docstring). Returns a :class:`Lookup`, whose
+        :meth:`~Lookup.results` gives one result per path, in order.
+        """
+        names = [os.fspath(p) for p in paths]
+        stored: list[str | None] = [None] * len(names)
+        for start in range(0, len(names) if self._db is not None else 0, _LOOKUP_BATCH):
+            batch = names[start : start + _LOOKUP_BATCH]
+            keys = [self._key(name) for name in batch]
+            rows = self._fetch(keys)
+            if rows is None:
+                break
+            for offset, key in enumerate(keys):
+                row = rows.get(key)
+                if row is not None:
+                    stored[start + offset] = self._usable(batch[offset], key, row)
+        return Lookup(self, names, stored)
+
+    def _key(self, name: str) -> bytes:
+        """The entry key of a path: absolute, normalised, as the file system's bytes."""
+        # os.path.abspath would ask the system for the working directory on every call.
+        if _SIMPLE_PATHS:
+            full = name if name.startswith("/") else self._prefix + name
+            if "/." in full or "//" in full:
+                full = os.path.normpath(full)
+        else:
+            full = os.path.normpath(os.path.join(self._cwd, name))
+        return full.encode(_FS_ENCODING, _FS_ERRORS)
+
+    def _fetch(self, keys: list[bytes]) -> dict[bytes, tuple[object, ...]] | None:
+        db = self._db
+        if db is None or self._fresh:
+            return None
+        marks = ", ".join("?" * len(keys))
+        query = f"SELECT {_COLUMNS} FROM entries WHERE context = ? AND path IN ({marks})"
+        try:
+            return {row[0]: row for row in db.execute(query, (self._context, *keys))}
+        except sqlite3.Error as exc:
+            self._stop(exc)
+            return None
+
+    def _seal(self, key: bytes, stat_key: bytes | None, digest: bytes, result: str) -> bytes:
+        """The checksum of an entry: any damage to a field is found before it is used."""
+        return hashlib.blake2b(
+            b"".join((self._context, key, b"\0", stat_key or b"-", b"\0", digest, result.encode())),
+            digest_size=8,
+        ).digest()
+
+    def _usable(self, name: str, key: bytes, row: tuple[object, ...]) -> str | None:
+        """The stored result of ``row`` when it still holds for the file, else None."""
+        _, stat_key, digest, result, seal, used_day = row
+        if not (
+            isinstance(digest, bytes)
+            and isinstance(result, str)
+            and (stat_key is None or isinstance(stat_key, bytes))
+            and seal == self._seal(key, stat_key, digest, result)
+        ):
+            return None  # damaged: the file is checked, and the entry replaced
+        try:
+            status = os.stat(name)
+        except OSError:
+            return None  # the check reports why
+        if _TRUST_STAT and stat_key is not None and _status_bytes(status) == stat_key:
+            if used_day != self._today:
+                self._touched.append((self._today, self._context, key))
+            return result
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        # Another status (or one too recent to trust): unchanged only if the bytes are.
+        read_at = time.time_ns()
+        try:
+            raw, status = read_article(name, self.limits.max_file_bytes)
+        except OSError:
+            return None
+        if _digest(raw) != digest:
+            return None
+        self._store_key(key, (_stat_key(status, read_at), digest, result))
+        return result
+
+    def _store(self, name: str, stored: _Stored) -> None:
+        if stored is not None and self.writable:
+            self._store_key(self._key(name), stored)
+
+    def _store_key(self, key: bytes, stored: _Stored) -> None:
+        if stored is None or not self.writable:
+            return
+        stat_key, digest, result = stored
+        seal = self._seal(key, stat_key, digest, result)
+        self._rows.append((self._context, key, stat_key, digest, result, seal, self._today))
+        if len(self._rows) >= _WRITE_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the results gathered so far (never raises; a failure stops the writing)."""
+        rows, self._rows = self._rows, []
+        touched, self._touched = self._touched, []
+        db = self._db
+        if db is None or not self.writable or not (rows or touched):
+            return
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany(_INSERT, rows)
+                db.executemany(_TOUCH, touched)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            if _is_corrupt(exc):
+                self._stop(exc)
+            else:  # locked for too long, disk full, read-only after all: keep reading
+                self.writable = False
+                self.problem = f"results are no longer stored: {exc}"
+
+    def _prune(self) -> None:
+        """Delete entries unused for :data:`KEEP_DAYS` days, at most once a day."""
+        db = self._db
+        if db is None or not self.writable:
+            return
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = 'pruned_day'").fetchone()
+            if row is not None and row[0] == str(self._today):
+                return
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("DELETE FROM entries WHERE used_day < ?", (self._today - KEEP_DAYS,))
+                db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('pruned_day', ?)", (str(self._today),)
+                )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            if _is_corrupt(exc):
+                self._stop(exc)
+
+    def close(self) -> None:
+        """Write what is pending, prune old entries once a day, and close the database."""
+        self.flush()
+        self._prune()
+        self._close_connection()
+
+    def __enter__(self) -> ResultCache:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- maintenance -----------------------------------------------------------------------
+
+    def info(self) -> CacheInfo:
+        """Counts and sizes of this cache (see :class:`CacheInfo`)."""
+        entries = current = 0
+        db = self._db
+        if db is not None:
+            try:
+                entries = db.execute("SELECT count(*) FROM entries").fetchone()[0]
+                current = db.execute(
+                    "SELECT count(*) FROM entries WHERE context = ?", (self._context,)
+                ).fetchone()[0]
+            except sqlite3.Error as exc:
+                self._stop(exc)
+        size = 0
+        for path in _database_files(self.database):
+            with contextlib.suppress(OSError):
+                size += path.stat().st_size
+        return CacheInfo(
+            directory=self.directory,
+            database=self.database,
+            exists=self.database.is_file(),
+            writable=self.writable,
+            format_version=self.format_version,
+            entries=entries,
+            current=current,
+            size_bytes=size,
+            problem=self.problem,
+        )
+
+    def clear(self) -> int:
+        """Delete every entry; returns how many there were. A database that cannot be
+        opened is deleted. Raises :class:`OSError` when the cache cannot be cleared."""
+        db = self._db
+        if db is None or not self.writable:
+            if self.database.exists() and db is None and self._remove_database():
+                return 0
+            raise PermissionError(
+                f"the cache in {self.directory} cannot be cleared: {self.problem or 'read-only'}"
+            )
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            count: int = db.execute("SELECT count(*) FROM entries").fetchone()[0]
+            db.execute("DELETE FROM entries")
+            db.execute("DELETE FROM meta")
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise OSError(f"the cache in {self.directory} cannot be cleared: {exc}") from None
+        with contextlib.suppress(sqlite3.Error):  # another run may hold it: no matter
+            db.execute("VACUUM")  # give the space back
+        return count
+
+
+def clear_cache(directory: str | os.PathLike[str]) -> int:
+    """Delete every entry of the cache in ``directory``; returns how many there were."""
+    with ResultCache(directory) as cache:
+        return cache.clear()
+
+
+class Lookup:
+    """One run's paths, with the stored results found for them (see
+    :meth:`ResultCache.lookup`)."""
+
+    def __init__(self, cache: ResultCache, names: list[str], stored: list[str | None]):
+        self._cache = cache
+        self._names = names
+        self._stored = stored
+        #: How many files must be checked (no usable stored result).
+        self.to_check = stored.count(None)
+        #: How many results come from the cache.
+        self.cached = len(names) - self.to_check
+
+    def results(
+        self,
+        executor: Executor | None = None,
+        *,
+        chunk_size: int = 64,
+        in_flight: int = 8,
+    ) -> Iterator[FileResult]:
+        """One result per path, in order: stored ones read back, the others checked (on
+        ``executor``, in chunks of ``chunk_size`` with at most ``in_flight`` outstanding,
+        as :func:`~newsmeta.validation.iter_results` does) and stored.
+
+        Results are written as they come, and the rest when the iteration ends or the
+        generator is closed. Raises ``ValueError`` for a ``chunk_size`` or ``in_flight``
+        below 1.
+        """
+        if chunk_size < 1 or in_flight < 1:
+            raise ValueError("chunk_size and in_flight must be at least 1")
+        cache, names, stored = self._cache, self._names, self._stored
+        limits = cache.limits
+        check = functools.partial(_check_for_cache, limits=limits)
+        to_check = [name for name, text in zip(names, stored, strict=True) if text is None]
+        checked = _in_chunks(check, to_check, executor, chunk_size, in_flight)
+        try:
+            for index, name in enumerate(names):
+                text = stored[index]
+                if text is None:
+                    result, fresh = next(checked)
+                    cache._store(name, fresh)
+                    yield result
+                    continue
+                stored[index] = ""  # read once: let it go
+                try:
+                    yield _decode(name, text)
+                except (ValueError, TypeError, StopIteration):
+                    # Sealed but not readable: written by a faulty newsmeta. Check the file.
+                    result, fresh = check([name])[0]
+                    cache._store(name, fresh)
+                    yield result
+        finally:
+            cache.flush()
+
+
+def cached_results(
+    paths: Sequence[str | os.PathLike[str]],
+    cache: ResultCache,
+    executor: Executor | None = None,
+    *,
+    chunk_size: int = 64,
+    in_flight: int = 8,
+) -> Iterator[FileResult]:
+    """:func:`~newsmeta.validation.iter_results` through ``cache``: one result per path,
+    in order, identical to what checking every file would give."""
+    yield from cache.lookup(paths).results(executor, chunk_size=chunk_size, in_flight=in_flight)
