@@ -54,7 +54,6 @@ from __future__ import annotations
 import collections
 import contextlib
 import functools
-import hashlib
 import json
 import os
 import re
@@ -146,6 +145,11 @@ _NOT_RESULT_CODE: Final = frozenset({"__pycache__", "cli", "lsp", "reporters"})
 #: SQLite's primary result codes for a damaged file: SQLITE_CORRUPT and SQLITE_NOTADB.
 _CORRUPT_CODES: Final = frozenset({11, 26})
 
+try:  # hashlib would load OpenSSL too (a few ms of start-up) to hand back this very class
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - an interpreter without the builtin module
+    from hashlib import blake2b
+
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 
@@ -208,7 +212,7 @@ def context_key(limits: Limits = DEFAULT_LIMITS) -> bytes:
     Covers the cache format, newsmeta's version and the digest of its checking code and
     schema, the versions of :data:`RESULT_LIBRARIES`, Python's version and ``limits``.
     """
-    h = hashlib.blake2b(digest_size=16)
+    h = blake2b(digest_size=16)
     fields = (
         FORMAT_VERSION,
         __version__,
@@ -227,7 +231,7 @@ def _code_digest() -> bytes:
     """A digest of newsmeta's modules and data files, except those that never change a
     result (:data:`_NOT_RESULT_CODE`): about a millisecond."""
     package = os.path.dirname(os.path.abspath(__file__))
-    h = hashlib.blake2b(digest_size=16)
+    h = blake2b(digest_size=16)
     for root, dirs, files in os.walk(package):
         dirs[:] = sorted(d for d in dirs if d not in _NOT_RESULT_CODE)
         for name in sorted(files):
@@ -275,7 +279,7 @@ def _library_versions() -> tuple[tuple[str, str], ...]:
 
 
 def _digest(raw: bytes) -> bytes:
-    return hashlib.blake2b(raw, digest_size=16).digest()
+    return blake2b(raw, digest_size=16).digest()
 
 
 def _status_bytes(status: os.stat_result) -> bytes:
@@ -655,7 +659,7 @@ class ResultCache:
 
     def _seal(self, key: bytes, stat_key: bytes | None, digest: bytes, result: str) -> bytes:
         """The checksum of an entry: any damage to a field is found before it is used."""
-        return hashlib.blake2b(
+        return blake2b(
             b"".join((self._context, key, b"\0", stat_key or b"-", b"\0", digest, result.encode())),
             digest_size=8,
         ).digest()
