@@ -209,8 +209,8 @@ def test_a_recently_changed_file_is_always_hashed(files: list[Path], tmp_path: P
     # Without the trusted_stat fixture the files were just written: every one is racy.
     _run(files, tmp_path / "cache")
     with sqlite3.connect(tmp_path / "cache" / DATABASE_NAME) as db:
-        keys = {row[0] for row in db.execute("SELECT stat_key FROM entries")}
-    assert keys == {None}
+        keys = {row[0][4:36] for row in db.execute("SELECT entry FROM entries")}
+    assert keys == {bytes(32)}  # no stat key: hash it
     results, cached = _run(files, tmp_path / "cache")
     assert cached == len(files)
     assert results == _uncached(files)
@@ -307,7 +307,7 @@ def test_a_tampered_entry_is_not_used(files: list[Path], tmp_path: Path) -> None
     _run(files, tmp_path / "cache")
     with contextlib.closing(sqlite3.connect(tmp_path / "cache" / DATABASE_NAME)) as db, db:
         # A flipped digit: still valid JSON, but not what was stored.
-        db.execute("UPDATE entries SET result = replace(result, ',1,', ',2,')")
+        db.execute("UPDATE entries SET entry = CAST(replace(entry, ',1,', ',2,') AS BLOB)")
         changed = db.execute("SELECT changes()").fetchone()[0]
     assert changed > 0
     results, cached = _run(files, tmp_path / "cache")
@@ -315,18 +315,18 @@ def test_a_tampered_entry_is_not_used(files: list[Path], tmp_path: Path) -> None
     assert cached < len(files)
 
 
-def test_a_sealed_but_unreadable_entry_is_checked_instead(
+def test_an_intact_but_unreadable_entry_is_checked_instead(
     files: list[Path], tmp_path: Path
 ) -> None:
     _run(files, tmp_path / "cache")
     with ResultCache(tmp_path / "cache") as cache:
         assert cache._db is not None
-        rows = cache._db.execute("SELECT path, stat_key, digest FROM entries").fetchall()
-        for key, stat_key, digest in rows:
-            seal = cache._seal(key, stat_key, digest, "[not json")
-            cache._db.execute(
-                "UPDATE entries SET result = '[not json', seal = ? WHERE path = ?", (seal, key)
-            )
+        rows = cache._db.execute("SELECT path, entry FROM entries").fetchall()
+        for key, entry in rows:
+            # What a faulty writer could store: a valid checksum over a result that is not.
+            rewritten = cache._store_key(key, entry[4:36], entry[36:52], b"[not json")
+        cache.flush()
+    assert rewritten.endswith(b"[not json")
     assert _run(files, tmp_path / "cache")[0] == _uncached(files)
 
 

@@ -59,11 +59,13 @@ import os
 import re
 import sqlite3
 import stat
+import struct
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
+from zlib import crc32
 
 import attrs
 
@@ -153,9 +155,9 @@ except ImportError:  # pragma: no cover - an interpreter without the builtin mod
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 
-#: What a check gives the cache for a file: its stat key (None: always hash it), the
+#: What a check gives the cache for a file: its stat key (:data:`_NO_STAT`: always hash it), the
 #: digest of its bytes and the encoded result; None when the result must not be stored.
-_Stored: TypeAlias = "tuple[bytes | None, bytes, str] | None"
+_Stored: TypeAlias = "tuple[bytes, bytes, str] | None"
 _FS_ENCODING: Final = sys.getfilesystemencoding()
 _FS_ERRORS: Final = sys.getfilesystemencodeerrors()
 
@@ -282,16 +284,34 @@ def _digest(raw: bytes) -> bytes:
     return blake2b(raw, digest_size=16).digest()
 
 
+#: A stat key: size, modification and change times (ns), inode.
+_STAT: Final = struct.Struct("<qqqQ")
+#: The stat key of an entry that must be hashed on every run.
+_NO_STAT: Final = bytes(_STAT.size)
+#: An entry: a CRC-32 of the rest (with the context and path), the stat key, the digest of
+#: the bytes, then the result as ASCII JSON. One blob: each column costs a Python object
+#: per row read, and a warm run reads every row.
+_CHECK_END: Final = 4
+_STAT_END: Final = _CHECK_END + _STAT.size
+_DIGEST_END: Final = _STAT_END + 16
+
+
 def _status_bytes(status: os.stat_result) -> bytes:
-    return b"%d,%d,%d,%d" % (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+    """The stat key of ``status``; never the empty key (a mismatch, when out of range)."""
+    try:
+        return _STAT.pack(status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+    except struct.error:
+        return b"out of range"
 
 
-def _stat_key(status: os.stat_result, read_ns: int) -> bytes | None:
-    """The key that later lets the file go unread while it still matches, or None when the
-    file must be hashed on every run (racy, or no change time: see the module docstring)."""
-    if not _TRUST_STAT or status.st_ctime_ns >= read_ns - _RACY_NS:
-        return None
-    return _status_bytes(status)
+def _stat_key(status: os.stat_result, read_ns: int) -> bytes:
+    """The key that later lets the file go unread while it still matches, or
+    :data:`_NO_STAT` when the file must be hashed on every run (changed too recently, or no
+    change time: see the module docstring)."""
+    key = _status_bytes(status)
+    if not _TRUST_STAT or status.st_ctime_ns >= read_ns - _RACY_NS or len(key) != _STAT.size:
+        return _NO_STAT
+    return key
 
 
 def _encode(result: FileResult) -> str:
@@ -383,17 +403,13 @@ _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS entries (
     context BLOB NOT NULL,
     path BLOB NOT NULL,
-    stat_key BLOB,
-    digest BLOB NOT NULL,
-    result TEXT NOT NULL,
-    seal BLOB NOT NULL,
+    entry BLOB NOT NULL,
     used_day INTEGER NOT NULL,
     PRIMARY KEY (context, path)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 """
-_COLUMNS: Final = "path, stat_key, digest, result, seal, used_day"
-_INSERT: Final = "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)"
+_INSERT: Final = "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)"
 _TOUCH: Final = "UPDATE entries SET used_day = ? WHERE context = ? AND path = ?"
 
 
@@ -456,11 +472,19 @@ class ResultCache:
     """The results of earlier runs, in ``directory``, for files checked under ``limits``.
 
     Opening never raises: a cache that cannot be used leaves :attr:`usable` false and says
-    why in :attr:`problem`, and every file is then checked. Use :meth:`lookup` for a run,
-    and close the cache (or use it as a context manager) to finish writing.
+    why in :attr:`problem`, and every file is then checked. The directory and database are
+    made when missing, unless ``create`` is false (to inspect a cache without making one).
+    Use :meth:`lookup` for a run, and close the cache (or use it as a context manager) to
+    finish writing.
     """
 
-    def __init__(self, directory: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS):
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        limits: Limits = DEFAULT_LIMITS,
+        create: bool = True,
+    ) -> None:
         self.directory = Path(directory)
         self.database = self.directory / DATABASE_NAME
         self.limits = limits
@@ -478,9 +502,15 @@ class ResultCache:
         self._fresh = False
         self._cwd = os.getcwd()
         self._prefix = self._cwd.rstrip("/") + "/"
-        self._db = self._open()
+        # Inspecting a cache (create=False) must not make one.
+        self._db = self._open() if create or self.database.is_file() else None
 
     # -- opening ---------------------------------------------------------------------------
+
+    @property
+    def exists(self) -> bool:
+        """True when the cache's database file exists."""
+        return self.database.is_file()
 
     @property
     def usable(self) -> bool:
@@ -621,7 +651,15 @@ class ResultCache:
         :meth:`~Lookup.results` gives one result per path, in order.
         """
         names = [os.fspath(p) for p in paths]
-        stored: list[str | None] = [None] * len(names)
+        stored: list[bytes | None] = [None] * len(names)
+        # This loop runs once per file on every warm run: names are bound locally.
+        context, context_crc, today, touched = (
+            self._context,
+            crc32(self._context),
+            self._today,
+            self._touched,
+        )
+        trust, stat_of, status_bytes = _TRUST_STAT, os.stat, _status_bytes
         for start in range(0, len(names) if self._db is not None else 0, _LOOKUP_BATCH):
             batch = names[start : start + _LOOKUP_BATCH]
             keys = [self._key(name) for name in batch]
@@ -630,9 +668,41 @@ class ResultCache:
                 break
             for offset, key in enumerate(keys):
                 row = rows.get(key)
-                if row is not None:
-                    stored[start + offset] = self._usable(batch[offset], key, row)
+                if row is None:
+                    continue
+                entry, used_day = row
+                if (
+                    type(entry) is not bytes
+                    or len(entry) < _DIGEST_END
+                    or int.from_bytes(entry[:_CHECK_END], "little")
+                    != crc32(entry[_CHECK_END:], crc32(key, context_crc))
+                ):
+                    continue  # damaged: the file is checked, and the entry replaced
+                name = batch[offset]
+                try:
+                    status = stat_of(name)
+                except OSError:
+                    continue  # the check reports why
+                if trust and entry[_CHECK_END:_STAT_END] == status_bytes(status):
+                    if used_day != today:
+                        touched.append((today, context, key))
+                    stored[start + offset] = entry
+                elif stat.S_ISREG(status.st_mode):
+                    stored[start + offset] = self._rehashed(name, key, entry)
         return Lookup(self, names, stored)
+
+    def _rehashed(self, name: str, key: bytes, entry: bytes) -> bytes | None:
+        """``entry`` when the file's bytes are still the ones it was stored for (the status
+        differs, or is too recent to trust), refreshed with the new status; else None."""
+        read_at = time.time_ns()
+        try:
+            raw, status = read_article(name, self.limits.max_file_bytes)
+        except OSError:
+            return None
+        digest = entry[_STAT_END:_DIGEST_END]
+        if _digest(raw) != digest:
+            return None
+        return self._store_key(key, _stat_key(status, read_at), digest, entry[_DIGEST_END:])
 
     def _key(self, name: str) -> bytes:
         """The entry key of a path: absolute, normalised, as the file system's bytes."""
@@ -645,68 +715,33 @@ class ResultCache:
             full = os.path.normpath(os.path.join(self._cwd, name))
         return full.encode(_FS_ENCODING, _FS_ERRORS)
 
-    def _fetch(self, keys: list[bytes]) -> dict[bytes, tuple[object, ...]] | None:
+    def _fetch(self, keys: list[bytes]) -> dict[bytes, tuple[object, object]] | None:
         db = self._db
         if db is None or self._fresh:
             return None
         marks = ", ".join("?" * len(keys))
-        query = f"SELECT {_COLUMNS} FROM entries WHERE context = ? AND path IN ({marks})"
+        query = f"SELECT path, entry, used_day FROM entries WHERE context = ? AND path IN ({marks})"
         try:
-            return {row[0]: row for row in db.execute(query, (self._context, *keys))}
+            return {row[0]: row[1:] for row in db.execute(query, (self._context, *keys))}
         except sqlite3.Error as exc:
             self._stop(exc)
             return None
 
-    def _seal(self, key: bytes, stat_key: bytes | None, digest: bytes, result: str) -> bytes:
-        """The checksum of an entry: any damage to a field is found before it is used."""
-        return blake2b(
-            b"".join((self._context, key, b"\0", stat_key or b"-", b"\0", digest, result.encode())),
-            digest_size=8,
-        ).digest()
-
-    def _usable(self, name: str, key: bytes, row: tuple[object, ...]) -> str | None:
-        """The stored result of ``row`` when it still holds for the file, else None."""
-        _, stat_key, digest, result, seal, used_day = row
-        if not (
-            isinstance(digest, bytes)
-            and isinstance(result, str)
-            and (stat_key is None or isinstance(stat_key, bytes))
-            and seal == self._seal(key, stat_key, digest, result)
-        ):
-            return None  # damaged: the file is checked, and the entry replaced
-        try:
-            status = os.stat(name)
-        except OSError:
-            return None  # the check reports why
-        if _TRUST_STAT and stat_key is not None and _status_bytes(status) == stat_key:
-            if used_day != self._today:
-                self._touched.append((self._today, self._context, key))
-            return result
-        if not stat.S_ISREG(status.st_mode):
-            return None
-        # Another status (or one too recent to trust): unchanged only if the bytes are.
-        read_at = time.time_ns()
-        try:
-            raw, status = read_article(name, self.limits.max_file_bytes)
-        except OSError:
-            return None
-        if _digest(raw) != digest:
-            return None
-        self._store_key(key, (_stat_key(status, read_at), digest, result))
-        return result
-
     def _store(self, name: str, stored: _Stored) -> None:
         if stored is not None and self.writable:
-            self._store_key(self._key(name), stored)
+            stat_key, digest, result = stored
+            self._store_key(self._key(name), stat_key, digest, result.encode("ascii"))
 
-    def _store_key(self, key: bytes, stored: _Stored) -> None:
-        if stored is None or not self.writable:
-            return
-        stat_key, digest, result = stored
-        seal = self._seal(key, stat_key, digest, result)
-        self._rows.append((self._context, key, stat_key, digest, result, seal, self._today))
-        if len(self._rows) >= _WRITE_BATCH:
-            self.flush()
+    def _store_key(self, key: bytes, stat_key: bytes, digest: bytes, result: bytes) -> bytes:
+        """Queue the entry for ``key`` to be written; returns it."""
+        body = b"".join((stat_key, digest, result))
+        check = crc32(body, crc32(key, crc32(self._context)))
+        entry = check.to_bytes(_CHECK_END, "little") + body
+        if self.writable:
+            self._rows.append((self._context, key, entry, self._today))
+            if len(self._rows) >= _WRITE_BATCH:
+                self.flush()
+        return entry
 
     def flush(self) -> None:
         """Write the results gathered so far (never raises; a failure stops the writing)."""
@@ -797,11 +832,14 @@ class ResultCache:
         )
 
     def clear(self) -> int:
-        """Delete every entry; returns how many there were. A database that cannot be
-        opened is deleted. Raises :class:`OSError` when the cache cannot be cleared."""
+        """Delete every entry; returns how many there were (0 when there is no cache). A
+        database that cannot be opened (damaged, or of another format) is deleted. Raises
+        :class:`OSError` when the cache cannot be cleared (a read-only one)."""
         db = self._db
+        if not self.database.exists():
+            return 0
         if db is None or not self.writable:
-            if self.database.exists() and db is None and self._remove_database():
+            if db is None and self._remove_database():
                 return 0
             raise PermissionError(
                 f"the cache in {self.directory} cannot be cleared: {self.problem or 'read-only'}"
@@ -829,7 +867,7 @@ class Lookup:
     """One run's paths, with the stored results found for them (see
     :meth:`ResultCache.lookup`)."""
 
-    def __init__(self, cache: ResultCache, names: list[str], stored: list[str | None]):
+    def __init__(self, cache: ResultCache, names: list[str], stored: list[bytes | None]):
         self._cache = cache
         self._names = names
         self._stored = stored
@@ -858,36 +896,22 @@ class Lookup:
         cache, names, stored = self._cache, self._names, self._stored
         limits = cache.limits
         check = functools.partial(_check_for_cache, limits=limits)
-        to_check = [name for name, text in zip(names, stored, strict=True) if text is None]
+        to_check = [name for name, entry in zip(names, stored, strict=True) if entry is None]
         checked = _in_chunks(check, to_check, executor, chunk_size, in_flight)
         try:
             for index, name in enumerate(names):
-                text = stored[index]
-                if text is None:
+                entry = stored[index]
+                if entry is None:
                     result, fresh = next(checked)
                     cache._store(name, fresh)
-                    yield result
-                    continue
-                stored[index] = ""  # read once: let it go
-                try:
-                    yield _decode(name, text)
-                except (ValueError, TypeError, StopIteration):
-                    # Sealed but not readable: written by a faulty newsmeta. Check the file.
-                    result, fresh = check([name])[0]
-                    cache._store(name, fresh)
-                    yield result
+                else:
+                    stored[index] = b""  # read once: let it go
+                    try:
+                        result = _decode(name, entry[_DIGEST_END:].decode("ascii"))
+                    except (ValueError, TypeError, StopIteration):
+                        # Intact but unreadable: written by a faulty newsmeta. Check the file.
+                        result, fresh = check([name])[0]
+                        cache._store(name, fresh)
+                yield result
         finally:
             cache.flush()
-
-
-def cached_results(
-    paths: Sequence[str | os.PathLike[str]],
-    cache: ResultCache,
-    executor: Executor | None = None,
-    *,
-    chunk_size: int = 64,
-    in_flight: int = 8,
-) -> Iterator[FileResult]:
-    """:func:`~newsmeta.validation.iter_results` through ``cache``: one result per path,
-    in order, identical to what checking every file would give."""
-    yield from cache.lookup(paths).results(executor, chunk_size=chunk_size, in_flight=in_flight)
