@@ -190,16 +190,15 @@ def default_cache_dir(config: Config | None = None) -> Path:
     In order: the directory in :data:`CACHE_DIR_ENV` (``NEWSMETA_CACHE_DIR``); the
     ``cache-dir`` of the configuration (relative to the configuration file);
     :data:`CACHE_DIR_NAME` (``.newsmeta_cache``) beside the configuration file, when one
-    was found; else :func:`user_cache_dir`. Raises :class:`RuntimeError` when that would
-    need a home directory and there is none.
+    was found; else :func:`user_cache_dir`. A leading ``~`` is the home directory. Raises
+    :class:`RuntimeError` when that would need a home directory and there is none.
     """
     chosen = os.environ.get(CACHE_DIR_ENV)
     if chosen:
-        return Path(chosen)
+        return Path(chosen).expanduser()
     if config is not None:
-        configured = getattr(config, "cache_dir", None)
-        if configured is not None:
-            return Path(config.root, configured)
+        if config.cache_dir is not None:
+            return Path(config.root, Path(config.cache_dir).expanduser())
         if config.source is not None:
             return config.source.parent / CACHE_DIR_NAME
     return user_cache_dir()
@@ -314,36 +313,40 @@ def _stat_key(status: os.stat_result, read_ns: int) -> bytes:
     return key
 
 
+#: The fields of a problem and of a URL, in the order they are stored. Taken from the
+#: classes themselves, so a field added later is stored too (and, since the classes are
+#: newsmeta's code, a result stored before the change belongs to another context).
+_PROBLEM_FIELDS: Final = tuple(field.name for field in attrs.fields(Problem))
+_SEVERITY_AT: Final = _PROBLEM_FIELDS.index("severity")
+_URL_FIELDS: Final = tuple(field.name for field in attrs.fields(UrlUse))
+
+
 def _encode(result: FileResult) -> str:
     """The stored form of a result: its problems and its URLs, as ASCII JSON."""
-    problems = [
-        [p.code, p.severity.value, p.message, p.pointer, p.line, p.column, p.end_line, p.end_column]
-        for p in result.problems
-    ]
-    urls = [[u.key, u.url, u.line, u.column, u.end_line, u.end_column] for u in result.urls]
+    problems = []
+    for problem in result.problems:
+        values: list[object] = [getattr(problem, name) for name in _PROBLEM_FIELDS]
+        values[_SEVERITY_AT] = problem.severity.value
+        problems.append(values)
+    urls = [[getattr(use, name) for name in _URL_FIELDS] for use in result.urls]
     return json.dumps([problems, urls], ensure_ascii=True, separators=(",", ":"))
 
 
 #: The C scanner behind json.loads, called directly: a stored result is one JSON array,
 #: and the Python layers around the scanner cost as much as the scan on these small texts.
-_SCAN_JSON: Final[Callable[[str, int], tuple[Any, int]]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set in __init__, untyped
+_SCAN_JSON: Final[Callable[[str, int], tuple[Any, int]]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 def _decode(path: str, text: str) -> FileResult:
     """The result :func:`_encode` stored, for ``path``; ``ValueError``, ``TypeError`` or
-    ``StopIteration`` when ``text`` is not what it writes (entries are sealed, so damage is
-    found before this; this is the last guard)."""
+    ``StopIteration`` when ``text`` is not what it writes (entries are checksummed, so
+    damage is found before this; this is the last guard)."""
     (problems_data, urls_data), _ = _SCAN_JSON(text, 0)
-    problems = (
-        tuple(
-            [
-                Problem(code, Severity(severity), message, pointer, line, col, end_line, end_col)
-                for code, severity, message, pointer, line, col, end_line, end_col in problems_data
-            ]
-        )
-        if problems_data
-        else ()
-    )
+    problems: tuple[Problem, ...] = ()
+    if problems_data:
+        for values in problems_data:
+            values[_SEVERITY_AT] = Severity(values[_SEVERITY_AT])
+        problems = tuple([Problem(*values) for values in problems_data])
     return FileResult(path, problems, tuple([UrlUse(*use) for use in urls_data]))
 
 
