@@ -12,6 +12,8 @@ the top level. Keys (the same in every file)::
     select = ["schema", "yaml"]         # codes or code families (prefix before a '-')
     ignore = ["schema-format"]
     fail-on = "warning"                 # or "error" (the default)
+    cache-dir = ".newsmeta_cache"       # validate's result cache, relative to the file's
+                                        # directory (the default: see newsmeta.cache)
 
     [tool.newsmeta.severity]            # in newsmeta.toml: [severity]
     yaml-duplicate-key = "warning"
@@ -61,6 +63,7 @@ _KEYS = (
     "severity",
     "fail-on",
     "limits",
+    "cache-dir",
 )
 
 #: The file name endings a directory is searched for, unless configured otherwise.
@@ -88,6 +91,8 @@ class Config:
     fail_on: Severity | None = None
     limits: Limits = DEFAULT_LIMITS
     extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
+    #: Where ``validate`` keeps its result cache, relative to ``root`` (None: the default).
+    cache_dir: str | None = None
 
 
 def selector_names() -> tuple[str, ...]:
@@ -149,8 +154,21 @@ def parse(table: Mapping[str, object], root: Path, source: Path | None = None) -
         severity[code.lower()] = _severity(level, f"{name}: severity.{code}")
     fail_on = _severity(table["fail-on"], f"{name}: fail-on") if "fail-on" in table else None
     limits = _limits(table.get("limits", {}), f"{name}: limits")
+    cache_dir = table.get("cache-dir")
+    if cache_dir is not None and (not isinstance(cache_dir, str) or not cache_dir):
+        raise ConfigError(f"{name}: cache-dir must be a directory name, not {cache_dir!r}")
     return Config(
-        root, source, include, exclude, select, ignore, severity, fail_on, limits, extensions
+        root,
+        source,
+        include,
+        exclude,
+        select,
+        ignore,
+        severity,
+        fail_on,
+        limits,
+        extensions,
+        cache_dir,
     )
 
 
