@@ -7,6 +7,8 @@ copied into the project; tests that need them skip cleanly when the folder is ab
 from __future__ import annotations
 
 import importlib.util
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -17,6 +19,19 @@ SHARED = ROOT.parent / "shared"
 SEED = SHARED / "seed" / "000_9dd58f7d27826a4c.txt"
 CORPUS = SHARED / "corpus"
 EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _result_cache_in_scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """``newsmeta validate`` keeps results in the user's cache directory by default; the
+    tests (and the commands they start) keep them in a scratch one instead."""
+    before = os.environ.get("NEWSMETA_CACHE_DIR")
+    os.environ["NEWSMETA_CACHE_DIR"] = str(tmp_path_factory.mktemp("result-cache"))
+    yield
+    if before is None:
+        del os.environ["NEWSMETA_CACHE_DIR"]
+    else:
+        os.environ["NEWSMETA_CACHE_DIR"] = before
 
 
 def corpus_paths() -> list[Path]:

@@ -6,7 +6,8 @@ The package holds one module per command family and one shared module:
 - :mod:`newsmeta.cli.common`: exit codes, finding input files, reading the configuration,
   the progress bar, and :func:`~newsmeta.cli.common.message`, through which every
   message to stderr goes;
-- :mod:`newsmeta.cli.validate`, :mod:`newsmeta.cli.verbs` (``get``, ``set``, ``unset``,
+- :mod:`newsmeta.cli.validate`, :mod:`newsmeta.cli.cache` (``cache``: the result cache of
+  ``validate``), :mod:`newsmeta.cli.verbs` (``get``, ``set``, ``unset``,
   ``append``, ``insert``), :mod:`newsmeta.cli.rules` (``rules``, ``explain``),
   :mod:`newsmeta.cli.fix` and :mod:`newsmeta.cli.lsp` (the language server): each has the
   same ``register(commands)`` function that adds its subcommands, with a
@@ -67,6 +68,7 @@ __all__ = [
 #: The command modules under ``newsmeta.cli``, in the order their commands are listed.
 COMMAND_MODULES: tuple[str, ...] = (
     "validate",
+    "cache",
     "verbs",
     "rules",
     "fix",

@@ -16,11 +16,14 @@ import signal
 import sys
 import time
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO, TypeAlias
 
 from newsmeta import paths as _paths
 
 if TYPE_CHECKING:
+    import subprocess
+
     from newsmeta.config import Config
     from newsmeta.jqprogram import Program
 
@@ -30,6 +33,8 @@ __all__ = [
     "EXIT_OK",
     "EXIT_PROBLEMS",
     "EXIT_USAGE",
+    "NO_CACHE_ENV",
+    "ChangedFiles",
     "Commands",
     "Inputs",
     "Parser",
@@ -38,6 +43,8 @@ __all__ = [
     "add_config_options",
     "add_jq_variables",
     "add_output_file",
+    "cache_directory",
+    "cache_disabled",
     "collect_paths",
     "cpu_count",
     "excluded",
@@ -215,6 +222,126 @@ def split_codes(values: list[str] | None) -> tuple[str, ...] | None:
     if values is None:
         return None
     return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
+
+
+# --- the result cache ---------------------------------------------------------------------
+
+#: Set (to anything but ``0``, ``false`` or ``no``) to turn the result cache off.
+NO_CACHE_ENV = "NEWSMETA_NO_CACHE"
+
+
+def cache_disabled() -> bool:
+    """True when :data:`NO_CACHE_ENV` turns the result cache off."""
+    value = os.environ.get(NO_CACHE_ENV, "").strip().lower()
+    return value not in ("", "0", "false", "no")
+
+
+def cache_directory(option: str | None, config: Config) -> Path:
+    """The result cache's directory: ``option`` (``--cache-dir``), else the default of
+    :func:`newsmeta.cache.default_cache_dir`. Raises :class:`UsageError` when the default
+    needs a home directory and there is none."""
+    if option:
+        return Path(option).expanduser()
+    from newsmeta.cache import default_cache_dir
+
+    try:
+        return default_cache_dir(config)
+    except RuntimeError as exc:
+        raise UsageError(
+            f"no cache directory: {exc}; use --cache-dir or NEWSMETA_CACHE_DIR"
+        ) from None
+
+
+# --- files changed in git ------------------------------------------------------------------
+
+
+def _git(arguments: Sequence[str], cwd: str) -> subprocess.CompletedProcess[bytes]:
+    """``git ARGUMENTS`` run in ``cwd``, its output captured as bytes."""
+    import subprocess
+
+    # No optional locks: a read-only question must not contend with a commit in progress.
+    env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
+    try:
+        return subprocess.run(
+            ["git", *arguments], cwd=cwd, env=env, capture_output=True, check=False
+        )
+    except FileNotFoundError:
+        raise UsageError("--changed-since needs git, which is not installed") from None
+    except OSError as exc:
+        raise UsageError(f"--changed-since: git could not run: {exc.strerror or exc}") from None
+
+
+def _git_names(output: bytes, top: str) -> set[str]:
+    return {
+        os.path.normpath(os.path.join(top, os.fsdecode(name)))
+        for name in output.split(b"\0")
+        if name
+    }
+
+
+class ChangedFiles:
+    """The files of a git work tree that changed since a revision (see :meth:`since`)."""
+
+    def __init__(self, top: str, changed: set[str], *, everything: bool = False) -> None:
+        self.top = top
+        self.changed = changed
+        #: Every file counts as changed (``HEAD`` before the first commit).
+        self.everything = everything
+        self._cwd = os.getcwd()
+
+    @classmethod
+    def since(cls, ref: str, cwd: str | None = None) -> ChangedFiles:
+        """The files that differ between the merge base of ``ref`` and ``HEAD`` and the work
+        tree (committed since, staged or not), and the untracked files that are not ignored.
+
+        Before the first commit, ``HEAD`` stands for the empty tree: every file changed.
+        Raises :class:`UsageError` when git is missing, ``cwd`` (default: the working
+        directory) is not in a git work tree, or ``ref`` names no commit.
+        """
+        where = cwd or os.getcwd()
+        if not ref or ref.startswith("-"):
+            raise UsageError(f"--changed-since: {ref!r} is not a git revision")
+        found = _git(["rev-parse", "--show-toplevel"], where)
+        if found.returncode != 0:
+            raise UsageError(f"--changed-since needs a git work tree, and {where} is not in one")
+        top = os.fsdecode(found.stdout.rstrip(b"\n"))
+        commit = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], top)
+        if commit.returncode != 0 and ref in ("HEAD", "@"):
+            unborn = _git(["rev-parse", "--verify", "--quiet", "HEAD"], top).returncode != 0
+            if unborn:  # a pre-commit hook on the first commit of a repository
+                return cls(top, set(), everything=True)
+        if commit.returncode != 0:
+            raise UsageError(
+                f"--changed-since: unknown revision {ref!r} (in a shallow or single-branch "
+                "clone, fetch it first)"
+            )
+        base = commit.stdout.strip().decode("ascii")
+        merge_base = _git(["merge-base", base, "HEAD"], top)
+        if merge_base.returncode == 0:  # none for unrelated histories or an unborn HEAD
+            base = merge_base.stdout.strip().decode("ascii")
+        diff = _git(["diff", "--name-only", "--no-renames", "-z", base, "--"], top)
+        untracked = _git(["ls-files", "--others", "--exclude-standard", "-z"], top)
+        for done in (diff, untracked):
+            if done.returncode != 0:
+                reason = done.stderr.decode(errors="replace").strip().splitlines()
+                raise UsageError(f"--changed-since: git failed: {reason[-1] if reason else '?'}")
+        return cls(top, _git_names(diff.stdout, top) | _git_names(untracked.stdout, top))
+
+    def __contains__(self, path: object) -> bool:
+        """True when ``path`` changed, or lies outside the work tree (git cannot tell: it
+        is treated as changed)."""
+        if not isinstance(path, str):
+            return False
+        if self.everything:
+            return True
+        inside = self.top.rstrip(os.sep) + os.sep
+        full = os.path.normpath(os.path.join(self._cwd, path))
+        if full in self.changed:
+            return True
+        if full.startswith(inside):
+            return False
+        real = os.path.realpath(full)  # reached through a symbolic link, or outside
+        return real in self.changed or not real.startswith(inside)
 
 
 # --- output -------------------------------------------------------------------------------

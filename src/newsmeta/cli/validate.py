@@ -7,16 +7,24 @@ import gc
 import os
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsmeta.cache import ResultCache
+    from newsmeta.config import Config
 
 from newsmeta.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_USAGE,
+    ChangedFiles,
     Commands,
     Progress,
     UsageError,
     add_config_options,
     add_output_file,
+    cache_directory,
+    cache_disabled,
     cpu_count,
     isatty,
     load_configuration,
@@ -95,6 +103,27 @@ def register(commands: Commands) -> None:
         "(default: the number of CPUs; runs under 300 files use one)",
     )
     validate.add_argument(
+        "--changed-since",
+        metavar="REF",
+        default=None,
+        help="report only the files changed since the git revision REF (since its merge base "
+        "with HEAD; uncommitted and untracked files included); the other files still count "
+        "for the cross-file checks",
+    )
+    validate.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        default=None,
+        help="keep the result cache in DIR (default: $NEWSMETA_CACHE_DIR, the configured "
+        "cache-dir, .newsmeta_cache beside the configuration file, or the user cache "
+        "directory)",
+    )
+    validate.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check every file, reading and storing no stored results (also: NEWSMETA_NO_CACHE=1)",
+    )
+    validate.add_argument(
         "--color",
         choices=["auto", "always", "never"],
         default="auto",
@@ -129,6 +158,18 @@ def _read_stdin(limit: int) -> bytes:
         return stdin.buffer.read(limit)
     except (OSError, ValueError, AttributeError):
         raise UsageError("stdin is closed, so '-' has nothing to read") from None
+
+
+def _open_cache(option: str | None, config: Config) -> ResultCache | None:
+    """This run's result cache; None when there is nowhere to keep one (no ``--cache-dir``,
+    no configured or environment directory, and no home directory for the default)."""
+    from newsmeta.cache import ResultCache
+
+    try:
+        directory = cache_directory(option, config)
+    except UsageError:
+        return None
+    return ResultCache(directory, limits=config.limits)
 
 
 def _run_validate(args: argparse.Namespace) -> int:
@@ -170,8 +211,44 @@ def _run_validate(args: argparse.Namespace) -> int:
         paths, unreadable = inputs.paths, inputs.unreadable
     raw_stdin = _read_stdin(config.limits.max_file_bytes + 1) if use_stdin else b""
 
-    jobs = worker_count(args.jobs, len(paths))
+    # Only the changed files are reported; the others still count for the cross-file check.
+    unchanged: list[str] = []
+    if args.changed_since is not None:
+        changed = ChangedFiles.since(args.changed_since)
+        unchanged = [path for path in paths if path not in changed]
+        paths = [path for path in paths if path in changed]
+    cache = None if args.no_cache or cache_disabled() else _open_cache(args.cache_dir, config)
     state = {"io": False, "fail": False}
+
+    def checked(names: list[str]) -> Iterator[FileResult]:
+        """One result per name, in order: read back from the cache where it holds, the
+        others checked, on workers when enough of them must be."""
+        lookup = cache.lookup(names) if cache is not None else None
+        jobs = worker_count(args.jobs, len(names) if lookup is None else lookup.to_check)
+        if jobs == 1:
+            if lookup is not None:
+                yield from lookup.results()
+            else:
+                yield from iter_results(names, limits=config.limits)
+            return
+        from concurrent.futures import ProcessPoolExecutor
+
+        to_check = len(names) if lookup is None else lookup.to_check
+        chunk = max(8, min(64, to_check // (jobs * 8)))
+        # Where workers are forked (Linux before Python 3.14), move every object alive
+        # now out of the collector's reach, or each worker's first collections would
+        # write to (and so copy) every page it shares with this process.
+        gc.freeze()
+        try:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                if lookup is not None:
+                    yield from lookup.results(pool, chunk_size=chunk, in_flight=jobs * 4)
+                else:
+                    yield from iter_results(
+                        names, pool, chunk_size=chunk, in_flight=jobs * 4, limits=config.limits
+                    )
+        finally:
+            gc.unfreeze()
 
     def results() -> Iterator[FileResult]:
         for directory, exc in unreadable:
@@ -189,73 +266,69 @@ def _run_validate(args: argparse.Namespace) -> int:
             yield FileResult(directory, (problem,))
         if use_stdin:
             yield check_bytes(raw_stdin, args.stdin_filename or "<stdin>", config.limits)
-        if jobs > 1:
-            from concurrent.futures import ProcessPoolExecutor
+        yield from checked(paths)
 
-            chunk = max(8, min(64, len(paths) // (jobs * 8)))
-            # Where workers are forked (Linux before Python 3.14), move every object alive
-            # now out of the collector's reach, or each worker's first collections would
-            # write to (and so copy) every page it shares with this process.
-            gc.freeze()
+    try:
+        with open_output(args.output_file) as stdout:
+            color = args.color == "always" or (
+                args.color == "auto"
+                and not os.environ.get("NO_COLOR")
+                and args.output_file in (None, "-")
+                and isatty(stdout)
+            )
+            options = Options(
+                color=color and fmt == "text",
+                fail_on=fail_on,
+                step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None,
+                fixable=frozenset(fixable_codes()),
+            )
+
+            def judged() -> Iterator[FileResult]:
+                total = len(paths) + len(unchanged) + use_stdin
+                with Progress(total, sys.stderr, stdout) as progress:
+                    corpus = CorpusIndex()
+                    # The unchanged files enter the cross-file check first, so a URL that a
+                    # changed file shares with one of them is reported on the changed file.
+                    for context in checked(unchanged):
+                        corpus.check(context)
+                        progress.advance(False)
+                    for checked_result in results():
+                        raw = corpus.check(checked_result)
+                        # Most files have no problem: skip the scans for them (runs per file).
+                        if raw.problems:
+                            if not state["io"] and any(
+                                p.code.startswith("io-") for p in raw.problems
+                            ):
+                                state["io"] = True
+                            result = policy.apply(raw)
+                            if not state["fail"] and any(
+                                fails(p.severity, fail_on) for p in result.problems
+                            ):
+                                state["fail"] = True
+                        else:
+                            result = raw
+                        progress.advance(bool(result.problems) and not args.statistics)
+                        yield result
+
+            render = load(fmt)
+            if args.statistics:
+                from newsmeta.reporters import statistics
+
+                render = statistics.render_json if fmt == "json" else statistics.render
+            stream = judged()
             try:
-                with ProcessPoolExecutor(max_workers=jobs) as pool:
-                    yield from iter_results(
-                        paths, pool, chunk_size=chunk, in_flight=jobs * 4, limits=config.limits
-                    )
-            finally:
-                gc.unfreeze()
-        else:
-            yield from iter_results(paths, limits=config.limits)
-
-    with open_output(args.output_file) as stdout:
-        color = args.color == "always" or (
-            args.color == "auto"
-            and not os.environ.get("NO_COLOR")
-            and args.output_file in (None, "-")
-            and isatty(stdout)
-        )
-        options = Options(
-            color=color and fmt == "text",
-            fail_on=fail_on,
-            step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None,
-            fixable=frozenset(fixable_codes()),
-        )
-
-        def judged() -> Iterator[FileResult]:
-            with Progress(len(paths) + use_stdin, sys.stderr, stdout) as progress:
-                corpus = CorpusIndex()
-                for checked in results():
-                    raw = corpus.check(checked)
-                    # Most files have no problem: skip the scans for them (runs per file).
-                    if raw.problems:
-                        if not state["io"] and any(p.code.startswith("io-") for p in raw.problems):
-                            state["io"] = True
-                        result = policy.apply(raw)
-                        if not state["fail"] and any(
-                            fails(p.severity, fail_on) for p in result.problems
-                        ):
-                            state["fail"] = True
-                    else:
-                        result = raw
-                    progress.advance(bool(result.problems) and not args.statistics)
-                    yield result
-
-        render = load(fmt)
-        if args.statistics:
-            from newsmeta.reporters import statistics
-
-            render = statistics.render_json if fmt == "json" else statistics.render
-        stream = judged()
-        try:
-            render(stream, stdout, options)
-            stdout.flush()
-        except BrokenPipeError:
-            # The reader (``| head``) went away; the verdict still stands, so the run
-            # finishes without output.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, stdout.fileno())
-            for _ in stream:
-                pass
+                render(stream, stdout, options)
+                stdout.flush()
+            except BrokenPipeError:
+                # The reader (``| head``) went away; the verdict still stands, so the run
+                # finishes without output.
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, stdout.fileno())
+                for _ in stream:
+                    pass
+    finally:
+        if cache is not None:
+            cache.close()  # what is pending is written, even after an interruption
     if state["io"]:
         return EXIT_USAGE
     return EXIT_PROBLEMS if state["fail"] else EXIT_OK
