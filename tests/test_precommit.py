@@ -103,3 +103,50 @@ def test_the_fix_and_validate_hooks_repair_then_fail_on_a_broken_article(tmp_pat
     again = _pre_commit(work, env, timeout=120)
     assert again.returncode == 0, again.stdout + again.stderr
     assert "Passed" in again.stdout
+
+
+def test_the_changed_files_hook_compares_a_staged_article_with_every_committed_one(
+    tmp_path: Path,
+) -> None:
+    pytest.importorskip("pre_commit")
+    rev = _hook_source(tmp_path / "source")
+    work = tmp_path / "work"
+    (work / "content").mkdir(parents=True)
+    _git(work, "init", "-q")
+    (work / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {tmp_path / 'source'}\n    rev: {rev}\n"
+        "    hooks:\n      - id: newsmeta-validate-changed\n",
+        encoding="utf-8",
+    )
+    (work / "newsmeta.toml").write_text('include = ["content"]\nfail-on = "warning"\n')
+    (work / "content" / "good.md").write_bytes(GOOD.read_bytes())
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
+    env.pop("GITHUB_ACTIONS", None)
+    env.pop("NEWSMETA_CACHE_DIR", None)  # the cache goes beside newsmeta.toml, as for users
+
+    def staged_run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", "run", "--color", "never"],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+
+    _git(work, "add", "-A")
+    first = staged_run()  # before the first commit, every file counts as changed
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "Passed" in first.stdout
+    _git(work, "commit", "-q", "-m", "first article")
+
+    (work / "content" / "copy.md").write_bytes(GOOD.read_bytes())  # states the same URLs
+    _git(work, "add", "-A")
+    run = staged_run()
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "copy.md:" in run.stdout
+    assert "corpus-duplicate-url" in run.stdout
+    assert "good.md:" not in run.stdout  # the committed article is compared, not reported
+    assert "1 file, 0 errors, 1 warning" in run.stdout
+    assert (work / ".newsmeta_cache" / "results.sqlite3").is_file()
