@@ -103,19 +103,19 @@ def test_stored_results_keep_the_files_own_urls(files: list[Path], tmp_path: Pat
     assert [r.urls for r in second] == [r.urls for r in _uncached(files)]
 
 
-def test_validate_many_uses_the_cache_only_when_asked(
+def test_validate_many_uses_a_cache_only_when_handed_one(
     files: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("NEWSMETA_CACHE_DIR", str(tmp_path / "default"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user"))
     assert validate_many(files) == _uncached(files)
     assert not (tmp_path / "default").exists()
-    assert validate_many(files, cache=True) == _uncached(files)
-    assert (tmp_path / "default" / DATABASE_NAME).is_file()
-    assert validate_many(files, cache=tmp_path / "named") == _uncached(files)
-    assert validate_many(files, cache=tmp_path / "named") == _uncached(files)
+    assert not (tmp_path / "user").exists()
+    for _ in range(2):
+        with ResultCache(tmp_path / "named") as opened:
+            assert validate_many(files, cache=opened) == _uncached(files)
     with ResultCache(tmp_path / "named") as opened:
-        assert validate_many(files, cache=opened) == _uncached(files)
         assert opened.lookup(files).cached == len(files)
 
 
@@ -123,9 +123,11 @@ def test_validate_many_with_an_executor_and_a_cache(files: list[Path], tmp_path:
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(2) as pool:
-        first = validate_many(files, pool, chunk_size=3, cache=tmp_path / "cache")
+        with ResultCache(tmp_path / "cache") as cache:
+            first = validate_many(files, pool, chunk_size=3, cache=cache)
         files[0].write_text(FUTURE, encoding="utf-8")
-        second = validate_many(files, pool, chunk_size=3, cache=tmp_path / "cache")
+        with ResultCache(tmp_path / "cache") as cache:
+            second = validate_many(files, pool, chunk_size=3, cache=cache)
     assert first[1:] == second[1:] == _uncached(files)[1:]
     assert second[0] == check_path(files[0])
 
@@ -416,8 +418,9 @@ def test_a_read_only_checkout_without_a_cache_runs_without_one(
 ) -> None:
     checkout = tmp_path / "checkout"
     checkout.mkdir()
-    with _read_only(checkout):
-        assert validate_many(files, cache=checkout / ".newsmeta_cache") == _uncached(files)
+    with _read_only(checkout), ResultCache(checkout / ".newsmeta_cache") as cache:
+        assert not cache.usable
+        assert validate_many(files, cache=cache) == _uncached(files)
     assert not (checkout / ".newsmeta_cache").exists()
 
 
@@ -437,9 +440,10 @@ def test_concurrent_runs_agree_and_leave_a_sound_database(
 ) -> None:
     script = (
         "import json, sys\n"
+        "from newsmeta.cache import ResultCache\n"
         "from newsmeta.validation import validate_many\n"
-        "paths = sys.argv[2:]\n"
-        "results = validate_many(paths, cache=sys.argv[1])\n"
+        "with ResultCache(sys.argv[1]) as cache:\n"
+        "    results = validate_many(sys.argv[2:], cache=cache)\n"
         "print(json.dumps([r.to_dict() for r in results]))\n"
     )
     expected = [r.to_dict() for r in _uncached(files)]

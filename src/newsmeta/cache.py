@@ -3,9 +3,10 @@ checked again.
 
 ``newsmeta validate`` stores each file's result in a SQLite database in a cache directory
 (:func:`default_cache_dir`); the next run reads it back for every file whose content did
-not change. :func:`newsmeta.validation.validate_many` uses it when asked (``cache=True``
-or a directory). This module is an adapter at the edge of the library: the core never
-imports it, and ``import newsmeta`` does not import :mod:`sqlite3`.
+not change. :func:`newsmeta.validation.validate_many` uses it when handed one
+(``validate_many(paths, cache=ResultCache(directory))``). This module is an adapter at the
+edge of the library: the core never imports it, and ``import newsmeta`` does not import
+:mod:`sqlite3`.
 
 **What a result depends on**, all of which must match before a stored result is used:
 
@@ -706,6 +707,20 @@ class ResultCache:
         if _digest(raw) != digest:
             return None
         return self._store_key(key, _stat_key(status, read_at), digest, entry[_DIGEST_END:])
+
+    def results(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        executor: Executor | None = None,
+        *,
+        chunk_size: int = 64,
+        in_flight: int = 8,
+    ) -> Iterator[FileResult]:
+        """One result per path, in order: ``lookup(paths).results(...)`` (see
+        :meth:`Lookup.results`). This makes the cache a
+        :class:`~newsmeta.validation.ResultStore` for
+        :func:`~newsmeta.validation.validate_many`."""
+        return self.lookup(paths).results(executor, chunk_size=chunk_size, in_flight=in_flight)
 
     def _key(self, name: str) -> bytes:
         """The entry key of a path: absolute, normalised, as the file system's bytes."""

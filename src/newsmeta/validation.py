@@ -11,7 +11,7 @@ import functools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Protocol
 
 import attrs
 
@@ -24,7 +24,6 @@ if TYPE_CHECKING:  # concurrent.futures costs ~20 ms to import; only callers nee
 
     from newsmeta._quick import QuickView
     from newsmeta.config import Config
-    from newsmeta.cache import ResultCache
     from newsmeta.document import Document
     from newsmeta.model import Model
 
@@ -35,6 +34,7 @@ __all__ = [
     "CorpusIndex",
     "FileResult",
     "Policy",
+    "ResultStore",
     "UrlUse",
     "check",
     "check_bytes",
@@ -340,12 +340,28 @@ def iter_results(
         yield from pending.popleft().result()
 
 
+class ResultStore(Protocol):
+    """What :func:`validate_many` needs of a result cache: :class:`newsmeta.cache.ResultCache`
+    is one. The library's core never imports a cache; the caller hands one in."""
+
+    def results(
+        self,
+        paths: Iterable[str | os.PathLike[str]],
+        executor: Executor | None = None,
+        *,
+        chunk_size: int = ...,
+    ) -> Iterator[FileResult]:
+        """One result per path, in order, the same as :func:`iter_results` gives."""
+        ...
+
+
 def validate_many(
     paths: Iterable[str | os.PathLike[str]],
     executor: Executor | None = None,
     *,
     chunk_size: int = BATCH_SIZE,
     config: Config | None = None,
+    cache: ResultStore | None = None,
 ) -> list[FileResult]:
     """Validate files, directories and globs as ``newsmeta validate`` does; one result per file.
 
@@ -365,6 +381,10 @@ def validate_many(
     executor runs them. Never raises for a bad file; raises :class:`FileNotFoundError` for
     a glob that matches nothing and :class:`~newsmeta.paths.NoInputError` when nothing is
     found at all.
+
+    ``cache`` (off by default) keeps results between calls, so that files that did not
+    change are not checked again: pass an open :class:`newsmeta.cache.ResultCache`. The
+    results are the same with it as without it.
     """
     from newsmeta.config import find_config
     from newsmeta.paths import resolve
@@ -374,7 +394,10 @@ def validate_many(
     policy = Policy(select=config.select, ignore=config.ignore, severity=config.severity)
     corpus = CorpusIndex()
     results = [unreadable_directory_result(name, exc) for name, exc in inputs.unreadable]
-    checked = iter_results(inputs.paths, executor, chunk_size=chunk_size, limits=config.limits)
+    if cache is not None:
+        checked = cache.results(inputs.paths, executor, chunk_size=chunk_size)
+    else:
+        checked = iter_results(inputs.paths, executor, chunk_size=chunk_size, limits=config.limits)
     results.extend(policy.apply(corpus.check(result)) for result in checked)
     return results
 
