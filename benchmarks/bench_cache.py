@@ -28,9 +28,10 @@ every row alike:
     ``check-jsonschema --schemafile SCHEMA -o JSON`` on each file's front matter extracted
     to ``.yaml`` (see ``bench_validate.py``), up to ``--cjs-max`` files.
 ``floor: ...``
-    in this process: read + split, and read + split + PyYAML's C loader + jsonschema-rs
-    (``bench_validate.py``'s floor rows; a row ``bench_validate.py`` adds later is picked
-    up by its key with ``--floor KEY``).
+    in this process: read + split; read + split + PyYAML's C loader + jsonschema-rs; and the
+    physical floor, read + split + libyaml's event scan + jsonschema-rs on data loaded
+    before timing (``bench_validate.py``'s floor rows, chosen by key with ``--floor KEY``;
+    the physical floor only up to ``--physical-max`` files, as it holds every file's data).
 
 Then, once: start-up on one file (no cache, warm cache, check-jsonschema, bare Python).
 
@@ -61,7 +62,7 @@ import bench_validate as bv
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 EDIT_MARK = "<!-- edited by bench_cache.py -->\n"
-DEFAULT_FLOORS = ("floor-read", "floor-PyYAML-C+jsonschema-rs")
+DEFAULT_FLOORS = ("floor-read", "floor-PyYAML-C+jsonschema-rs", "floor-physical")
 
 
 @dataclass
@@ -152,6 +153,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"floor rows of bench_validate.py to run (default: {', '.join(DEFAULT_FLOORS)})",
     )
     parser.add_argument("--floor-max", type=int, default=100_000, help="floor rows up to N files")
+    parser.add_argument(
+        "--physical-max", type=int, default=10_000, help="the physical floor up to N files"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--invalid-rate", type=float, default=0.02)
     parser.add_argument("--related-rate", type=float, default=0.25)
@@ -200,11 +204,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             for spec in bv.floor_specs(count, schema, "no schema")
             if spec.row.key in floors_wanted
         ]
+        if "floor-physical" in floors_wanted and count <= args.physical_max:
+            floors.append(bv.physical_floor_spec(corpus, schema))
         for spec in floors:
-            spec.row.key = f"{spec.row.key}-{count}"
+            key = spec.row.key
+            spec.row.key = f"{key}-{count}"
             if count > args.floor_max:
                 spec.row.status, spec.row.note = "skipped", f"over --floor-max {args.floor_max}"
-            rows[spec.row.key.rsplit("-", 1)[0]] = spec.row
+            rows[key] = spec.row
 
         cjs_argv = [
             cjs or "check-jsonschema",

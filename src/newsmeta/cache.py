@@ -74,7 +74,7 @@ from newsmeta._files import read_article
 from newsmeta._version import __version__
 from newsmeta._yamltree import DEFAULT_LIMITS, Limits
 from newsmeta.problems import Problem, Severity
-from newsmeta.validation import FileResult, UrlUse, check_bytes, check_path
+from newsmeta.validation import BATCH_SIZE, FileResult, UrlUse, check_bytes, check_path
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor, Future
@@ -713,7 +713,7 @@ class ResultCache:
         paths: Iterable[str | os.PathLike[str]],
         executor: Executor | None = None,
         *,
-        chunk_size: int = 64,
+        chunk_size: int = BATCH_SIZE,
         in_flight: int = 8,
     ) -> Iterator[FileResult]:
         """One result per path, in order: ``lookup(paths).results(...)`` (see
@@ -898,11 +898,11 @@ class Lookup:
         self,
         executor: Executor | None = None,
         *,
-        chunk_size: int = 64,
+        chunk_size: int = BATCH_SIZE,
         in_flight: int = 8,
     ) -> Iterator[FileResult]:
         """One result per path, in order: stored ones read back, the others checked (on
-        ``executor``, in chunks of ``chunk_size`` with at most ``in_flight`` outstanding,
+        ``executor``, in batches of ``chunk_size`` with at most ``in_flight`` outstanding,
         as :func:`~newsmeta.validation.iter_results` does) and stored.
 
         Results are written as they come, and the rest when the iteration ends or the
