@@ -75,7 +75,8 @@ def _run(paths: list[Path], directory: Path) -> tuple[list[FileResult], int]:
 
 
 @pytest.fixture
-def files(tmp_path: Path) -> list[Path]:
+def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    monkeypatch.chdir(tmp_path)  # no configuration file applies
     return _write_corpus(tmp_path / "content")
 
 
@@ -109,14 +110,30 @@ def test_validate_many_uses_a_cache_only_when_handed_one(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("NEWSMETA_CACHE_DIR", str(tmp_path / "default"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user"))
-    assert validate_many(files) == _uncached(files)
+    expected = validate_many(files)
     assert not (tmp_path / "default").exists()
     assert not (tmp_path / "user").exists()
     for _ in range(2):
         with ResultCache(tmp_path / "named") as opened:
-            assert validate_many(files, cache=opened) == _uncached(files)
+            assert validate_many(files, cache=opened) == expected
     with ResultCache(tmp_path / "named") as opened:
         assert opened.lookup(files).cached == len(files)
+
+
+def test_validate_many_checks_under_the_configured_limits_through_the_cache(
+    files: list[Path], tmp_path: Path
+) -> None:
+    import attrs
+
+    from newsmeta._yamltree import DEFAULT_LIMITS
+
+    small = Config(tmp_path, limits=attrs.evolve(DEFAULT_LIMITS, max_file_bytes=200))
+    expected = validate_many(files, config=small)
+    assert all(not result.ok for result in expected)  # every file is over 200 bytes
+    with ResultCache(tmp_path / "cache") as cache:  # the cache's own limits: the defaults
+        validate_many(files, cache=cache)
+        assert validate_many(files, config=small, cache=cache) == expected
+        assert validate_many(files, config=small, cache=cache) == expected
 
 
 def test_validate_many_with_an_executor_and_a_cache(files: list[Path], tmp_path: Path) -> None:
@@ -128,8 +145,8 @@ def test_validate_many_with_an_executor_and_a_cache(files: list[Path], tmp_path:
         files[0].write_text(FUTURE, encoding="utf-8")
         with ResultCache(tmp_path / "cache") as cache:
             second = validate_many(files, pool, chunk_size=3, cache=cache)
-    assert first[1:] == second[1:] == _uncached(files)[1:]
-    assert second[0] == check_path(files[0])
+    assert first != second
+    assert second == validate_many(files)
 
 
 def test_a_changed_deleted_renamed_or_copied_file_is_checked_again(
@@ -333,7 +350,8 @@ def test_an_intact_but_unreadable_entry_is_checked_instead(
         rows = cache._db.execute("SELECT path, entry FROM entries").fetchall()
         for key, entry in rows:
             # What a faulty writer could store: a valid checksum over a result that is not.
-            rewritten = cache._store_key(key, entry[4:36], entry[36:52], b"[not json")
+            context = cache._context_of(cache.limits)
+            rewritten = cache._store_key(context, key, entry[4:36], entry[36:52], b"[not json")
         cache.flush()
     assert rewritten.endswith(b"[not json")
     assert _run(files, tmp_path / "cache")[0] == _uncached(files)
@@ -426,7 +444,7 @@ def test_a_read_only_checkout_without_a_cache_runs_without_one(
     checkout.mkdir()
     with _read_only(checkout), ResultCache(checkout / ".newsmeta_cache") as cache:
         assert not cache.usable
-        assert validate_many(files, cache=cache) == _uncached(files)
+        assert validate_many(files, cache=cache) == validate_many(files)
     assert not (checkout / ".newsmeta_cache").exists()
 
 
@@ -452,12 +470,12 @@ def test_concurrent_runs_agree_and_leave_a_sound_database(
         "    results = validate_many(sys.argv[2:], cache=cache)\n"
         "print(json.dumps([r.to_dict() for r in results]))\n"
     )
-    expected = [r.to_dict() for r in _uncached(files)]
+    expected = [r.to_dict() for r in validate_many(files)]
     for round_ in range(2):  # cold: everyone writes; warm: everyone reads while some write
         if round_:
             files[0].write_text(FUTURE, encoding="utf-8")
             files[1].write_text(files[1].read_text(encoding="utf-8") + "\nmore\n")
-            expected = [r.to_dict() for r in _uncached(files)]
+            expected = [r.to_dict() for r in validate_many(files)]
         runs = [
             subprocess.Popen(
                 [sys.executable, "-c", script, str(tmp_path / "cache"), *map(str, files)],

@@ -473,7 +473,8 @@ class CacheInfo:
 
 
 class ResultCache:
-    """The results of earlier runs, in ``directory``, for files checked under ``limits``.
+    """The results of earlier runs, in ``directory``; ``limits`` are those a lookup checks
+    under unless it names its own (results under other limits are other entries).
 
     Opening never raises: a cache that cannot be used leaves :attr:`usable` false and says
     why in :attr:`problem`, and every file is then checked. The directory and database are
@@ -497,7 +498,7 @@ class ResultCache:
         #: Whether results are stored: false for a read-only cache or after a write failed.
         self.writable = False
         self.format_version: int | None = None
-        self._context = context_key(limits)
+        self._contexts: dict[Limits, bytes] = {}
         self._today = int(time.time()) // _DAY_SECONDS
         self._rows: list[tuple[object, ...]] = []
         self._touched: list[tuple[int, bytes, bytes]] = []
@@ -647,27 +648,33 @@ class ResultCache:
 
     # -- a run -----------------------------------------------------------------------------
 
-    def lookup(self, paths: Iterable[str | os.PathLike[str]]) -> Lookup:
-        """Find the stored result of every path; the rest are to be checked.
+    def _context_of(self, limits: Limits) -> bytes:
+        context = self._contexts.get(limits)
+        if context is None:
+            context = self._contexts[limits] = context_key(limits)
+        return context
+
+    def lookup(
+        self, paths: Iterable[str | os.PathLike[str]], *, limits: Limits | None = None
+    ) -> Lookup:
+        """Find the stored result of every path, checked under ``limits`` (default: the
+        cache's); the rest are to be checked.
 
         Each path is stat-ed; a file whose status differs from its entry's is read and
         hashed (see the module docstring). Returns a :class:`Lookup`, whose
         :meth:`~Lookup.results` gives one result per path, in order.
         """
+        limits = self.limits if limits is None else limits
+        context = self._context_of(limits)
         names = [os.fspath(p) for p in paths]
         stored: list[bytes | None] = [None] * len(names)
         # This loop runs once per file on every warm run: names are bound locally.
-        context, context_crc, today, touched = (
-            self._context,
-            crc32(self._context),
-            self._today,
-            self._touched,
-        )
+        context_crc, today, touched = crc32(context), self._today, self._touched
         trust, stat_of, status_bytes = _TRUST_STAT, os.stat, _status_bytes
         for start in range(0, len(names) if self._db is not None else 0, _LOOKUP_BATCH):
             batch = names[start : start + _LOOKUP_BATCH]
             keys = [self._key(name) for name in batch]
-            rows = self._fetch(keys)
+            rows = self._fetch(context, keys)
             if rows is None:
                 break
             for offset, key in enumerate(keys):
@@ -692,21 +699,24 @@ class ResultCache:
                         touched.append((today, context, key))
                     stored[start + offset] = entry
                 elif stat.S_ISREG(status.st_mode):
-                    stored[start + offset] = self._rehashed(name, key, entry)
-        return Lookup(self, names, stored)
+                    stored[start + offset] = self._rehashed(name, key, entry, context, limits)
+        return Lookup(self, names, stored, context, limits)
 
-    def _rehashed(self, name: str, key: bytes, entry: bytes) -> bytes | None:
+    def _rehashed(
+        self, name: str, key: bytes, entry: bytes, context: bytes, limits: Limits
+    ) -> bytes | None:
         """``entry`` when the file's bytes are still the ones it was stored for (the status
         differs, or is too recent to trust), refreshed with the new status; else None."""
         read_at = time.time_ns()
         try:
-            raw, status = read_article(name, self.limits.max_file_bytes)
+            raw, status = read_article(name, limits.max_file_bytes)
         except OSError:
             return None
         digest = entry[_STAT_END:_DIGEST_END]
         if _digest(raw) != digest:
             return None
-        return self._store_key(key, _stat_key(status, read_at), digest, entry[_DIGEST_END:])
+        stat_key = _stat_key(status, read_at)
+        return self._store_key(context, key, stat_key, digest, entry[_DIGEST_END:])
 
     def results(
         self,
@@ -715,12 +725,14 @@ class ResultCache:
         *,
         chunk_size: int = BATCH_SIZE,
         in_flight: int = 8,
+        limits: Limits | None = None,
     ) -> Iterator[FileResult]:
-        """One result per path, in order: ``lookup(paths).results(...)`` (see
+        """One result per path, in order: ``lookup(paths, limits=limits).results(...)`` (see
         :meth:`Lookup.results`). This makes the cache a
         :class:`~newsmeta.validation.ResultStore` for
         :func:`~newsmeta.validation.validate_many`."""
-        return self.lookup(paths).results(executor, chunk_size=chunk_size, in_flight=in_flight)
+        lookup = self.lookup(paths, limits=limits)
+        return lookup.results(executor, chunk_size=chunk_size, in_flight=in_flight)
 
     def _key(self, name: str) -> bytes:
         """The entry key of a path: absolute, normalised, as the file system's bytes."""
@@ -733,30 +745,34 @@ class ResultCache:
             full = os.path.normpath(os.path.join(self._cwd, name))
         return full.encode(_FS_ENCODING, _FS_ERRORS)
 
-    def _fetch(self, keys: list[bytes]) -> dict[bytes, tuple[object, object]] | None:
+    def _fetch(
+        self, context: bytes, keys: list[bytes]
+    ) -> dict[bytes, tuple[object, object]] | None:
         db = self._db
         if db is None or self._fresh:
             return None
         marks = ", ".join("?" * len(keys))
         query = f"SELECT path, entry, used_day FROM entries WHERE context = ? AND path IN ({marks})"
         try:
-            return {row[0]: row[1:] for row in db.execute(query, (self._context, *keys))}
+            return {row[0]: row[1:] for row in db.execute(query, (context, *keys))}
         except sqlite3.Error as exc:
             self._stop(exc)
             return None
 
-    def _store(self, name: str, stored: _Stored) -> None:
+    def _store(self, context: bytes, name: str, stored: _Stored) -> None:
         if stored is not None and self.writable:
             stat_key, digest, result = stored
-            self._store_key(self._key(name), stat_key, digest, result.encode("ascii"))
+            self._store_key(context, self._key(name), stat_key, digest, result.encode("ascii"))
 
-    def _store_key(self, key: bytes, stat_key: bytes, digest: bytes, result: bytes) -> bytes:
+    def _store_key(
+        self, context: bytes, key: bytes, stat_key: bytes, digest: bytes, result: bytes
+    ) -> bytes:
         """Queue the entry for ``key`` to be written; returns it."""
         body = b"".join((stat_key, digest, result))
-        check = crc32(body, crc32(key, crc32(self._context)))
+        check = crc32(body, crc32(key, crc32(context)))
         entry = check.to_bytes(_CHECK_END, "little") + body
         if self.writable:
-            self._rows.append((self._context, key, entry, self._today))
+            self._rows.append((context, key, entry, self._today))
             if len(self._rows) >= _WRITE_BATCH:
                 self.flush()
         return entry
@@ -829,7 +845,8 @@ class ResultCache:
             try:
                 entries = db.execute("SELECT count(*) FROM entries").fetchone()[0]
                 current = db.execute(
-                    "SELECT count(*) FROM entries WHERE context = ?", (self._context,)
+                    "SELECT count(*) FROM entries WHERE context = ?",
+                    (self._context_of(self.limits),),
                 ).fetchone()[0]
             except sqlite3.Error as exc:
                 self._stop(exc)
@@ -885,10 +902,19 @@ class Lookup:
     """One run's paths, with the stored results found for them (see
     :meth:`ResultCache.lookup`)."""
 
-    def __init__(self, cache: ResultCache, names: list[str], stored: list[bytes | None]):
+    def __init__(
+        self,
+        cache: ResultCache,
+        names: list[str],
+        stored: list[bytes | None],
+        context: bytes,
+        limits: Limits,
+    ) -> None:
         self._cache = cache
         self._names = names
         self._stored = stored
+        self._context = context
+        self._limits = limits
         #: How many files must be checked (no usable stored result).
         self.to_check = stored.count(None)
         #: How many results come from the cache.
@@ -911,9 +937,8 @@ class Lookup:
         """
         if chunk_size < 1 or in_flight < 1:
             raise ValueError("chunk_size and in_flight must be at least 1")
-        cache, names, stored = self._cache, self._names, self._stored
-        limits = cache.limits
-        check = functools.partial(_check_for_cache, limits=limits)
+        cache, names, stored, context = self._cache, self._names, self._stored, self._context
+        check = functools.partial(_check_for_cache, limits=self._limits)
         to_check = [name for name, entry in zip(names, stored, strict=True) if entry is None]
         checked = _in_chunks(check, to_check, executor, chunk_size, in_flight)
         try:
@@ -921,7 +946,7 @@ class Lookup:
                 entry = stored[index]
                 if entry is None:
                     result, fresh = next(checked)
-                    cache._store(name, fresh)
+                    cache._store(context, name, fresh)
                 else:
                     stored[index] = b""  # read once: let it go
                     try:
@@ -929,7 +954,7 @@ class Lookup:
                     except (ValueError, TypeError, StopIteration):
                         # Intact but unreadable: written by a faulty newsmeta. Check the file.
                         result, fresh = check([name])[0]
-                        cache._store(name, fresh)
+                        cache._store(context, name, fresh)
                 yield result
         finally:
             cache.flush()

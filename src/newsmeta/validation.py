@@ -350,8 +350,10 @@ class ResultStore(Protocol):
         executor: Executor | None = None,
         *,
         chunk_size: int = ...,
+        limits: Limits | None = ...,
     ) -> Iterator[FileResult]:
-        """One result per path, in order, the same as :func:`iter_results` gives."""
+        """One result per path, in order, the same as :func:`iter_results` gives for these
+        ``limits`` (``None``: the store's own)."""
         ...
 
 
@@ -395,7 +397,7 @@ def validate_many(
     corpus = CorpusIndex()
     results = [unreadable_directory_result(name, exc) for name, exc in inputs.unreadable]
     if cache is not None:
-        checked = cache.results(inputs.paths, executor, chunk_size=chunk_size)
+        checked = cache.results(inputs.paths, executor, chunk_size=chunk_size, limits=config.limits)
     else:
         checked = iter_results(inputs.paths, executor, chunk_size=chunk_size, limits=config.limits)
     results.extend(policy.apply(corpus.check(result)) for result in checked)
