@@ -847,12 +847,6 @@ class _Splicer:
             if isinstance(node, Mapping) and isinstance(part, str):
                 pair = node.get(part)
                 key, node = pair if pair is not None else (None, None)
-                if isinstance(key, Scalar) and key.plain and not key.value:
-                    line = self.text.count("\n", 0, key.start) + 1
-                    raise EditError(
-                        f"{format_path(parts) or repr('')}: the key at line {line} is empty "
-                        "(YAML reads it as null, not as a name); write the key out first"
-                    )
             elif isinstance(node, Sequence) and isinstance(part, int) and part < len(node.items):
                 key, node = None, node.items[part]
             else:
@@ -877,6 +871,20 @@ class _Splicer:
         parent = chain[-1]
         name = parts[-1] if isinstance(parts[-1], str) else _last_key(parts)
         flow = getattr(parent, "flow", False)
+        if (
+            flow
+            and isinstance(key, Scalar)
+            and key.plain
+            and not key.value
+            and isinstance(node, Scalar)
+            and node.start == node.end
+        ):
+            # `{ ? }`: neither key nor value has text to place a new value by.
+            line = self.text.count("\n", 0, key.start) + 1
+            raise EditError(
+                f"{where or repr('')}: the key at line {line} is empty (YAML reads it as "
+                "null, not as a name) and has no value; write the key out first"
+            )
         if isinstance(parent, Mapping) and not flow and key is not None:
             question = _explicit_without_value(self.text, key, node)
             if question >= 0:
