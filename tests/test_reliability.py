@@ -640,3 +640,23 @@ def test_edit_commands_refuse_a_huge_file_with_their_own_message(
 ) -> None:
     assert main(["set", str(sparse_200mb), "title", "x"]) == 2
     assert "larger than the limit of 4194304 bytes; not read" in capsys.readouterr().err
+
+
+def test_fix_over_ten_files_reports_a_read_only_one_as_an_io_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for number in range(10):
+        path = tmp_path / f"f{number}.md"
+        path.write_text(ARTICLE.replace('title: "Harbour', 'title: "  Harbour'), encoding="utf-8")
+    (tmp_path / "f3.md").chmod(0o444)
+    assert main(["fix", "-q", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"{tmp_path / 'f3.md'}: error io-permission-denied: not written: "
+        "the file is read-only (mode 0444) (--force writes anyway)\n"
+    )
+    fixed = [p.name for p in sorted(tmp_path.glob("*.md")) if '"  Harbour' not in p.read_text()]
+    assert fixed == [f"f{n}.md" for n in range(10) if n != 3]
+    assert main(["fix", "-q", "--force", str(tmp_path)]) == 0
+    assert '"  Harbour' not in (tmp_path / "f3.md").read_text(encoding="utf-8")
+    assert stat.S_IMODE((tmp_path / "f3.md").stat().st_mode) == 0o444

@@ -204,46 +204,56 @@ class ConcurrentModificationError(NewsmetaError, OSError):
 
 
 class ReadOnlyFileError(NewsmetaError, PermissionError):
-    """The file is read-only: no write permission bit, or not writable by this user.
+    """The file is read-only: no write permission bit, or not writable here (by this user,
+    or an immutable file). Nothing was written.
 
-    ``mode`` is its permission bits. ``force=True`` (``--force``) writes anyway, keeping
-    the mode (and, where it can, the owner).
+    ``mode`` is its permission bits; ``errno`` is ``EACCES``, so a caller that reports
+    I/O errors by their cause sees a permission problem. ``force=True`` (``--force``)
+    writes anyway, keeping the mode (and, where it can, the owner).
     """
 
     def __init__(self, path: str, mode: int, *, writable_by_someone: bool = False) -> None:
+        import errno
+
         self.path = path
         self.mode = mode
         what = (
-            f"the file is not writable by this user (mode {mode:04o})"
+            f"the file is not writable (mode {mode:04o})"
             if writable_by_someone
             else f"the file is read-only (mode {mode:04o})"
         )
-        super().__init__(
+        self._text = (
             f"{path}: {what}; not written "
             "(force=True, or --force on the command line, writes anyway)"
         )
+        super().__init__(errno.EACCES, f"{what} (--force writes anyway)", path)
 
     def __str__(self) -> str:
-        return str(self.args[0])
+        return self._text
 
 
 class MetadataNotKeptError(NewsmetaError, PermissionError):
     """A save could not keep the file's owner, group, mode or extended attributes.
 
-    ``lost`` names each one. Nothing was written; ``force=True`` (``--force``) writes
-    anyway, without them (setuid and setgid are then dropped with the owner or group).
+    ``lost`` names each one; ``errno`` is ``EPERM``. Nothing was written;
+    ``force=True`` (``--force``) writes anyway, without them (setuid and setgid are then
+    dropped with the owner or group).
     """
 
     def __init__(self, path: str, lost: Sequence[str]) -> None:
+        import errno
+
         self.path = path
         self.lost: tuple[str, ...] = tuple(lost)
-        super().__init__(
-            f"{path}: saving would not keep the file's {', '.join(self.lost)}; not written "
+        what = f"saving would not keep the file's {', '.join(self.lost)}"
+        self._text = (
+            f"{path}: {what}; not written "
             "(force=True, or --force on the command line, writes anyway)"
         )
+        super().__init__(errno.EPERM, f"{what} (--force writes anyway)", path)
 
     def __str__(self) -> str:
-        return str(self.args[0])
+        return self._text
 
 
 class FileTooLargeError(NewsmetaError, OSError):

@@ -109,7 +109,12 @@ def _run_fix(args: argparse.Namespace) -> int:
     from newsmeta._files import io_problem_code
     from newsmeta.config import ConfigError, check_selectors
     from newsmeta.document import load
-    from newsmeta.errors import JqError, NewsmetaError
+    from newsmeta.errors import (
+        JqError,
+        MetadataNotKeptError,
+        NewsmetaError,
+        ReadOnlyFileError,
+    )
     from newsmeta.fixing import apply_fixes, fixable_codes
     from newsmeta.suggestions import did_you_mean
     from newsmeta.validation import Policy, matches_code
@@ -186,6 +191,13 @@ def _run_fix(args: argparse.Namespace) -> int:
             if write:
                 try:
                     document.save(force=args.force, allow_links=args.allow_links)
+                except (ReadOnlyFileError, MetadataNotKeptError) as exc:
+                    # Permission problems of the file itself: reported as the I/O errors
+                    # they are (io-permission-denied, exit 2); --force writes anyway.
+                    message(f"{path}: error {io_problem_code(exc)}: not written: {exc.strerror}")
+                    status = EXIT_USAGE
+                    left += len(applied)
+                    continue
                 except NewsmetaError as exc:
                     message(f"{path}: not written: {exc}")
                     status = max(status, EXIT_PROBLEMS)
