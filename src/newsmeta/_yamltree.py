@@ -784,6 +784,8 @@ def yaml11_reading(value: str, kind: str) -> str | None:
         # Every YAML 1.1 table has the timestamp pattern of ruamel.yaml's: whether a
         # timestamp is meant depends on the field (see newsmeta.rules.readers).
         return None
+    elif kind == "str" and len(value) > 5 and value[0] in _WORD_FIRST:
+        return None  # no YAML 1.1 word (yes, off, null, true...) is longer than five
     for reading in (resolve_plain(value, (1, 1)), _pyyaml_reading(value)):
         if reading != kind:
             return reading
@@ -812,6 +814,8 @@ def yaml11_differs(value: str, kind: str) -> bool:
 #: First characters of the plain scalars that YAML 1.2 reads as strings and a YAML 1.1
 #: reader may not: booleans and null in any case, numbers, dates, Psych's symbols.
 _YAML11_FIRST: Final = frozenset("yYnNoOtTfF~:,+-0123456789.")
+#: First letters of the words YAML 1.1 readers type (``yes``, ``Off``, ``nULL``...).
+_WORD_FIRST: Final = frozenset("yYnNoOtTfF")
 
 _PYYAML_TABLE: list[dict[str, _Resolver]] = []
 
