@@ -669,3 +669,14 @@ def test_an_edit_through_an_empty_key_names_it() -> None:
     document = newsmeta.loads("---\n{\n? explicit: entry,\n?\n}\n---\n")
     with pytest.raises(EditError, match=r"^'': the key at line 4 is empty"):
         document.set([""], "x")
+
+
+@pytest.mark.parametrize("line", [" \t", "     "])
+def test_removing_the_key_after_a_block_scalar_keeps_its_whitespace_line(line: str) -> None:
+    # A tab, or spaces deeper than the block's indentation, are the block's own text.
+    text = f"---\nfoo: |\n  a\n{line}\nbar: 1\n---\nbody\n"
+    document = newsmeta.loads(text)
+    before = document.get("foo")
+    document.unset("bar")
+    assert document.text == text.replace("bar: 1\n", "")
+    assert document.get("foo") == before

@@ -660,16 +660,23 @@ def _block_scalar_end(text: str, node: Scalar) -> int:
     return len(text) if found < 0 or found >= node.end else found + 1
 
 
-def _keeps_blank_lines(text: str, node: Node) -> bool:
-    """True when ``node``'s text ends with a block scalar that keeps its trailing blank
-    lines (``|+``, ``>+``): a blank line written right after it joins its value."""
+def _last_block_scalar(node: Node) -> Scalar | None:
+    """The block scalar (``|``, ``>``) that ``node``'s text ends with, if any."""
     while isinstance(node, Mapping | Sequence) and not node.flow:
         children = [v for _, v in node.pairs] if isinstance(node, Mapping) else node.items
         if not children:
-            return False
+            return None
         node = children[-1]
-    if not isinstance(node, Scalar) or node.style not in ("|", ">"):
+    return node if isinstance(node, Scalar) and node.style in ("|", ">") else None
+
+
+def _keeps_blank_lines(text: str, node: Node) -> bool:
+    """True when ``node``'s text ends with a block scalar that keeps its trailing blank
+    lines (``|+``, ``>+``): a blank line written right after it joins its value."""
+    found = _last_block_scalar(node)
+    if found is None:
         return False
+    node = found
     header_end = text.find("\n", node.start, node.end)
     header = text[node.start : node.end if header_end < 0 else header_end]
     return "+" in header.split("#", 1)[0]
@@ -1135,7 +1142,16 @@ class _Splicer:
         if start <= self.split.yaml_start:
             return start
         previous = _line_start(text, start - 1)
-        if previous < self.split.yaml_start or text[previous:start].strip(" \t\r\n"):
+        line = text[previous:start]
+        if previous < self.split.yaml_start or line.strip(" \t\r\n"):
+            return start
+        if (
+            line.strip("\r\n")
+            and index > 0
+            and _last_block_scalar(_value_of(parent, index - 1)) is not None
+        ):
+            # Spaces or a tab after a block scalar may be its content (a tab, or spaces
+            # deeper than its indentation): the line stays.
             return start
         after = text.find("\n", end)
         following = text[end : len(text) if after < 0 else after + 1]
