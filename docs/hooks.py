@@ -531,6 +531,10 @@ _API_PAGES = {
     "newsmeta.paths": "paths.md",
     "newsmeta.schema": "schema.md",
     "newsmeta.validation": "validation.md",
+    "newsmeta.values": "values.md",
+    "newsmeta.config": "config.md",
+    "newsmeta.fixing": "fixing.md",
+    "newsmeta.suggestions": "suggestions.md",
 }
 
 

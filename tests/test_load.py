@@ -278,3 +278,30 @@ def test_a_float_width_in_a_nested_image_is_an_error_at_it() -> None:
     assert [(p.code, p.pointer, p.line, p.column) for p in doc.errors] == [
         ("schema-type", "/images/0/width", 15, 12)
     ]
+
+
+def test_a_document_locates_the_key_or_value_at_an_index() -> None:
+    from newsmeta.document import Location
+
+    text = (
+        '---\ntitle: "T"\nprovider:\n  name: P\nimages:\n  - url: "https://a.org/i.png"\n'
+        "    width: 0\n---\nbody: x\n"
+    )
+    doc = newsmeta.loads(text)
+    name = text.index("name:")
+    assert doc.locate(name + 2) == Location(("provider", "name"), "key", name, name + 4)
+    assert doc.locate(name + 4) == Location(("provider", "name"), "key", name, name + 4)
+    width = text.index("0\n---")
+    assert doc.locate(width) == Location(("images", 0, "width"), "value", width, width + 1)
+    assert doc.locate(text.index("---", 4)) is None  # the closing fence
+    assert doc.locate(text.index("body")) is None
+    assert newsmeta.loads('---\ntitle: "unclosed\n---\n').locate(6) is None
+
+
+def test_the_front_matter_span_also_of_an_article_being_typed() -> None:
+    from newsmeta.document import front_matter_span
+
+    assert front_matter_span('---\ntitle: "T"\n---\nbody\n') == (4, 15)
+    assert front_matter_span("---\ntitle: x\n") == (4, 13)  # no closing fence yet
+    assert front_matter_span("\ufeff---\r\nt") == (6, 7)
+    assert front_matter_span("title: x\n") is None

@@ -1,4 +1,5 @@
-"""``newsmeta.parse_value``: the text of a command-line VALUE read as the front matter would."""
+"""``newsmeta.values``: the text of a command-line VALUE read as the front matter would, and a
+value written as an edit writes it; paths as pointers and as the commands print them."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import math
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import newsmeta
-from newsmeta.values import parse_value
+from newsmeta.problems import dotted_path, parts_from_pointer, pointer_from_parts
+from newsmeta.values import always_quoted, format_scalar, parse_value
 
 
 @pytest.mark.parametrize(
@@ -57,3 +61,68 @@ def test_explain_text_is_public_next_to_the_codes() -> None:
     assert "\nBad:\n" in text
     assert text.endswith("\n")
     assert newsmeta.explain_text("no-such-code") is None
+
+
+# --- values written: format_scalar --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "key", "text"),
+    [
+        ("Harbour City", "name", "Harbour City"),
+        ("Harbour City", "title", '"Harbour City"'),  # titles are always quoted
+        ("on", "name", '"on"'),  # plain, YAML 1.1 would read a boolean
+        ("12", None, '"12"'),
+        ("a: b", "name", '"a: b"'),
+        ("article", "type", "article"),
+        (True, "secured", "true"),
+        (42, "width", "42"),
+        (None, "excerpt", "null"),
+        (datetime(2024, 3, 5, 18, 30, tzinfo=UTC), "publishedDateTime", "2024-03-05T18:30:00Z"),
+    ],
+)
+def test_format_scalar_writes_the_house_style(value: object, key: str | None, text: str) -> None:
+    assert format_scalar(value, key) == text
+
+
+def test_format_scalar_is_what_an_edit_writes() -> None:
+    doc = newsmeta.loads('---\ntitle: "x"\nprovider:\n  name: P\n---\n')
+    for key, value in (("title", "Tides & times"), ("category", "on"), ("secured", False)):
+        doc.set(key, value)
+        assert f"\n{key}: {format_scalar(value, key)}\n" in doc.text
+
+
+@given(st.text(max_size=30), st.sampled_from([None, "title", "name", "topics"]))
+def test_a_formatted_string_reads_back_as_itself(value: str, key: str | None) -> None:
+    assert parse_value(format_scalar(value, key)) == value
+
+
+def test_format_scalar_refuses_what_no_scalar_holds() -> None:
+    with pytest.raises(newsmeta.EditError):
+        format_scalar(["a"], "topics")
+    with pytest.raises(newsmeta.EditError):
+        format_scalar(math.nan)
+
+
+def test_always_quoted_names_the_keys_the_real_files_quote() -> None:
+    assert always_quoted("title")
+    assert always_quoted("webUrl")
+    assert not always_quoted("name")
+    assert not always_quoted("topics")
+
+
+# --- paths in messages: parts_from_pointer and dotted_path ---------------------------------
+
+
+@given(st.lists(st.text(max_size=8), max_size=5))
+def test_a_pointer_splits_back_into_its_parts(parts: list[str]) -> None:
+    assert parts_from_pointer(pointer_from_parts(parts)) == tuple(parts)
+
+
+def test_pointers_and_dotted_paths() -> None:
+    assert parts_from_pointer("") == ()
+    assert parts_from_pointer("/related/0/a~1b~0c") == ("related", "0", "a/b~c")
+    with pytest.raises(ValueError, match="JSON Pointer"):
+        parts_from_pointer("related/0")
+    assert dotted_path(["related", 0, "provider", "name"]) == "related[0].provider.name"
+    assert dotted_path([]) == ""

@@ -51,6 +51,7 @@ from newsmeta.errors import (
     PathNotFoundError,
     VerificationError,
 )
+from newsmeta.problems import dotted_path, parts_from_pointer
 
 if TYPE_CHECKING:
     from newsmeta._frontmatter import Split
@@ -117,7 +118,7 @@ def parse_path(path: str | AbcSequence[Part]) -> list[Part]:
             raise InvalidPathError(repr(path), "a path is a non-empty list of keys and indices")
         return parts
     if path.startswith("/"):
-        return [seg.replace("~1", "/").replace("~0", "~") for seg in path[1:].split("/")]
+        return list(parts_from_pointer(path))
     if not path:
         raise InvalidPathError(path, "the path is empty")
     parts = []
@@ -133,12 +134,8 @@ def parse_path(path: str | AbcSequence[Part]) -> list[Part]:
     return parts
 
 
-def format_path(parts: AbcSequence[Part]) -> str:
-    """Write parts as a dotted path: ``related[0].provider.name``."""
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
+#: Write parts as a dotted path: ``related[0].provider.name``.
+format_path: Final = dotted_path
 
 
 def resolve(data: JSONValue, parts: AbcSequence[Part], *, allow_end: bool = False) -> list[Part]:

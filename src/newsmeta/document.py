@@ -12,7 +12,9 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, cast
+from typing import IO, TYPE_CHECKING, Literal, cast
+
+import attrs
 
 from newsmeta._check import Analysis, analyse, analyse_quickly, decode
 from newsmeta._files import read_article_bytes
@@ -28,9 +30,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Document",
+    "Location",
     "closest_path",
     "dump",
     "dumps",
+    "front_matter_span",
     "iter_documents",
     "load",
     "loads",
@@ -41,6 +45,20 @@ __all__ = [
 #: A path into the front matter: ``provider.name``, ``images[0].width``, ``/provider/name``,
 #: or a sequence of keys and indices.
 PathLike = str | Sequence[str | int]
+
+
+@attrs.frozen
+class Location:
+    """The key or value of the front matter that a character belongs to
+    (:meth:`Document.locate`)."""
+
+    #: The keys and indices that lead to it; for a key, the path ends with the key.
+    path: tuple[str | int, ...]
+    #: ``"key"`` for a mapping key, ``"value"`` for a scalar value.
+    kind: Literal["key", "value"]
+    #: Its span, as character indices into :attr:`Document.text` (``end`` exclusive).
+    start: int
+    end: int
 
 
 class Document:
@@ -170,6 +188,42 @@ class Document:
     def node(self) -> Node | None:
         """The root of the positioned YAML node tree (for tools that need spans)."""
         return self._analysis.root
+
+    def locate(self, index: int) -> Location | None:
+        """The innermost key or scalar value at character ``index`` of :attr:`text`.
+
+        An index at either end of a span counts as in it (a cursor just after a key is on
+        the key). ``None`` outside every key and value, and for a front matter that does
+        not parse. Keys that are not text (``? [a, b]``) are never located.
+        """
+        from newsmeta._yamltree import Mapping as MappingNode
+        from newsmeta._yamltree import Scalar, Sequence
+
+        node = self._analysis.root
+        parts: list[str | int] = []
+        while node is not None:
+            inner: Node | None = None
+            if isinstance(node, MappingNode):
+                for key, value in node.pairs:
+                    name = key.value if isinstance(key, Scalar) else None
+                    if name is None:
+                        continue
+                    if key.start <= index <= key.end:
+                        return Location((*parts, name), "key", key.start, key.end)
+                    if value.start <= index <= value.end:
+                        parts.append(name)
+                        inner = value
+                        break
+            elif isinstance(node, Sequence):
+                for position, item in enumerate(node.items):
+                    if item.start <= index <= item.end:
+                        parts.append(position)
+                        inner = item
+                        break
+            else:
+                return Location(tuple(parts), "value", node.start, node.end)
+            node = inner
+        return None
 
     @property
     def article(self) -> Article | None:
@@ -675,6 +729,25 @@ def validate(source: Document | str | os.PathLike[str]) -> Document:
             document.problems, str(document.path) if document.path is not None else None
         )
     return document
+
+
+def front_matter_span(text: str) -> tuple[int, int] | None:
+    """Where the YAML of the front matter lies in an article's ``text``: the indices of its
+    first character and of the closing fence line (``None`` without an opening fence).
+
+    An opening fence without a closing one (an article being typed) gives the rest of
+    the text.
+    """
+    from newsmeta._frontmatter import FenceError, split_front_matter
+
+    split = split_front_matter(text)
+    if not isinstance(split, FenceError):
+        return split.yaml_start, split.closing_start
+    bom = 1 if text.startswith("\ufeff") else 0
+    for opening in ("---\r\n", "---\n"):
+        if text.startswith(opening, bom):
+            return bom + len(opening), len(text)
+    return None
 
 
 def closest_path(data: JSONValue, path: PathLike) -> str | None:

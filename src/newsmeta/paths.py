@@ -13,6 +13,11 @@ An argument is a file, a directory or a glob:
 Exclude patterns (:func:`excluded`) drop paths, named files included; every path is
 listed once (by its normalised form), and the result is sorted. With no argument, the
 configuration's ``include`` globs are used (:func:`resolve`).
+
+A folder's articles (:func:`selected`) are what ``newsmeta validate`` checks when run in
+that folder: the ``include`` globs when the configuration has them, else the folder itself,
+walked. :func:`is_selected` answers the same question for one path without listing a
+directory (an editor asks it for every document it opens).
 """
 
 from __future__ import annotations
@@ -26,7 +31,16 @@ import attrs
 if TYPE_CHECKING:
     from newsmeta.config import Config
 
-__all__ = ["DEFAULT_EXTENSIONS", "Inputs", "NoInputError", "excluded", "find", "resolve"]
+__all__ = [
+    "DEFAULT_EXTENSIONS",
+    "Inputs",
+    "NoInputError",
+    "excluded",
+    "find",
+    "is_selected",
+    "resolve",
+    "selected",
+]
 
 #: The file name endings a directory walk looks for when no configuration says otherwise.
 DEFAULT_EXTENSIONS: tuple[str, ...] = (".md", ".markdown")  # as newsmeta.config's default
@@ -122,8 +136,11 @@ def _gather(
     arguments: Sequence[str],
     exclude: Sequence[tuple[Sequence[str], str]],
     extensions: tuple[str, ...],
+    *,
+    missing_ok: bool = False,
 ) -> tuple[Inputs, bool]:
-    """The inputs, and whether anything matched before exclusion."""
+    """The inputs, and whether anything matched before exclusion (with ``missing_ok``, a
+    glob that matches nothing adds nothing instead of raising)."""
 
     def skip(path: str) -> bool:
         return any(excluded(path, patterns, base) for patterns, base in exclude)
@@ -149,7 +166,7 @@ def _gather(
             import glob
 
             matches = glob.glob(argument, recursive=True)
-            if not matches:
+            if not matches and not missing_ok:
                 raise FileNotFoundError(f"no file matches {argument!r}")
             for match in sorted(matches):
                 add(match)
@@ -205,3 +222,113 @@ def resolve(
             os.path.relpath(os.path.join(config.root, pattern)) for pattern in config.include
         ]
     return find(arguments, patterns, config.extensions, require=require)
+
+
+def selected(folder: str | os.PathLike[str], config: Config) -> Inputs:
+    """The files ``newsmeta validate`` checks when run in ``folder`` with ``config``.
+
+    With an ``include`` in the configuration, the files its globs select (a glob that
+    matches nothing adds nothing); without one, ``folder`` walked for the configured
+    extensions. The configured ``exclude`` patterns apply either way. An editor's index of
+    a workspace folder is this list.
+    """
+    patterns = [(tuple(config.exclude), str(config.root))]
+    if config.include:
+        arguments = [os.path.join(config.root, pattern) for pattern in config.include]
+    else:
+        arguments = [os.fspath(folder)]
+    inputs, _ = _gather(arguments, patterns, config.extensions, missing_ok=True)
+    return inputs
+
+
+def is_selected(
+    path: str | os.PathLike[str],
+    config: Config,
+    folder: str | os.PathLike[str] | None = None,
+) -> bool:
+    """Whether :func:`selected` (``folder``, default the configuration's own folder) lists
+    ``path``, decided from the path and the configuration: no directory is listed, and
+    the file need not exist yet.
+
+    The rules are those of the walk and of :func:`glob.glob`: a wildcard or ``**`` never
+    matches a name starting with ``.`` (a pattern segment starting with ``.`` does), a
+    file a glob matches is taken whatever its extension, a directory a glob matches (or
+    the folder, without an ``include``) is walked for the configured extensions without
+    following directory symbolic links, and the ``exclude`` patterns drop the rest.
+    """
+    root = os.path.abspath(config.root)
+    absolute = os.path.abspath(path)
+    if excluded(absolute, config.exclude, root):
+        return False
+    if not config.include:
+        base = os.path.abspath(folder) if folder is not None else root
+        return _walk_finds(base, absolute, config.extensions)
+    for pattern in config.include:
+        target = os.path.normpath(os.path.join(root, pattern))
+        if _is_glob(target):
+            if _glob_selects(target, pattern.endswith(("/", os.sep)), absolute, config):
+                return True
+        elif os.path.isdir(target) and not os.path.islink(target):
+            if _walk_finds(target, absolute, config.extensions):
+                return True
+        elif absolute == target:
+            return True
+    return False
+
+
+def _walk_finds(directory: str, path: str, extensions: tuple[str, ...]) -> bool:
+    """Whether walking ``directory`` (see :func:`_walk`) yields ``path``: it lies below,
+    its name has one of ``extensions``, and no folder between is a symbolic link."""
+    relative = os.path.relpath(path, directory)
+    if relative == os.curdir or relative.split(os.sep)[0] == os.pardir:
+        return False
+    if not path.endswith(extensions):
+        return False
+    folders = relative.split(os.sep)[:-1]
+    return not any(
+        os.path.islink(os.path.join(directory, *folders[: depth + 1]))
+        for depth in range(len(folders))
+    )
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith(".")
+
+
+def _glob_selects(pattern: str, folders_only: bool, path: str, config: Config) -> bool:
+    """Whether expanding the glob ``pattern`` (absolute, normalised) as :func:`find`
+    does selects ``path``: the glob matches it, or matches a folder above it that the walk
+    then finds it in."""
+    from fnmatch import fnmatchcase
+
+    segments = pattern.split(os.sep)
+    names = path.split(os.sep)
+    # Which numbers of leading names of `path` the segments so far can match.
+    reach = {0}
+    for segment in segments:
+        after: set[int] = set()
+        for done in sorted(reach):
+            if segment == "**":
+                after.add(done)
+                for end in range(done, len(names)):
+                    if _hidden(names[end]):
+                        break
+                    after.add(end + 1)
+            elif done < len(names):
+                name = names[done]
+                if not _GLOB_MAGIC.isdisjoint(segment):
+                    if (not _hidden(name) or _hidden(segment)) and fnmatchcase(name, segment):
+                        after.add(done + 1)
+                elif name == segment:
+                    after.add(done + 1)
+        reach = after
+        if not reach:
+            return False
+    if len(names) in reach and not folders_only:
+        return True
+    return any(
+        _walk_finds(os.sep.join(names[:done]) or os.sep, path, config.extensions)
+        and not os.path.islink(os.sep.join(names[:done]))
+        for done in reach
+        if 0 < done < len(names)
+    )

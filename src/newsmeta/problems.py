@@ -23,9 +23,11 @@ __all__ = [
     "Code",
     "Problem",
     "Severity",
+    "dotted_path",
     "escape_pointer_token",
     "explain_text",
     "matches_code",
+    "parts_from_pointer",
     "pointer_from_parts",
 ]
 
@@ -119,6 +121,29 @@ def escape_pointer_token(token: str | int) -> str:
 def pointer_from_parts(parts: Iterable[str | int]) -> str:
     """Join keys and indices into an RFC 6901 JSON Pointer (``""`` is the whole document)."""
     return "".join("/" + escape_pointer_token(part) for part in parts)
+
+
+def parts_from_pointer(pointer: str) -> tuple[str, ...]:
+    """The reference tokens of an RFC 6901 JSON Pointer, unescaped: ``/related/0/url``
+    gives ``("related", "0", "url")``, and ``""`` (the whole document) gives ``()``.
+
+    Tokens stay strings: ``"0"`` is an index where it meets a list. Raises
+    :class:`ValueError` for text that is neither empty nor starts with ``/``.
+    """
+    if not pointer:
+        return ()
+    if not pointer.startswith("/"):
+        raise ValueError(f"{pointer!r} is not a JSON Pointer: it does not start with '/'")
+    return tuple(token.replace("~1", "/").replace("~0", "~") for token in pointer[1:].split("/"))
+
+
+def dotted_path(parts: Iterable[str | int]) -> str:
+    """Keys and indices as the dotted path the commands take and print:
+    ``("related", 0, "provider", "name")`` gives ``related[0].provider.name``."""
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
 
 
 def _code(

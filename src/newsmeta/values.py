@@ -1,16 +1,20 @@
-"""Values typed by hand: the text of a command-line ``VALUE`` turned into the value it denotes.
+"""Values as text: a typed ``VALUE`` read as the value it denotes, and a value written as
+the text the front matter would hold.
 
 ``newsmeta set FILE title 'Hello'`` and ``newsmeta append FILE keywords 42`` take their
 value as text. :func:`parse_value` reads that text the way the value would read if it were
 written in the front matter itself, so a value set from a shell and a value typed into the
-file agree. The command line, an editor integration or a script use the same function.
+file agree. The other way round, :func:`format_scalar` gives the text an edit writes for a
+value (the house style of FORMAT.md), so that an editor's completion inserts what
+``newsmeta set`` would write. The command line, an editor integration or a script use the
+same functions.
 """
 
 from __future__ import annotations
 
 import json
 
-__all__ = ["parse_value"]
+__all__ = ["always_quoted", "format_scalar", "parse_value"]
 
 
 def parse_value(text: str, *, as_json: bool = False, as_string: bool = False) -> object:
@@ -78,3 +82,31 @@ def parse_value(text: str, *, as_json: bool = False, as_string: bool = False) ->
             return text
         return stamp if stamp.utcoffset() is not None else text
     return text
+
+
+def format_scalar(value: object, key: str | None = None) -> str:
+    """The one-line YAML text an edit writes for ``value`` under ``key``.
+
+    The house style of FORMAT.md, from the same function the editor and
+    :func:`newsmeta.new` use: text double-quoted where the real files quote it
+    (:func:`always_quoted`) or where plain text would read back as something else
+    (``"on"``, ``"12"``, ``"a: b"``), else plain; timestamps in the ``T...Z`` form;
+    ``true``, ``42``, ``null``. ``value`` is a string, number, boolean, ``None`` or
+    :class:`~datetime.datetime`. Raises :class:`~newsmeta.errors.EditError` for a value
+    no one-line scalar can hold (a list, NaN).
+    """
+    from newsmeta._edit import house_scalar, to_json
+    from newsmeta.errors import EditError
+
+    converted = to_json(value)
+    if isinstance(converted, dict | list):
+        raise EditError(f"a {type(value).__name__} is not written as one scalar")
+    return house_scalar(converted, key)
+
+
+def always_quoted(key: str) -> bool:
+    """True when the house style double-quotes every text value of ``key`` (``title``,
+    ``excerpt``, the URLs...), whether or not it needs quotes."""
+    from newsmeta._edit import DOUBLE_QUOTED_KEYS
+
+    return key in DOUBLE_QUOTED_KEYS
