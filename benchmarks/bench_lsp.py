@@ -5,10 +5,13 @@ starts ``python -m newsmeta lsp`` and measures:
 
 - **latency**: for a generated article of about 20 KB, the time from writing one
   ``didChange`` (a one-character edit) to reading the ``publishDiagnostics`` for that
-  version, one edit at a time. Three texts: a valid article (most of it body), the same
-  article with an error (the full validation path), and an article that is 20 KB of
-  front matter. Beside each, the in-process time of ``check_bytes`` on the same text in
-  the same run, so the ratio says what the server adds to validation.
+  version, one edit at a time. Four texts: a valid article (most of it body), the same
+  article with a schema error (the full validation path), the same with a YAML syntax
+  error (the state of most keystrokes inside a quoted value), and an article that is
+  20 KB of front matter. Beside each, the in-process time of ``check_bytes`` on the same
+  text in the same run, so the ratio says what the server adds to validation, and the
+  server's CPU time per edit (which depends much less on the machine's load than the
+  wall time). The load average is printed with each text.
 - **a burst**: 50 edits written back to back, then the time until the diagnostics of
   the last one: the server checks the newest text, not every version.
 - **memory**: the server's resident set size after opening 100, 500 and 1,000 generated
@@ -17,6 +20,12 @@ starts ``python -m newsmeta lsp`` and measures:
   allocator keeps most freed pages, so this one shows reuse, not release).
 
     python benchmarks/bench_lsp.py [--edits N] [--documents N] [--skip-memory] [--json OUT]
+    python benchmarks/bench_lsp.py --against REV [--rounds N]   # latency only
+
+``--against REV`` measures the server of git revision ``REV`` (checked out in a temporary
+worktree, run with this environment's dependencies) and this one's, alternating them
+``--rounds`` times, so that both meet the same load, and prints the medians side by side
+with their ratios.
 
 Absolute times depend on the machine and on what else runs on it; say which when you
 quote them.
@@ -47,10 +56,11 @@ import make_corpus  # noqa: E402
 class Connection:
     """JSON-RPC over a subprocess's pipes: requests, notifications, and what comes back."""
 
-    def __init__(self, command: list[str], cwd: Path) -> None:
+    def __init__(self, command: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
         self.process = subprocess.Popen(
             command,
             cwd=cwd,
+            env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -94,12 +104,22 @@ class Connection:
         stdin.flush()
 
     def request(self, method: str, params: object) -> dict[str, Any]:
+        return self.response(self.send(method, params))
+
+    def send(self, method: str, params: object) -> int:
+        """Send a request; return its id (see :meth:`response`)."""
         self._ids += 1
         number = self._ids
         self._write({"jsonrpc": "2.0", "id": number, "method": method, "params": params})
+        return number
+
+    def response(self, number: int) -> dict[str, Any]:
+        """Wait for the response to request ``number``."""
         with self._answered:
             self._answered.wait_for(lambda: number in self.responses, timeout=60)
-            return self.responses.pop(number)
+            response = self.responses.pop(number)
+            response["_received"] = time.perf_counter()
+            return response
 
     def notify(self, method: str, params: object) -> None:
         self._write({"jsonrpc": "2.0", "method": method, "params": params})
@@ -165,21 +185,40 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def _initialize(connection: Connection, root: Path) -> None:
+#: What VS Code says of its code actions: it takes code action literals and resolves
+#: their edits when one is chosen.
+_CODE_ACTIONS = {
+    "codeActionLiteralSupport": {
+        "codeActionKind": {"valueSet": ["", "quickfix", "refactor", "source"]}
+    },
+    "dataSupport": True,
+    "resolveSupport": {"properties": ["edit"]},
+}
+
+
+def _initialize(connection: Connection, root: Path, actions: bool = False) -> None:
+    capabilities = {"textDocument": {"codeAction": _CODE_ACTIONS}} if actions else {}
     connection.request(
         "initialize",
-        {"processId": os.getpid(), "rootUri": root.as_uri(), "capabilities": {}},
+        {"processId": os.getpid(), "rootUri": root.as_uri(), "capabilities": capabilities},
     )
     connection.notify("initialized", {})
 
 
-def latency(text: str, edits: int, root: Path) -> dict[str, float]:
-    """Milliseconds from didChange to publishDiagnostics, one edit at a time."""
+def latency(
+    text: str, edits: int, root: Path, src: Path | None = None, actions: bool = False
+) -> dict[str, float]:
+    """Milliseconds from didChange to publishDiagnostics, one edit at a time (the server
+    of the sources in ``src``, default this checkout's). With ``actions``, each change is
+    followed at once by a request for the code actions at the cursor, as VS Code sends
+    for its light bulb, and the time to their answer is measured too."""
     from newsmeta.validation import check_bytes
 
-    connection = Connection([sys.executable, "-m", "newsmeta", "lsp"], root)
+    env = dict(os.environ, PYTHONPATH=str(src)) if src is not None else None
+    connection = Connection([sys.executable, "-m", "newsmeta", "lsp"], root, env)
+    answered: list[float] = []
     try:
-        _initialize(connection, root)
+        _initialize(connection, root, actions)
         uri = (root / "big.md").as_uri()
         connection.notify(
             "textDocument/didOpen",
@@ -187,7 +226,7 @@ def latency(text: str, edits: int, root: Path) -> dict[str, float]:
         )
         connection.diagnostics(uri, 1)
         # Type into the title and take the character back: the text stays what it was.
-        at = text.index('title: "') + len('title: "') + 3
+        at = text.index(_TYPED_AT) + len(_TYPED_AT) + 3
         timings: list[float] = []
         in_process: list[float] = []
         check_bytes(text.encode("utf-8"), "big.md")  # first-use costs (schema, imports)
@@ -212,8 +251,21 @@ def latency(text: str, edits: int, root: Path) -> dict[str, float]:
                 "textDocument/didChange",
                 {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]},
             )
+            if actions:
+                cursor = _position(current, at)
+                asked = connection.send(
+                    "textDocument/codeAction",
+                    {
+                        "textDocument": {"uri": uri},
+                        "range": {"start": cursor, "end": cursor},
+                        "context": {"diagnostics": [], "triggerKind": 2},
+                    },
+                )
             message = connection.diagnostics(uri, version)
             timings.append((message["_received"] - started) * 1000)
+            if actions:
+                answer = connection.response(asked)
+                answered.append((answer["_received"] - started) * 1000)
             # The same check in this process, on the same text, right after: both see
             # the same load on the machine, so their ratio means something.
             raw = current.encode("utf-8")
@@ -253,6 +305,14 @@ def latency(text: str, edits: int, root: Path) -> dict[str, float]:
         "server_cpu_ms_per_edit": server_cpu * 1000 / edits,
         "check_bytes_cpu_ms_per_edit": own_cpu * 1000 / edits,
         "burst_of_50_ms": burst,
+        **(
+            {
+                "actions_p50_ms": statistics.median(answered),
+                "actions_p95_ms": _percentile(answered, 0.95),
+            }
+            if answered
+            else {}
+        ),
     }
 
 
@@ -319,27 +379,121 @@ def memory(documents: int, root: Path) -> dict[str, float]:
     return out
 
 
+#: Where the edits are typed: into the title's value.
+_TYPED_AT = 'title: "'
+
+
+def texts() -> dict[str, str]:
+    """The 20 KB texts the latency is measured on, by name."""
+    valid = _big_article(20_000, 6_000)
+    at = valid.index(_TYPED_AT)
+    # An unclosed quote on the line before the title: a yaml-syntax error from there on,
+    # as while a value is being typed.
+    unclosed = valid[:at] + 'excerpt: "half typed\n' + valid[at:]
+    return {
+        "20 KB article, valid": valid,
+        "20 KB article, one error": valid.replace("type: article", "type: blog", 1),
+        "20 KB article, YAML error": unclosed.replace("\nexcerpt:", "\nsummary:", 1),
+        "20 KB of front matter": _big_article(20_000, 20_000),
+    }
+
+
+def _load() -> str:
+    return "load average " + " ".join(f"{n:.2f}" for n in os.getloadavg())
+
+
+def compare(
+    revision: str, rounds: int, edits: int, root: Path, actions: bool = False
+) -> dict[str, Any]:
+    """Latency of the server at ``revision`` and of this checkout's, alternated."""
+    import tempfile
+
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="newsmeta-lsp-") as scratch:
+        tree = Path(scratch) / "old"
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), revision],
+            check=True,
+            capture_output=True,
+        )
+        try:
+            sources = {"old": tree / "src", "new": ROOT / "src"}
+            for name, text in texts().items():
+                runs: dict[str, list[dict[str, float]]] = {"old": [], "new": []}
+                print(f"{name} ({_load()})", flush=True)
+                for _ in range(rounds):
+                    for label, src in sources.items():
+                        runs[label].append(latency(text, edits, root, src, actions))
+                row = {
+                    label: {
+                        key: statistics.median(run[key] for run in measured)
+                        for key in measured[0]
+                        if key.endswith(("_ms", "_per_edit"))
+                    }
+                    for label, measured in runs.items()
+                }
+                results[name] = row
+                for label in ("old", "new"):
+                    m = row[label]
+                    answers = (
+                        f", code actions p50 {m['actions_p50_ms']:.1f} ms, "
+                        f"p95 {m['actions_p95_ms']:.1f} ms"
+                        if actions
+                        else ""
+                    )
+                    print(
+                        f"  {label}: p50 {m['p50_ms']:.1f} ms, p95 {m['p95_ms']:.1f} ms, "
+                        f"max {m['max_ms']:.1f} ms, CPU per edit {m['server_cpu_ms_per_edit']:.2f}"
+                        f" ms{answers} (medians of the rounds)",
+                        flush=True,
+                    )
+                shown = ("p50_ms", "p95_ms", "max_ms", "server_cpu_ms_per_edit")
+                ratios = {
+                    k: row["new"][k] / row["old"][k]
+                    for k in (*shown, "actions_p95_ms")
+                    if k in row["new"]
+                }
+                print(
+                    "  new/old: "
+                    + ", ".join(f"{k.removesuffix('_ms')} {v:.2f}" for k, v in ratios.items()),
+                    flush=True,
+                )
+            print(_load())
+        finally:
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
+                check=False,
+                capture_output=True,
+            )
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edits", type=int, default=400, help="edits per latency run")
     parser.add_argument("--documents", type=int, default=1000, help="documents for memory")
     parser.add_argument("--skip-memory", action="store_true", help="measure latency only")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--against", metavar="REV", help="compare with the server at REV")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of --against")
+    parser.add_argument(
+        "--code-actions",
+        action="store_true",
+        help="after each change, ask for the code actions at the cursor (as VS Code does)",
+    )
     args = parser.parse_args(argv)
     import tempfile
 
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        valid = _big_article(20_000, 6_000)
-        broken = valid.replace("type: article", "type: blog", 1)
-        all_front_matter = _big_article(20_000, 20_000)
-        for name, text in (
-            ("20 KB article, valid", valid),
-            ("20 KB article, one error", broken),
-            ("20 KB of front matter", all_front_matter),
-        ):
-            results[name] = row = latency(text, args.edits, root)
+        if args.against:
+            results = compare(args.against, args.rounds, args.edits, root, args.code_actions)
+            if args.json:
+                args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+            return 0
+        for name, text in texts().items():
+            results[name] = row = latency(text, args.edits, root, actions=args.code_actions)
             print(
                 f"{name:<26} {row['chars']:>6} chars {row['problems']} problem(s): "
                 f"didChange -> publishDiagnostics p50 {row['p50_ms']:.1f} ms, "
@@ -348,7 +502,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"(server/in-process p50 {row['p50_ms'] / row['check_bytes_p50_ms']:.2f}x); "
                 f"50 edits back to back: last published after {row['burst_of_50_ms']:.0f} ms; "
                 f"CPU per edit: server {row['server_cpu_ms_per_edit']:.1f} ms, "
-                f"check_bytes {row['check_bytes_cpu_ms_per_edit']:.1f} ms",
+                f"check_bytes {row['check_bytes_cpu_ms_per_edit']:.1f} ms"
+                + (
+                    f"; code actions answered p50 {row['actions_p50_ms']:.1f} ms, "
+                    f"p95 {row['actions_p95_ms']:.1f} ms"
+                    if "actions_p50_ms" in row
+                    else ""
+                )
+                + f" ({_load()})",
                 flush=True,
             )
         if not args.skip_memory:

@@ -4,9 +4,10 @@ and conversions done the slow, obvious way (independently of ``newsmeta.lsp``)."
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import json
 import re
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -172,17 +173,23 @@ def actual_diagnostics(diagnostics: Sequence[types.Diagnostic]) -> list[tuple[An
     ]
 
 
+def run_cli(*arguments: str, cwd: Path | None = None) -> tuple[int, str]:
+    """Run the command line in this process (as ``newsmeta ARGUMENTS`` run in ``cwd``):
+    its exit status and standard output. The same code as the installed command, without
+    the start-up of a process per call."""
+    from newsmeta.cli import main
+
+    out = io.StringIO()
+    with contextlib.chdir(cwd or Path.cwd()), contextlib.redirect_stdout(out):
+        status = main(list(arguments))
+    return status, out.getvalue()
+
+
 def validate_json(*paths: Path, cwd: Path | None = None) -> dict[str, list[dict[str, Any]]]:
     """``newsmeta validate --format json`` on ``paths``: problems by path as reported."""
-    done = subprocess.run(
-        [sys.executable, "-m", "newsmeta", "validate", "--format", "json", *map(str, paths)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        check=False,
-    )
-    assert done.returncode in (0, 1), done.stderr
-    report = json.loads(done.stdout)
+    status, output = run_cli("validate", "--format", "json", *map(str, paths), cwd=cwd)
+    assert status in (0, 1)
+    report = json.loads(output)
     return {entry["path"]: entry["problems"] for entry in report["files"]}
 
 
@@ -213,6 +220,17 @@ def edits_of(edit: types.WorkspaceEdit | None, uri: str) -> list[types.TextEdit]
     if edit.changes:
         out.extend(edit.changes.get(uri, []))
     return out
+
+
+async def edit_of_action(
+    client: Client, action: types.CodeAction | types.Command
+) -> types.WorkspaceEdit | None:
+    """The edit of a code action, resolved with ``codeAction/resolve`` when the server left
+    it out (as it does for a client that resolves actions)."""
+    assert isinstance(action, types.CodeAction)
+    if action.edit is None and action.data is not None:
+        action = await client.code_action_resolve_async(action)
+    return action.edit
 
 
 def no_error_reached(client: Client) -> None:

@@ -188,3 +188,50 @@ def test_every_command_module_is_listed() -> None:
         if path.stem not in ("__init__", "common")
     }
     assert modules == set(cli.COMMAND_MODULES)
+
+
+def _imported_names(path: Path) -> Iterator[tuple[str, str]]:
+    """Every ``(module, name)`` a file imports from the library, at any depth (a plain
+    ``import newsmeta.x`` gives the name ``""``)."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("newsmeta"):
+            yield from ((node.module or "", alias.name) for alias in node.names)
+        elif isinstance(node, ast.Import):
+            yield from ((a.name, "") for a in node.names if a.name.startswith("newsmeta"))
+
+
+def _is_private(module: str, name: str) -> bool:
+    parts = [*module.split("."), *([name] if name else [])]
+    return any(part.startswith("_") and not part.startswith("__") for part in parts)
+
+
+def test_the_import_name_reader_sees_private_names() -> None:
+    assert _is_private("newsmeta._edit", "house_scalar")
+    assert _is_private("newsmeta.validation", "_url_uses")
+    assert not _is_private("newsmeta", "__version__")
+    assert not _is_private("newsmeta.schema", "keys_at")
+
+
+def test_the_language_server_imports_only_the_library_s_public_modules_and_names() -> None:
+    # The server is an adapter like the command line: what it needs from the library is
+    # public, documented API, so that the library can change its insides freely.
+    offenders = {
+        (name, module, imported)
+        for name, path in MODULES.items()
+        if name == "newsmeta.lsp" or name.startswith("newsmeta.lsp.")
+        for module, imported in _imported_names(path)
+        if _is_private(module, imported)
+    }
+    assert offenders == set()
+    assert any(name.startswith("newsmeta.lsp.") for name in MODULES)
+
+
+def test_the_language_server_never_imports_the_command_line() -> None:
+    importers = {
+        name
+        for name, path in MODULES.items()
+        if name.startswith("newsmeta.lsp")
+        for imported in _imported(name, path)
+        if imported.startswith("newsmeta.cli")
+    }
+    assert importers == set()

@@ -3,11 +3,13 @@ inserts, what hover says, which code actions exist and what their edits do."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,12 +19,11 @@ pytest.importorskip("lsprotocol")
 from lsprotocol import types
 
 import newsmeta
-from newsmeta.config import Config
 from newsmeta.fixing import fix_document
 from newsmeta.lsp import features
-from newsmeta.lsp.context import cursor_at, front_matter_span, node_at
+from newsmeta.lsp.context import cursor_at
 from newsmeta.lsp.positions import TextMap
-from newsmeta.lsp.workspace import Configs, Corpus, FileFacts, FileRules, covers, facts_of
+from newsmeta.lsp.workspace import Configs, Corpus, FileFacts, facts_of
 from newsmeta.validation import FileResult, UrlUse, check_bytes
 
 from .conftest import EXAMPLES
@@ -31,12 +32,6 @@ BROKEN = (EXAMPLES / "2024-04-02-late-frost-cherries.md").read_text(encoding="ut
 FIXABLE = (EXAMPLES / "2024-05-20-market-hall.md").read_text(encoding="utf-8")
 VSCODE = features.Client(markdown=True, snippets=True, document_changes=True, insert_text_mode=True)
 PLAIN = features.Client()
-
-
-def _rules() -> FileRules:
-    from newsmeta.cli.common import collect_paths, excluded
-
-    return FileRules(excluded=excluded, collect_paths=collect_paths)
 
 
 def _apply(text: str, edits: list[types.TextEdit]) -> str:
@@ -106,22 +101,8 @@ def test_outside_the_front_matter_the_cursor_is_nowhere() -> None:
 
 
 def test_an_unclosed_fence_still_has_a_front_matter() -> None:
-    assert front_matter_span("---\ntitle: x\n") == (4, 13)
-    assert front_matter_span("\ufeff---\r\nt") == (6, 7)
-    assert front_matter_span("title: x\n") is None
     cursor = cursor_at("---\nprovider:\n  na", 18)
     assert (cursor.kind, cursor.parts) == ("key", ("provider",))
-
-
-def test_node_at_finds_keys_and_values_in_a_parsed_tree() -> None:
-    doc = newsmeta.loads(BROKEN)
-    on_key = node_at(doc.node, _at(BROKEN, "  name:", 3))
-    assert on_key is not None
-    assert on_key[:2] == (("provider", "name"), "key")
-    on_value = node_at(doc.node, _at(BROKEN, "width: 0", 7))
-    assert on_value is not None
-    assert on_value[:2] == (("images", 0, "width"), "value")
-    assert node_at(None, 3) is None
 
 
 # --- completion -----------------------------------------------------------------------------------
@@ -278,12 +259,24 @@ def test_hover_reads_the_lines_when_the_yaml_does_not_parse() -> None:
 
 
 def _actions(
-    text: str, span: tuple[int, int] | None = None, only: list[str] | None = None
+    text: str,
+    span: tuple[int, int] | None = None,
+    only: list[str] | None = None,
+    client: features.Client = VSCODE,
 ) -> list[types.CodeAction]:
     lines = TextMap(text)
     problems = check_bytes(text.encode()).problems
     return features.code_actions(
-        text, "file:///a.md", 3, None, lines, problems, span or (0, len(text)), VSCODE, only
+        text,
+        "file:///a.md",
+        3,
+        None,
+        lines,
+        problems,
+        span or (0, len(text)),
+        client,
+        only,
+        lambda: newsmeta.loads(text).data,
     )
 
 
@@ -341,6 +334,31 @@ def test_no_rename_when_the_suggested_key_is_already_there() -> None:
     assert not any(t.startswith("Rename 'publishDate'") for t in titles)
 
 
+RESOLVING = attrs.evolve(VSCODE, resolve_edits=True)
+
+
+def test_a_client_that_resolves_actions_gets_them_without_edits_and_each_resolves_to_its_edit() -> (
+    None
+):
+    for text in (FIXABLE, BROKEN):
+        eager = _actions(text)
+        lazy = _actions(text, client=RESOLVING)
+        assert [(a.title, a.kind) for a in lazy] == [(a.title, a.kind) for a in eager]
+        assert all(a.edit is None and a.data is not None for a in lazy)
+        for offered, computed in zip(lazy, eager, strict=True):
+            # The action travels to the client and back as JSON, as LSP sends it.
+            data = json.loads(json.dumps(offered.data))
+            sent = attrs.evolve(offered, data=data)
+            resolved = features.resolve(sent, text, 3, None, TextMap(text), RESOLVING)
+            assert resolved.edit == computed.edit, offered.title
+
+
+def test_an_action_whose_plan_cannot_be_read_resolves_to_no_edit() -> None:
+    for data in (None, "x", {"uri": "file:///a.md", "what": "format the disk"}, {"what": "fix"}):
+        action = types.CodeAction(title="t", data=data)
+        assert features.resolve(action, FIXABLE, 3, None, TextMap(FIXABLE), RESOLVING).edit is None
+
+
 def test_the_add_key_action_places_the_key_canonically_with_a_placeholder() -> None:
     [add] = [a for a in _actions(BROKEN) if a.title == "Add the missing key 'publishedDateTime'"]
     added = _apply(BROKEN, _edits(add))
@@ -364,21 +382,6 @@ def test_text_edits_turn_the_old_text_into_the_new_one(old: str, new: str) -> No
 
 
 # --- the workspace --------------------------------------------------------------------------------
-
-
-def test_covers_applies_include_globs_and_exclude_patterns(tmp_path: Path) -> None:
-    config = Config(tmp_path, include=("content/**/*.md",), exclude=("drafts",))
-    rules = _rules()
-    assert covers(config, str(tmp_path / "content" / "a.md"), rules)
-    assert covers(config, str(tmp_path / "content" / "2024" / "b.md"), rules)
-    assert not covers(config, str(tmp_path / "content" / "drafts" / "c.md"), rules)
-    assert not covers(config, str(tmp_path / "README.md"), rules)
-    assert not covers(config, str(tmp_path.parent / "elsewhere.md"), rules)
-    everything = Config(tmp_path)
-    assert covers(everything, str(tmp_path / "README.md"), rules)
-    folder = Config(tmp_path, include=("content",))
-    assert covers(folder, str(tmp_path / "content" / "x" / "y.md"), rules)
-    assert not covers(folder, str(tmp_path / "contents.md"), rules)
 
 
 def test_a_bad_configuration_gives_the_default_one_and_says_why(tmp_path: Path) -> None:
@@ -406,7 +409,7 @@ def _use(url: str, line: int = 5) -> UrlUse:
 def test_the_corpus_reports_a_url_stated_by_a_file_earlier_in_validate_order(
     tmp_path: Path,
 ) -> None:
-    corpus = Corpus(_rules())
+    corpus = Corpus()
     corpus.set_roots([str(tmp_path)])
     first, second = str(tmp_path / "a" / "1.md"), str(tmp_path / "b.md")
     corpus.set_open(first, FileFacts((_use("https://x.org/1", 7),)))
@@ -421,7 +424,7 @@ def test_the_corpus_reports_a_url_stated_by_a_file_earlier_in_validate_order(
 
 
 def test_the_corpus_counts_topics_most_used_first(tmp_path: Path) -> None:
-    corpus = Corpus(_rules())
+    corpus = Corpus()
     corpus.set_open(str(tmp_path / "1.md"), FileFacts((), ("AI", "Robots")))
     corpus.set_open(str(tmp_path / "2.md"), FileFacts((), ("Robots",)))
     assert corpus.topics() == ["Robots", "AI"]
@@ -429,22 +432,70 @@ def test_the_corpus_counts_topics_most_used_first(tmp_path: Path) -> None:
     assert corpus.topics() == ["AI", "Robots"]
 
 
-def test_a_scan_indexes_the_workspace_s_articles(tmp_path: Path) -> None:
-    import shutil
+def test_the_corpus_counts_an_open_document_s_typed_topics_instead_of_its_saved_ones(
+    tmp_path: Path,
+) -> None:
+    corpus = Corpus()
+    saved = str(tmp_path / "1.md")
+    corpus.set_open(saved, FileFacts((_use("https://x.org/1"),), ("AI",)))
+    corpus.set_open_topics(saved, ("Robots",))
+    corpus.set_open_topics("untitled:Untitled-1", ("Robots", "Space"))
+    assert corpus.topics() == ["Robots", "Space"]
+    assert corpus.sharing(["https://x.org/1"]) == {saved}  # its URLs stay
+    corpus.set_open("untitled:Untitled-1", None)
+    assert corpus.topics() == ["Robots"]
 
-    shutil.copytree(EXAMPLES, tmp_path / "content")
-    (tmp_path / ".hidden").mkdir()
-    (tmp_path / ".hidden" / "x.md").write_text(BROKEN, encoding="utf-8")
-    corpus = Corpus(_rules())
+
+SITE = {
+    "content/a.md": "a",
+    "content/b.markdown": "b",
+    "content/drafts/c.md": "c",
+    "content/notes.txt": "n",
+    ".hidden/d.md": "d",
+    "node_modules/pkg/README.md": "r",
+    "README.md": "readme",
+}
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        "",
+        'exclude = ["drafts"]\nextensions = [".markdown"]',
+        'include = ["content/**/*.md"]\nexclude = ["drafts"]',
+    ],
+)
+def test_a_scan_indexes_the_files_validate_reads_in_the_workspace_folder(
+    tmp_path: Path, config: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsmeta.cli import main
+
+    for number, (name, topic) in enumerate(SITE.items()):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        url = f"https://x.org/{number}"
+        path.write_text(f'---\nwebUrl: "{url}"\ntopics: [{topic}]\n---\n', encoding="utf-8")
+    (tmp_path / "newsmeta.toml").write_text(config + "\n", encoding="utf-8")
+    # What `newsmeta validate` reads, run in the workspace folder.
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "--format", "json", *([] if "include" in config else ["."])]) == 1
+    report = json.loads(capsys.readouterr().out)
+    files = {str(tmp_path / entry["path"]) for entry in report["files"]}
+    assert 0 < len(files) < len(SITE)
+    corpus = Corpus()
     corpus.set_roots([str(tmp_path)])
-    assert corpus.scan(Configs()) == 4
-    assert "Food" in corpus.topics()
-    url = "https://news.example.org/2024/05/20/market-hall/"
-    assert corpus.sharing([url]) == {str(tmp_path / "content" / "2024-05-20-market-hall.md")}
+    assert corpus.scan(Configs()) == len(files)
+    urls = [f"https://x.org/{n}" for n in range(len(SITE))]
+    assert corpus.sharing(urls) == files
+    assert set(corpus.topics()) == {SITE[os.path.relpath(p, tmp_path)] for p in files}
+    # A watched file that changes is kept only if a scan would read it.
+    for name in SITE:
+        corpus.update_disk(str(tmp_path / name), Configs())
+    assert corpus.sharing(urls) == files
 
 
 def test_facts_of_an_unparsable_article_are_empty() -> None:
-    facts = facts_of("---\ntitle: [\n---\n", "x.md", Config(Path.cwd()))
+    facts = facts_of(newsmeta.loads("---\ntitle: [\n---\n"))
     assert facts == FileFacts()
 
 
@@ -486,7 +537,7 @@ def test_document_notifications_leave_nothing_behind_in_the_protocol() -> None:
     from newsmeta.lsp.server import create_server
 
     async def run() -> tuple[int, int]:
-        server = create_server(_rules())
+        server = create_server()
         protocol = server.protocol
         sink = _Sink()
         protocol.set_writer(sink)
@@ -523,7 +574,7 @@ def test_a_document_closed_and_opened_again_mid_check_is_checked_with_its_new_te
     from newsmeta.lsp.server import Checked, create_server
 
     async def run() -> list[list[str]]:
-        server = create_server(_rules())
+        server = create_server()
         sink = _Sink()
         server.protocol.set_writer(sink)
         uri = "untitled:again"

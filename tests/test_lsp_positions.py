@@ -146,5 +146,5 @@ def test_apply_change_replaces_exactly_the_range(text: str, data: st.DataObject)
     if any(0 < i < len(text) and text[i - 1 : i + 1] == "\r\n" for i in (a, b)):
         return  # not a position a client can name
     new = data.draw(st.text(max_size=5))
-    changed = apply_change(text, lines.to_lsp(a), lines.to_lsp(b), new, "utf-16")
+    changed = apply_change(lines, lines.to_lsp(a), lines.to_lsp(b), new)
     assert changed == text[:a] + new + text[b:]

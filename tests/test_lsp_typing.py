@@ -23,7 +23,7 @@ from pytest_lsp import ClientServerConfig
 from newsmeta._frontmatter import FenceError, split_front_matter
 from newsmeta.lsp import features
 from newsmeta.lsp.positions import TextMap
-from newsmeta.lsp.server import FileRules, NewsmetaServer
+from newsmeta.lsp.server import NewsmetaServer
 from newsmeta.validation import check_bytes
 
 from .conftest import EXAMPLES, corpus_paths
@@ -67,12 +67,6 @@ def _corpus_subset() -> list[Path]:
 async def client(lsp_client: Client) -> AsyncIterator[None]:
     yield
     await lsp_client.shutdown_session()
-
-
-def _rules() -> FileRules:
-    from newsmeta.cli.common import collect_paths, excluded
-
-    return FileRules(excluded=excluded, collect_paths=collect_paths)
 
 
 def _plan(target: str) -> tuple[str, list[tuple[int | None, str]]]:
@@ -203,7 +197,7 @@ def test_every_prefix_gets_answers_in_process(name: str, target: str) -> None:
     one happened."""
     from newsmeta.document import loads
 
-    server = NewsmetaServer(_rules())
+    server = NewsmetaServer()
     client = features.Client(markdown=True, snippets=True, document_changes=True)
     for number, (text, cursor) in enumerate(_states(target)):
         checked = server.check(text, None)

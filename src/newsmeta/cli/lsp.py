@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 
-from newsmeta.cli.common import EXIT_OK, EXIT_USAGE, Commands, collect_paths, excluded, message
+from newsmeta.cli.common import EXIT_OK, EXIT_USAGE, Commands, message
 
 __all__ = ["register"]
 
@@ -63,7 +63,7 @@ def _run_lsp(args: argparse.Namespace) -> int:
     root.setLevel(logging.WARNING)
     logging.getLogger("newsmeta").setLevel(args.log_level.upper())
 
-    from newsmeta.lsp.server import FileRules, serve
+    from newsmeta.lsp.server import serve
 
-    serve(FileRules(excluded=excluded, collect_paths=collect_paths))
+    serve()
     return EXIT_OK

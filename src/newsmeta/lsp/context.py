@@ -2,7 +2,8 @@
 
 Two ways to find out, both pure (no LSP library):
 
-- :func:`node_at` walks the positioned YAML node tree of a document that parses;
+- :meth:`newsmeta.Document.locate` walks the parsed front matter of a document that
+  parses;
 - :func:`cursor_at` reads the lines around the cursor and their indentation, so it also
   works on the half-typed, unparsable text an editor holds most of the time. It
   understands block style (``key: value`` lines, ``- `` items, nested by indentation),
@@ -18,10 +19,9 @@ from typing import Final, Literal
 
 import attrs
 
-from newsmeta._frontmatter import FenceError, split_front_matter
-from newsmeta._yamltree import Mapping, Node, Scalar, Sequence
+from newsmeta.document import front_matter_span
 
-__all__ = ["Cursor", "Line", "cursor_at", "front_matter_span", "node_at"]
+__all__ = ["Cursor", "Line", "cursor_at"]
 
 Part = str | int
 
@@ -34,22 +34,6 @@ _LINE: Final = re.compile(
     r"(?P<rest>.*)"
 )
 _WORD: Final = re.compile(r"[A-Za-z0-9_]*")
-
-
-def front_matter_span(text: str) -> tuple[int, int] | None:
-    """The indices where the YAML text between the fences starts and ends.
-
-    An opening fence without a closing one (an article being typed) gives the rest of the
-    text. No opening fence: ``None``.
-    """
-    split = split_front_matter(text)
-    if not isinstance(split, FenceError):
-        return split.yaml_start, split.closing_start
-    bom = 1 if text.startswith("\ufeff") else 0
-    for opening in ("---\r\n", "---\n"):
-        if text.startswith(opening, bom):
-            return bom + len(opening), len(text)
-    return None
 
 
 @attrs.frozen
@@ -300,36 +284,3 @@ def _item_index(lines: _Lines, number: int, dash: int) -> int:
             continue
         break
     return count
-
-
-def node_at(root: Node | None, index: int) -> tuple[tuple[Part, ...], str, Node] | None:
-    """The path of the innermost key or value at ``index`` in a parsed tree.
-
-    Returns ``(parts, "key", key_node)`` on a key (``parts`` ends with it), ``(parts,
-    "value", node)`` on a scalar value, or ``None`` outside every node.
-    """
-    node = root
-    parts: list[Part] = []
-    while node is not None:
-        if isinstance(node, Mapping):
-            inner: Node | None = None
-            for key, value in node.pairs:
-                name = key.value if isinstance(key, Scalar) else None
-                if key.start <= index <= key.end and name is not None:
-                    return (*parts, name), "key", key
-                if value.start <= index <= value.end and name is not None:
-                    parts.append(name)
-                    inner = value
-                    break
-            node = inner
-        elif isinstance(node, Sequence):
-            inner = None
-            for position, item in enumerate(node.items):
-                if item.start <= index <= item.end:
-                    parts.append(position)
-                    inner = item
-                    break
-            node = inner
-        else:
-            return tuple(parts), "value", node
-    return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Final
 
@@ -20,10 +20,19 @@ from lsprotocol import types
 
 from newsmeta.document import Document, loads
 from newsmeta.errors import EditError
-from newsmeta.lsp.context import Cursor, cursor_at, node_at
+from newsmeta.lsp.context import Cursor, cursor_at
 from newsmeta.lsp.positions import TextMap
-from newsmeta.problems import CODES, Problem, Severity
-from newsmeta.schema import placeholder, required_keys, schema_at
+from newsmeta.problems import (
+    CODES,
+    Problem,
+    Severity,
+    dotted_path,
+    parts_from_pointer,
+    pointer_from_parts,
+)
+from newsmeta.schema import keys_at, placeholder, required_keys, schema_at
+from newsmeta.suggestions import closest
+from newsmeta.values import always_quoted, format_scalar
 
 __all__ = [
     "PROBLEMS_PAGE",
@@ -56,6 +65,8 @@ class Client:
     snippets: bool = False
     document_changes: bool = False
     insert_text_mode: bool = False
+    #: The client fills in a code action's edit with ``codeAction/resolve``.
+    resolve_edits: bool = False
 
 
 def code_url(code: str) -> str:
@@ -157,10 +168,10 @@ def key_documentation(
     """
     schema = schema_at([*parts, key])
     if schema is None:
-        mapping = schema_at(parts)
-        if mapping is None or not isinstance(mapping.get("properties"), Mapping):
+        known = keys_at(pointer_from_parts(parts))
+        if not known:
             return None
-        suggestion = suggest(key, _keys_of(mapping))
+        suggestion = closest(key, known)
         text = f"'{key}' is not part of the article format."
         if suggestion is not None:
             text += f" Did you mean '{suggestion}'?"
@@ -216,15 +227,14 @@ def hover(
         if start <= index <= end:
             sections.append(_explanation(problem.code, problem.message, client.markdown))
             span = (start, end) if span is None else span
-    located = node_at(document.node, index) if document is not None else None
+    located = document.locate(index) if document is not None else None
     data = document.data if document is not None else None
     key_doc: str | None = None
-    if located is not None and located[1] == "key":
-        parts, _, node = located
-        key = parts[-1]
+    if located is not None and located.kind == "key":
+        key = located.path[-1]
         if isinstance(key, str):
-            key_doc = key_documentation(parts[:-1], key, client.markdown, data)
-            span = (node.start, node.end)
+            key_doc = key_documentation(located.path[:-1], key, client.markdown, data)
+            span = (located.start, located.end)
     elif located is None:
         cursor = cursor_at(text, index)
         if cursor.kind == "key" and cursor.word[0] < cursor.word[1]:
@@ -248,32 +258,12 @@ def hover(
 # --- completion ---------------------------------------------------------------------------------
 
 
-def _keys_of(mapping: Mapping[str, object]) -> list[str]:
-    properties = mapping.get("properties")
-    return list(properties) if isinstance(properties, Mapping) else []
-
-
-def suggest(name: str, candidates: Collection[str]) -> str | None:
-    """The candidate ``name`` was most likely meant to be (a typo, a wrong case), or None."""
-    by_lower = {candidate.lower(): candidate for candidate in candidates}
-    if name.lower() in by_lower:
-        return by_lower[name.lower()]
-    close = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.75)
-    return by_lower[close[0]] if close else None
-
-
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _snippet_escape(text: str) -> str:
     return re.sub(r"([$}\\])", r"\\\1", text)
-
-
-def _house_quoted(key: str) -> bool:
-    from newsmeta._edit import DOUBLE_QUOTED_KEYS
-
-    return key in DOUBLE_QUOTED_KEYS
 
 
 def _value_template(key: str, schema: Mapping[str, object], stop: int, snippets: bool) -> str:
@@ -291,7 +281,7 @@ def _value_template(key: str, schema: Mapping[str, object], stop: int, snippets:
     if kind == "integer":
         value = placeholder(schema)
         return f"${{{stop}:{value}}}" if snippets else str(value)
-    if _house_quoted(key):
+    if always_quoted(key):
         return f'"${stop}"' if snippets else '""'
     return f"${stop}" if snippets else ""
 
@@ -382,6 +372,12 @@ def completions(
                 if topic not in have or topic == typed
             ]
     return []
+
+
+def completes_topics(text: str, index: int) -> bool:
+    """Whether completion at ``index`` offers topics (the cursor is on a ``topics`` item)."""
+    cursor = cursor_at(text, index)
+    return cursor.kind == "item" and list(cursor.parts) == ["topics"]
 
 
 def _key_items(
@@ -478,9 +474,7 @@ def _value_item(
     order: int,
     space: str = "",
 ) -> types.CompletionItem:
-    from newsmeta._edit import house_scalar, to_json
-
-    written = house_scalar(to_json(value), key)
+    written = format_scalar(value, key)
     label = written.strip('"') if isinstance(value, str) else written
     return types.CompletionItem(
         label=label,
@@ -563,16 +557,87 @@ def _kind_wanted(kind: str, only: Sequence[str] | None) -> bool:
 
 
 def _pointer_parts(pointer: str) -> list[Part]:
-    from newsmeta._edit import parse_path
-
-    return list(parse_path(pointer)) if pointer else []
+    return list(parts_from_pointer(pointer))
 
 
 def _where(pointer: str) -> str:
-    from newsmeta._edit import format_path
+    """A problem's place as the commands print it: ``related[0].title``."""
+    return dotted_path(int(p) if p.isdigit() else p for p in parts_from_pointer(pointer))
 
-    parts = _pointer_parts(pointer)
-    return format_path([int(p) if isinstance(p, str) and p.isdigit() else p for p in parts])
+
+@attrs.frozen
+class Plan:
+    """What a code action will change, without the change: enough to compute its edit
+    later (on ``codeAction/resolve``) from the document's text, and to travel as the
+    action's ``data``.
+
+    ``what`` is ``fix`` (the safe fix of ``code`` at ``pointer``), ``fix-all`` (every safe
+    fix), ``add`` (the missing key at ``pointer``, with a placeholder) or ``rename`` (the
+    key at ``pointer`` to ``to``).
+    """
+
+    what: str
+    code: str = ""
+    pointer: str = ""
+    to: str = ""
+
+    def as_data(self, uri: str) -> dict[str, str]:
+        """The action's ``data``: the plan and the document it is for."""
+        return {"uri": uri, **attrs.asdict(self)}
+
+    @classmethod
+    def from_data(cls, data: object) -> tuple[str, Plan] | None:
+        """The document and plan that :meth:`as_data` wrote (``None`` for anything else,
+        such as another server's data)."""
+        if not isinstance(data, Mapping):
+            return None
+        fields = {name: data.get(name) for name in ("uri", "what", "code", "pointer", "to")}
+        if not all(isinstance(value, str) for value in fields.values()):
+            return None
+        if fields["what"] not in ("fix", "fix-all", "add", "rename"):
+            return None
+        uri = str(fields.pop("uri"))
+        return uri, cls(**{name: str(value) for name, value in fields.items()})
+
+    def apply(self, document: Document) -> None:
+        """Make the change in ``document`` (the library's editor, verified by it); raises
+        :class:`~newsmeta.errors.EditError` when it refuses."""
+        from newsmeta.fixing import fix_document
+
+        if self.what == "fix":
+            fix_document(document, {self.code}, pointer=self.pointer)
+        elif self.what == "fix-all":
+            fix_document(document)
+        elif self.what == "add":
+            parts = _pointer_parts(self.pointer)
+            schema = schema_at(parts)
+            if schema is None:
+                raise EditError(f"the format has no key at {self.pointer}")
+            document.set(parts, placeholder(schema))
+        elif self.what == "rename":
+            document.rename(_pointer_parts(self.pointer), self.to)
+
+
+def plan_edit(
+    plan: Plan,
+    text: str,
+    uri: str,
+    version: int | None,
+    path: str | None,
+    lines: TextMap,
+    client: Client,
+) -> types.WorkspaceEdit | None:
+    """The workspace edit of ``plan`` on ``text`` (mapped by ``lines``), computed on a fresh
+    :class:`~newsmeta.Document`; ``None`` when the library refuses it or it changes
+    nothing."""
+    document = loads(text, path=path)
+    try:
+        plan.apply(document)
+    except EditError:
+        return None
+    if document.text == text:
+        return None
+    return _workspace_edit(uri, version, text_edits(text, document.text, lines), client)
 
 
 def code_actions(
@@ -585,120 +650,117 @@ def code_actions(
     span: tuple[int, int],
     client: Client,
     only: Sequence[str] | None = None,
+    data: Callable[[], object] = lambda: None,
 ) -> list[types.CodeAction]:
     """The code actions for the problems whose range meets ``span`` (character indices).
 
-    Each is a :class:`~lsprotocol.types.WorkspaceEdit` whose text was computed by the
-    library on a fresh :class:`~newsmeta.Document` of ``text``:
+    Each is a :class:`~lsprotocol.types.WorkspaceEdit` whose text the library computes on
+    a fresh :class:`~newsmeta.Document` of ``text`` (see :class:`Plan`):
 
     - every safe fix of ``newsmeta fix`` (:func:`newsmeta.fixing.fix_document`, limited to
       the problem's code and value), preferred;
     - "fix all": every safe fix in the file, exactly what ``newsmeta fix`` writes;
     - for ``schema-required``, the missing key added with a placeholder
       (:func:`newsmeta.schema.placeholder`) at its canonical place;
-    - for ``schema-unknown-key``, the key renamed to the one it most likely misspells.
+    - for ``schema-unknown-key``, the key renamed to the one it most likely misspells
+      (:func:`newsmeta.suggestions.closest` among :func:`newsmeta.schema.keys_at`).
 
-    ``only`` filters by code action kind, as the client asked. An edit the library
-    refuses gives no action.
+    ``only`` filters by code action kind, as the client asked. ``data`` gives the front
+    matter's JSON view, if known (a rename never takes a key the mapping already has); it
+    is called only when a rename is offered.
+
+    When the client resolves actions (``client.resolve_edits``), the edits are left out
+    and each action carries its plan as ``data``: an editor asks for code actions at the
+    cursor after every keystroke, and only the action chosen needs its edit
+    (:func:`resolve`). Otherwise each edit is computed here, and an action whose edit the
+    library refuses is not offered.
     """
     from newsmeta.fixing import fixable_codes
 
     fixable = set(fixable_codes())
-    actions: list[types.CodeAction] = []
-
-    def edit_of(change: Callable[[Document], object]) -> types.WorkspaceEdit | None:
-        document = loads(text, path=path)
-        try:
-            change(document)
-        except EditError:
-            return None
-        if document.text == text:
-            return None
-        return _workspace_edit(uri, version, text_edits(text, document.text, lines), client)
-
     quick = types.CodeActionKind.QuickFix.value
-    in_range = []
-    for problem in problems:
-        start, end = problem_span(lines, problem)
-        if start <= span[1] and span[0] <= end:
-            in_range.append(problem)
+    in_range = [
+        problem
+        for problem in problems
+        if (where := problem_span(lines, problem))[0] <= span[1] and span[0] <= where[1]
+    ]
+    planned: list[tuple[types.CodeAction, Plan]] = []
     if _kind_wanted(quick, only):
         for problem in in_range:
-            action = _action_for(problem, lines, fixable, edit_of, path, text)
-            if action is not None:
-                actions.append(action)
+            found = _plan_for(problem, fixable, data)
+            if found is not None:
+                title, plan, preferred = found
+                action = types.CodeAction(
+                    title=title,
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diagnostic(problem, lines)],
+                    is_preferred=preferred or None,
+                )
+                planned.append((action, plan))
     fixable_problems = [p for p in problems if p.code in fixable]
     if fixable_problems:
-        from newsmeta.fixing import fix_document
-
         title = "Fix all safe problems in this file (newsmeta fix)"
-        wanted = [
-            kind
-            for kind, show in (
-                (FIX_ALL_KIND, True),
-                (quick, len(fixable_problems) > 1 and any(p.code in fixable for p in in_range)),
-            )
-            if show and _kind_wanted(kind, only)
-        ]
-        edit = edit_of(fix_document) if wanted else None
-        if edit is not None:
-            fixed = [diagnostic(p, lines) for p in fixable_problems]
-            actions.extend(
-                types.CodeAction(title=title, kind=kind, diagnostics=fixed, edit=edit)
-                for kind in wanted
-            )
+        several = len(fixable_problems) > 1 and any(p.code in fixable for p in in_range)
+        fixed = [diagnostic(p, lines) for p in fixable_problems]
+        for kind, show in ((FIX_ALL_KIND, True), (quick, several)):
+            if show and _kind_wanted(kind, only):
+                action = types.CodeAction(title=title, kind=kind, diagnostics=fixed)
+                planned.append((action, Plan("fix-all")))
+    if client.resolve_edits:
+        for action, plan in planned:
+            action.data = plan.as_data(uri)
+        return [action for action, _ in planned]
+    actions = []
+    edits: dict[Plan, types.WorkspaceEdit | None] = {}
+    for action, plan in planned:
+        if plan not in edits:  # fix-all is offered under two kinds
+            edits[plan] = plan_edit(plan, text, uri, version, path, lines, client)
+        action.edit = edits[plan]
+        if action.edit is not None:
+            actions.append(action)
     return actions
 
 
-def _action_for(
-    problem: Problem,
-    lines: TextMap,
-    fixable: set[str],
-    edit_of: Callable[[Callable[[Document], object]], types.WorkspaceEdit | None],
-    path: str | None,
+def resolve(
+    action: types.CodeAction,
     text: str,
-) -> types.CodeAction | None:
-    from newsmeta.fixing import fix_document
+    version: int | None,
+    path: str | None,
+    lines: TextMap,
+    client: Client,
+) -> types.CodeAction:
+    """``action`` (one :func:`code_actions` offered) with its edit, computed on ``text``,
+    the document's text now. Left without an edit when its plan cannot be read or the
+    library refuses the change."""
+    found = Plan.from_data(action.data)
+    if found is not None:
+        uri, plan = found
+        action.edit = plan_edit(plan, text, uri, version, path, lines, client)
+    return action
 
-    title: str | None = None
-    edit: types.WorkspaceEdit | None = None
-    preferred = False
+
+def _plan_for(
+    problem: Problem, fixable: set[str], data: Callable[[], object]
+) -> tuple[str, Plan, bool] | None:
+    """The quick fix for ``problem``: its title, its plan and whether it is preferred."""
     if problem.code in fixable:
         where = _where(problem.pointer)
         title = _FIX_TITLES.get(problem.code, "Apply the safe fix for {where}").format(where=where)
-
-        def fix(document: Document) -> object:
-            return fix_document(document, {problem.code}, pointer=problem.pointer)
-
-        edit = edit_of(fix)
-        preferred = True
-    elif problem.code == "schema-required" and problem.pointer:
+        return title, Plan("fix", problem.code, problem.pointer), True
+    if problem.code == "schema-required" and problem.pointer:
         parts = _pointer_parts(problem.pointer)
-        schema = schema_at(parts)
-        if schema is not None:
-            name = parts[-1]
-            title = f"Add the missing key '{name}'"
-            value = placeholder(schema)
-            edit = edit_of(lambda document: document.set(parts, value))
-    elif problem.code == "schema-unknown-key" and problem.pointer:
+        if schema_at(parts) is None:
+            return None
+        return f"Add the missing key '{parts[-1]}'", Plan("add", pointer=problem.pointer), False
+    if problem.code == "schema-unknown-key" and problem.pointer:
         parts = _pointer_parts(problem.pointer)
         key = parts[-1]
-        mapping = schema_at(parts[:-1])
-        if isinstance(key, str) and mapping is not None:
-            document = loads(text, path=path)
-            existing = _get(document.data, parts[:-1])
-            taken = set(existing) if isinstance(existing, dict) else set()
-            suggestion = suggest(key, [k for k in _keys_of(mapping) if k not in taken])
-            if suggestion is not None:
-                title = f"Rename '{key}' to '{suggestion}'"
-                edit = edit_of(lambda document: document.rename(parts, suggestion))
-                preferred = True
-    if title is None or edit is None:
-        return None
-    return types.CodeAction(
-        title=title,
-        kind=types.CodeActionKind.QuickFix,
-        diagnostics=[diagnostic(problem, lines)],
-        edit=edit,
-        is_preferred=preferred or None,
-    )
+        known = keys_at(pointer_from_parts(parts[:-1]))
+        existing = _get(data(), parts[:-1])
+        taken = set(existing) if isinstance(existing, dict) else set()
+        suggestion = closest(str(key), [k for k in known if k not in taken])
+        if suggestion is None:
+            return None
+        plan = Plan("rename", pointer=problem.pointer, to=suggestion)
+        return f"Rename '{key}' to '{suggestion}'", plan, True
+    return None

@@ -3,14 +3,25 @@
 What it does for each request is in :mod:`newsmeta.lsp.features`; this module decides
 when, with which text and configuration, and on which thread:
 
+- Messages are read from standard input by one thread, in whatever pieces the client
+  writes, and handed to the event loop as they come (pygls's own reader hands every
+  header line and body to a thread pool and back, three thread switches a message: on a
+  busy machine each one waits for a core, and a keystroke's diagnostics with it).
 - Open documents are kept here, with their text as the client sent it. (pygls's own
   store is not used: it splits lines at U+2028 and other characters that are not line
   breaks in LSP, which would shift every position after them.) Changes are applied
-  through :func:`newsmeta.lsp.positions.apply_change`.
+  through :func:`newsmeta.lsp.positions.apply_change`, on the position map the last
+  diagnostics were published with.
 - Diagnostics run on one worker thread, so the event loop keeps reading messages while a
   document is checked. A check is never queued twice for one document: changes that
   arrive while it runs are picked up by one more check of the newest text, and a result
   for text that has changed since is dropped, never published.
+- What runs per keystroke is only that check (the file's problems, as ``newsmeta
+  validate`` finds them) and the diagnostics it publishes. Everything else waits for a
+  request: hover and completion parse the text when asked (cached per revision); code
+  actions reuse the published problems (or wait for the check under way) and, when the
+  client resolves them, leave their edits to ``codeAction/resolve``; the topics of open
+  documents are read when a topic is being completed.
 - Hover, completion and code actions run on a second worker thread, so a long check
   never delays them.
 - The workspace is indexed on a third thread, in the background: until that is done,
@@ -27,34 +38,42 @@ import asyncio
 import functools
 import logging
 import os
+import sys
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Final, TypeVar
+from typing import Any, BinaryIO, Final, TypeVar
 from urllib.parse import unquote, urlparse
 
 import attrs
 from lsprotocol import types
 from pygls.capabilities import ServerCapabilitiesBuilder
+from pygls.io_ import StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
-from newsmeta._version import __version__
-from newsmeta.config import Config
+from newsmeta import __version__
+from newsmeta.config import DEFAULT_EXTENSIONS, Config
 from newsmeta.document import Document, loads
 from newsmeta.lsp import features
 from newsmeta.lsp.positions import TextMap, apply_change
-from newsmeta.lsp.workspace import Configs, Corpus, FileRules, covers
+from newsmeta.lsp.workspace import Configs, Corpus, topics_of
+from newsmeta.paths import is_selected
 from newsmeta.problems import Problem
 from newsmeta.validation import Policy, check_bytes
 
-__all__ = ["FileRules", "NewsmetaServer", "create_server", "serve"]
+__all__ = ["NewsmetaServer", "create_server", "serve"]
 
 log = logging.getLogger("newsmeta.lsp")
 
 T = TypeVar("T")
+
+#: The configuration files a workspace may hold (see :mod:`newsmeta.config`).
+_CONFIG_FILES: Final = ("newsmeta.toml", "pyproject.toml")
+#: The id of the file watchers' registration.
+_WATCH_ID: Final = "newsmeta-watch"
 
 #: Seconds to wait after a check turned out stale, for the changes still being read.
 _SETTLE: Final = 0.005
@@ -90,6 +109,32 @@ class OpenDocument:
     urls: frozenset[str] = frozenset()
     #: False when the configuration does not check this file, or it is over the limits.
     active: bool = True
+    #: The revision whose topics the workspace index counts (-1: none yet).
+    topics_counted: int = -1
+    #: The position map of ``text``, made when first needed (by the publication of its
+    #: diagnostics, or the next change).
+    _lines: TextMap | None = attrs.field(default=None, init=False)
+    #: Requests waiting for the problems of the revision being checked.
+    waiting: list[asyncio.Future[None]] = attrs.field(factory=list, init=False)
+
+    @property
+    def key(self) -> str:
+        """The document's name in the workspace index: its path, or its URI."""
+        return self.path if self.path is not None else self.uri
+
+    def lines(self, encoding: str) -> TextMap:
+        """The position map of the current text."""
+        lines = self._lines
+        if lines is None or lines.text is not self.text or lines.encoding != encoding:
+            lines = self._lines = TextMap(self.text, encoding)
+        return lines
+
+    def wake(self) -> None:
+        """Let every request waiting for this document's problems go on."""
+        waiting, self.waiting = self.waiting, []
+        for future in waiting:
+            if not future.done():
+                future.set_result(None)
 
 
 @attrs.frozen
@@ -100,6 +145,58 @@ class Checked:
     urls: tuple[str, ...]
     active: bool
     config_error: str | None
+
+
+class _PipeReader:
+    """Standard input for pygls's message loop, read by one thread in large pieces.
+
+    The thread blocks in a read and hands each piece the client wrote (often several
+    messages) to the event loop, which parses messages from its buffer without waiting.
+    One wake-up of the loop per piece: a keystroke's ``didChange`` reaches the handler
+    after one thread switch, not six.
+    """
+
+    def __init__(self, stream: BinaryIO, loop: asyncio.AbstractEventLoop) -> None:
+        self._buffer = asyncio.StreamReader()
+        self._loop = loop
+        self._stream = stream
+        threading.Thread(target=self._pump, name="newsmeta-stdin", daemon=True).start()
+
+    def _pump(self) -> None:
+        # The file descriptor itself, where there is one: a buffered reader would hold its
+        # lock while blocked, and an interpreter exiting with it held aborts.
+        try:
+            descriptor = self._stream.fileno()
+        except (OSError, ValueError, AttributeError):
+            read = getattr(self._stream, "read1", self._stream.read)
+        else:
+            read = functools.partial(os.read, descriptor)
+        while True:
+            try:
+                piece = read(1 << 16)
+            except (OSError, ValueError):  # closed under us
+                piece = b""
+            try:
+                if not piece:
+                    self._loop.call_soon_threadsafe(self._buffer.feed_eof)
+                    return
+                self._loop.call_soon_threadsafe(self._buffer.feed_data, piece)
+            except RuntimeError:  # the loop is closed: the server has stopped
+                return
+
+    async def readline(self) -> bytes:
+        """The next line, its line break included (``b""`` at the end of input)."""
+        try:
+            return await self._buffer.readline()
+        except ValueError:  # a line longer than the buffer's limit: no LSP header is
+            return b""
+
+    async def readexactly(self, size: int) -> bytes:
+        """The next ``size`` bytes (``b""`` when the input ends first)."""
+        try:
+            return await self._buffer.readexactly(size)
+        except asyncio.IncompleteReadError:
+            return b""
 
 
 class _Protocol(LanguageServerProtocol):
@@ -133,7 +230,7 @@ class _Protocol(LanguageServerProtocol):
 class NewsmetaServer(LanguageServer):
     """The language server's state: open documents, configuration, the workspace index."""
 
-    def __init__(self, rules: FileRules) -> None:
+    def __init__(self) -> None:
         super().__init__(
             "newsmeta",
             __version__,
@@ -142,8 +239,7 @@ class NewsmetaServer(LanguageServer):
         )
         self.documents: dict[str, OpenDocument] = {}
         self.configs = Configs()
-        self.rules = rules
-        self.corpus = Corpus(rules)
+        self.corpus = Corpus()
         self.client = features.Client()
         self.root: str | None = None
         self.stopping = threading.Event()
@@ -155,6 +251,39 @@ class NewsmetaServer(LanguageServer):
         self._parsed: OrderedDict[tuple[str, int], Document] = OrderedDict()
         self._shown_errors: set[str] = set()
         self._index_runs = 0
+        #: The file name endings the client watches for us.
+        self._watched: frozenset[str] = frozenset()
+        self._rewatch: asyncio.Future[None] | None = None
+        #: Whether each open file is one ``newsmeta validate`` checks, for the
+        #: configuration it was decided with.
+        self._selected: dict[str, tuple[Config, bool]] = {}
+
+    # --- running ----------------------------------------------------------------------------
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """Serve over standard input and output until the client exits (pygls's own
+        ``start_io``, with :class:`_PipeReader` reading the input)."""
+        stop = self._stop_event = threading.Event()  # pygls's shutdown sets it
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+
+        async def run() -> None:
+            reader = _PipeReader(stdin or sys.stdin.buffer, asyncio.get_running_loop())
+            await run_async(
+                stop_event=stop,
+                reader=reader,
+                protocol=self.protocol,
+                logger=log,
+                error_handler=self.report_server_error,
+            )
+
+        try:
+            asyncio.run(run())
+        except BrokenPipeError:
+            log.error("the connection to the client is lost; stopping")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()  # type: ignore[no-untyped-call]
 
     # --- reporting ------------------------------------------------------------------------------
 
@@ -206,20 +335,17 @@ class NewsmetaServer(LanguageServer):
         if document is None:
             log.warning("change to %s, which is not open", params.text_document.uri)
             return
-        text = document.text
         for change in params.content_changes:
             if isinstance(change, types.TextDocumentContentChangePartial):
                 start, end = change.range.start, change.range.end
-                text = apply_change(
-                    text,
+                document.text = apply_change(
+                    document.lines(self.client.encoding),
                     (start.line, start.character),
                     (end.line, end.character),
                     change.text,
-                    self.client.encoding,
                 )
             else:
-                text = change.text
-        document.text = text
+                document.text = change.text
         document.version = params.text_document.version
         document.revision += 1
         self.schedule(document.uri)
@@ -229,9 +355,11 @@ class NewsmetaServer(LanguageServer):
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
         )
-        if document is not None and document.path is not None:
-            path = document.path
-            changed = self.corpus.set_open(path, None)
+        if document is not None:
+            document.wake()
+            if document.path is not None:
+                self._selected.pop(document.path, None)
+            changed = self.corpus.set_open(document.key, None)
             if changed or document.urls:
                 self.recheck_sharing(document.urls, but=document.uri)
 
@@ -239,10 +367,7 @@ class NewsmetaServer(LanguageServer):
         document = self.documents.get(params.text_document.uri)
         if document is None:
             return
-        if document.path is not None and os.path.basename(document.path) in (
-            "pyproject.toml",
-            "newsmeta.toml",
-        ):
+        if document.path is not None and os.path.basename(document.path) in _CONFIG_FILES:
             self.configuration_changed()
             return
         self.schedule(document.uri)
@@ -298,12 +423,15 @@ class NewsmetaServer(LanguageServer):
         finally:
             if self._running.get(uri) is asyncio.current_task():
                 del self._running[uri]
+            document = self.documents.get(uri)
+            if document is not None and uri not in self._running:
+                document.wake()
 
     def check(self, text: str, path: str | None) -> Checked:
         """Check ``text`` (the file at ``path``) as ``newsmeta validate --format json``
         would check that file, corpus included. Runs on the check thread."""
         config, error = self.configs.for_file(path, self.root)
-        if path is not None and not covers(config, path, self.rules):
+        if path is not None and not self.selects(config, path):
             return Checked((), (), False, error)
         try:
             raw = text.encode("utf-8", "surrogateescape")
@@ -320,13 +448,24 @@ class NewsmetaServer(LanguageServer):
         result = policy.apply(result)
         return Checked(result.problems, urls, active, error)
 
+    def selects(self, config: Config, path: str) -> bool:
+        """Whether ``newsmeta validate`` run in ``config``'s folder checks ``path`` (asked
+        once per file and configuration: not on every keystroke)."""
+        known = self._selected.get(path)
+        if known is not None and known[0] is config:
+            return known[1]
+        verdict = is_selected(path, config)
+        self._selected[path] = (config, verdict)
+        return verdict
+
     def publish(self, document: OpenDocument, revision: int, checked: Checked) -> None:
         if checked.config_error is not None:
             self.config_for(document.path)  # shows the error once
         document.problems = checked.problems
         document.checked = revision
         document.active = checked.active
-        lines = TextMap(document.text, self.client.encoding)
+        document.wake()
+        lines = document.lines(self.client.encoding)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
                 uri=document.uri,
@@ -413,11 +552,10 @@ class NewsmetaServer(LanguageServer):
             path = path_of(change.uri)
             if path is None:
                 continue
-            if os.path.basename(path) in ("pyproject.toml", "newsmeta.toml"):
+            if os.path.basename(path) in _CONFIG_FILES:
                 self.configuration_changed()
                 return
-            if path.endswith(".md"):
-                articles.append(path)
+            articles.append(path)  # the index keeps those a scan would read
         if not articles:
             return
 
@@ -434,6 +572,48 @@ class NewsmetaServer(LanguageServer):
         self._shown_errors.clear()
         self.index_workspace(self.corpus.roots)
         self.recheck_all()
+        if self._watched:  # the extensions may have changed
+            self._rewatch = asyncio.ensure_future(self.watch())
+
+    async def watch(self) -> None:
+        """Ask the client to report changes to the workspace's articles (every extension
+        its configurations name) and configuration files; again when the extensions
+        change. Only for clients that take such registrations."""
+        capabilities = self.client_capabilities.workspace
+        watch = capabilities.did_change_watched_files if capabilities is not None else None
+        if watch is None or not watch.dynamic_registration:
+            return
+        extensions = frozenset(
+            extension
+            for root in self.corpus.roots
+            for extension in self.configs.for_file(None, root)[0].extensions
+        ) or frozenset(DEFAULT_EXTENSIONS)
+        if extensions == self._watched:
+            return
+        globs = [f"**/*{extension}" for extension in sorted(extensions)]
+        globs += [f"**/{name}" for name in _CONFIG_FILES]
+        registration = types.Registration(
+            id=_WATCH_ID,
+            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                watchers=[types.FileSystemWatcher(glob_pattern=glob) for glob in globs]
+            ),
+        )
+        try:
+            if self._watched:
+                await self.client_unregister_capability_async(
+                    types.UnregistrationParams(
+                        unregisterations=[
+                            types.Unregistration(id=_WATCH_ID, method=registration.method)
+                        ]
+                    )
+                )
+            self._watched = extensions
+            await self.client_register_capability_async(
+                types.RegistrationParams(registrations=[registration])
+            )
+        except Exception as error:  # the client offered it, then refused: go on
+            log.info("the client did not register the file watchers: %s", error)
 
     # --- requests -------------------------------------------------------------------------------
 
@@ -453,11 +633,44 @@ class NewsmetaServer(LanguageServer):
             self._parsed.popitem(last=False)
         return parsed
 
-    def problems_now(self, document: OpenDocument, text: str, revision: int) -> tuple[Problem, ...]:
-        """The problems of ``revision``: the published ones, or a fresh check."""
+    async def problems_of(
+        self, document: OpenDocument, text: str, revision: int
+    ) -> tuple[Problem, ...]:
+        """The problems of ``revision``: the published ones, those of the check under way
+        (waited for: a request that comes with a keystroke never checks the text a second
+        time), or a fresh check when the text has moved on."""
+        if document.checked != revision and document.revision == revision:
+            running = self._running.get(document.uri)
+            if running is not None and not running.done():
+                waiter = asyncio.get_running_loop().create_future()
+                document.waiting.append(waiter)
+                await waiter
         if document.checked == revision and document.problems is not None:
             return document.problems
-        return self.check(text, document.path).problems
+        return (await self.on_request_thread(lambda: self.check(text, document.path))).problems
+
+    async def count_open_topics(self) -> None:
+        """Count in the workspace index the topics typed in open documents since they were
+        last counted (their unsaved text). Done when a topic is being completed, not on
+        every keystroke."""
+        uncounted = [
+            (document, document.text, document.revision)
+            for document in self.documents.values()
+            if document.active and document.topics_counted != document.revision
+        ]
+        if not uncounted:
+            return
+
+        def read() -> list[tuple[OpenDocument, int, tuple[str, ...]]]:
+            return [
+                (document, revision, topics_of(loads(text, path=document.path).data))
+                for document, text, revision in uncounted
+            ]
+
+        for document, revision, topics in await self.on_request_thread(read):
+            if self.documents.get(document.uri) is document:  # not closed meanwhile
+                self.corpus.set_open_topics(document.key, topics)
+                document.topics_counted = revision
 
     def shutdown_workers(self) -> None:
         self.stopping.set()
@@ -516,6 +729,8 @@ def _client(capabilities: types.ClientCapabilities) -> features.Client:
     workspace = capabilities.workspace
     edit = workspace.workspace_edit if workspace is not None else None
     modes = item.insert_text_mode_support if item is not None else None
+    action = document.code_action if document is not None else None
+    resolvable = action.resolve_support if action is not None else None
     return features.Client(
         encoding=_encoding(capabilities),
         markdown=bool(
@@ -527,6 +742,12 @@ def _client(capabilities: types.ClientCapabilities) -> features.Client:
         document_changes=bool(edit is not None and edit.document_changes),
         insert_text_mode=bool(
             modes is not None and types.InsertTextMode.AsIs in (modes.value_set or [])
+        ),
+        resolve_edits=bool(
+            action is not None
+            and action.data_support
+            and resolvable is not None
+            and "edit" in resolvable.properties
         ),
     )
 
@@ -542,13 +763,9 @@ def _roots(params: types.InitializeParams) -> list[str]:
     return [os.path.abspath(root) for root in roots]
 
 
-_WATCHERS: Final = ("**/*.md", "**/pyproject.toml", "**/newsmeta.toml")
-
-
-def create_server(rules: FileRules) -> NewsmetaServer:
-    """A server with every feature registered (not started); ``rules`` pick the files
-    ``newsmeta validate`` would check."""
-    server = NewsmetaServer(rules)
+def create_server() -> NewsmetaServer:
+    """A server with every feature registered (not started)."""
+    server = NewsmetaServer()
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: NewsmetaServer, params: types.InitializeParams) -> None:
@@ -560,23 +777,7 @@ def create_server(rules: FileRules) -> NewsmetaServer:
     @server.feature(types.INITIALIZED)
     @_guarded("initialization")
     async def initialized(ls: NewsmetaServer, params: types.InitializedParams) -> None:
-        capabilities = ls.client_capabilities.workspace
-        watch = capabilities.did_change_watched_files if capabilities is not None else None
-        if watch is not None and watch.dynamic_registration:
-            options = types.DidChangeWatchedFilesRegistrationOptions(
-                watchers=[types.FileSystemWatcher(glob_pattern=glob) for glob in _WATCHERS]
-            )
-            registration = types.Registration(
-                id="newsmeta-watch",
-                method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                register_options=options,
-            )
-            try:
-                await ls.client_register_capability_async(
-                    types.RegistrationParams(registrations=[registration])
-                )
-            except Exception as error:  # the client offered it, then refused: go on
-                log.info("the client did not register the file watchers: %s", error)
+        await ls.watch()
         ls.index_workspace(ls.corpus.roots)
 
     @server.feature(types.SHUTDOWN)
@@ -630,11 +831,11 @@ def create_server(rules: FileRules) -> NewsmetaServer:
         if document is None or not document.active:
             return None
         text, revision, position = document.text, document.revision, params.position
+        problems = await ls.problems_of(document, text, revision)
 
         def work() -> types.Hover | None:
             lines = TextMap(text, ls.client.encoding)
             index = lines.from_lsp(position.line, position.character)
-            problems = ls.problems_now(document, text, revision)
             parsed = ls.parsed(document, text, revision)
             return features.hover(text, index, lines, problems, parsed, ls.client)
 
@@ -652,10 +853,12 @@ def create_server(rules: FileRules) -> NewsmetaServer:
         if document is None or not document.active:
             return None
         text, revision, position = document.text, document.revision, params.position
+        lines = TextMap(text, ls.client.encoding)
+        index = lines.from_lsp(position.line, position.character)
+        if features.completes_topics(text, index):
+            await ls.count_open_topics()
 
         def work() -> types.CompletionList:
-            lines = TextMap(text, ls.client.encoding)
-            index = lines.from_lsp(position.line, position.character)
             data = ls.parsed(document, text, revision).data
             items = features.completions(text, index, lines, ls.client, ls.corpus.topics(), data)
             return types.CompletionList(is_incomplete=False, items=items)
@@ -665,7 +868,8 @@ def create_server(rules: FileRules) -> NewsmetaServer:
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(
-            code_action_kinds=[types.CodeActionKind.QuickFix, features.FIX_ALL_KIND]
+            code_action_kinds=[types.CodeActionKind.QuickFix, features.FIX_ALL_KIND],
+            resolve_provider=True,
         ),
     )
     @_guarded("code actions")
@@ -679,25 +883,52 @@ def create_server(rules: FileRules) -> NewsmetaServer:
         wanted = params.range
         only = [_kind(kind) for kind in params.context.only] if params.context.only else None
 
+        problems = await ls.problems_of(document, text, revision)
+
         def work() -> list[types.CodeAction]:
             lines = TextMap(text, ls.client.encoding)
             span = (
                 lines.from_lsp(wanted.start.line, wanted.start.character),
                 lines.from_lsp(wanted.end.line, wanted.end.character),
             )
-            problems = ls.problems_now(document, text, revision)
             return features.code_actions(
-                text, document.uri, version, document.path, lines, problems, span, ls.client, only
+                text,
+                document.uri,
+                version,
+                document.path,
+                lines,
+                problems,
+                span,
+                ls.client,
+                only,
+                lambda: ls.parsed(document, text, revision).data,
             )
+
+        return await ls.on_request_thread(work)
+
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    @_guarded("resolving a code action")
+    async def code_action_resolve(
+        ls: NewsmetaServer, action: types.CodeAction
+    ) -> types.CodeAction | None:
+        planned = features.Plan.from_data(action.data)
+        document = ls.documents.get(planned[0]) if planned is not None else None
+        if document is None or not document.active:
+            return action  # closed, or not ours: nothing to add
+        text, version, path = document.text, document.version, document.path
+
+        def work() -> types.CodeAction:
+            lines = TextMap(text, ls.client.encoding)
+            return features.resolve(action, text, version, path, lines, ls.client)
 
         return await ls.on_request_thread(work)
 
     return server
 
 
-def serve(rules: FileRules) -> None:
+def serve() -> None:
     """Run the language server on standard input and output until the client exits."""
-    server = create_server(rules)
+    server = create_server()
     try:
         server.start_io()
     finally:

@@ -3,11 +3,10 @@
 - :class:`Configs` finds the configuration of a file the way ``newsmeta validate`` does
   (:func:`newsmeta.config.find_config`, walking up from the file's folder), remembers it
   per folder, and notices when the file it came from changes.
-- :func:`covers` says whether a configuration checks a file at all (its ``include`` and
-  ``exclude``), so a README next to the articles gets no diagnostics when the project
-  says which files are articles. Which files ``newsmeta validate`` reads is the command
-  line's business: its own functions are handed in as :class:`FileRules` (the library
-  never imports the command line).
+- Which files are articles is :mod:`newsmeta.paths`'s answer, the command line's own:
+  a document is checked when :func:`newsmeta.paths.is_selected` says ``newsmeta
+  validate`` run in its configuration's folder would check it, and a workspace folder's
+  articles are :func:`newsmeta.paths.selected` for that folder.
 - :class:`Corpus` indexes the workspace's articles in the background: the URLs each one
   states (for ``corpus-duplicate-url``) and the topics in use (for completion). Open
   documents count with their unsaved text.
@@ -20,29 +19,27 @@ holding it.
 from __future__ import annotations
 
 import collections
-import fnmatch
 import logging
 import os
-import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Final
 
 import attrs
 
 from newsmeta.config import Config, ConfigError, find_config
-from newsmeta.validation import CorpusIndex, FileResult, UrlUse
+from newsmeta.document import Document, load
+from newsmeta.paths import is_selected, selected
+from newsmeta.validation import CorpusIndex, FileResult, UrlUse, document_result
 
-__all__ = ["Configs", "Corpus", "FileFacts", "FileRules", "covers", "facts_of"]
+__all__ = ["Configs", "Corpus", "FileFacts", "facts_of", "topics_of"]
 
 log = logging.getLogger("newsmeta.lsp")
 
 #: The most article files one workspace scan reads; a folder holding more (a home
 #: directory opened by mistake) is indexed up to here, and the log says so.
 MAX_SCAN_FILES: Final = 50_000
-#: Folders never walked when the configuration names no ``include``.
-_SKIPPED_DIRS: Final = frozenset({"node_modules", "__pycache__", "site-packages"})
 
 
 class Configs:
@@ -93,61 +90,6 @@ def _stamp(source: Path | None) -> tuple[int, int] | None:
     return stat.st_mtime_ns, stat.st_size
 
 
-# --- which files are articles --------------------------------------------------------------------
-
-
-@attrs.frozen
-class FileRules:
-    """How ``newsmeta validate`` picks files: ``excluded(path, patterns, base)`` and
-    ``collect_paths(arguments, [(patterns, base), ...])``, as in :mod:`newsmeta.cli.common`."""
-
-    excluded: Callable[[str, Sequence[str], str], bool]
-    collect_paths: Callable[[Sequence[str], Sequence[tuple[Sequence[str], str]]], list[str]]
-
-
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """A glob as the CLI's ``glob.glob(recursive=True)`` reads it: ``**`` crosses folders."""
-    out = []
-    segments = pattern.strip("/").split("/")
-    for number, segment in enumerate(segments):
-        last = number == len(segments) - 1
-        if segment == "**":
-            out.append(".*" if last else "(?:[^/]*/)*")
-            continue
-        translated = fnmatch.translate(segment)
-        # fnmatch's '*' crosses '/', glob's does not.
-        body = translated.removeprefix("(?s:").removesuffix(")\\Z").replace(".*", "[^/]*")
-        out.append(body + ("" if last else "/"))
-    return re.compile("".join(out) + r"\Z", re.DOTALL)
-
-
-def covers(config: Config, path: str, rules: FileRules) -> bool:
-    """Whether ``newsmeta validate``, run with ``config`` and no paths, checks ``path``.
-
-    Its ``exclude`` patterns drop the file; when the configuration has an ``include``,
-    the file must match one of its globs (or lie under one of its folders). Without an
-    ``include``, every file not excluded is checked.
-    """
-    absolute = os.path.abspath(path)
-    root = str(config.root)
-    if config.exclude and rules.excluded(absolute, config.exclude, root):
-        return False
-    if not config.include:
-        return True
-    relative = os.path.relpath(absolute, root).replace(os.sep, "/")
-    if relative == ".." or relative.startswith("../"):
-        return False
-    for pattern in config.include:
-        pattern = pattern.replace(os.sep, "/").removeprefix("./")
-        if not any(c in pattern for c in "*?["):
-            target = pattern.strip("/")
-            if relative == target or relative.startswith(target + "/") or target in ("", "."):
-                return True
-        elif _glob_regex(pattern).match(relative):
-            return True
-    return False
-
-
 # --- the workspace's articles --------------------------------------------------------------------
 
 
@@ -159,33 +101,26 @@ class FileFacts:
     topics: tuple[str, ...] = ()
 
 
-def facts_of(text: str, path: str, config: Config) -> FileFacts:
-    """The URLs and topics of the article ``text`` (nothing for one that does not parse)."""
-    from newsmeta._check import analyse
-    from newsmeta.validation import _url_uses
-
-    analysis = analyse(text, path=path, limits=config.limits, rules=False)
-    data = analysis.data
-    topics: tuple[str, ...] = ()
-    if isinstance(data, dict):
-        raw = data.get("topics")
-        if isinstance(raw, list):
-            topics = tuple(t for t in raw if isinstance(t, str) and t.strip())
-    return FileFacts(_url_uses(analysis), topics)
+def topics_of(data: object) -> tuple[str, ...]:
+    """The topics of a front matter's JSON view (none unless it is a list of text)."""
+    raw = data.get("topics") if isinstance(data, dict) else None
+    if not isinstance(raw, list):
+        return ()
+    return tuple(topic for topic in raw if isinstance(topic, str) and topic.strip())
 
 
-def _read(path: str, config: Config) -> str | None:
-    from newsmeta._check import decode
-    from newsmeta._files import read_article_bytes
+def facts_of(document: Document) -> FileFacts:
+    """The URLs and topics of a loaded article (nothing for one that does not parse)."""
+    return FileFacts(document_result(document).urls, topics_of(document.data))
 
+
+def _read(path: str, config: Config) -> FileFacts | None:
+    """The facts of the article file at ``path``, read as ``newsmeta validate`` reads it
+    (``None`` when it cannot be read or is over the configured size)."""
     try:
-        raw = read_article_bytes(path, config.limits.max_file_bytes)
+        return facts_of(load(path, max_bytes=config.limits.max_file_bytes))
     except OSError:
         return None
-    if len(raw) > config.limits.max_file_bytes:
-        return None
-    text, findings = decode(raw, config.limits)
-    return None if findings else text
 
 
 class Corpus:
@@ -193,12 +128,13 @@ class Corpus:
 
     Paths are kept absolute; :meth:`check` names other files relative to the workspace
     folder that holds them, as ``newsmeta validate`` run there would. An open document's
-    facts replace its file's. Lookups by URL and the topic counts are kept up to date on
-    every change, so nothing here costs more than the files it touches.
+    facts replace its file's (a document with no file, an editor's unsaved "Untitled",
+    is kept under its URI, and counts for topics only). Lookups by URL and the topic
+    counts are kept up to date on every change, so nothing here costs more than the
+    files it touches.
     """
 
-    def __init__(self, rules: FileRules) -> None:
-        self.rules = rules
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._disk: dict[str, FileFacts] = {}
         self._open: dict[str, FileFacts] = {}
@@ -244,8 +180,12 @@ class Corpus:
                 holders.discard(path)
                 if not holders:
                     del self._by_url[url]
-        self._topics.subtract(set(facts.topics))
-        self._topics += collections.Counter()  # drop the counts that fell to zero
+        for topic in set(facts.topics):
+            left = self._topics[topic] - 1
+            if left > 0:
+                self._topics[topic] = left
+            else:
+                del self._topics[topic]
 
     def _remember(self, path: str) -> None:
         facts = self._effective(path)
@@ -257,32 +197,47 @@ class Corpus:
 
     # --- filling in -----------------------------------------------------------------------------
 
+    def root_of(self, path: str) -> str | None:
+        """The workspace folder that holds ``path`` (the innermost), or ``None``."""
+        absolute = os.path.abspath(path)
+        for root in sorted(self._roots, key=len, reverse=True):
+            if absolute.startswith(root.rstrip(os.sep) + os.sep):
+                return root
+        return None
+
     def scan(self, configs: Configs, stop: Callable[[], bool] = lambda: False) -> int:
         """Read every article of the workspace folders; return how many were indexed.
 
-        Runs in a background thread. ``stop`` is polled between files (the server shuts
-        down, or the folders changed: then nothing is kept).
+        A folder's articles are the files ``newsmeta validate`` checks when run in it
+        (:func:`newsmeta.paths.selected`, with the folder's configuration), read within
+        that configuration's size limit. Runs in a background thread. ``stop`` is polled
+        between files (the server shuts down, or the folders changed: then nothing is
+        kept).
         """
         with self._lock:
             generation = self.generation
             roots = self._roots
         found: dict[str, FileFacts] = {}
         count = 0
-        for path in self._paths(roots, configs):
-            if stop() or self.generation != generation:
-                return count
-            if count >= MAX_SCAN_FILES:
-                log.warning("stopped indexing the workspace at %d files", MAX_SCAN_FILES)
-                break
-            config, _ = configs.for_file(path)
-            text = _read(path, config)
-            if text is None:
-                continue
-            try:
-                found[path] = facts_of(text, path, config)
-            except Exception:  # one odd file never stops the index
-                log.exception("could not index %s", path)
-            count += 1
+        for root in roots:
+            config, _ = configs.for_file(None, root)
+            for path in selected(root, config).paths:
+                if stop() or self.generation != generation:
+                    return count
+                if count >= MAX_SCAN_FILES:
+                    log.warning("stopped indexing the workspace at %d files", MAX_SCAN_FILES)
+                    break
+                absolute = os.path.abspath(path)
+                if absolute in found:
+                    continue  # two folders, one inside the other
+                try:
+                    facts = _read(absolute, config)
+                except Exception:  # one odd file never stops the index
+                    log.exception("could not index %s", absolute)
+                    continue
+                if facts is not None:
+                    found[absolute] = facts
+                    count += 1
         with self._lock:
             if self.generation != generation:
                 return count
@@ -297,40 +252,20 @@ class Corpus:
             self.ready = True
         return count
 
-    def _paths(self, roots: Sequence[str], configs: Configs) -> Iterator[str]:
-        for root in roots:
-            config, _ = configs.for_file(None, root)
-            if config.include:
-                patterns = [os.path.join(str(config.root), p) for p in config.include]
-                try:
-                    paths = self.rules.collect_paths(patterns, [(config.exclude, str(config.root))])
-                except FileNotFoundError:
-                    continue
-                yield from (os.path.abspath(p) for p in paths)
-                continue
-            for folder, dirs, files in os.walk(root, followlinks=False):
-                dirs[:] = sorted(
-                    d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS
-                )
-                for name in sorted(files):
-                    if name.endswith(".md"):
-                        path = os.path.join(folder, name)
-                        file_config, _ = configs.for_file(path)
-                        if covers(file_config, path, self.rules):
-                            yield path
-
     def update_disk(self, path: str, configs: Configs) -> set[str]:
         """Re-read ``path`` from disk (it was saved, created, changed or deleted); return
-        the URLs it stated before or states now."""
+        the URLs it stated before or states now. Only a file a scan would index (a file
+        :func:`newsmeta.paths.selected` lists for its workspace folder) is kept."""
         absolute = os.path.abspath(path)
-        config, _ = configs.for_file(absolute)
-        text = _read(absolute, config) if os.path.isfile(absolute) else None
+        root = self.root_of(absolute)
         facts = None
-        if text is not None and covers(config, absolute, self.rules):
-            try:
-                facts = facts_of(text, absolute, config)
-            except Exception:
-                log.exception("could not index %s", absolute)
+        if root is not None and os.path.isfile(absolute):
+            config, _ = configs.for_file(None, root)
+            if is_selected(absolute, config, root):
+                try:
+                    facts = _read(absolute, config)
+                except Exception:
+                    log.exception("could not index %s", absolute)
         with self._lock:
             before = _urls(self._disk.get(absolute))
             self._forget(absolute)
@@ -341,29 +276,38 @@ class Corpus:
             self._remember(absolute)
         return before | _urls(facts)
 
-    def set_open(self, path: str, facts: FileFacts | None) -> bool:
-        """Count an open document's unsaved ``facts`` (``None``: it was closed); return
-        whether the URLs it states changed."""
-        absolute = os.path.abspath(path)
+    def set_open(self, key: str, facts: FileFacts | None) -> bool:
+        """Count an open document's unsaved ``facts`` (``None``: it was closed); ``key``
+        is its absolute path (or, for a document with no file, its URI). Return whether
+        the URLs it states changed."""
         with self._lock:
-            before = _urls(self._effective(absolute))
-            self._forget(absolute)
+            if facts is not None and self._open.get(key) == facts:
+                return False  # typing that changed neither (most keystrokes)
+            before = _urls(self._effective(key))
+            self._forget(key)
             if facts is None:
-                self._open.pop(absolute, None)
+                self._open.pop(key, None)
             else:
-                self._open[absolute] = facts
-            self._remember(absolute)
-            after = _urls(self._effective(absolute))
+                self._open[key] = facts
+            self._remember(key)
+            after = _urls(self._effective(key))
         return before != after
 
-    def set_open_urls(self, path: str, urls: Sequence[UrlUse]) -> bool:
-        """:meth:`set_open` with the URLs of an open document's unsaved text; its topics
-        stay those of the saved file until it is saved."""
-        absolute = os.path.abspath(path)
+    def set_open_urls(self, key: str, urls: Sequence[UrlUse]) -> bool:
+        """:meth:`set_open` with the URLs of an open document's unsaved text (its topics
+        stay the last ones counted)."""
         with self._lock:
-            saved = self._disk.get(absolute)
-        topics = saved.topics if saved is not None else ()
-        return self.set_open(absolute, FileFacts(tuple(urls), topics))
+            current = self._effective(key)
+        topics = current.topics if current is not None else ()
+        return self.set_open(key, FileFacts(tuple(urls), topics))
+
+    def set_open_topics(self, key: str, topics: Sequence[str]) -> None:
+        """:meth:`set_open` with the topics of an open document's unsaved text (its URLs
+        stay the last ones counted)."""
+        with self._lock:
+            current = self._effective(key)
+        urls = current.urls if current is not None else ()
+        self.set_open(key, FileFacts(urls, tuple(topics)))
 
     # --- reading --------------------------------------------------------------------------------
 
