@@ -108,6 +108,22 @@ def open_document(client: Client, path: Path, text: str | None = None, version: 
     return uri
 
 
+def change_document(
+    client: Client, uri: str, version: int, start: tuple[int, int], end: tuple[int, int], new: str
+) -> None:
+    """Send the change of the LSP range ``start``..``end`` to ``new``, as version ``version``."""
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(types.Position(*start), types.Position(*end)), text=new
+                )
+            ],
+        )
+    )
+
+
 _CODECS = {"utf-16": ("utf-16-le", 2), "utf-8": ("utf-8", 1), "utf-32": ("utf-32-le", 4)}
 
 

@@ -23,6 +23,7 @@ from .lsp_helpers import (
     Client,
     actual_diagnostics,
     apply_edits,
+    change_document,
     diagnostics_for,
     edit_of_action,
     edits_of,
@@ -106,17 +107,7 @@ async def test_diagnostics_follow_incremental_changes(client: Client, workspace:
     first = await diagnostics_for(client, uri, 1)
     assert "schema-enum" in {d.code for d in first}
     line = text.splitlines().index("type: blog")
-    client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-            content_changes=[
-                types.TextDocumentContentChangePartial(
-                    range=types.Range(types.Position(line, 6), types.Position(line, 10)),
-                    text="article",
-                )
-            ],
-        )
-    )
+    change_document(client, uri, 2, (line, 6), (line, 10), "article")
     second = await diagnostics_for(client, uri, 2)
     assert "schema-enum" not in {d.code for d in second}
     assert len(second) == len(first) - 1
@@ -289,17 +280,7 @@ async def test_topics_typed_in_another_open_document_are_offered_before_it_is_sa
     assert "Tidal Power" in await offered()
     # Typed over, still unsaved: the new topic counts, the old one no longer does.
     line = typed.splitlines().index("  - Tidal Power")
-    client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=other_uri, version=2),
-            content_changes=[
-                types.TextDocumentContentChangePartial(
-                    range=types.Range(types.Position(line, 4), types.Position(line, 9)),
-                    text="Wave",
-                )
-            ],
-        )
-    )
+    change_document(client, other_uri, 2, (line, 4), (line, 9), "Wave")
     await diagnostics_for(client, other_uri, 2)
     topics = await offered()
     assert "Wave Power" in topics
