@@ -288,12 +288,15 @@ def _digest(raw: bytes) -> bytes:
 _STAT: Final = struct.Struct("<qqqQ")
 #: The stat key of an entry that must be hashed on every run.
 _NO_STAT: Final = bytes(_STAT.size)
-#: An entry: a CRC-32 of the rest (with the context and path), the stat key, the digest of
-#: the bytes, then the result as ASCII JSON. One blob: each column costs a Python object
-#: per row read, and a warm run reads every row.
-_CHECK_END: Final = 4
-_STAT_END: Final = _CHECK_END + _STAT.size
+#: An entry: the stat key, the digest of the bytes, the result as ASCII JSON, then a
+#: CRC-32 (little-endian) of the context, the path and all that. One blob: each column
+#: costs a Python object per row read, and a warm run reads every row.
+_STAT_END: Final = _STAT.size
 _DIGEST_END: Final = _STAT_END + 16
+_CHECK_SIZE: Final = 4
+#: What CRC-32 gives over data followed by its own CRC (little-endian): an entry is intact
+#: when the CRC over the context, the path and the entry is this.
+_CRC_RESIDUE: Final = 0x2144DF1C
 
 
 def _status_bytes(status: os.stat_result) -> bytes:
@@ -670,10 +673,10 @@ class ResultCache:
         stored: list[bytes | None] = [None] * len(names)
         # This loop runs once per file on every warm run: names are bound locally.
         context_crc, today, touched = crc32(context), self._today, self._touched
-        trust, stat_of, status_bytes = _TRUST_STAT, os.stat, _status_bytes
+        trust, stat_of, status_bytes, key_of = _TRUST_STAT, os.stat, _status_bytes, self._key
         for start in range(0, len(names) if self._db is not None else 0, _LOOKUP_BATCH):
             batch = names[start : start + _LOOKUP_BATCH]
-            keys = [self._key(name) for name in batch]
+            keys = [key_of(name) for name in batch]
             rows = self._fetch(context, keys)
             if rows is None:
                 break
@@ -681,12 +684,11 @@ class ResultCache:
                 row = rows.get(key)
                 if row is None:
                     continue
-                entry, used_day = row
+                _, entry, used_day = row
                 if (
                     type(entry) is not bytes
-                    or len(entry) < _DIGEST_END
-                    or int.from_bytes(entry[:_CHECK_END], "little")
-                    != crc32(entry[_CHECK_END:], crc32(key, context_crc))
+                    or len(entry) < _DIGEST_END + _CHECK_SIZE
+                    or crc32(entry, crc32(key, context_crc)) != _CRC_RESIDUE
                 ):
                     continue  # damaged: the file is checked, and the entry replaced
                 name = batch[offset]
@@ -694,7 +696,7 @@ class ResultCache:
                     status = stat_of(name)
                 except OSError:
                     continue  # the check reports why
-                if trust and entry[_CHECK_END:_STAT_END] == status_bytes(status):
+                if trust and entry[:_STAT_END] == status_bytes(status):
                     if used_day != today:
                         touched.append((today, context, key))
                     stored[start + offset] = entry
@@ -716,7 +718,7 @@ class ResultCache:
         if _digest(raw) != digest:
             return None
         stat_key = _stat_key(status, read_at)
-        return self._store_key(context, key, stat_key, digest, entry[_DIGEST_END:])
+        return self._store_key(context, key, stat_key, digest, entry[_DIGEST_END:-_CHECK_SIZE])
 
     def results(
         self,
@@ -747,14 +749,16 @@ class ResultCache:
 
     def _fetch(
         self, context: bytes, keys: list[bytes]
-    ) -> dict[bytes, tuple[object, object]] | None:
+    ) -> dict[bytes, tuple[object, object, object]] | None:
+        """The rows ``(path, entry, used_day)`` of ``keys``, by path; None when the cache
+        stopped (or was started afresh) during the run."""
         db = self._db
         if db is None or self._fresh:
             return None
         marks = ", ".join("?" * len(keys))
         query = f"SELECT path, entry, used_day FROM entries WHERE context = ? AND path IN ({marks})"
         try:
-            return {row[0]: row[1:] for row in db.execute(query, (context, *keys))}
+            return {row[0]: row for row in db.execute(query, (context, *keys))}
         except sqlite3.Error as exc:
             self._stop(exc)
             return None
@@ -770,7 +774,7 @@ class ResultCache:
         """Queue the entry for ``key`` to be written; returns it."""
         body = b"".join((stat_key, digest, result))
         check = crc32(body, crc32(key, crc32(context)))
-        entry = check.to_bytes(_CHECK_END, "little") + body
+        entry = body + check.to_bytes(_CHECK_SIZE, "little")
         if self.writable:
             self._rows.append((context, key, entry, self._today))
             if len(self._rows) >= _WRITE_BATCH:
@@ -950,7 +954,7 @@ class Lookup:
                 else:
                     stored[index] = b""  # read once: let it go
                     try:
-                        result = _decode(name, entry[_DIGEST_END:].decode("ascii"))
+                        result = _decode(name, entry[_DIGEST_END:-_CHECK_SIZE].decode("ascii"))
                     except (ValueError, TypeError, StopIteration):
                         # Intact but unreadable: written by a faulty newsmeta. Check the file.
                         result, fresh = check([name])[0]
