@@ -15,12 +15,15 @@ to change, or the value is not one the fix may rewrite.
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 import attrs
 
-from newsmeta.document import Document
 from newsmeta.errors import EditError
 from newsmeta.problems import Problem
+
+if TYPE_CHECKING:  # validate asks only for fixable_codes(): no editor at its start-up
+    from newsmeta.document import Document
 
 __all__ = [
     "AppliedFix",

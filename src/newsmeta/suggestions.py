@@ -11,7 +11,6 @@ the same function to offer "rename the unknown key to the suggested one".
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 __all__ = ["closest", "did_you_mean"]
@@ -41,6 +40,8 @@ def closest(word: str, candidates: Iterable[str], *, cutoff: float = CUTOFF) -> 
     target = _folded(word)
     if target in folded:
         return folded[target]
+    import difflib  # only when a name is wrong: config is read on every start-up
+
     matcher = difflib.SequenceMatcher()
     matcher.set_seq2(target)  # difflib caches facts about the second sequence
     best, best_ratio = None, cutoff

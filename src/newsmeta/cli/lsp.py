@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
 from newsmeta.cli.common import EXIT_OK, EXIT_USAGE, Commands, message
@@ -48,6 +47,8 @@ def _run_lsp(args: argparse.Namespace) -> int:
             "pip install 'newsmeta-md[lsp]' (or '.[lsp]' in a checkout)"
         )
         return EXIT_USAGE
+    import logging  # here, not at the top: every command imports this module to register
+
     handler: logging.Handler
     if args.log_file:
         try:

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import re
 import sys
 import time
@@ -421,6 +420,8 @@ def _edit(
                 # Someone saved the file since it was read: read it again and redo the
                 # edit (the --where condition included). A short random pause keeps two
                 # editors from colliding in lockstep.
+                import random  # only here: every command's start-up would pay for it
+
                 time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
                 continue
             _error(str(exc))  # the message names the file
