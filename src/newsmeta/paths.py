@@ -142,8 +142,11 @@ def _gather(
     """The inputs, and whether anything matched before exclusion (with ``missing_ok``, a
     glob that matches nothing adds nothing instead of raising)."""
 
+    active = [(patterns, base) for patterns, base in exclude if patterns]
+
     def skip(path: str) -> bool:
-        return any(excluded(path, patterns, base) for patterns, base in exclude)
+        # Called for every file found: with no pattern (the usual case) it costs nothing.
+        return bool(active) and any(excluded(path, patterns, base) for patterns, base in active)
 
     found: dict[str, str] = {}
     unreadable: list[tuple[str, OSError]] = []
