@@ -364,3 +364,24 @@ def test_statistics_count_each_code_most_frequent_first() -> None:
         "summary": CODES["schema-enum"].summary,
     }
     assert document["summary"] == {"files": 3, "errors": 4, "warnings": 1, "fixable": 1}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "content/2024-03-05-a.md",
+        "dir with spaces/é ü 漢字.md",
+        'a"quote\\back.md',
+        "\udcff-undecodable.md",
+        "\x1b[31mred\u202eevil.md",
+        "##[error]x.md",
+        "::warning::x.md",
+    ],
+)
+def test_json_writes_a_clean_file_as_its_general_form_would(path: str) -> None:
+    from newsmeta.reporters import json as json_reporter
+
+    result = FileResult(path, ())
+    line = json_reporter._entry(result)
+    assert line == json_reporter._dumps(result.to_dict())
+    assert json.loads(line) == result.to_dict()

@@ -51,12 +51,20 @@ def _dumps(value: object) -> str:
     return json_text(_ENCODER.encode(value))
 
 
+def _entry(result: FileResult) -> str:
+    """One file's line: ``_dumps(result.to_dict())``, written directly for a file without
+    problems (most of them), where only the path varies."""
+    if result.problems:
+        return _dumps(result.to_dict())
+    return '{"path": ' + json_text(_ENCODER.encode(result.path)) + ', "ok": true, "problems": []}'
+
+
 def render(results: Iterable[FileResult], stream: TextIO, options: Options | None = None) -> None:
     """Write the results as one JSON document, streaming one file entry at a time."""
     files = errors = warnings = 0
     stream.write(f'{{\n  "version": {SHAPE_VERSION},\n  "files": [')
     for result in results:
-        stream.write(("," if files else "") + "\n    " + _dumps(result.to_dict()))
+        stream.write(("," if files else "") + "\n    " + _entry(result))
         files += 1
         if result.problems:
             errors += result.errors
