@@ -524,14 +524,21 @@ def _assert_same_tree(ours: Node | None, theirs: Node | None) -> None:
 
 
 def _tree_agrees(text: str) -> bool:
-    """The view's tree of ``text`` is the one the full path composes; False: no view."""
+    """The view's tree of ``text`` is the one the full path composes, and so is the tree
+    a quick analysis builds on first use; False: no view."""
+    from newsmeta._check import analyse_quickly
+
     split = split_front_matter(text)
     if not isinstance(split, Split):
         return False
     view = quick_view(split.yaml, split.yaml_start)
     if view is None:
         return False
-    _assert_same_tree(view.tree(), compose(split.yaml, split.yaml_start).root)
+    composed = compose(split.yaml, split.yaml_start).root
+    _assert_same_tree(view.tree(), composed)
+    analysis, _ = analyse_quickly(text)
+    if analysis.tree_limits is not None:  # no tree yet: built when asked for
+        _assert_same_tree(analysis.root, composed)
     return True
 
 

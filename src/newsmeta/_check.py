@@ -85,12 +85,23 @@ class Analysis:
     """What one pass over a file found.
 
     ``root`` is the positioned node tree. An analysis made on the quick path (see
-    :func:`analyse_quickly`) has found everything without one, and composes it from the
-    text on first use, exactly as :func:`analyse` would have: a loaded document that
-    nothing asks positions of never holds a tree.
+    :func:`analyse_quickly`) has found everything without one, and builds it from the
+    text on first use, exactly as :func:`analyse` would have composed it (from the quick
+    view's parser events when ``view`` is given): a loaded document that nothing asks
+    positions of never holds a tree.
     """
 
-    __slots__ = ("_limits", "_root", "data", "problems", "readable", "split", "text")
+    __slots__ = (
+        "_limits",
+        "_offset",
+        "_root",
+        "_source",
+        "data",
+        "problems",
+        "readable",
+        "split",
+        "text",
+    )
 
     def __init__(
         self,
@@ -102,6 +113,7 @@ class Analysis:
         readable: bool,
         *,
         lazy: Limits | None = None,
+        view: QuickView | None = None,
     ) -> None:
         self.text = text
         self.split = split
@@ -112,6 +124,11 @@ class Analysis:
         self.readable = readable
         #: The limits to compose the tree under, when it is composed on first use.
         self._limits = lazy
+        # Where the quick view's events came from: the tree is then read from the same
+        # events, as the view would read it, a few times cheaper than composing it. Only
+        # a shared parser and a number are kept, not the view.
+        self._source = view.event_source if view is not None else None
+        self._offset = view.offset if view is not None else 0
 
     @property
     def root(self) -> Node | None:
@@ -119,14 +136,21 @@ class Analysis:
         if self._limits is not None:
             split = self.split
             assert split is not None  # a lazy tree is for a split, readable text
-            self._root = compose(split.yaml, split.yaml_start, limits=self._limits).root
+            if self._source is not None:
+                from newsmeta._quick import tree_of
+
+                self._root = tree_of(self._source, split.yaml, self._offset)
+            else:
+                self._root = compose(split.yaml, split.yaml_start, limits=self._limits).root
             self._limits = None
+            self._source = None
         return self._root
 
     @root.setter
     def root(self, root: Node | None) -> None:
         self._root = root
         self._limits = None
+        self._source = None
 
     @property
     def tree_limits(self) -> Limits | None:
@@ -531,7 +555,7 @@ def analyse_quickly(
     if conforms(data):
         problems = _quick_rules(text, split, view, path)
         if problems is not None:
-            return Analysis(text, split, None, data, problems, True, lazy=limits), view
+            return Analysis(text, split, None, data, problems, True, lazy=limits, view=view), view
     from newsmeta.rules import RuleContext, run_rules
 
     root = view.tree()

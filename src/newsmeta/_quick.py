@@ -127,6 +127,20 @@ class QuickView:
             return None
         return _tree(self._kit, self._kit.parse(self._text), self.offset)
 
+    @property
+    def event_source(self) -> _EventKit | None:
+        """The event source :meth:`tree` reads with (one per process, shared by every
+        view): with :attr:`offset`, all :func:`tree_of` needs to build the same tree
+        later from the same text, without the view."""
+        return self._kit if self._text is not None else None
+
+
+def tree_of(source: _EventKit, text: str, offset: int) -> Node | None:
+    """The tree :meth:`QuickView.tree` builds, for a view of ``text`` whose
+    :attr:`~QuickView.event_source` is ``source`` and :attr:`~QuickView.offset`
+    ``offset``: read again from its events, without the view's checks."""
+    return _tree(source, source.parse(text), offset)
+
 
 def _scalar_ordinals(data: JSONValue) -> dict[tuple[str | int, ...], int]:
     """The ordinal of every scalar value of ``data`` in depth-first order, by its path.
