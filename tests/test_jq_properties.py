@@ -167,3 +167,60 @@ def test_a_generated_program_edits_every_style_of_yaml_exactly(path: Any, steps:
         assert document.dumps() == before
         return
     assert same(newsmeta.loads(document.dumps()).data, expected), (path.name, source)
+
+
+# --- values jq cannot tell apart come back as they were ----------------------------------------
+
+JQ_ITEMS = st.one_of(
+    st.sampled_from([1.0, 1, 2.5, 2**60 + 1, "a", "b", True, None]),
+    st.fixed_dictionaries({"w": st.sampled_from([1.0, 3, 2**60 + 1])}),
+)
+
+
+def as_jq(value: Any) -> Any:
+    """``value`` as it comes back from jq: every number a double, integral ones as ints."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        number = float(value)
+        return int(number) if number.is_integer() else number
+    if isinstance(value, list):
+        return [as_jq(v) for v in value]
+    return {k: as_jq(v) for k, v in value.items()}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(JQ_ITEMS, max_size=8),
+    st.lists(st.sampled_from(["AI", 7, {"w": 9}]), max_size=3),
+    st.integers(0, 8),
+    st.integers(0, 3),
+)
+def test_items_a_program_kept_come_back_as_the_old_objects(
+    old: list[Any], added: list[Any], at: int, removed: int
+) -> None:
+    """Items added or removed anywhere in a list: every item the program kept is the old
+    object again (``1.0`` stays ``1.0``, an integer past 2**53 keeps its digits), and the
+    rest is what the program gave."""
+    at = min(at, len(old))
+    gone = min(removed, len(old) - at)
+    kept = old[:at] + old[at + gone :]
+    new = as_jq(old[:at]) + added + as_jq(old[at + gone :])
+    restored = jqprogram.restore(old, new)
+    assert isinstance(restored, list)
+    assert as_jq(restored) == as_jq(new)
+    assert restored[:at] == old[:at]
+    assert restored[at + len(added) :] == old[at + gone :]
+    assert all(a is b for a, b in zip(restored[:at], kept[:at], strict=True))
+    assert all(type(a) is type(b) for a, b in zip(restored[:at], old[:at], strict=True))
+    tail = restored[at + len(added) :]
+    assert all(type(a) is type(b) for a, b in zip(tail, old[at + gone :], strict=True))
+
+
+def test_an_appended_item_keeps_the_floats_before_it() -> None:
+    old: list[Any] = [1.0, {"w": 2.0}, 2**60 + 1]
+    restored = jqprogram.restore(old, [1, {"w": 2}, 2**60, "AI"])
+    assert restored == [1.0, {"w": 2.0}, 2**60 + 1, "AI"]
+    assert isinstance(restored, list)
+    assert restored[0] is old[0]
+    assert restored[1] is old[1]

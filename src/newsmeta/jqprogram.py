@@ -231,14 +231,34 @@ def restore(old: JSONValue, new: JSONValue) -> JSONValue:
 
 
 def _restore_list(old: list[JSONValue], new: list[JSONValue]) -> list[JSONValue]:
-    matcher = difflib.SequenceMatcher(
-        None, [_jq_key(v) for v in old], [_jq_key(v) for v in new], autojunk=False
-    )
     out = list(new)
+    # Items kept as they were at either end (an append, a prepend, one item removed) need
+    # no alignment: only the middle that differs is aligned.
+    shorter = min(len(old), len(new))
+    head = 0
+    while head < shorter:
+        kept = restore(old[head], new[head])
+        if kept is not old[head]:
+            break
+        out[head] = kept
+        head += 1
+    tail = 0
+    while tail < shorter - head:
+        kept = restore(old[-1 - tail], new[-1 - tail])
+        if kept is not old[-1 - tail]:
+            break
+        out[len(new) - 1 - tail] = kept
+        tail += 1
+    old_middle, new_middle = old[head : len(old) - tail], new[head : len(new) - tail]
+    if not old_middle or not new_middle:
+        return out
+    matcher = difflib.SequenceMatcher(
+        None, [_jq_key(v) for v in old_middle], [_jq_key(v) for v in new_middle], autojunk=False
+    )
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
             for k in range(j2 - j1):
-                out[j1 + k] = restore(old[i1 + k], new[j1 + k])
+                out[head + j1 + k] = restore(old_middle[i1 + k], new_middle[j1 + k])
     return out
 
 

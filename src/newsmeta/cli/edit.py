@@ -134,6 +134,10 @@ def _run_edit(args: argparse.Namespace) -> int:
     return run.over(inputs.paths)
 
 
+#: What names one file whatever the path to it (see :func:`_identity`).
+_Key = tuple[int, int] | str
+
+
 @attrs.define
 class _Outcome:
     """What the edit of one file came to, before anything is printed or written."""
@@ -146,6 +150,8 @@ class _Outcome:
     text: str = ""
     document: Document | None = None
     before: str = ""
+    #: The file's identity, taken before it was loaded (see :func:`_identity`).
+    key: _Key | None = None
 
 
 #: Summary words for the refusals raised by the library.
@@ -190,10 +196,13 @@ class _Run:
             for path in paths:
                 if self.interrupted:
                     break
+                key = None
                 if self.writer is not None:
-                    self.writer.settle(path)
+                    key = _identity(path)
+                    self.writer.settle(key)
                     self._report(self.writer.finished())
                 outcome = self._edit(path)
+                outcome.key = key
                 progress.advance(bool(outcome.text) or self._prints(outcome))
                 with self._deferred():
                     self._finish(path, outcome)
@@ -323,7 +332,11 @@ class _Run:
             elif not args.dry_run:
                 if self.writer is not None:
                     self.writer.submit(
-                        path, document, allow_links=args.allow_links, force=args.force
+                        path,
+                        document,
+                        outcome.key if outcome.key is not None else _identity(path),
+                        allow_links=args.allow_links,
+                        force=args.force,
                     )
                 else:
                     outcome = _saved(path, document, args.allow_links, args.force) or outcome
@@ -395,16 +408,18 @@ class _Writer:
         from concurrent.futures import ThreadPoolExecutor
 
         self.pool = ThreadPoolExecutor(self.THREADS, thread_name_prefix="newsmeta-save")
-        self.pending: dict[tuple[int, int] | str, tuple[str, Future[_Outcome | None]]] = {}
+        self.pending: dict[_Key, tuple[str, Future[_Outcome | None]]] = {}
 
-    def submit(self, path: str, document: Document, *, allow_links: bool, force: bool) -> None:
-        """Start writing ``document`` to ``path``."""
+    def submit(
+        self, path: str, document: Document, key: _Key, *, allow_links: bool, force: bool
+    ) -> None:
+        """Start writing ``document`` to ``path``, the file ``key`` names."""
         future = self.pool.submit(_saved, path, document, allow_links, force)
-        self.pending[_identity(path)] = (path, future)
+        self.pending[key] = (path, future)
 
-    def settle(self, path: str) -> None:
-        """Wait for a write to the file ``path`` names, if one is under way."""
-        entry = self.pending.get(_identity(path))
+    def settle(self, key: _Key) -> None:
+        """Wait for a write to the file ``key`` names, if one is under way."""
+        entry = self.pending.get(key)
         if entry is not None:
             entry[1].result()
 
@@ -418,12 +433,12 @@ class _Writer:
         self.pool.shutdown(wait=True)
         return [self._take(key) for key in list(self.pending)]
 
-    def _take(self, key: tuple[int, int] | str) -> tuple[str, _Outcome | None]:
+    def _take(self, key: _Key) -> tuple[str, _Outcome | None]:
         path, future = self.pending.pop(key)
         return path, future.result()
 
 
-def _identity(path: str) -> tuple[int, int] | str:
+def _identity(path: str) -> _Key:
     """What names one file whatever the path to it: its device and inode."""
     try:
         info = os.stat(path)
