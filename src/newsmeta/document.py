@@ -473,7 +473,7 @@ class Document:
             introduced = self.new_errors()
             if introduced:
                 raise NewProblemsError(introduced, str(target))
-        same_file = self.path is not None and _same_file(target, self.path)
+        same_file = self.path is not None and (target is self.path or _same_file(target, self.path))
         data = self.encoded()
         if overwrite is None:
             overwrite = not self._created
