@@ -128,6 +128,22 @@ def test_json_text_is_safe_and_decodes_to_the_same_text(text: str) -> None:
     assert json.loads(encoded) == text
 
 
+@given(
+    st.one_of(
+        st.text(st.characters(max_codepoint=0x7F)),
+        st.lists(
+            st.sampled_from(["#", "##[", "##vso[", "::", "\n", "\x7f", "a", "\u202e", "é"])
+        ).map("".join),
+        st.text(),
+    )
+)
+def test_json_text_s_shortcut_gives_what_escaping_gives(text: str) -> None:
+    from newsmeta._escape import _json_text_escaped
+
+    for encoded in (text, json.dumps(text, ensure_ascii=False)):
+        assert json_text(encoded) == _json_text_escaped(encoded)
+
+
 @given(st.text())
 def test_github_and_markdown_escapes_are_always_safe(text: str) -> None:
     for escaped in (github_message(text), github_property(text), markdown_cell(text)):

@@ -112,6 +112,15 @@ def json_text(text: str) -> str:
     workflow command. Newlines between tokens are kept; JSON strings never hold a raw
     newline, so no line of the result can begin with a string's ``::``.
     """
+    if text.isascii() and text.isprintable() and "#" not in text:
+        # Printable ASCII holds nothing to escape: most paths and messages, at the cost
+        # of one scan instead of two regular-expression passes.
+        return text
+    return _json_text_escaped(text)
+
+
+def _json_text_escaped(text: str) -> str:
+    """:func:`json_text` without its shortcut for text with nothing to escape."""
     text = _UNSAFE.sub(
         lambda m: m.group() if m.group() == "\n" else _json_escape(ord(m.group())), text
     )
