@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -159,6 +160,31 @@ def test_a_warm_run_checks_no_file(
 
     monkeypatch.setattr("newsmeta.cache._check_for_cache", no_checking)
     assert _validate(capsys, "--cache-dir", "c", str(content)) == first
+
+
+def test_validate_loads_neither_the_fixer_nor_a_checker_it_does_not_need(tmp_path: Path) -> None:
+    # In a fresh interpreter, as the command runs: what a run imports is its start-up.
+    script = (
+        "import io, json, sys\n"
+        "from newsmeta.cli import main\n"
+        "sys.stdout = io.StringIO()\n"
+        "main(sys.argv[1:])\n"
+        "sys.stdout = sys.__stdout__\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    argv = ["validate", "--format", "json", "--cache-dir", str(tmp_path / "c"), str(GOOD)]
+    loaded = []
+    for _ in range(2):  # the first run fills the cache, the second reads it back
+        done = subprocess.run(
+            [sys.executable, "-c", script, *argv], capture_output=True, text=True, check=True
+        )
+        loaded.append(set(json.loads(done.stdout)))
+    cold, warm = loaded
+    for modules in (cold, warm):
+        assert not modules & {"newsmeta.fixing", "newsmeta.document", "difflib", "logging"}
+    assert "newsmeta._quick" in cold
+    # Every result came from the cache: no parser, no schema, no checker.
+    assert not warm & {"newsmeta._quick", "newsmeta.schema", "yaml", "jsonschema_rs"}
 
 
 def test_a_cold_run_on_workers_stores_what_they_found(

@@ -71,9 +71,9 @@ class FixReport:
 
 def fixable_codes() -> tuple[str, ...]:
     """The problem codes that ``newsmeta fix`` can repair."""
-    from newsmeta.rules import fixes, quote_fixes
+    from newsmeta import rules
 
-    return (*fixes(), *sorted(quote_fixes()), "url-cdn-amp-mismatch")
+    return rules.fixable_codes()
 
 
 def fix_document(

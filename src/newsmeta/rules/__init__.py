@@ -41,6 +41,7 @@ __all__ = [
     "Rule",
     "RuleContext",
     "finding",
+    "fixable_codes",
     "fixes",
     "quote_fixes",
     "rule",
@@ -83,3 +84,10 @@ def quote_fixes() -> frozenset[str]:
     """The codes fixed by quoting the value (loading the rule modules first)."""
     _load_rule_modules()
     return frozenset(QUOTE_FIXES)
+
+
+def fixable_codes() -> tuple[str, ...]:
+    """The problem codes that ``newsmeta fix`` can repair (see
+    :func:`newsmeta.fixing.fixable_codes`). Here, beside the registry, so that ``validate``
+    can mark fixable codes without importing the fixer."""
+    return (*fixes(), *sorted(quote_fixes()), "url-cdn-amp-mismatch")
