@@ -117,6 +117,24 @@ def test_schema_is_valid_under_its_metaschema() -> None:
     Draft202012Validator.check_schema(SCHEMA)
 
 
+def test_the_schema_text_is_the_packaged_resource_read_either_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import newsmeta.schema as schema_module
+
+    packaged = resources.files("newsmeta").joinpath(*schema_module.SCHEMA_RESOURCE)
+    expected = packaged.read_text(encoding="utf-8")
+    schema_module.schema_text.cache_clear()
+    try:
+        assert schema_module.schema_text() == expected  # read beside the module
+        # Where the package is no folder (a zip), there is no file beside the module.
+        monkeypatch.setattr(schema_module, "__file__", "/nonexistent/newsmeta/schema.py")
+        schema_module.schema_text.cache_clear()
+        assert schema_module.schema_text() == expected
+    finally:
+        schema_module.schema_text.cache_clear()
+
+
 def test_schema_is_draft_2020_12_with_an_id() -> None:
     assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert SCHEMA["$id"] == SCHEMA_ID

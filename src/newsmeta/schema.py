@@ -1,7 +1,8 @@
 """The published JSON Schema of the article format, and checking data against it.
 
 The schema ships inside the package (``newsmeta/schemas/article.schema.json``, read with
-:mod:`importlib.resources`) and is loaded once per process.
+beside this module, or with :mod:`importlib.resources` from a zipped package) and is
+loaded once per process.
 
 Two engines check it, each built once:
 
@@ -21,8 +22,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from collections.abc import Iterator, Mapping, Sequence
-from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
 from newsmeta._hints import expected_form, suggest_datetime, suggest_for_pattern
@@ -64,6 +65,16 @@ together)."""
 @functools.cache
 def schema_text() -> str:
     """The schema file's exact text, as shipped in the package."""
+    # Read beside this module when the package is a folder (it is, once installed): the
+    # resource machinery costs as much start-up as checking a few files.
+    here = os.path.dirname(os.path.abspath(__file__))
+    try:
+        with open(os.path.join(here, *SCHEMA_RESOURCE), encoding="utf-8") as handle:
+            return handle.read()
+    except OSError:
+        pass
+    from importlib import resources  # a zipped package, or another loader
+
     return resources.files("newsmeta").joinpath(*SCHEMA_RESOURCE).read_text(encoding="utf-8")
 
 
