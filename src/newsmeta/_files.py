@@ -12,10 +12,12 @@ import errno
 import os
 import stat
 
+from newsmeta.errors import NewsmetaError
+
 __all__ = ["NotRegularFileError", "io_problem_code", "read_article", "read_article_bytes"]
 
 
-class NotRegularFileError(OSError):
+class NotRegularFileError(NewsmetaError, OSError):
     """The path is a FIFO, socket, device or directory, not a regular file."""
 
 

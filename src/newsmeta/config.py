@@ -39,6 +39,7 @@ from pathlib import Path
 import attrs
 
 from newsmeta._yamltree import DEFAULT_LIMITS, Limits
+from newsmeta.errors import NewsmetaError
 from newsmeta.problems import CODES, Severity, matches_code
 from newsmeta.suggestions import did_you_mean
 
@@ -73,7 +74,7 @@ DEFAULT_EXTENSIONS: tuple[str, ...] = (".md", ".markdown")
 MAX_CONFIG_BYTES = 1 << 20
 
 
-class ConfigError(ValueError):
+class ConfigError(NewsmetaError, ValueError):
     """The configuration file is unreadable or holds a bad value; the message says where."""
 
 

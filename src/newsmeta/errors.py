@@ -34,7 +34,37 @@ __all__ = [
 
 
 class NewsmetaError(Exception):
-    """Base class of every exception newsmeta raises on purpose."""
+    """Base class of every exception newsmeta raises on purpose.
+
+    Every one pickles to an equal exception (same type, message and attributes), so it
+    crosses a process pool or a Dask cluster like the results do. A subclass with its own
+    constructor keeps each constructor argument as an attribute of the same name, from
+    which :meth:`__reduce__` calls the constructor again.
+    """
+
+    def __reduce__(self) -> str | tuple[object, ...]:
+        import inspect
+
+        init = type(self).__init__
+        if not inspect.isfunction(init):  # the builtin's constructor: it pickles as it is
+            return super().__reduce__()
+
+        args: list[object] = []
+        kwargs: dict[str, object] = {}
+        for name, parameter in list(inspect.signature(init).parameters.items())[1:]:
+            value = getattr(self, name)
+            if parameter.kind is inspect.Parameter.KEYWORD_ONLY:
+                kwargs[name] = value
+            else:
+                args.append(value)
+        return (_rebuild, (type(self), tuple(args), kwargs), self.__dict__)
+
+
+def _rebuild(
+    cls: type[NewsmetaError], args: tuple[object, ...], kwargs: dict[str, object]
+) -> NewsmetaError:
+    """``cls(*args, **kwargs)``: how a pickled :class:`NewsmetaError` is made again."""
+    return cls(*args, **kwargs)
 
 
 class InvalidDocumentError(NewsmetaError, ValueError):
@@ -65,6 +95,7 @@ class ConversionError(NewsmetaError, ValueError):
 
     def __init__(self, failures: Sequence[tuple[str, str]], what: str = "article") -> None:
         self.failures: tuple[tuple[str, str], ...] = tuple(failures)
+        self.what = what
         listed = "; ".join(
             f"{pointer or '(the whole value)'}: {message}" for pointer, message in self.failures
         )
@@ -150,6 +181,7 @@ class VerificationError(EditError):
     """The edited text did not read back as the intended data (``expected``/``actual``)."""
 
     def __init__(self, message: str, expected: object, actual: object) -> None:
+        self.message = message
         self.expected = expected
         self.actual = actual
         super().__init__(message)
@@ -217,6 +249,7 @@ class ReadOnlyFileError(NewsmetaError, PermissionError):
 
         self.path = path
         self.mode = mode
+        self.writable_by_someone = writable_by_someone
         what = (
             f"the file is not writable (mode {mode:04o})"
             if writable_by_someone

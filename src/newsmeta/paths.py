@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from newsmeta.errors import NewsmetaError
+
 if TYPE_CHECKING:
     from newsmeta.config import Config
 
@@ -48,7 +50,7 @@ DEFAULT_EXTENSIONS: tuple[str, ...] = (".md", ".markdown")  # as newsmeta.config
 _GLOB_MAGIC = frozenset("*?[")
 
 
-class NoInputError(ValueError):
+class NoInputError(NewsmetaError, ValueError):
     """The arguments name no article file at all (nothing to work on); the message says
     where it looked."""
 
