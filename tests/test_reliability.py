@@ -4,6 +4,7 @@ bounded reads. The fidelity guide's reliability section names these tests."""
 from __future__ import annotations
 
 import errno
+import json
 import os
 import signal
 import stat
@@ -633,6 +634,78 @@ def test_edit_commands_honour_the_configured_limit(
     else:
         assert err == f"newsmeta: {article}: {reason}\n"
     assert article.read_text(encoding="utf-8") == ARTICLE
+
+
+@pytest.mark.parametrize(
+    ("command", "line"),
+    [
+        (["query", ".title"], "newsmeta query: {article}: {reason}"),
+        (["edit", ".title |= . + \"!\""], "newsmeta edit: {article}: {reason}"),
+        (["export"], "newsmeta export: {article}: The file could not be read: {reason}."),
+        (["export", "--with-body", "--with-problems"],
+         "newsmeta export: {article}: The file could not be read: {reason}."),
+    ],
+    ids=lambda value: " ".join(value[:1]) if isinstance(value, list) else "",
+)  # fmt: skip
+def test_readers_honour_the_configured_limit(
+    article: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+    line: str,
+) -> None:
+    (article.parent / "newsmeta.toml").write_text("[limits]\nmax-file-bytes = 100\n")
+    monkeypatch.chdir(article.parent)
+    # As validate reports it: a problem of the file for export (exit 1), a file that was
+    # not read for the commands that work on its content (exit 2).
+    assert main([*command, str(article)]) == (1 if command[0] == "export" else 2)
+    out, err = capsys.readouterr()
+    reason = "the file is larger than the limit of 100 bytes; not read"
+    assert err.splitlines()[0] == line.format(article=article, reason=reason)
+    if command[0] == "export":  # the record says the file was not read
+        record = json.loads(out)
+        assert record["front_matter"] is None
+        assert record.get("body") is None
+    else:
+        assert out == ""
+    assert article.read_text(encoding="utf-8") == ARTICLE
+
+
+def test_new_and_import_read_and_write_within_the_configured_limit(
+    article: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = article.parent
+    (folder / "newsmeta.toml").write_text("[limits]\nmax-file-bytes = 1000\n")
+    monkeypatch.chdir(folder)
+    body = folder / "body.md"
+    body.write_text("Text.\n" * 200, encoding="utf-8")
+    assert main(["new", "n.md", "--body-file", str(body), "--force"]) == 2
+    assert capsys.readouterr().err == (
+        f"newsmeta new: error: {body}: the body is larger than the limit of 1000 bytes "
+        "(limits.max-file-bytes)\n"
+    )
+    record = {"path": "big.md", "front_matter": newsmeta.load(article).data, "body": "x\n" * 600}
+    (folder / "records.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    assert main(["import", "records.jsonl", "--to", "out"]) == 1
+    assert "big.md: its 2677 bytes are over the limit of 1000" in capsys.readouterr().err
+    assert not (folder / "out" / "big.md").exists()
+    assert not (folder / "n.md").exists()
+
+
+def test_import_refuses_a_record_longer_than_any_file_it_could_hold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "newsmeta.toml").write_text("[limits]\nmax-file-bytes = 100\n")
+    monkeypatch.chdir(tmp_path)
+    huge = {"front_matter": {"title": "x" * 2_000_000}}
+    small = {"path": "ok.md", "front_matter": {"title": "A"}}
+    (tmp_path / "records.jsonl").write_text(
+        json.dumps(huge) + "\n" + json.dumps(small) + "\n", encoding="utf-8"
+    )
+    assert main(["import", "records.jsonl", "--to", "out", "--force"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("newsmeta import: record 1: refused: the record is longer than")
+    assert (tmp_path / "out" / "ok.md").read_text(encoding="utf-8") == '---\ntitle: "A"\n---\n\n'
 
 
 def test_edit_commands_refuse_a_huge_file_with_their_own_message(

@@ -596,13 +596,19 @@ def new(
     return Document(analysis, Path(name) if name is not None else None, created=True)
 
 
-def loads(text: str, *, path: str | os.PathLike[str] | None = None) -> Document:
-    """Load an article from its text. Never raises for invalid content.
+def loads(text: str | bytes, *, path: str | os.PathLike[str] | None = None) -> Document:
+    """Load an article from its text, or from a file's bytes (decoded as :func:`load`
+    decodes a file: a byte-order mark kept, bad UTF-8 and UTF-16 reported as problems).
+    Never raises for invalid content.
 
     ``path`` is only recorded (for messages and later saves); nothing is read from it.
     """
     name = os.fspath(path) if path is not None else None
-    analysis, _ = analyse_quickly(text, path=name)
+    if isinstance(text, bytes):
+        text, findings = decode(text)
+        analysis, _ = analyse_quickly(text, prior=findings, path=name)
+    else:
+        analysis, _ = analyse_quickly(text, path=name)
     return Document(analysis, Path(name) if name is not None else None)
 
 
@@ -641,6 +647,7 @@ def iter_documents(
     *paths: str | os.PathLike[str],
     config: Config | None = None,
     exclude: Sequence[str] = (),
+    require: bool = False,
 ) -> Iterator[Document]:
     """Load every article file in ``paths`` (files, directories, globs), one at a time.
 
@@ -656,13 +663,15 @@ def iter_documents(
     ``limit-file-size``) problem, empty text and no article, whose ``save()`` raises
     :class:`OSError`: one bad file never stops the loop.
     Raises :class:`FileNotFoundError` for a glob that matches nothing and
-    :class:`~newsmeta.paths.NoInputError` when there are neither paths nor an ``include``.
+    :class:`~newsmeta.paths.NoInputError` when there are neither paths nor an ``include``,
+    or, with ``require=True``, when the paths name no article file at all (an empty or
+    mistyped directory), as the command line refuses them.
     """
     from newsmeta.config import find_config
     from newsmeta.paths import resolve
 
     config = config if config is not None else find_config()
-    inputs = resolve([os.fspath(p) for p in paths], config, exclude, require=False)
+    inputs = resolve([os.fspath(p) for p in paths], config, exclude, require=require)
     for directory, error in inputs.unreadable:
         yield _unreadable(directory, error, "directory")
     for name in inputs.paths:

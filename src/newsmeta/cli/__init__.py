@@ -31,7 +31,9 @@ completions (``_ARGCOMPLETE`` is set), so it costs nothing otherwise.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -132,10 +134,27 @@ def _silence_stdout() -> None:
         pass
 
 
+class _ClosedOutput(io.TextIOBase):
+    """Stands for a stdout that was closed before newsmeta started (``>&-``): writing to it
+    fails like writing to a closed descriptor, so the command stops with one line."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "stdout is closed")
+
+    @property
+    def buffer(self) -> _ClosedOutput:
+        return self
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     command = ""
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput()
     try:
         parser = build_parser()
         _complete(parser)
@@ -148,9 +167,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "(see 'newsmeta --help')"
             )
         sub = commands.get(arguments[0]) if arguments else None
-        if sub is not None and sub.get_default("intermixed"):
-            # FILE... PATH VALUE is one variable-length positional, which plain parse_args
-            # cannot interleave with options: `set a.md title --string 123` must work.
+        if sub is not None:
+            # Parsed by the command's own parser, so that its mistakes name it ("newsmeta
+            # schema: error: unrecognized arguments"), and intermixed: options may stand
+            # between or after the paths (`query EXPR --config FILE DIR`, `set a.md title
+            # --string 123`), which plain parse_args refuses after a variable-length
+            # positional.
             args = sub.parse_intermixed_args(arguments[1:])
         else:
             args = parser.parse_args(arguments)
@@ -166,6 +188,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         message("newsmeta: interrupted")
         return EXIT_INTERRUPTED
+    except OSError as exc:
+        # What no command handles itself: the output could not be written (a full disk,
+        # a closed stdout, an I/O error on --output-file). Anything still buffered for
+        # stdout is dropped, so the interpreter's last flush cannot fail a second time.
+        try:
+            sys.stdout.flush()
+        except (OSError, ValueError):
+            _silence_stdout()
+        where = f"newsmeta {command}" if command else "newsmeta"
+        reason = exc.strerror or str(exc)
+        text = f"{exc.filename}: {reason}" if exc.filename else f"cannot write the output: {reason}"
+        message(f"{where}: error: {text}")
+        return EXIT_USAGE
     except RecursionError:
         # Input nested beyond what any article holds (a VALUE, a PATH): refused, not a crash.
         where = f"newsmeta {command}" if command else "newsmeta"

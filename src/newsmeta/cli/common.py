@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
+import io
 import os
 import signal
+import stat
 import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO, TypeAlias
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TextIO, TypeAlias, cast
 
 from newsmeta import paths as _paths
 
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
     import subprocess
 
     from newsmeta.config import Config
+    from newsmeta.document import Document
     from newsmeta.jqprogram import Program
 
 __all__ = [
@@ -33,7 +37,9 @@ __all__ = [
     "EXIT_OK",
     "EXIT_PROBLEMS",
     "EXIT_USAGE",
+    "FIFO_GRACE",
     "NO_CACHE_ENV",
+    "STDIN_NAME",
     "ChangedFiles",
     "Commands",
     "Inputs",
@@ -53,7 +59,13 @@ __all__ = [
     "jq_program",
     "load_configuration",
     "message",
+    "not_utf8",
+    "open_input",
     "open_output",
+    "open_text_output",
+    "read_input",
+    "read_stdin_document",
+    "refuse_stdin",
     "reliable_stdout",
     "resolve_inputs",
     "split_codes",
@@ -358,9 +370,51 @@ def add_output_file(parser: argparse.ArgumentParser) -> None:
     )
 
 
+#: How long a FIFO named on the command line may lack its other end (a process writing to
+#: it, or reading from it) before it is refused: long enough for a reader or writer started
+#: beside newsmeta to open it, short enough that a forgotten FIFO never hangs the run.
+FIFO_GRACE = 1.0
+
+
+def _fifo_wait(deadline: float) -> bool:
+    """Sleep a little before trying a FIFO again; False once ``deadline`` has passed."""
+    if time.monotonic() >= deadline:
+        return False
+    time.sleep(0.02)
+    return True
+
+
+def open_text_output(path: str, *, append: bool = False) -> TextIO:
+    """The file ``path`` opened for writing UTF-8 text (text it cannot hold escaped).
+
+    A FIFO is written when a process reads it (within :data:`FIFO_GRACE` seconds), so a
+    forgotten FIFO never hangs the run. Raises :class:`UsageError` when the file cannot be
+    opened: a directory, a missing folder, no permission, a FIFO nothing reads.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    flags |= os.O_APPEND if append else os.O_TRUNC
+    deadline = time.monotonic() + FIFO_GRACE
+    while True:
+        try:
+            fd = os.open(path, flags, 0o666)
+            break
+        except OSError as exc:
+            if exc.errno == errno.ENXIO and _fifo_wait(deadline):
+                continue  # a FIFO with no reader yet
+            reason = (
+                "it is a FIFO that no process reads"
+                if exc.errno == errno.ENXIO
+                else exc.strerror or str(exc)
+            )
+            raise UsageError(f"cannot write {path!r}: {reason}") from None
+    os.set_blocking(fd, True)
+    return open(fd, "w", encoding="utf-8", errors="backslashreplace")
+
+
 @contextlib.contextmanager
 def open_output(path: str | None) -> Iterator[TextIO]:
-    """stdout (invalid text escaped, never an error), or the file ``path`` (UTF-8).
+    """stdout (invalid text escaped, never an error), or the file ``path`` (UTF-8; see
+    :func:`open_text_output`).
 
     Raises :class:`UsageError` when the file cannot be opened.
     """
@@ -373,12 +427,164 @@ def open_output(path: str | None) -> Iterator[TextIO]:
         yield stdout
         stdout.flush()
         return
-    try:
-        handle = open(path, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
-    except OSError as exc:
-        raise UsageError(f"cannot write {path!r}: {exc.strerror or exc}") from None
-    with handle:
+    with open_text_output(path) as handle:
         yield handle
+
+
+# --- input files named by an option -------------------------------------------------------
+
+
+class _Prefixed(io.RawIOBase):
+    """``head``, then the rest of the file ``fd``: what a peek at a FIFO already took."""
+
+    def __init__(self, head: bytes, fd: int) -> None:
+        self.head = head
+        self.fd = fd
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        if self.head:
+            count = min(len(view), len(self.head))
+            view[:count] = self.head[:count]
+            self.head = self.head[count:]
+            return count
+        data = os.read(self.fd, len(view))
+        view[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            os.close(self.fd)
+        super().close()
+
+
+def _stdin_bytes() -> BinaryIO:
+    stdin = sys.stdin
+    closed = UsageError("stdin is closed, so '-' has nothing to read")
+    if stdin is None:
+        raise closed
+    buffer = getattr(stdin, "buffer", None)
+    if buffer is not None:
+        return cast("BinaryIO", buffer)
+    try:  # a text stream with no bytes beneath it (an embedding program's StringIO)
+        return io.BytesIO(stdin.read().encode("utf-8", "surrogateescape"))
+    except (OSError, ValueError):
+        raise closed from None
+
+
+def open_input(source: str) -> BinaryIO:
+    """The file ``source`` named on the command line, open for reading bytes; ``-`` is
+    stdin (which the caller must not close).
+
+    A FIFO or pipe is read when a process writes to it (within :data:`FIFO_GRACE`
+    seconds: ``<(command)`` works, a forgotten FIFO never hangs the run). Raises
+    :class:`UsageError` for a closed stdin, a missing file, a directory, a socket or
+    device, or a FIFO that nothing writes to.
+    """
+    if source == "-":
+        return _stdin_bytes()
+    try:
+        fd = os.open(source, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise UsageError(f"{source}: {exc.strerror or exc}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise UsageError(f"{source}: is a directory, not a file")
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
+            raise UsageError(f"{source}: not a regular file")
+        head = b""
+        if stat.S_ISFIFO(mode):
+            # Without a writer, a read returns end-of-file at once; with one that has
+            # written nothing yet, it would block (EAGAIN here): that is a stream to read.
+            deadline = time.monotonic() + FIFO_GRACE
+            writer = False
+            while not writer:
+                try:
+                    head = os.read(fd, 1 << 16)
+                except BlockingIOError:
+                    head = b""
+                    writer = True
+                else:
+                    writer = bool(head)
+                if not writer and not _fifo_wait(deadline):
+                    raise UsageError(f"{source}: a FIFO that no process writes to")
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    if head:
+        return cast("BinaryIO", io.BufferedReader(_Prefixed(head, fd)))
+    return open(fd, "rb")
+
+
+#: The name a document read from stdin (``-``) is reported under.
+STDIN_NAME = "<stdin>"
+
+
+def refuse_stdin(arguments: Sequence[str], command: str) -> None:
+    """Raise :class:`UsageError` when ``arguments`` hold ``-``: ``command`` writes files in
+    place, and stdin is no file to write."""
+    if "-" in arguments:
+        raise UsageError(
+            f"'-' (stdin): {command} changes files in place, so it takes file names "
+            "('newsmeta get', 'query', 'export' and 'validate' read an article from stdin)"
+        )
+
+
+def read_stdin_document(config: Config) -> Document:
+    """The article on stdin (``-`` among a command's paths), read within the configured
+    ``max-file-bytes``. Raises :class:`UsageError` when stdin is closed or holds more."""
+    from newsmeta.document import loads
+
+    limit = config.limits.max_file_bytes
+    try:
+        raw = _stdin_bytes().read(limit + 1)
+    except (OSError, ValueError):
+        raise UsageError("stdin is closed, so '-' has nothing to read") from None
+    if len(raw) > limit:
+        raise UsageError(
+            f"stdin holds more than the limit of {limit} bytes (limits.max-file-bytes)"
+        )
+    return loads(raw, path=STDIN_NAME)
+
+
+def not_utf8(source: str, raw: bytes, exc: UnicodeDecodeError, offset: int = 0) -> UsageError:
+    """The usage error for ``raw`` (from ``source``, starting at byte ``offset``) that is
+    not UTF-8: it names the first bad byte and where it is."""
+    return UsageError(
+        f"{source}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {offset + exc.start})"
+    )
+
+
+def read_input(source: str, limit: int, *, what: str = "file") -> str:
+    """The whole text of the file ``source`` (``-``: stdin; see :func:`open_input`),
+    decoded as UTF-8 (a byte-order mark is kept as U+FEFF).
+
+    Raises :class:`UsageError` when it cannot be read, is not UTF-8, or holds more than
+    ``limit`` bytes (the configured ``max-file-bytes``): such a ``what`` is refused
+    before it is read whole.
+    """
+    stream = open_input(source)
+    try:
+        raw = stream.read(limit + 1)
+    except OSError as exc:
+        raise UsageError(f"{source}: {exc.strerror or exc}") from None
+    finally:
+        if source != "-":
+            stream.close()
+    if len(raw) > limit:
+        raise UsageError(
+            f"{source}: the {what} is larger than the limit of {limit} bytes "
+            "(limits.max-file-bytes)"
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise not_utf8(source, raw, exc) from None
 
 
 def write_diff(before: str, after: str, name: str, stream: TextIO, *, written: bool = True) -> None:
@@ -530,4 +736,21 @@ def jq_program(source: str, args: argparse.Namespace, option: str = "EXPR") -> P
     try:
         return jqprogram.compile(source, variables)  # type: ignore[arg-type]
     except JqError as exc:
-        raise UsageError(f"{option}: {exc}") from None
+        raise UsageError(f"{option}: {_first_jq_error(str(exc))}") from None
+
+
+def _first_jq_error(text: str) -> str:
+    """jq's compile error on one line: its first error, located, without the excerpt of
+    the program with a caret under it (which needs a line of its own to make sense)."""
+    import re
+
+    first, _, rest = text.partition("\n")
+    first = first.rstrip(":")
+    located = re.search(r" at <top-level>, (line \d+, column \d+)$", first)
+    if located:
+        first = f"{first[: located.start()]} ({located.group(1)})"
+    if "expecting QQSTRING" in first:  # the parser's names for the inside of a string
+        first = re.sub(r", expecting QQSTRING\w*( or QQSTRING\w*)*", "", first)
+        first = first.replace("unexpected end of file", 'a string is never closed (")')
+    more = rest.count("jq: error")
+    return first + (f" (and {more} more error{'s' * (more > 1)})" if more else "")

@@ -43,7 +43,10 @@ from newsmeta.cli.common import (
     add_output_file,
     load_configuration,
     message,
+    not_utf8,
+    open_input,
     open_output,
+    read_stdin_document,
 )
 
 if TYPE_CHECKING:
@@ -52,6 +55,9 @@ if TYPE_CHECKING:
     from newsmeta.feed import SiteSettings
 
 __all__ = ["register"]
+
+#: The code of a file not read because it is larger than the configured limit.
+_TOO_LARGE = "limit-file-size"
 
 #: The default name of an imported file that records no path of its own.
 DEFAULT_NAME = "{date}-{slug}.md"
@@ -72,7 +78,7 @@ def register(commands: Commands) -> None:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="files, directories or globs (default: the configured include)",
+        help="files, directories or globs; '-' reads stdin (default: the configured include)",
     )
     export.add_argument(
         "--format",
@@ -140,7 +146,16 @@ def register(commands: Commands) -> None:
         f"'{DEFAULT_NAME}' for a record without a path",
     )
     importer.add_argument(
-        "--force", action="store_true", help="write files even when they have errors"
+        "--config",
+        metavar="FILE",
+        default=None,
+        help="read this TOML file (any name) instead of searching for newsmeta.toml or "
+        "pyproject.toml; its limits apply",
+    )
+    importer.add_argument(
+        "--force",
+        action="store_true",
+        help="write files even when they have errors or are over the size limit",
     )
     importer.add_argument(
         "--overwrite", action="store_true", help="replace files that already exist"
@@ -186,13 +201,21 @@ def _run_export(args: argparse.Namespace) -> int:
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    documents = iter_documents(*args.paths, config=config, exclude=args.exclude)
-    try:
-        first = next(documents, None)  # finds the files: a bad argument fails before output
-    except (FileNotFoundError, NoInputError) as exc:
-        raise UsageError(str(exc)) from None
-    if first is not None:
-        documents = itertools.chain([first], documents)
+    named = [path for path in args.paths if path != "-"]
+    stdin = read_stdin_document(config) if len(named) < len(args.paths) else None
+    documents: Iterator[Document] = iter(())
+    if named or stdin is None:
+        documents = iter_documents(
+            *named, config=config, exclude=args.exclude, require=stdin is None
+        )
+        try:
+            first = next(documents, None)  # finds the files: a bad argument fails first
+        except (FileNotFoundError, NoInputError) as exc:
+            raise UsageError(str(exc)) from None
+        if first is not None:
+            documents = itertools.chain([first], documents)
+    if stdin is not None:
+        documents = itertools.chain([stdin], documents)
     state = {"unreadable": False, "io": False}
     records = _records(documents, args, site, config, state)
     with open_output(args.output_file) as out:
@@ -223,10 +246,16 @@ def _records(
     corpus = CorpusIndex() if args.with_problems else None
     for document in documents:
         path = str(document.path)
-        unread = any(problem.code.startswith("io-") for problem in document.problems)
-        if unread:
-            state["io"] = True
-            message(f"newsmeta export: {_shown(path)}: {document.problems[0].message}")
+        # Not read at all: an I/O error (exit 2, as in validate) or over the size limit (a
+        # problem of the file, exit 1, as in validate).
+        unread = next(
+            (p for p in document.problems if p.code.startswith("io-") or p.code == _TOO_LARGE),
+            None,
+        )
+        if unread is not None:
+            state["io"] = state["io"] or unread.code != _TOO_LARGE
+            state["unreadable"] = True
+            message(f"newsmeta export: {_shown(path)}: {unread.message}")
         problems: list[object] = []
         if corpus is not None:
             result = policy.apply(corpus.check(document_result(document, path)))
@@ -235,7 +264,7 @@ def _records(
             article = document.article
             if article is None:
                 state["unreadable"] = True
-                if not unread:
+                if unread is None:
                     message(
                         f"newsmeta export: {_shown(path)}: the front matter is not an article "
                         f"({len(document.errors)} error(s)); no API item written"
@@ -253,14 +282,14 @@ def _records(
         data = document.data
         if not isinstance(data, dict):
             state["unreadable"] = True
-            if not unread:
+            if unread is None:
                 message(f"newsmeta export: {_shown(path)}: the front matter cannot be read")
         record: dict[str, object] = {
             "path": path,
             "front_matter": data if isinstance(data, dict) else None,
         }
         if args.with_body:
-            record["body"] = None if unread else document.body
+            record["body"] = None if unread is not None else document.body
         if corpus is not None:
             record["problems"] = problems
         yield record
@@ -279,66 +308,146 @@ class _Refused(Exception):
     """A record that cannot be imported; the message says why."""
 
 
-def _read_records(stream: IO[str]) -> Iterator[tuple[int, object]]:
+#: How much larger than the file it holds one record may be: a file of ``max-file-bytes``
+#: whose every character JSON writes as ``\uXXXX`` (six bytes), with room for the rest.
+_RECORD_EXPANSION = 6
+_RECORD_SLACK = 1 << 20
+
+
+def _record_limit(config: Config) -> int:
+    """The longest record line read, in bytes: one holding a file at the size limit."""
+    return config.limits.max_file_bytes * _RECORD_EXPANSION + _RECORD_SLACK
+
+
+def _skip_line(stream: IO[bytes]) -> None:
+    """Read on to the end of an over-long line without holding it."""
+    while True:
+        chunk = stream.readline(1 << 16)
+        if not chunk or chunk.endswith(b"\n"):
+            return
+
+
+def _read_records(stream: IO[bytes], source: str, limit: int) -> Iterator[tuple[int, object]]:
     """``(record number, parsed JSON or a _Refused)`` for each record of ``stream``.
 
-    JSON Lines are read one line at a time; a stream that starts with ``[`` is one JSON
-    array, read whole.
+    JSON Lines are read one line at a time, none longer than ``limit`` bytes (a longer
+    one is refused without being held); a stream that starts with ``[`` is one JSON array,
+    read whole. Raises :class:`UsageError` when the stream is neither (a binary file, the
+    wrong file): nothing has been written then.
     """
-    first = stream.read(1)
-    while first and first.isspace():
-        first = stream.read(1)
-    if first == "[":
-        text = first + stream.read()
-        try:
-            values = json.loads(text)
-        except json.JSONDecodeError as exc:
-            yield 1, _Refused(f"the JSON array is not valid JSON: {exc}")
-            return
-        yield from enumerate(values, start=1)
-        return
     number = 0
-    pending = first
-    for line in stream:
-        line = pending + line
-        pending = ""
-        if not line.strip():
+    first = True
+    offset = 0
+    while True:
+        try:
+            line = stream.readline(limit + 1)
+        except OSError as exc:
+            raise UsageError(f"{source}: {exc.strerror or exc}") from None
+        if not line:
+            return
+        start = offset
+        offset += len(line)
+        if len(line) > limit and not line.endswith(b"\n"):
+            _skip_line(stream)
+            number += 1
+            yield number, _Refused(f"the record is longer than the limit of {limit} bytes")
             continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if first:
+                raise not_utf8(source, line, exc, start) from None
+            number += 1
+            yield number, _Refused("the record is not UTF-8 text")
+            continue
+        if first:
+            text = text.removeprefix("\ufeff")
+        stripped = text.strip()
+        if not stripped:
+            continue
+        if first:
+            first = False
+            if stripped[0] not in "[{":
+                raise UsageError(
+                    f"{source}: neither JSON Lines nor a JSON array of records (it starts "
+                    f"with {stripped[:20]!r})"
+                )
+            if stripped[0] == "[":
+                yield from _read_array(text + _rest(stream, source), source)
+                return
         number += 1
         try:
-            yield number, json.loads(line)
+            yield number, json.loads(text)
+        except RecursionError:
+            yield number, _Refused("the record is nested too deeply")
         except json.JSONDecodeError as exc:
             yield number, _Refused(f"not valid JSON: {exc.msg} at column {exc.colno}")
-    if pending.strip():
-        number += 1
-        try:
-            yield number, json.loads(pending)
-        except json.JSONDecodeError as exc:
-            yield number, _Refused(f"not valid JSON: {exc.msg}")
+
+
+def _rest(stream: IO[bytes], source: str) -> str:
+    try:
+        raw = stream.read()
+    except OSError as exc:
+        raise UsageError(f"{source}: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise not_utf8(source, raw, exc) from None
+
+
+def _read_array(text: str, source: str) -> Iterator[tuple[int, object]]:
+    try:
+        values = json.loads(text)
+    except RecursionError:
+        raise UsageError(f"{source}: the JSON array is nested too deeply") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{source}: the JSON array is not valid JSON: {exc}") from None
+    if not isinstance(values, list):
+        raise UsageError(f"{source}: not a JSON array of records")
+    yield from enumerate(values, start=1)
+
+
+def _check_template(template: str | None) -> None:
+    """Raise :class:`UsageError` for a ``--name`` template that no record could fill."""
+    if template is None:
+        return
+    sample = dict.fromkeys(("date", "slug", "name", "stem", "path", "n"), "x")
+    try:
+        name = template.format(**sample)
+    except KeyError as exc:
+        raise UsageError(
+            f"--name {template!r}: unknown field {{{exc.args[0]}}} (use {{date}}, {{slug}}, "
+            "{name}, {stem}, {path} or {n})"
+        ) from None
+    except (IndexError, ValueError) as exc:
+        raise UsageError(f"--name {template!r}: {exc}") from None
+    if not name.strip():
+        raise UsageError("--name: the template gives an empty file name")
 
 
 def _run_import(args: argparse.Namespace) -> int:
+    _check_template(args.name)
+    config = load_configuration(args.config)
     target = Path(args.to)
     if target.exists() and not target.is_dir():
         return _usage_error("import", f"{args.to} is not a directory")
-    if not args.dry_run:
-        try:
-            target.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            return _usage_error("import", f"{args.to}: {exc.strerror or exc}")
-    try:
-        stream: IO[str] = (
-            sys.stdin if args.source == "-" else open(args.source, encoding="utf-8")  # noqa: SIM115 - closed below
-        )
-    except OSError as exc:
-        return _usage_error("import", f"{args.source}: {exc.strerror or exc}")
+    stream = open_input(args.source)
     written = refused = 0
     try:
-        for number, value in _read_records(stream):
+        records = _read_records(stream, args.source, _record_limit(config))
+        first = next(records, None)  # a stream that holds no records fails before any write
+        if not args.dry_run:
+            try:
+                target.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                return _usage_error("import", f"{args.to}: {exc.strerror or exc}")
+        if first is not None:
+            records = itertools.chain([first], records)
+        for number, value in records:
             try:
                 if isinstance(value, _Refused):
                     raise value
-                name = _import_one(number, value, target, args)
+                name = _import_one(number, value, target, args, config)
             except _Refused as exc:
                 refused += 1
                 message(f"newsmeta import: record {number}: refused: {exc}")
@@ -349,17 +458,17 @@ def _run_import(args: argparse.Namespace) -> int:
                 written += 1
                 if args.dry_run:
                     sys.stdout.write(f"{_shown(name)}\n")
-    except (OSError, UnicodeDecodeError) as exc:
-        return _usage_error("import", f"{args.source}: {exc}")
     finally:
-        if stream is not sys.stdin:
+        if args.source != "-":
             stream.close()
     verb = "would write" if args.dry_run else "wrote"
     message(f"newsmeta import: {verb} {written} file(s), refused {refused} record(s)")
     return EXIT_PROBLEMS if refused else EXIT_OK
 
 
-def _import_one(number: int, value: object, target: Path, args: argparse.Namespace) -> str:
+def _import_one(
+    number: int, value: object, target: Path, args: argparse.Namespace, config: Config
+) -> str:
     """Write one record under ``target``; return the file's path. Raises _Refused."""
     from newsmeta.document import new
     from newsmeta.errors import ExistingFileError, NewProblemsError, NewsmetaError
@@ -378,6 +487,13 @@ def _import_one(number: int, value: object, target: Path, args: argparse.Namespa
         raise _Refused(
             f"{_shown(name)}: {len(document.errors)} error(s), first {first.code} at "
             f"{first.pointer or '/'}: {first.message} (--force writes it anyway)"
+        )
+    limit = config.limits.max_file_bytes
+    size = len(document.encoded())
+    if size > limit and not args.force:
+        raise _Refused(
+            f"{_shown(name)}: its {size} bytes are over the limit of {limit} "
+            "(limits.max-file-bytes), so newsmeta would not read it (--force writes it anyway)"
         )
     if args.dry_run:
         if destination.exists() and not args.overwrite:

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from newsmeta.cli.common import (
+    EXIT_BROKEN_PIPE,
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -54,6 +55,7 @@ from newsmeta.cli.common import (
     jq_program,
     load_configuration,
     message,
+    refuse_stdin,
     resolve_inputs,
     write_diff,
 )
@@ -126,6 +128,7 @@ def _run_edit(args: argparse.Namespace) -> int:
     program = jq_program(args.program, args)
     where = jq_program(args.where, args, "--where") if args.where is not None else None
     config = load_configuration(args.config)
+    refuse_stdin(args.paths, "newsmeta edit")
     inputs = resolve_inputs(args.paths, args.exclude, config)
     run = _Run(program, where, args, config)
     for directory, error in inputs.unreadable:
@@ -191,6 +194,7 @@ class _Run:
         writes = not (self.args.dry_run or self.args.check)
         self.writer = _Writer() if writes and len(paths) > 1 else None
         done = 0
+        broken = False
         previous = signal.signal(signal.SIGINT, self._on_interrupt)
         try:
             for path in paths:
@@ -210,15 +214,18 @@ class _Run:
         except KeyboardInterrupt:
             self.interrupted = True
         except BrokenPipeError:
+            # The reader went away (``| head``): stop quietly, as every command does.
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
-            self.interrupted = True
+            broken = True
         finally:
             if self.writer is not None:
                 # Every diff printed is written, whatever happened since.
                 self._report(self.writer.close())
             signal.signal(signal.SIGINT, previous)
             progress.close()
+        if broken:
+            return EXIT_BROKEN_PIPE
         if self.interrupted:
             left = len(paths) - done
             _error(f"interrupted; {left} file{'s' if left != 1 else ''} not looked at")

@@ -24,8 +24,10 @@ from newsmeta.cli.common import (
     Progress,
     UsageError,
     add_config_options,
+    jq_program,
     load_configuration,
     message,
+    refuse_stdin,
     resolve_inputs,
     split_codes,
     write_diff,
@@ -139,14 +141,8 @@ def _run_fix(args: argparse.Namespace) -> int:
     policy = Policy(select=config.select, ignore=config.ignore)
     codes = {code for code in codes if policy.keeps(code)}
 
-    where = None
-    if args.where is not None:
-        from newsmeta import jqprogram
-
-        try:
-            where = jqprogram.compile(args.where)
-        except JqError as exc:
-            raise UsageError(f"--where: {exc}") from None
+    where = None if args.where is None else jq_program(args.where, args, "--where")
+    refuse_stdin(args.paths, "newsmeta fix")
     inputs = resolve_inputs(args.paths, args.exclude, config)
     write = not (args.dry_run or args.check)
     show = not args.quiet and not (args.check and not args.dry_run)

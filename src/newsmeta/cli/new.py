@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
-from newsmeta.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Commands, message
+from newsmeta.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    Commands,
+    UsageError,
+    load_configuration,
+    message,
+    read_input,
+)
 
 __all__ = ["register"]
 
@@ -50,12 +60,24 @@ def register(commands: Commands) -> None:
         "--body-file",
         metavar="FILE",
         default=None,
-        help="the Markdown body, from this file (default: the record's body, or an empty "
-        "body as in the real files)",
+        help="the Markdown body, from this file ('-' reads stdin; default: the record's "
+        "body, or an empty body as in the real files)",
+    )
+    new.add_argument(
+        "--config",
+        metavar="FILE",
+        default=None,
+        help="read this TOML file (any name) instead of searching for newsmeta.toml or "
+        "pyproject.toml; its limits apply to what is read",
     )
     new.add_argument("--force", action="store_true", help="write the file even with errors")
     new.add_argument("--overwrite", action="store_true", help="replace OUT if it exists")
     new.set_defaults(handler=_run_new)
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """``text`` quoted for a message, shortened: a KEY or VALUE may be very long."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def _usage_error(text: str) -> int:
@@ -63,11 +85,15 @@ def _usage_error(text: str) -> int:
     return EXIT_USAGE
 
 
-def _read_json(source: str) -> object:
-    if source == "-":
-        return json.load(sys.stdin)
-    with open(source, encoding="utf-8") as handle:
-        return json.load(handle)
+def _read_json(source: str, limit: int) -> object:
+    """The JSON value in the file ``source`` (``-``: stdin). Raises :class:`UsageError`."""
+    text = read_input(source, limit, what="JSON")
+    try:
+        return json.loads(text.removeprefix("\ufeff"))
+    except RecursionError:
+        raise UsageError(f"{source}: the JSON is nested too deeply") from None
+    except ValueError as exc:
+        raise UsageError(f"{source}: not valid JSON: {exc}") from None
 
 
 def _start(value: object) -> tuple[dict[str, object], str]:
@@ -90,40 +116,43 @@ def _start(value: object) -> tuple[dict[str, object], str]:
 
 def _run_new(args: argparse.Namespace) -> int:
     from newsmeta.document import new
-    from newsmeta.errors import ExistingFileError, NewsmetaError
+    from newsmeta.errors import ExistingFileError, InvalidPathError, NewsmetaError
     from newsmeta.values import parse_value
 
+    if args.from_json == "-" and args.body_file == "-":
+        raise UsageError("--from-json and --body-file cannot both read stdin ('-')")
+    if args.output != "-" and os.path.isdir(args.output):
+        raise UsageError(f"{args.output} is a directory; name the file to create")
+    config = load_configuration(args.config)
+    limit = config.limits.max_file_bytes
     data: dict[str, object] = {}
     body = "\n"
     if args.from_json is not None:
         try:
-            data, body = _start(_read_json(args.from_json))
-        except OSError as exc:
-            return _usage_error(f"{args.from_json}: {exc.strerror or exc}")
+            data, body = _start(_read_json(args.from_json, limit))
         except (ValueError, NewsmetaError) as exc:
             return _usage_error(f"{args.from_json}: {exc}")
     if args.body_file is not None:
-        try:
-            with open(args.body_file, encoding="utf-8", newline="") as handle:
-                body = handle.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            return _usage_error(f"{args.body_file}: {exc}")
+        body = read_input(args.body_file, limit, what="body")
     settings: list[tuple[str, object]] = []
     for option, as_json in (("set", False), ("set_json", True)):
         for assignment in getattr(args, option):
             key, equals, text = assignment.partition("=")
             if not equals or not key:
                 flag = "--" + option.replace("_", "-")
-                return _usage_error(f"{flag} takes KEY=VALUE, got {assignment!r}")
+                return _usage_error(f"{flag} takes KEY=VALUE, got {_shown(assignment)}")
             try:
                 settings.append((key, parse_value(text, as_json=as_json)))
             except ValueError as exc:
-                return _usage_error(f"invalid value for {key}: {exc}")
+                return _usage_error(f"invalid value for {_shown(key)}: {exc}")
     target = None if args.output == "-" else args.output
     try:
         document = new(data, body, path=target)
         for key, value in settings:
-            document.set(key, value)
+            try:
+                document.set(key, value)
+            except InvalidPathError as exc:  # a mistake in how KEY was written
+                return _usage_error(f"--set {_shown(key)}: {exc.reason}")
         # Keys set one by one land in house style too; render once more from the data so
         # that the file is exactly what `newsmeta.new` writes for it.
         assert isinstance(document.data, dict)
@@ -134,6 +163,13 @@ def _run_new(args: argparse.Namespace) -> int:
     if document.errors and not args.force:
         _report(document, args.output)
         message(f"newsmeta new: {args.output} not written: it has errors (--force writes it)")
+        return EXIT_PROBLEMS
+    size = len(document.encoded())
+    if size > limit and not args.force:
+        message(
+            f"newsmeta new: {args.output} not written: its {size} bytes are over the limit of "
+            f"{limit} (limits.max-file-bytes), so newsmeta would not read it (--force writes it)"
+        )
         return EXIT_PROBLEMS
     if target is None:
         sys.stdout.write(document.dumps())

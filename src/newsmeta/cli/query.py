@@ -12,7 +12,8 @@ printed as one line of compact JSON (``--raw`` prints strings bare, like ``jq -r
 
 Exit codes: 0 when every file was read and the program ran on each; 1 when a file's front
 matter could not be read or the program failed on one (named on stderr, the run goes on);
-2 for usage mistakes (a program that does not compile) and I/O errors.
+2 for usage mistakes (a program that does not compile) and I/O errors, including a file
+over the configured ``max-file-bytes``, which is not read. ``-`` reads an article from stdin.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from newsmeta.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_USAGE,
+    STDIN_NAME,
     Commands,
     Progress,
     add_config_options,
@@ -33,10 +35,13 @@ from newsmeta.cli.common import (
     jq_program,
     load_configuration,
     message,
+    read_stdin_document,
     resolve_inputs,
 )
 
 if TYPE_CHECKING:
+    from newsmeta.config import Config
+    from newsmeta.document import Document
     from newsmeta.jqprogram import Program
 
 __all__ = ["register"]
@@ -57,7 +62,7 @@ def register(commands: Commands) -> None:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="files, directories or globs (default: the configured include)",
+        help="files, directories or globs; '-' reads stdin (default: the configured include)",
     )
     query.add_argument(
         "-r", "--raw", action="store_true", help="print strings without quotes (jq -r)"
@@ -85,29 +90,45 @@ def _error(text: str) -> None:
 def _run_query(args: argparse.Namespace) -> int:
     program = jq_program(args.program, args)
     config = load_configuration(args.config)
-    inputs = resolve_inputs(args.paths, args.exclude, config)
+    named = [path for path in args.paths if path != "-"]
+    stdin = read_stdin_document(config) if len(named) < len(args.paths) else None
+    paths: list[str] = []
     status = EXIT_OK
-    for directory, error in inputs.unreadable:
-        _error(f"{directory}: directory not read: {error.strerror or error}")
-        status = EXIT_USAGE
-    with Progress(len(inputs.paths), sys.stderr, sys.stdout) as progress:
-        for path in inputs.paths:
-            status = max(status, _query(program, path, args))
+    if named or stdin is None:
+        inputs = resolve_inputs(named, args.exclude, config)
+        paths = inputs.paths
+        for directory, error in inputs.unreadable:
+            _error(f"{directory}: directory not read: {error.strerror or error}")
+            status = EXIT_USAGE
+    if stdin is not None:
+        status = max(status, _query(program, STDIN_NAME, args, stdin))
+    with Progress(len(paths), sys.stderr, sys.stdout) as progress:
+        for path in paths:
+            status = max(status, _query(program, path, args, _load(path, config)))
             # A reader that went away (``| head``) is noticed at this file, not a later one.
             sys.stdout.flush()
             progress.advance(False)
     return status
 
 
-def _query(program: Program, path: str, args: argparse.Namespace) -> int:
-    from newsmeta._escape import json_text, printable
+def _load(path: str, config: Config) -> Document | OSError:
+    """The file ``path``, read within the configured ``max-file-bytes``, or why not."""
     from newsmeta.document import load
-    from newsmeta.errors import JqError
 
     try:
-        document = load(path)
+        return load(path, max_bytes=config.limits.max_file_bytes)
     except OSError as exc:
-        _error(f"{path}: {exc.strerror or exc}")
+        return exc
+
+
+def _query(
+    program: Program, path: str, args: argparse.Namespace, document: Document | OSError
+) -> int:
+    from newsmeta._escape import json_text, printable
+    from newsmeta.errors import JqError
+
+    if isinstance(document, OSError):
+        _error(f"{path}: {document.strerror or document}")
         return EXIT_USAGE
     if document.data is None:
         first = next(iter(document.errors), None)

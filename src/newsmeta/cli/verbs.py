@@ -53,8 +53,11 @@ from newsmeta.cli.common import (
     Progress,
     UsageError,
     add_config_options,
+    jq_program,
     load_configuration,
     message,
+    read_stdin_document,
+    refuse_stdin,
     reliable_stdout,
     resolve_inputs,
     write_diff,
@@ -80,7 +83,7 @@ _TRAILING = {"get": ("PATH",), "set": ("PATH", "VALUE"), "unset": ("PATH",),
 def register(commands: Commands) -> None:
     """Add the path verbs to ``commands``.
 
-    Their arguments are parsed intermixed (``intermixed=True``), so options may follow
+    Their arguments are parsed intermixed, like every command's, so options may follow
     FILE, PATH or VALUE: ``set a.md title --string 123`` works.
     """
     helps = {
@@ -149,7 +152,7 @@ def register(commands: Commands) -> None:
             kind = parser.add_mutually_exclusive_group()
             kind.add_argument("--json", action="store_true", help="read VALUE as JSON")
             kind.add_argument("--string", action="store_true", help="take VALUE as a string")
-        parser.set_defaults(handler=_handler(name), intermixed=True)
+        parser.set_defaults(handler=_handler(name))
 
 
 def _handler(name: str) -> Callable[[argparse.Namespace], int]:
@@ -230,14 +233,19 @@ def _run(name: str, args: argparse.Namespace) -> int:
         except ValueError:
             raise UsageError(f"INDEX must be an integer, not {_shown(trailing[1])}") from None
     args.where_program = _where(args)
-    inputs = resolve_inputs(files, args.exclude, config)
+    if name != "get":
+        refuse_stdin(files, f"newsmeta {name}")
+    named = [file for file in files if file != "-"]
     tally = _Tally()
     status = EXIT_OK
-    for directory, error in inputs.unreadable:
-        _error(f"{directory}: directory not read: {error.strerror or error}")
-        tally.failed += 1
-        status = EXIT_USAGE
-    paths = inputs.paths
+    paths = ["-"] if len(named) < len(files) else []
+    if named or not paths:
+        inputs = resolve_inputs(named, args.exclude, config)
+        for directory, error in inputs.unreadable:
+            _error(f"{directory}: directory not read: {error.strerror or error}")
+            tally.failed += 1
+            status = EXIT_USAGE
+        paths += inputs.paths
     with Progress(len(paths), sys.stderr, sys.stdout) as progress:
         for file in paths:
             if name == "get":
@@ -254,20 +262,14 @@ def _run(name: str, args: argparse.Namespace) -> int:
 def _where(args: argparse.Namespace) -> Program | None:
     """The compiled ``--where`` condition, or None without one."""
     source = getattr(args, "where", None)
-    if source is None:
-        return None
-    from newsmeta import jqprogram
-    from newsmeta.errors import JqError
-
-    try:
-        return jqprogram.compile(source)
-    except JqError as exc:
-        raise UsageError(f"--where: {exc}") from None
+    return None if source is None else jq_program(source, args, "--where")
 
 
 def _load(file: str, config: Config) -> Document | None:
     from newsmeta.document import load
 
+    if file == "-":  # get reads an article from stdin
+        return read_stdin_document(config)
     try:
         return load(file, max_bytes=config.limits.max_file_bytes)
     except OSError as exc:
