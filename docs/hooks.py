@@ -389,13 +389,17 @@ def cli_reference(parser: argparse.ArgumentParser | None = None) -> str:
                 [
                     str(cli.EXIT_PROBLEMS),
                     "a file has a problem at or above the failing severity (`--fail-on`), "
-                    "or an edit was refused (the file is left byte-identical)",
+                    "or an edit was refused for the sake of the content (it would introduce "
+                    "an error, the file changed on disk meanwhile, a linked or existing "
+                    "file, a path that leads nowhere): the file is left byte-identical",
                 ],
                 [
                     str(cli.EXIT_USAGE),
                     "usage error (one line on stderr, never a traceback), bad configuration, "
-                    "no article files found, or a file or directory could not be read or "
-                    "written",
+                    "no article files found, output that cannot be written, or a file or "
+                    "directory that could not be read or written. Every writing command "
+                    "counts here a file it cannot write as it is: read-only, or an owner, "
+                    "group or extended attribute a save cannot keep (`--force` writes it)",
                 ],
                 [str(cli.EXIT_INTERRUPTED), "interrupted (Ctrl-C)"],
                 [

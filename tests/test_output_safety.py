@@ -258,7 +258,7 @@ def test_a_read_only_hostile_file_is_refused_in_one_safe_line(
     path.write_text(ARTICLE, encoding="utf-8")
     path.chmod(0o444)
     code, _, err = _run(capsys, ["set", str(path), "title", "x"])
-    assert code == 1
+    assert code == 2  # a file that cannot be written as it is: an I/O error
     assert err.count("\n") == 1
     assert "read-only" in err
     assert_unforgeable(err)

@@ -259,17 +259,71 @@ def test_a_read_only_file_is_refused_unless_forced(article: Path) -> None:
     assert stat.S_IMODE(article.stat().st_mode) == 0o444
 
 
-def test_the_command_line_refuses_a_read_only_file_and_force_writes_it(
-    article: Path, capsys: pytest.CaptureFixture[str]
+#: Every command that writes an article, as it would change ``a.md`` in ``folder``.
+WRITERS: dict[str, list[str]] = {
+    "set": ["set", "a.md", "title", "New"],
+    "unset": ["unset", "a.md", "heat"],
+    "append": ["append", "a.md", "topics", "New"],
+    "insert": ["insert", "a.md", "topics", "0", "New"],
+    "edit": ["edit", '.title = "New"', "a.md"],
+    "fix": ["fix", "-q", "a.md"],
+    "new": ["new", "a.md", "--from-json", "record.json", "--overwrite"],
+    "import": ["import", "records.jsonl", "--to", ".", "--overwrite"],
+}
+
+
+@pytest.mark.parametrize("name", WRITERS)
+def test_every_writing_command_reports_a_read_only_file_as_an_io_error(
+    article: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
 ) -> None:
+    # One rule (see cli.common.not_written): a file that cannot be written as it is
+    # (read-only; an owner that cannot be kept) is an I/O error, exit 2, with --force named.
+    folder = article.parent
+    monkeypatch.chdir(folder)
+    article.write_text(ARTICLE.replace('title: "Harbour', 'title: "  Harbour'), encoding="utf-8")
+    before = article.read_bytes()
+    record = {"path": "a.md", "front_matter": newsmeta.load(article).data, "body": "New.\n"}
+    (folder / "record.json").write_text(json.dumps(record), encoding="utf-8")
+    (folder / "records.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
     article.chmod(0o444)
-    assert main(["set", str(article), "title", "New"]) == 1
+    assert main(WRITERS[name]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1
-    assert "read-only" in err
+    assert "read-only (mode 0444)" in err
     assert "--force" in err
-    assert main(["set", str(article), "title", "New", "--force"]) == 0
-    assert "New" in article.read_text(encoding="utf-8")
+    assert article.read_bytes() == before
+    assert main([*WRITERS[name], "--force"]) == 0
+    assert article.read_bytes() != before
+    assert stat.S_IMODE(article.stat().st_mode) == 0o444
+
+
+@pytest.mark.parametrize(
+    "command", [["set", "title", "New"], ["edit", '.title = "New"'], ["fix", "-q"]]
+)
+def test_a_read_only_file_among_many_is_an_io_error_and_the_others_are_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    # Over many files (edit saves on writer threads then), the read-only one is counted
+    # as not written, exit 2, and every other file is still written.
+    files = [tmp_path / f"{n}.md" for n in range(5)]
+    for path in files:
+        path.write_text(ARTICLE.replace('title: "Harbour', 'title: "  Harbour'), "utf-8")
+    before = files[2].read_bytes()
+    files[2].chmod(0o444)
+    verb, *rest = command
+    # set takes FILE... PATH VALUE; edit and fix take the files last.
+    arguments = [verb, str(tmp_path), *rest] if verb == "set" else [*command, str(tmp_path)]
+    assert main(arguments) == 2
+    err = capsys.readouterr().err
+    assert "2.md" in err
+    assert "read-only" in err
+    assert files[2].read_bytes() == before
+    assert all(path.read_bytes() != before for path in files if path != files[2])
+    if verb != "fix":
+        assert "4 changed" in err
+        assert "1 could not be read or written" in err
 
 
 def test_an_owner_that_cannot_be_kept_is_named_and_nothing_is_written(

@@ -19,7 +19,8 @@ Command modules import the library and :mod:`newsmeta.cli.common`, never each ot
 package or a private parsing module of the library (a test holds the package to that).
 
 Exit codes: 0 when every file passed, 1 when any file has a problem at or above the
-failing severity (or an edit was refused), 2 for usage or I/O errors, 130 when
+failing severity (or an edit was refused for the sake of the content), 2 for usage or I/O
+errors (a file that cannot be written as it is, read-only say, included), 130 when
 interrupted, 141 when the reader of the output went away (``| head``; ``validate`` still
 finishes and keeps its verdict). No mistake in how the command is called ends in a
 traceback: each is one line on stderr and exit code 2.

@@ -18,6 +18,7 @@ import signal
 import stat
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TextIO, TypeAlias, cast
@@ -45,6 +46,7 @@ __all__ = [
     "Inputs",
     "Parser",
     "Progress",
+    "Tally",
     "UsageError",
     "add_config_options",
     "add_jq_variables",
@@ -60,6 +62,7 @@ __all__ = [
     "load_configuration",
     "message",
     "not_utf8",
+    "not_written",
     "open_input",
     "open_output",
     "open_text_output",
@@ -694,6 +697,126 @@ class Progress:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+# --- a run over many files -------------------------------------------------------------------
+
+
+def not_written(exc: BaseException) -> bool:
+    """True when ``exc`` means a file could not be read or written (exit code 2), False
+    when it is a refusal of the edit itself (exit code 1).
+
+    The rule of every command that writes: an error of the operating system is an I/O
+    error, and so is a permission that a save holds to on its own (a read-only file; an
+    owner, group or attribute it cannot keep: :class:`PermissionError` subclasses that
+    ``--force`` overrides), since the file cannot be written as it is. What newsmeta
+    refuses for the sake of the content (new errors, a file changed on disk meanwhile, a
+    linked file, an existing file) is a refusal.
+    """
+    from newsmeta.errors import NewsmetaError
+
+    return isinstance(exc, PermissionError) or (
+        isinstance(exc, OSError) and not isinstance(exc, NewsmetaError)
+    )
+
+
+class Tally:
+    """What a command did to each of many files: the progress bar while it runs, the exit
+    code, and the closing summary line.
+
+    Each file is counted once: ``changed``, ``unchanged``, ``skipped`` (by ``--where``),
+    refused (with the reason the summary groups it under; exit code 1), or failed (it could
+    not be read or written; exit code 2). Messages are written as given (each command words
+    its own), after the progress bar is wiped. The verbs, ``fix`` and ``edit`` share it, so
+    their bars, summaries and exit codes agree::
+
+        newsmeta set: 674 files: 670 changed, 2 unchanged, 2 refused (2 would introduce errors)
+    """
+
+    KINDS = ("changed", "unchanged", "skipped")
+
+    def __init__(
+        self, command: str, total: int, *, where: bool = False, would: bool = False
+    ) -> None:
+        #: The command as the summary names it (``newsmeta set``).
+        self.command = command
+        #: A ``--where`` condition was given: the summary counts the files it skipped.
+        self.where = where
+        #: Nothing is written (``--dry-run``, ``--check``): files "would change".
+        self.would = would
+        self.counts: Counter[str] = Counter()
+        self.refused: Counter[str] = Counter()
+        self.failed = 0
+        #: The exit code so far: the highest of every file's.
+        self.status = EXIT_OK
+        #: The files the run was given (some may not be looked at: an interrupted run).
+        self.given = total
+        self.progress = Progress(total, sys.stderr, sys.stdout)
+
+    def __enter__(self) -> Tally:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.progress.close()
+
+    def advance(self, has_output: bool = False) -> None:
+        """One more file is done (see :meth:`Progress.advance`)."""
+        self.progress.advance(has_output)
+
+    def count(self, kind: str, text: str = "") -> int:
+        """Count a file as ``kind`` (one of :data:`KINDS`); write ``text`` if any."""
+        if text:
+            message(text)
+        self.counts[kind] += 1
+        return EXIT_OK
+
+    def refuse(self, reason: str, text: str = "") -> int:
+        """Count a refused file (left as it was) under ``reason``; write ``text`` if any.
+        Returns the exit code it calls for."""
+        if text:
+            message(text)
+        self.refused[reason] += 1
+        return self.raise_status(EXIT_PROBLEMS)
+
+    def fail(self, text: str = "") -> int:
+        """Count a file (or directory) that could not be read or written; write ``text``."""
+        if text:
+            message(text)
+        self.failed += 1
+        return self.raise_status(EXIT_USAGE)
+
+    def withdraw(self, kind: str) -> None:
+        """Take back a file counted as ``kind`` (a write that failed after it was counted
+        as changed), before counting it again."""
+        self.counts[kind] -= 1
+
+    def raise_status(self, code: int) -> int:
+        """Make the exit code at least ``code``; return ``code``."""
+        self.status = max(self.status, code)
+        return code
+
+    @property
+    def total(self) -> int:
+        """The files the run was given, or the files (and unreadable directories) counted,
+        when there are more of those."""
+        counted = sum(self.counts.values()) + sum(self.refused.values()) + self.failed
+        return max(counted, self.given)
+
+    def summary(self) -> str:
+        """The closing line: how many files, and what became of them."""
+        parts = [
+            f"{self.counts['changed']} {'would change' if self.would else 'changed'}",
+            f"{self.counts['unchanged']} unchanged",
+        ]
+        if self.where or self.counts["skipped"]:
+            parts.append(f"{self.counts['skipped']} skipped by --where")
+        if self.refused:
+            why = ", ".join(f"{count} {reason}" for reason, count in self.refused.most_common())
+            parts.append(f"{sum(self.refused.values())} refused ({why})")
+        if self.failed:
+            parts.append(f"{self.failed} could not be read or written")
+        total = self.total
+        return f"{self.command}: {total} file{'s' if total != 1 else ''}: " + ", ".join(parts)
 
 
 # --- jq programs ----------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from newsmeta.cli.common import (
     load_configuration,
     message,
     not_utf8,
+    not_written,
     open_input,
     open_output,
     read_stdin_document,
@@ -432,7 +433,7 @@ def _run_import(args: argparse.Namespace) -> int:
     if target.exists() and not target.is_dir():
         return _usage_error("import", f"{args.to} is not a directory")
     stream = open_input(args.source)
-    written = refused = 0
+    written = refused = failed = 0
     try:
         records = _read_records(stream, args.source, _record_limit(config))
         first = next(records, None)  # a stream that holds no records fails before any write
@@ -451,8 +452,8 @@ def _run_import(args: argparse.Namespace) -> int:
             except _Refused as exc:
                 refused += 1
                 message(f"newsmeta import: record {number}: refused: {exc}")
-            except OSError as exc:
-                refused += 1
+            except OSError as exc:  # the file could not be written: an I/O error, exit 2
+                failed += 1
                 message(f"newsmeta import: record {number}: not written: {exc.strerror or exc}")
             else:
                 written += 1
@@ -462,8 +463,9 @@ def _run_import(args: argparse.Namespace) -> int:
         if args.source != "-":
             stream.close()
     verb = "would write" if args.dry_run else "wrote"
-    message(f"newsmeta import: {verb} {written} file(s), refused {refused} record(s)")
-    return EXIT_PROBLEMS if refused else EXIT_OK
+    line = f"newsmeta import: {verb} {written} file(s), refused {refused} record(s)"
+    message(line + (f", {failed} could not be written" if failed else ""))
+    return EXIT_USAGE if failed else EXIT_PROBLEMS if refused else EXIT_OK
 
 
 def _import_one(
@@ -506,6 +508,10 @@ def _import_one(
         raise _Refused(f"{_shown(name)} exists (--overwrite replaces it)") from None
     except NewProblemsError as exc:  # pragma: no cover - checked above
         raise _Refused(str(exc)) from None
+    except OSError as exc:
+        if not_written(exc):
+            raise
+        raise _Refused(str(exc)) from None  # a link, a file changed meanwhile
     return str(destination)
 
 

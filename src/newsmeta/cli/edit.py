@@ -26,7 +26,8 @@ diff and its write; while a jq program is running (one that never ends, say) it 
 process at once, before anything of that file is written.
 
 Exit codes: 0 done; 1 when a file was refused, or with ``--check`` when a file would change;
-2 for usage mistakes (a program that does not compile) and I/O errors; 130 interrupted.
+2 for usage mistakes (a program that does not compile) and I/O errors (a read-only file
+included); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ import contextlib
 import os
 import signal
 import sys
-from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -45,16 +45,15 @@ import attrs
 from newsmeta.cli.common import (
     EXIT_BROKEN_PIPE,
     EXIT_INTERRUPTED,
-    EXIT_OK,
     EXIT_PROBLEMS,
-    EXIT_USAGE,
     Commands,
-    Progress,
+    Tally,
     add_config_options,
     add_jq_variables,
     jq_program,
     load_configuration,
     message,
+    not_written,
     refuse_stdin,
     resolve_inputs,
     write_diff,
@@ -130,7 +129,7 @@ def _run_edit(args: argparse.Namespace) -> int:
     config = load_configuration(args.config)
     refuse_stdin(args.paths, "newsmeta edit")
     inputs = resolve_inputs(args.paths, args.exclude, config)
-    run = _Run(program, where, args, config)
+    run = _Run(program, where, args, config, len(inputs.paths))
     for directory, error in inputs.unreadable:
         run.count(_Outcome("failed", "could not be read", f"{directory}: directory not read: "
                            f"{error.strerror or error}"))  # fmt: skip
@@ -172,16 +171,20 @@ class _Run:
     """One ``newsmeta edit`` over many files: the tally, Ctrl-C, the output."""
 
     def __init__(
-        self, program: Program, where: Program | None, args: argparse.Namespace, config: Config
+        self,
+        program: Program,
+        where: Program | None,
+        args: argparse.Namespace,
+        config: Config,
+        total: int,
     ) -> None:
         self.program = program
         self.where = where
         self.args = args
         self.config = config
-        self.counts: Counter[str] = Counter()
-        self.refused: Counter[str] = Counter()
-        self.failed = 0
-        self.status = EXIT_OK
+        self.tally = Tally(
+            "newsmeta edit", total, where=where is not None, would=args.dry_run or args.check
+        )
         self.deferring = False
         self.interrupted = False
         self.writer: _Writer | None = None
@@ -190,7 +193,7 @@ class _Run:
 
     def over(self, paths: list[str]) -> int:
         """Edit every file of ``paths``; return the exit code."""
-        progress = Progress(len(paths), sys.stderr, sys.stdout)
+        progress = self.tally.progress
         writes = not (self.args.dry_run or self.args.check)
         self.writer = _Writer() if writes and len(paths) > 1 else None
         done = 0
@@ -230,10 +233,10 @@ class _Run:
             left = len(paths) - done
             _error(f"interrupted; {left} file{'s' if left != 1 else ''} not looked at")
         if len(paths) > 1 or self.interrupted:
-            message(self._summary(len(paths)))
+            message(self.tally.summary())
         if self.interrupted:
             return EXIT_INTERRUPTED
-        return self.status
+        return self.tally.status
 
     def _prints(self, outcome: _Outcome) -> bool:
         return outcome.kind == "changed" and (
@@ -335,7 +338,7 @@ class _Run:
                 sys.stdout.write(f"would change {printable(path)}\n")
             sys.stdout.flush()
             if args.check:
-                self.status = max(self.status, EXIT_PROBLEMS)
+                self.tally.raise_status(EXIT_PROBLEMS)
             elif not args.dry_run:
                 if self.writer is not None:
                     self.writer.submit(
@@ -353,34 +356,18 @@ class _Run:
         """Count the writes that failed after their file was counted as changed."""
         for _path, failure in results:
             if failure is not None:
-                self.counts["changed"] -= 1
+                self.tally.withdraw("changed")
                 self.count(failure)
 
     def count(self, outcome: _Outcome) -> None:
         """Report ``outcome`` (its message, if any) and add it to the tally."""
-        if outcome.text:
-            _error(outcome.text)
+        text = f"newsmeta edit: {outcome.text}" if outcome.text else ""
         if outcome.kind == "refused":
-            self.refused[outcome.reason] += 1
-            self.status = max(self.status, EXIT_PROBLEMS)
+            self.tally.refuse(outcome.reason, text)
         elif outcome.kind == "failed":
-            self.failed += 1
-            self.status = EXIT_USAGE
+            self.tally.fail(text)
         else:
-            self.counts[outcome.kind] += 1
-
-    def _summary(self, total: int) -> str:
-        args = self.args
-        verb = "would change" if args.dry_run or args.check else "changed"
-        parts = [f"{self.counts['changed']} {verb}", f"{self.counts['unchanged']} unchanged"]
-        if self.where is not None:
-            parts.append(f"{self.counts['skipped']} skipped by --where")
-        if self.refused:
-            why = ", ".join(f"{n} {reason}" for reason, n in self.refused.most_common())
-            parts.append(f"{sum(self.refused.values())} refused ({why})")
-        if self.failed:
-            parts.append(f"{self.failed} could not be read or written")
-        return f"newsmeta edit: {total} file{'s' if total != 1 else ''}: " + ", ".join(parts)
+            self.tally.count(outcome.kind, text)
 
 
 def _saved(path: str, document: Document, allow_links: bool, force: bool) -> _Outcome | None:
@@ -391,9 +378,11 @@ def _saved(path: str, document: Document, allow_links: bool, force: bool) -> _Ou
         # The configuration's verdict on new problems was taken already; --force also
         # writes a read-only file and one whose owner or attributes cannot be kept.
         document.save(force=force, refuse_new_errors=False, allow_links=allow_links)
-    except NewsmetaError as exc:
-        return _Outcome("refused", _REASONS.get(type(exc).__name__, "refused"), str(exc))
-    except OSError as exc:
+    except (OSError, NewsmetaError) as exc:
+        if not not_written(exc):
+            return _Outcome("refused", _REASONS.get(type(exc).__name__, "refused"), str(exc))
+        if isinstance(exc, NewsmetaError):  # read-only, owner not kept: it names the file
+            return _Outcome("failed", "could not be written", str(exc))
         return _Outcome(
             "failed", "could not be written", f"{path}: not written: {exc.strerror or exc}"
         )

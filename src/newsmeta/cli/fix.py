@@ -19,14 +19,14 @@ import sys
 from newsmeta.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
-    EXIT_USAGE,
     Commands,
-    Progress,
+    Tally,
     UsageError,
     add_config_options,
     jq_program,
     load_configuration,
     message,
+    not_written,
     refuse_stdin,
     resolve_inputs,
     split_codes,
@@ -111,12 +111,7 @@ def _run_fix(args: argparse.Namespace) -> int:
     from newsmeta._files import io_problem_code
     from newsmeta.config import ConfigError, check_selectors
     from newsmeta.document import load
-    from newsmeta.errors import (
-        JqError,
-        MetadataNotKeptError,
-        NewsmetaError,
-        ReadOnlyFileError,
-    )
+    from newsmeta.errors import JqError, NewsmetaError
     from newsmeta.fixing import apply_fixes, fixable_codes
     from newsmeta.suggestions import did_you_mean
     from newsmeta.validation import Policy, matches_code
@@ -146,28 +141,27 @@ def _run_fix(args: argparse.Namespace) -> int:
     inputs = resolve_inputs(args.paths, args.exclude, config)
     write = not (args.dry_run or args.check)
     show = not args.quiet and not (args.check and not args.dry_run)
-    status = EXIT_OK
     fixed_files = fixed = left = left_files = 0
-    for directory, error in inputs.unreadable:
-        message(f"{directory}: error {io_problem_code(error)}: {error.strerror or error}")
-        status = EXIT_USAGE
     out = sys.stdout
-    with Progress(len(inputs.paths), sys.stderr, out) as progress:
+    with Tally(
+        "newsmeta fix", len(inputs.paths), where=where is not None, would=not write
+    ) as tally:
+        for directory, error in inputs.unreadable:
+            tally.fail(f"{directory}: error {io_problem_code(error)}: {error.strerror or error}")
         for path in inputs.paths:
-            progress.advance(False)
+            tally.advance()
             try:
                 document = load(path, max_bytes=config.limits.max_file_bytes)
             except OSError as exc:
-                message(f"{path}: error {io_problem_code(exc)}: {exc.strerror or exc}")
-                status = EXIT_USAGE
+                tally.fail(f"{path}: error {io_problem_code(exc)}: {exc.strerror or exc}")
                 continue
             if where is not None:
                 try:
                     if not where.test(document.data, path=path):
+                        tally.count("skipped")
                         continue
                 except JqError as exc:
-                    message(f"{path}: --where: {exc}")
-                    status = max(status, EXIT_PROBLEMS)
+                    tally.refuse("the --where condition failed", f"{path}: --where: {exc}")
                     continue
             before = document.dumps()
             report = apply_fixes(document, codes)
@@ -183,30 +177,24 @@ def _run_fix(args: argparse.Namespace) -> int:
                         f"not fixed: {unfixed.reason}"
                     )
             if not applied:
+                tally.count("unchanged")
                 continue
             if write:
                 try:
                     document.save(force=args.force, allow_links=args.allow_links)
-                except (ReadOnlyFileError, MetadataNotKeptError) as exc:
-                    # Permission problems of the file itself: reported as the I/O errors
-                    # they are (io-permission-denied, exit 2); --force writes anyway.
-                    message(f"{path}: error {io_problem_code(exc)}: not written: {exc.strerror}")
-                    status = EXIT_USAGE
-                    left += len(applied)
-                    continue
-                except NewsmetaError as exc:
-                    message(f"{path}: not written: {exc}")
-                    status = max(status, EXIT_PROBLEMS)
+                except (OSError, NewsmetaError) as exc:
+                    # Every fix of this file is left undone: counted with what could not
+                    # be fixed. A file that cannot be written as it is (a read-only one,
+                    # an owner that cannot be kept: --force writes it) is an I/O error.
                     left += len(applied)
                     left_files += not report.unfixed
+                    if isinstance(exc, OSError) and not_written(exc):
+                        tally.fail(f"{path}: error {io_problem_code(exc)}: not written: "
+                                   f"{exc.strerror or exc}")  # fmt: skip
+                    else:
+                        tally.refuse("refused", f"{path}: not written: {exc}")
                     continue
-                except OSError as exc:
-                    message(f"{path}: error {io_problem_code(exc)}: not written: "
-                            f"{exc.strerror or exc}")  # fmt: skip
-                    status = EXIT_USAGE
-                    left += len(applied)
-                    left_files += not report.unfixed
-                    continue
+            tally.count("changed")
             fixed_files += 1
             fixed += len(applied)
             if show:
@@ -219,6 +207,6 @@ def _run_fix(args: argparse.Namespace) -> int:
     if not args.quiet:
         out.write(_closing_line(fixed, fixed_files, left, left_files, written=write) + "\n")
         out.flush()
-    if args.check and fixed and status == EXIT_OK:
+    if args.check and fixed and tally.status == EXIT_OK:
         return EXIT_PROBLEMS
-    return status
+    return tally.status

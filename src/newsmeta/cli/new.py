@@ -15,6 +15,7 @@ from newsmeta.cli.common import (
     UsageError,
     load_configuration,
     message,
+    not_written,
     read_input,
 )
 
@@ -180,6 +181,9 @@ def _run_new(args: argparse.Namespace) -> int:
         message(f"newsmeta new: {exc}")
         return EXIT_PROBLEMS
     except OSError as exc:
+        if not not_written(exc):  # a link, a file changed meanwhile: a refusal
+            message(f"newsmeta new: {exc}")
+            return EXIT_PROBLEMS
         message(f"newsmeta new: {args.output}: {exc.strerror or exc}")
         return EXIT_USAGE
     return EXIT_OK

@@ -32,7 +32,8 @@ log (a line break, a control, bidi or invisible character, a leading ``::``): th
 printed as a JSON string. ``--raw`` prints the exact value.
 
 Exit codes: 0 done, 1 when an edit was refused for any file (that file stays
-byte-identical), 2 for usage or I/O errors.
+byte-identical), 2 for usage or I/O errors (a read-only file, or one whose owner or
+attributes a save cannot keep, included).
 """
 
 from __future__ import annotations
@@ -42,7 +43,6 @@ import json
 import re
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -50,7 +50,7 @@ from newsmeta.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     Commands,
-    Progress,
+    Tally,
     UsageError,
     add_config_options,
     jq_program,
@@ -178,34 +178,6 @@ def _depth(path: str) -> int:
     return len(re.findall(r"[.\[]", path)) + 1
 
 
-class _Tally:
-    """What a bulk edit did, for the closing summary."""
-
-    def __init__(self) -> None:
-        self.changed = 0
-        self.unchanged = 0
-        self.refused: Counter[str] = Counter()
-        self.failed = 0
-        self.skipped = 0
-
-    def line(self, name: str, dry_run: bool) -> str:
-        parts = [
-            f"{self.changed} {'would change' if dry_run else 'changed'}",
-            f"{self.unchanged} unchanged",
-        ]
-        if self.skipped:
-            parts.append(f"{self.skipped} skipped by --where")
-        if self.refused:
-            why = ", ".join(f"{count} {reason}" for reason, count in self.refused.most_common())
-            parts.append(f"{sum(self.refused.values())} refused ({why})")
-        if self.failed:
-            parts.append(f"{self.failed} could not be read or written")
-        total = (
-            self.changed + self.unchanged + self.skipped + sum(self.refused.values()) + self.failed
-        )
-        return f"newsmeta {name}: {total} files: " + ", ".join(parts)
-
-
 def _run(name: str, args: argparse.Namespace) -> int:
     count = len(_TRAILING[name])
     if len(args.args) < count:
@@ -236,27 +208,26 @@ def _run(name: str, args: argparse.Namespace) -> int:
     if name != "get":
         refuse_stdin(files, f"newsmeta {name}")
     named = [file for file in files if file != "-"]
-    tally = _Tally()
-    status = EXIT_OK
     paths = ["-"] if len(named) < len(files) else []
+    unreadable: list[tuple[str, OSError]] = []
     if named or not paths:
         inputs = resolve_inputs(named, args.exclude, config)
-        for directory, error in inputs.unreadable:
-            _error(f"{directory}: directory not read: {error.strerror or error}")
-            tally.failed += 1
-            status = EXIT_USAGE
+        unreadable = inputs.unreadable
         paths += inputs.paths
-    with Progress(len(paths), sys.stderr, sys.stdout) as progress:
+    where = args.where_program is not None
+    would = getattr(args, "dry_run", False)
+    with Tally(f"newsmeta {name}", len(paths), where=where, would=would) as tally:
+        for directory, error in unreadable:
+            tally.fail(f"newsmeta: {directory}: directory not read: {error.strerror or error}")
         for file in paths:
             if name == "get":
-                code = _get(file, path, config, prefix=len(paths) > 1, raw=args.raw)
+                tally.raise_status(_get(file, path, config, prefix=len(paths) > 1, raw=args.raw))
             else:
-                code = _edit(name, file, path, index, value, args, config, tally)
-            status = max(status, code)
-            progress.advance(False)
+                _edit(name, file, path, index, value, args, config, tally)
+            tally.advance()
     if name != "get" and len(paths) > 1:
-        message(tally.line(name, args.dry_run))
-    return status
+        message(tally.summary())
+    return tally.status
 
 
 def _where(args: argparse.Namespace) -> Program | None:
@@ -345,8 +316,6 @@ def _blocking(doc: Document, config: Config) -> tuple[Problem, ...]:
 _REASONS: dict[str, str] = {
     "NewProblemsError": "would introduce errors",
     "ConcurrentModificationError": "changed on disk meanwhile",
-    "ReadOnlyFileError": "read-only (see --force)",
-    "MetadataNotKeptError": "owner or attributes could not be kept (see --force)",
     "LinkedFileError": "linked files (see --allow-links)",
     "PathNotFoundError": "path not found",
     "InvalidPathError": "invalid path",
@@ -363,7 +332,7 @@ def _edit(
     value: object,
     args: argparse.Namespace,
     config: Config,
-    tally: _Tally,
+    tally: Tally,
 ) -> int:
     from newsmeta.errors import (
         ConcurrentModificationError,
@@ -378,20 +347,18 @@ def _edit(
     for attempt in range(RETRIES + 1):
         doc = _load(file, config)
         if doc is None:
-            tally.failed += 1
-            return EXIT_USAGE
+            return tally.fail()
         where: Program | None = args.where_program
         if where is not None:
             from newsmeta.errors import JqError
 
             try:
                 if not where.test(doc.data, path=file):
-                    tally.skipped += 1
-                    return EXIT_OK
+                    return tally.count("skipped")
             except JqError as exc:
-                _error(f"{file}: --where: {exc}")
-                tally.refused["the --where condition failed"] += 1
-                return EXIT_REFUSED
+                return tally.refuse(
+                    "the --where condition failed", f"newsmeta: {file}: --where: {exc}"
+                )
         before = doc.dumps()
         try:
             if name == "set":
@@ -403,8 +370,7 @@ def _edit(
             else:
                 doc.insert(path, index, value)
             if doc.dumps() == before:
-                tally.unchanged += 1
-                return EXIT_OK
+                return tally.count("unchanged")
             if not args.force:
                 introduced = _blocking(doc, config)
                 if introduced:
@@ -416,7 +382,7 @@ def _edit(
                 # The configuration's verdict on new problems was taken above; --force also
                 # writes a read-only file and one whose owner or attributes cannot be kept.
                 doc.save(force=args.force, refuse_new_errors=False, allow_links=args.allow_links)
-            tally.changed += 1
+            return tally.count("changed")
         except ConcurrentModificationError as exc:
             if not (exc.deleted or exc.busy or attempt == RETRIES):
                 # Someone saved the file since it was read: read it again and redo the
@@ -426,29 +392,21 @@ def _edit(
 
                 time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
                 continue
-            _error(str(exc))  # the message names the file
-            tally.refused[_REASONS["ConcurrentModificationError"]] += 1
-            return EXIT_REFUSED
-        except (
-            NewProblemsError,
-            LinkedFileError,
-            ReadOnlyFileError,
-            MetadataNotKeptError,
-        ) as exc:
-            _error(str(exc))  # the message names the file
-            tally.refused[_REASONS.get(type(exc).__name__, "refused")] += 1
-            return EXIT_REFUSED
+            # The message names the file.
+            return tally.refuse(_REASONS["ConcurrentModificationError"], f"newsmeta: {exc}")
+        except (ReadOnlyFileError, MetadataNotKeptError) as exc:
+            # The file cannot be written as it is: an I/O error, as not_written() says for
+            # every command (exit code 2); the message names the file and --force.
+            return tally.fail(f"newsmeta: {exc}")
+        except (NewProblemsError, LinkedFileError) as exc:
+            reason = _REASONS.get(type(exc).__name__, "refused")
+            return tally.refuse(reason, f"newsmeta: {exc}")  # the message names the file
         except PathNotFoundError as exc:
-            _error(_not_found(file, doc, path, exc))
-            tally.refused[_REASONS["PathNotFoundError"]] += 1
-            return EXIT_REFUSED
+            reason = _REASONS["PathNotFoundError"]
+            return tally.refuse(reason, f"newsmeta: {_not_found(file, doc, path, exc)}")
         except NewsmetaError as exc:
-            _error(f"{file}: {exc}")
-            tally.refused[_REASONS.get(type(exc).__name__, "refused by the editor")] += 1
-            return EXIT_REFUSED
+            reason = _REASONS.get(type(exc).__name__, "refused by the editor")
+            return tally.refuse(reason, f"newsmeta: {file}: {exc}")
         except OSError as exc:
-            _error(f"{file}: not written: {exc.strerror or exc}")
-            tally.failed += 1
-            return EXIT_USAGE
-        return EXIT_OK
+            return tally.fail(f"newsmeta: {file}: not written: {exc.strerror or exc}")
     return EXIT_REFUSED  # pragma: no cover - the loop always returns
