@@ -620,6 +620,114 @@ def test_ctrl_c_during_a_command_line_save_exits_130_and_leaves_nothing(article:
     assert "Cli" in article.read_text(encoding="utf-8")
 
 
+#: ``newsmeta edit`` over the files named, where a writer thread's first fsync sends the
+#: signal and then takes its time (a slow disk): the signal arrives while that save has
+#: its temporary on disk, and the other writers are busy too.
+_SIGNAL_IN_BULK_SAVE = """
+import os, signal, sys, threading, time
+sent = []
+def fsync(fd, real=os.fsync):
+    real(fd)
+    if threading.current_thread() is not threading.main_thread():
+        if not sent:
+            sent.append(1)
+            os.kill(os.getpid(), signal.{name})
+        time.sleep(0.2)
+os.fsync = fsync
+from newsmeta.cli import main
+sys.exit(main(["edit", '.title = "Signalled"', *sys.argv[1:]]))
+"""
+
+#: The same run, where the signal comes while the jq program runs on the fourth file
+#: (when a signal ends the process at once) and the writers' fsyncs are slow.
+_SIGNAL_IN_BULK_PROGRAM = """
+import os, signal, sys, threading, time
+from newsmeta.jqprogram import Program
+def fsync(fd, real=os.fsync):
+    real(fd)
+    if threading.current_thread() is not threading.main_thread():
+        time.sleep(0.2)
+os.fsync = fsync
+transform = Program.transform
+def signalled(self, data, *, path):
+    if path.endswith("3.md"):
+        os.kill(os.getpid(), signal.{name})
+        time.sleep(1)
+    return transform(self, data, path=path)
+Program.transform = signalled
+from newsmeta.cli import main
+sys.exit(main(["edit", *sys.argv[2:], '.title = "Signalled"', sys.argv[1]]))
+"""
+
+
+def _many(folder: Path, count: int = 8) -> dict[Path, bytes]:
+    """``count`` articles in ``folder``: each path and its bytes."""
+    for n in range(count):
+        (folder / f"{n}.md").write_text(ARTICLE, encoding="utf-8")
+    return {path: path.read_bytes() for path in sorted(folder.glob("*.md"))}
+
+
+def _whole(files: dict[Path, bytes]) -> list[Path]:
+    """The files of ``files`` that were saved: each one is its old bytes or the whole edit."""
+    changed = []
+    for path, before in files.items():
+        after = path.read_bytes()
+        if after != before:
+            assert newsmeta.load(path).data["title"] == "Signalled"
+            changed.append(path)
+    return changed
+
+
+@POSIX_ONLY
+@pytest.mark.parametrize(
+    ("name", "returncode"),
+    [("SIGTERM", -signal.SIGTERM), ("SIGHUP", -signal.SIGHUP), ("SIGINT", 130)],
+)
+def test_a_signal_during_a_bulk_edits_saves_leaves_whole_files_and_no_temporary(
+    tmp_path: Path, name: str, returncode: int
+) -> None:
+    # edit saves on writer threads: the signal reaches the main thread, every save under
+    # way finishes (its file whole and new), then the run ends as the signal asks.
+    files = _many(tmp_path)
+    run = subprocess.run(
+        [sys.executable, "-c", _SIGNAL_IN_BULK_SAVE.format(name=name), *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert _temporaries(tmp_path) == []
+    assert _whole(files)  # the save the signal came in ended
+    assert run.returncode == returncode, run.stderr
+    assert "Traceback" not in run.stderr
+    assert "newsmeta edit: interrupted;" in run.stderr
+
+
+@POSIX_ONLY
+@pytest.mark.parametrize("diff", [[], ["--diff"]])
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGINT"])
+def test_a_signal_while_the_jq_program_runs_leaves_no_half_save(
+    tmp_path: Path, name: str, diff: list[str]
+) -> None:
+    # While jq runs, a signal ends the process at once (a program may never end): no save
+    # is under way then, and with --diff every diff printed was written.
+    files = _many(tmp_path)
+    run = subprocess.run(
+        [sys.executable, "-c", _SIGNAL_IN_BULK_PROGRAM.format(name=name), str(tmp_path), *diff],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == -getattr(signal, name), run.stderr
+    assert _temporaries(tmp_path) == []
+    changed = _whole(files)
+    assert tmp_path / "3.md" not in changed
+    if diff:
+        printed = {
+            line.split("/")[-1] for line in run.stdout.splitlines() if line.startswith("+++")
+        }
+        assert printed == {path.name for path in changed} == {"0.md", "1.md", "2.md"}
+
+
 @POSIX_ONLY
 def test_kills_at_random_moments_leave_whole_files_and_no_temporary(
     stress: ModuleType, tmp_path: Path

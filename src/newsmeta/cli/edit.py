@@ -22,12 +22,15 @@ The program is compiled once for the whole run, which is one process.
 Over several files a progress bar shows on a terminal (never in CI) and a summary line on
 stderr counts the files changed, unchanged, skipped by ``--where`` and refused (with why).
 ``Ctrl-C`` stops the run between two files, after the summary, and never between a printed
-diff and its write; while a jq program is running (one that never ends, say) it stops the
-process at once, before anything of that file is written.
+diff and its write; ``kill`` (SIGTERM) and a closed terminal (SIGHUP) do the same, then end
+the process as that signal does. Saves run on writer threads, and every save under way
+finishes first: no file is left half-written and no temporary is left behind. While a jq
+program is running (one that never ends, say) a signal stops the process at once, before
+anything of that file is written: no save is under way then.
 
 Exit codes: 0 done; 1 when a file was refused, or with ``--check`` when a file would change;
 2 for usage mistakes (a program that does not compile) and I/O errors (a read-only file
-included); 130 interrupted.
+included); 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -187,6 +190,8 @@ class _Run:
         )
         self.deferring = False
         self.interrupted = False
+        #: The signal that stopped the run (SIGINT, SIGTERM or SIGHUP), if any.
+        self.signalled = 0
         self.writer: _Writer | None = None
 
     # --- the run ----------------------------------------------------------------------------
@@ -198,7 +203,7 @@ class _Run:
         self.writer = _Writer() if writes and len(paths) > 1 else None
         done = 0
         broken = False
-        previous = signal.signal(signal.SIGINT, self._on_interrupt)
+        previous = {signum: signal.signal(signum, self._on_interrupt) for signum in _STOPPING}
         try:
             for path in paths:
                 if self.interrupted:
@@ -225,7 +230,8 @@ class _Run:
             if self.writer is not None:
                 # Every diff printed is written, whatever happened since.
                 self._report(self.writer.close())
-            signal.signal(signal.SIGINT, previous)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
             progress.close()
         if broken:
             return EXIT_BROKEN_PIPE
@@ -234,6 +240,12 @@ class _Run:
             _error(f"interrupted; {left} file{'s' if left != 1 else ''} not looked at")
         if len(paths) > 1 or self.interrupted:
             message(self.tally.summary())
+        if self.signalled and self.signalled != signal.SIGINT:
+            # kill or a closed terminal: end as that signal ends a process, now that
+            # every save under way is done.
+            signal.signal(self.signalled, signal.SIG_DFL)
+            os.kill(os.getpid(), self.signalled)
+            return 128 + self.signalled  # pragma: no cover - where the signal did not end us
         if self.interrupted:
             return EXIT_INTERRUPTED
         return self.tally.status
@@ -245,6 +257,7 @@ class _Run:
 
     def _on_interrupt(self, signum: int, frame: object) -> None:
         self.interrupted = True
+        self.signalled = self.signalled or signum
         if not self.deferring:
             raise KeyboardInterrupt
 
@@ -259,14 +272,20 @@ class _Run:
 
     @contextlib.contextmanager
     def _native(self) -> Iterator[None]:
-        """Ctrl-C stops the process at once: the jq binding never hands control back to
-        Python while a program runs, so a program that never ends could not be stopped
-        otherwise. Nothing is being written then."""
-        handler = signal.signal(signal.SIGINT, signal.SIG_DFL)
-        try:
-            yield
-        finally:
-            signal.signal(signal.SIGINT, handler)
+        """Ctrl-C (and kill) stops the process at once: the jq binding never hands control
+        back to Python while a program runs, so a program that never ends could not be
+        stopped otherwise. Nothing is being written then: the saves under way finish first,
+        and no other starts until the program is done."""
+        # With --diff, every diff printed is written first: each was promised.
+        writer = self.writer
+        quiet = writer.paused(self.args.diff) if writer is not None else contextlib.nullcontext()
+        with quiet:
+            handlers = {signum: signal.signal(signum, signal.SIG_DFL) for signum in _STOPPING}
+            try:
+                yield
+            finally:
+                for signum, handler in handlers.items():
+                    signal.signal(signum, handler)
 
     # --- one file ---------------------------------------------------------------------------
 
@@ -389,29 +408,94 @@ def _saved(path: str, document: Document, allow_links: bool, force: bool) -> _Ou
     return None
 
 
+#: The signals that stop a run: Ctrl-C, kill, a closed terminal.
+_STOPPING = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+def _hold_signals() -> None:
+    """Keep the stopping signals away from this (writer) thread for its whole life.
+
+    The kernel gives a signal sent to the process to any thread that does not block it.
+    Blocked in every writer, each one reaches the main thread, whose handler lets every
+    save under way finish (its temporary renamed, never left behind) before the run ends.
+    """
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+
+
 class _Writer:
     """Saves documents on a few threads while the next files are edited.
 
     A save waits for ``fsync``, which waits for the disk, not the processor, and a file
     system commits several at once: four writers in flight save about ten times as many
     files per second as one on a busy disk. Each save stays atomic; a file is loaded only
-    after any earlier write to the same file is done.
+    after any earlier write to the same file is done. Signals reach the main thread only
+    (see :func:`_hold_signals`), and :meth:`paused` lets it run code a signal may end at
+    once (a jq program) while no save is under way.
     """
 
     THREADS = 4
 
     def __init__(self) -> None:
+        import threading
         from concurrent.futures import ThreadPoolExecutor
 
-        self.pool = ThreadPoolExecutor(self.THREADS, thread_name_prefix="newsmeta-save")
+        self.pool = ThreadPoolExecutor(
+            self.THREADS, thread_name_prefix="newsmeta-save", initializer=_hold_signals
+        )
         self.pending: dict[_Key, tuple[str, Future[_Outcome | None]]] = {}
+        #: Guards ``active`` and ``holding``, and tells when either changes.
+        self.changed = threading.Condition()
+        #: Saves under way: each may have a temporary on disk.
+        self.active = 0
+        #: Saves asked for and not done (under way or waiting for a thread).
+        self.unsaved = 0
+        #: The main thread asked that no save start (see :meth:`paused`).
+        self.holding = False
 
     def submit(
         self, path: str, document: Document, key: _Key, *, allow_links: bool, force: bool
     ) -> None:
         """Start writing ``document`` to ``path``, the file ``key`` names."""
-        future = self.pool.submit(_saved, path, document, allow_links, force)
+        with self.changed:
+            self.unsaved += 1
+        future = self.pool.submit(self._save, path, document, allow_links, force)
         self.pending[key] = (path, future)
+
+    def _save(
+        self, path: str, document: Document, allow_links: bool, force: bool
+    ) -> _Outcome | None:
+        with self.changed:
+            while self.holding:
+                self.changed.wait()
+            self.active += 1
+        try:
+            return _saved(path, document, allow_links, force)
+        finally:
+            with self.changed:
+                self.active -= 1
+                self.unsaved -= 1
+                self.changed.notify_all()
+
+    @contextlib.contextmanager
+    def paused(self, everything: bool = False) -> Iterator[None]:
+        """Wait for the saves under way (``everything``: for every save asked for), and
+        start none until the block ends: nothing is half-saved while it runs, so a signal
+        may end the process there."""
+        with self.changed:
+            # Saves waiting for a thread may start meanwhile; once none is under way
+            # (checked under the lock every save takes to start), none starts.
+            while self.unsaved if everything else self.active:
+                self.changed.wait()
+            self.holding = True
+        try:
+            yield
+        finally:
+            with self.changed:
+                self.holding = False
+                self.changed.notify_all()
 
     def settle(self, key: _Key) -> None:
         """Wait for a write to the file ``key`` names, if one is under way."""
