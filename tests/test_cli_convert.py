@@ -249,6 +249,56 @@ def test_export_then_import_gives_byte_identical_files_under_the_same_names(
         assert (target / path.name).read_bytes() == path.read_bytes()
 
 
+def test_export_then_import_keeps_crlf_line_endings_and_a_byte_order_mark(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "source"
+    source.mkdir()
+    lf = newsmeta.new(full_article(), "Body.\n\nMore.\n").dumps()
+    crlf = lf.replace("\n", "\r\n")
+    files = {
+        "2020-07-16-crlf.md": crlf,
+        "2020-07-17-bom.md": "\ufeff" + lf,
+        "2020-07-18-both.md": "\ufeff" + crlf,
+        "2020-07-20-lf.md": lf,
+    }
+    for name, text in files.items():
+        (source / name).write_bytes(text.encode("utf-8"))
+    assert main(["export", str(source), "--with-body"]) == 0
+    out = capsys.readouterr().out
+    records = {Path(str(r["path"])).name: r for r in _records(out)}
+    assert records["2020-07-16-crlf.md"]["newline"] == "\r\n"
+    assert "bom" not in records["2020-07-16-crlf.md"]
+    assert records["2020-07-17-bom.md"]["bom"] is True
+    assert "newline" not in records["2020-07-17-bom.md"]
+    assert not {"newline", "bom"} & set(records["2020-07-20-lf.md"])
+    exported = tmp_path / "all.jsonl"
+    exported.write_text(out, encoding="utf-8")
+    target = tmp_path / "target"
+    assert main(["import", str(exported), "--to", str(target)]) == 0
+    for name, text in files.items():
+        assert (target / name).read_bytes() == text.encode("utf-8"), name
+    # Without the body, the file's line ending still closes the front matter.
+    assert main(["export", str(source / "2020-07-16-crlf.md")]) == 0
+    exported.write_text(capsys.readouterr().out, encoding="utf-8")
+    assert main(["import", str(exported), "--to", str(tmp_path / "bare")]) == 0
+    assert (tmp_path / "bare" / "2020-07-16-crlf.md").read_bytes().endswith(b"---\r\n\r\n")
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [({"newline": "\r"}, '"newline" is'), ({"bom": "yes"}, '"bom" is true or false')],
+)
+def test_import_refuses_a_line_ending_or_bom_it_cannot_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: dict[str, object], said: str
+) -> None:
+    record = {"path": "a.md", "front_matter": newsmeta.new(full_article()).data, **extra}
+    _write_json(tmp_path / "r.jsonl", record)
+    assert main(["import", str(tmp_path / "r.jsonl"), "--to", str(tmp_path / "out")]) == 1
+    assert said in capsys.readouterr().err
+    assert not (tmp_path / "out" / "a.md").exists()
+
+
 def test_import_never_overwrites_and_names_each_refused_record(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -673,7 +673,9 @@ def _whole(files: dict[Path, bytes]) -> list[Path]:
     for path, before in files.items():
         after = path.read_bytes()
         if after != before:
-            assert newsmeta.load(path).data["title"] == "Signalled"
+            data = newsmeta.load(path).data
+            assert isinstance(data, dict)
+            assert data["title"] == "Signalled"
             changed.append(path)
     return changed
 

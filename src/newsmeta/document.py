@@ -409,6 +409,18 @@ class Document:
                 introduced.append(problem)
         return tuple(introduced)
 
+    @property
+    def newline(self) -> str:
+        """The file's line ending, ``"\r\n"`` or ``"\n"``, as its opening fence has it
+        (``"\n"`` when there is no fence). Edits and a new body take it."""
+        split = self._analysis.split
+        return split.newline if split is not None else "\n"
+
+    @property
+    def bom(self) -> bool:
+        """True when the text starts with a byte-order mark (kept by every edit)."""
+        return self._analysis.text.startswith("\ufeff")
+
     def dumps(self) -> str:
         """The document's text: the original text, byte for byte, when unedited."""
         return self._analysis.text
@@ -553,9 +565,11 @@ def _structure(data: JSONValue) -> Article | None:
 
 def new(
     article: Article | Mapping[str, object],
-    body: str = "\n",
+    body: str | None = None,
     *,
     path: str | os.PathLike[str] | None = None,
+    newline: str = "\n",
+    bom: bool = False,
 ) -> Document:
     """A new article file in the house style of ``FORMAT.md``, as a :class:`Document`.
 
@@ -566,7 +580,13 @@ def new(
     ``provider``, ``topics``, ``images``, ``related``, ``secured``), double quotes where the
     real files use them, plain ``T...Z`` timestamps, two-space indentation with list items
     indented under their key, LF line endings; ``body`` follows the closing fence verbatim
-    (the real files' body is ``"\n"``).
+    (by default ``newline``: the real files' body is ``"\n"``).
+
+    ``newline="\r\n"`` writes the fences and the front matter with CRLF line endings, and
+    ``bom=True`` starts the text with a byte-order mark, as :attr:`Document.newline` and
+    :attr:`Document.bom` tell of a file read: so a CRLF file, or one with a BOM, written
+    again from its data and body comes back byte for byte when its front matter was in
+    house style.
 
     The document was never on disk: its baseline of errors is empty, so :meth:`~Document.save`
     refuses it while it has any error (unless ``force``), and by default refuses to replace
@@ -581,12 +601,19 @@ def new(
     from newsmeta._edit import render_front_matter, same, to_json
     from newsmeta.errors import VerificationError
 
+    if newline not in ("\n", "\r\n"):
+        raise ValueError(f"newline is '\\n' or '\\r\\n', not {newline!r}")
+    if body is None:
+        body = newline
     if not isinstance(body, str):
         raise TypeError(f"the body must be a string, not {type(body).__name__}")
     data = to_json(article)
     if not isinstance(data, dict):
         raise EditError(f"front matter is a mapping, not {type(article).__name__}")
-    text = "---\n" + render_front_matter(data) + "---\n" + body
+    fenced = "---\n" + render_front_matter(data) + "---\n"
+    if newline != "\n":
+        fenced = fenced.replace("\n", newline)
+    text = ("\ufeff" if bom else "") + fenced + body
     name = os.fspath(path) if path is not None else None
     analysis = analyse(text, path=name)
     if not analysis.readable or not same(analysis.data, data):

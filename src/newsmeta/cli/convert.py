@@ -6,13 +6,17 @@ the output), in one of three shapes:
 - ``jsonl`` (the default): one JSON object per line, ``{"path", "front_matter"}`` and, when
   asked, ``"body"`` and ``"problems"``. ``front_matter`` is the JSON view of the front
   matter that the schema checks (timestamps as RFC 3339 text), ``null`` when the front
-  matter cannot be read;
+  matter cannot be read. A file with CRLF line endings adds ``"newline": "\r\n"``, one
+  with a byte-order mark ``"bom": true``, so that ``import`` writes it back the same way;
 - ``json``: the same records as one JSON array;
 - ``api``: one JSON API item per line (:func:`newsmeta.feed.write_item`), with the site's
   base URL, time zone and locale; ``--with-body`` fills ``content``.
 
 ``import`` reads such records (or API items, or bare front-matter objects) and writes each
-as a new file in house style (:func:`newsmeta.new`). It never replaces a file unless
+as a new file in house style (:func:`newsmeta.new`), with the line ending and byte-order
+mark the record names: a file whose front matter was in house style comes back byte for
+byte (with ``--with-body``), CRLF and BOM included. The API form has no place for either,
+so an API item comes back with LF and no BOM. It never replaces a file unless
 ``--overwrite``, never writes a file with errors unless ``--force``, never writes outside
 ``--to``, and names every record it refuses.
 
@@ -291,6 +295,12 @@ def _records(
         }
         if args.with_body:
             record["body"] = None if unread is not None else document.body
+        # What the data does not say, for import to write the file back as it was: only
+        # when it is not the house style's (LF, no byte-order mark).
+        if document.newline != "\n":
+            record["newline"] = document.newline
+        if document.bom:
+            record["bom"] = True
         if corpus is not None:
             record["problems"] = problems
         yield record
@@ -478,10 +488,11 @@ def _import_one(
     if not isinstance(value, dict):
         raise _Refused(f"a record is a JSON object, not {type(value).__name__}")
     front, body, recorded = _front_matter_of(value)
+    newline, bom = _layout_of(value)
     name = _file_name(args.name, front, recorded, number)
     destination = _inside(target, name)
     try:
-        document = new(front, body, path=destination)
+        document = new(front, body, path=destination, newline=newline, bom=bom)
     except NewsmetaError as exc:
         raise _Refused(str(exc)) from None
     if document.errors and not args.force:
@@ -515,8 +526,25 @@ def _import_one(
     return str(destination)
 
 
-def _front_matter_of(record: dict[str, object]) -> tuple[dict[str, object], str, str | None]:
-    """The front matter, body and recorded path of a record of any accepted shape."""
+def _layout_of(record: dict[str, object]) -> tuple[str, bool]:
+    """The line ending and byte-order mark an exported record asks for (house style when
+    it says nothing: LF, no BOM)."""
+    if "front_matter" not in record:  # an API item or bare front matter
+        return "\n", False
+    newline = record.get("newline", "\n")
+    if newline not in ("\n", "\r\n"):
+        raise _Refused(f'its "newline" is "\\n" or "\\r\\n", not {json.dumps(newline)}')
+    bom = record.get("bom", False)
+    if not isinstance(bom, bool):
+        raise _Refused(f'its "bom" is true or false, not {json.dumps(bom)}')
+    return str(newline), bom
+
+
+def _front_matter_of(
+    record: dict[str, object],
+) -> tuple[dict[str, object], str | None, str | None]:
+    """The front matter, body (None: the default) and recorded path of a record of any
+    accepted shape."""
     if "front_matter" in record:
         front = record["front_matter"]
         if not isinstance(front, dict):
@@ -525,7 +553,7 @@ def _front_matter_of(record: dict[str, object]) -> tuple[dict[str, object], str,
         path = record.get("path")
         return (
             front,
-            body if isinstance(body, str) else "\n",
+            body if isinstance(body, str) else None,
             path if isinstance(path, str) else None,
         )
     from newsmeta.convert import to_dict
