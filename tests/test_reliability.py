@@ -620,22 +620,22 @@ def test_ctrl_c_during_a_command_line_save_exits_130_and_leaves_nothing(article:
     assert "Cli" in article.read_text(encoding="utf-8")
 
 
-#: ``newsmeta edit`` over the files named, where a writer thread's first fsync sends the
-#: signal and then takes its time (a slow disk): the signal arrives while that save has
-#: its temporary on disk, and the other writers are busy too.
+#: A command over the files named (``sys.argv[1:]``), where the first fsync sends the
+#: signal and each takes its time (a slow disk): the signal arrives while that save has
+#: its temporary on disk (and, in edit, while the other writer threads are busy too).
 _SIGNAL_IN_BULK_SAVE = """
-import os, signal, sys, threading, time
+import os, signal, sys, time
 sent = []
 def fsync(fd, real=os.fsync):
     real(fd)
-    if threading.current_thread() is not threading.main_thread():
-        if not sent:
-            sent.append(1)
-            os.kill(os.getpid(), signal.{name})
-        time.sleep(0.2)
+    if not sent:
+        sent.append(1)
+        os.kill(os.getpid(), signal.{name})
+    time.sleep(0.2)
 os.fsync = fsync
 from newsmeta.cli import main
-sys.exit(main(["edit", '.title = "Signalled"', *sys.argv[1:]]))
+files = sys.argv[1:]
+sys.exit(main({command}))
 """
 
 #: The same run, where the signal comes while the jq program runs on the fourth file
@@ -692,7 +692,14 @@ def test_a_signal_during_a_bulk_edits_saves_leaves_whole_files_and_no_temporary(
     # way finishes (its file whole and new), then the run ends as the signal asks.
     files = _many(tmp_path)
     run = subprocess.run(
-        [sys.executable, "-c", _SIGNAL_IN_BULK_SAVE.format(name=name), *map(str, files)],
+        [
+            sys.executable,
+            "-c",
+            _SIGNAL_IN_BULK_SAVE.format(
+                name=name, command="""["edit", '.title = "Signalled"', *files]"""
+            ),
+            *map(str, files),
+        ],
         capture_output=True,
         text=True,
         timeout=60,
@@ -702,6 +709,27 @@ def test_a_signal_during_a_bulk_edits_saves_leaves_whole_files_and_no_temporary(
     assert run.returncode == returncode, run.stderr
     assert "Traceback" not in run.stderr
     assert "newsmeta edit: interrupted;" in run.stderr
+
+
+@POSIX_ONLY
+@pytest.mark.parametrize(("name", "returncode"), [("SIGTERM", -signal.SIGTERM), ("SIGINT", 130)])
+def test_a_signal_during_a_bulk_set_leaves_whole_files_and_no_temporary(
+    tmp_path: Path, name: str, returncode: int
+) -> None:
+    # set saves one file after another on the main thread, where the save itself holds
+    # the signal back: the save under way ends, then the signal acts.
+    files = _many(tmp_path)
+    script = _SIGNAL_IN_BULK_SAVE.format(name=name, command='["set", *files, "title", "Signalled"]')
+    run = subprocess.run(
+        [sys.executable, "-c", script, *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert _temporaries(tmp_path) == []
+    assert len(_whole(files)) == 1  # the save the signal came in ended; no other began
+    assert run.returncode == returncode, run.stderr
+    assert "Traceback" not in run.stderr
 
 
 @POSIX_ONLY
