@@ -68,6 +68,7 @@ __all__ = [
     "open_text_output",
     "read_input",
     "read_stdin_document",
+    "refuse_introduced_errors",
     "refuse_stdin",
     "reliable_stdout",
     "resolve_inputs",
@@ -718,6 +719,26 @@ def not_written(exc: BaseException) -> bool:
     return isinstance(exc, PermissionError) or (
         isinstance(exc, OSError) and not isinstance(exc, NewsmetaError)
     )
+
+
+def refuse_introduced_errors(document: Document, config: Config, path: str) -> None:
+    """Raise :class:`~newsmeta.errors.NewProblemsError` when an edit of ``document`` (the
+    file ``path``) introduced errors that the configuration neither ignores nor lowers
+    below error: the verdict of every editing command, taken before it prints or writes
+    (``--force`` skips it)."""
+    from newsmeta.errors import NewProblemsError
+    from newsmeta.problems import Severity
+    from newsmeta.validation import Policy
+
+    policy = Policy(select=config.select, ignore=config.ignore, severity=config.severity)
+    introduced = tuple(
+        problem
+        for problem in document.new_errors()
+        if policy.keeps(problem.code)
+        and policy.severity.get(problem.code, problem.severity) is Severity.ERROR
+    )
+    if introduced:
+        raise NewProblemsError(introduced, path)
 
 
 class Tally:

@@ -57,6 +57,7 @@ from newsmeta.cli.common import (
     load_configuration,
     message,
     not_written,
+    refuse_introduced_errors,
     refuse_stdin,
     resolve_inputs,
     write_diff,
@@ -68,7 +69,6 @@ if TYPE_CHECKING:
     from newsmeta.config import Config
     from newsmeta.document import Document
     from newsmeta.jqprogram import Program
-    from newsmeta.problems import Problem
 
 __all__ = ["register"]
 
@@ -316,9 +316,7 @@ class _Run:
             if not document.apply(lambda _: new):
                 return _Outcome("unchanged")
             if not self.args.force:
-                introduced = self._blocking(document)
-                if introduced:
-                    raise NewProblemsError(introduced, path)
+                refuse_introduced_errors(document, self.config, path)
         except JqError as exc:
             return _Outcome("refused", _REASONS["JqError"], f"{path}: {exc}")
         except NewProblemsError as exc:
@@ -327,20 +325,6 @@ class _Run:
             reason = _REASONS.get(type(exc).__name__, "refused by the editor")
             return _Outcome("refused", reason, f"{path}: {exc}")
         return _Outcome("changed", document=document, before=before)
-
-    def _blocking(self, document: Document) -> tuple[Problem, ...]:
-        """The errors the edit introduced that the configuration does not ignore."""
-        from newsmeta.problems import Severity
-        from newsmeta.validation import Policy
-
-        config = self.config
-        policy = Policy(select=config.select, ignore=config.ignore, severity=config.severity)
-        return tuple(
-            problem
-            for problem in document.new_errors()
-            if policy.keeps(problem.code)
-            and policy.severity.get(problem.code, problem.severity) is Severity.ERROR
-        )
 
     def _finish(self, path: str, outcome: _Outcome) -> None:
         """Print and write what :meth:`_edit` decided, and count it."""

@@ -57,6 +57,7 @@ from newsmeta.cli.common import (
     load_configuration,
     message,
     read_stdin_document,
+    refuse_introduced_errors,
     refuse_stdin,
     reliable_stdout,
     resolve_inputs,
@@ -68,7 +69,6 @@ if TYPE_CHECKING:
     from newsmeta.config import Config
     from newsmeta.document import Document
     from newsmeta.jqprogram import Program
-    from newsmeta.problems import Problem
 
 __all__ = ["RETRIES", "register"]
 
@@ -299,20 +299,6 @@ def _get(file: str, path: str, config: Config, *, prefix: bool, raw: bool) -> in
     return EXIT_OK
 
 
-def _blocking(doc: Document, config: Config) -> tuple[Problem, ...]:
-    """The errors the edit introduced that the configuration does not ignore or downgrade."""
-    from newsmeta.problems import Severity
-    from newsmeta.validation import Policy
-
-    policy = Policy(select=config.select, ignore=config.ignore, severity=config.severity)
-    return tuple(
-        problem
-        for problem in doc.new_errors()
-        if policy.keeps(problem.code)
-        and policy.severity.get(problem.code, problem.severity) is Severity.ERROR
-    )
-
-
 _REASONS: dict[str, str] = {
     "NewProblemsError": "would introduce errors",
     "ConcurrentModificationError": "changed on disk meanwhile",
@@ -372,9 +358,7 @@ def _edit(
             if doc.dumps() == before:
                 return tally.count("unchanged")
             if not args.force:
-                introduced = _blocking(doc, config)
-                if introduced:
-                    raise NewProblemsError(introduced, file)
+                refuse_introduced_errors(doc, config, file)
             if args.dry_run:
                 write_diff(before, doc.dumps(), file, reliable_stdout(), written=False)
                 sys.stdout.flush()
