@@ -164,6 +164,10 @@ def test_completed_keys_are_written_in_house_style() -> None:
         assert "yaml-syntax" not in {p.code for p in completed.problems}, label
 
 
+def test_a_snippet_choice_escapes_what_the_snippet_syntax_reserves() -> None:
+    assert features._choice(1, ["a", "b,c", "d|e", "f\\g"]) == "${1|a,b\\,c,d\\|e,f\\\\g|}"
+
+
 def test_completion_follows_the_file_s_line_ending_and_list_indentation() -> None:
     text = "---\r\ntopics:\r\n- AI\r\n\r\n---\r\n"
     index = text.index("\r\n\r\n") + 2

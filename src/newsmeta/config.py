@@ -7,7 +7,7 @@ explicitly (``--config FILE``) may have any name: its keys sit under ``[tool.new
 the top level. Keys (the same in every file)::
 
     include = ["content/**/*.md"]      # globs, relative to the file's directory
-    exclude = ["content/drafts"]        # patterns, see newsmeta.cli.common.excluded
+    exclude = ["content/drafts"]        # patterns, see newsmeta.paths.excluded
     extensions = [".md", ".markdown"]   # what a directory is searched for (the default)
     select = ["schema", "yaml"]         # codes or code families (prefix before a '-')
     ignore = ["schema-format"]

@@ -258,12 +258,16 @@ def hover(
 # --- completion ---------------------------------------------------------------------------------
 
 
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _now(key: str) -> str:
+    """The current time, to the second, as an edit writes it under ``key``."""
+    return format_scalar(datetime.now(UTC).replace(microsecond=0), key)
 
 
-def _snippet_escape(text: str) -> str:
-    return re.sub(r"([$}\\])", r"\\\1", text)
+def _choice(stop: int, values: Sequence[str]) -> str:
+    """A snippet's choice of ``values`` at tab stop ``stop`` (``,``, ``|`` and ``\\``
+    escaped, as the snippet syntax asks)."""
+    escaped = (re.sub(r"([,|\\])", r"\\\1", value) for value in values)
+    return f"${{{stop}|" + ",".join(escaped) + "|}"
 
 
 def _value_template(key: str, schema: Mapping[str, object], stop: int, snippets: bool) -> str:
@@ -271,13 +275,12 @@ def _value_template(key: str, schema: Mapping[str, object], stop: int, snippets:
     allowed = schema.get("enum")
     kind = schema.get("type")
     if isinstance(allowed, list) and allowed:
-        if snippets:
-            return f"${{{stop}|" + ",".join(str(v).replace(",", "\\,") for v in allowed) + "|}"
-        return str(allowed[0])
+        written = [format_scalar(value, key) for value in allowed]
+        return _choice(stop, written) if snippets else written[0]
     if kind == "boolean":
-        return f"${{{stop}|true,false|}}" if snippets else "false"
+        return _choice(stop, ["true", "false"]) if snippets else "false"
     if schema.get("format") == "date-time":
-        return f"${{{stop}:{_now()}}}" if snippets else _now()
+        return f"${{{stop}:{_now(key)}}}" if snippets else _now(key)
     if kind == "integer":
         value = placeholder(schema)
         return f"${{{stop}:{value}}}" if snippets else str(value)
