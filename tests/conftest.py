@@ -6,11 +6,15 @@ copied into the project; tests that need them skip cleanly when the folder is ab
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import importlib.util
+import inspect
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -32,6 +36,35 @@ def _result_cache_in_scratch(tmp_path_factory: pytest.TempPathFactory) -> Iterat
         del os.environ["NEWSMETA_CACHE_DIR"]
     else:
         os.environ["NEWSMETA_CACHE_DIR"] = before
+
+
+#: Seconds an asyncio test may run (``@pytest.mark.async_timeout(seconds)`` says otherwise
+#: for one test). A language server that stops answering fails the test that waits for
+#: it, instead of hanging the suite.
+ASYNC_TEST_SECONDS = 60.0
+
+
+def _bounded(
+    test: Callable[..., Coroutine[Any, Any, None]], seconds: float
+) -> Callable[..., Coroutine[Any, Any, None]]:
+    @functools.wraps(test)
+    async def bounded(*args: Any, **kwargs: Any) -> None:
+        try:
+            async with asyncio.timeout(seconds):
+                await test(*args, **kwargs)
+        except TimeoutError:
+            pytest.fail(f"the test did not finish in {seconds:g} s", pytrace=False)
+
+    return bounded
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give every asyncio test its time limit."""
+    for item in items:
+        if isinstance(item, pytest.Function) and inspect.iscoroutinefunction(item.obj):
+            marker = item.get_closest_marker("async_timeout")
+            seconds = float(marker.args[0]) if marker is not None else ASYNC_TEST_SECONDS
+            item.obj = _bounded(item.obj, seconds)
 
 
 def corpus_paths() -> list[Path]:

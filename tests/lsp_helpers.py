@@ -70,6 +70,22 @@ async def initialize(
     )
 
 
+async def end_session(client: Client, seconds: float = 15.0) -> None:
+    """End a test's server as an editor does (``shutdown``, then ``exit``), and kill it
+    when that cannot be done: the test failed, or was skipped, before it initialized the
+    session, or the server does not answer in ``seconds``. pytest-lsp's own teardown
+    then waits for the process to end, which it now always does."""
+    try:
+        async with asyncio.timeout(seconds):
+            await client.shutdown_session()
+    except TimeoutError:
+        pass
+    finally:
+        server = client._server
+        if server is not None and server.returncode is None:
+            server.kill()
+
+
 async def wait_until(condition: Any, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():

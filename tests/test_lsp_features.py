@@ -565,7 +565,7 @@ def test_document_notifications_leave_nothing_behind_in_the_protocol() -> None:
         server.shutdown_workers()
         return len(protocol._request_futures), len(sink.sent)
 
-    left, sent = asyncio.run(run())
+    left, sent = asyncio.run(asyncio.wait_for(run(), 30))
     assert left == 0
     assert sent >= 1  # the diagnostics were published
 
@@ -620,5 +620,5 @@ def test_a_document_closed_and_opened_again_mid_check_is_checked_with_its_new_te
             if m.get("method") == types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
         ]
 
-    published = asyncio.run(run())
+    published = asyncio.run(asyncio.wait_for(run(), 30))
     assert published[-1] == ["fence-open-missing"]

@@ -27,6 +27,7 @@ from .lsp_helpers import (
     diagnostics_for,
     edit_of_action,
     edits_of,
+    end_session,
     expected_diagnostics,
     indexed,
     initialize,
@@ -44,7 +45,7 @@ CONFIG = ClientServerConfig(server_command=SERVER, client_factory=make_client)
 @pytest_lsp.fixture(config=CONFIG)  # type: ignore[untyped-decorator]
 async def client(lsp_client: Client) -> AsyncIterator[None]:
     yield
-    await lsp_client.shutdown_session()
+    await end_session(lsp_client)
 
 
 @pytest.fixture
@@ -428,7 +429,7 @@ _CRASHING_SERVER = [
 )
 async def crashing(lsp_client: Client) -> AsyncIterator[None]:
     yield
-    await lsp_client.shutdown_session()
+    await end_session(lsp_client)
 
 
 @pytest.mark.asyncio
@@ -545,3 +546,4 @@ def test_the_server_exits_when_told_even_while_its_input_stays_open() -> None:
         server.stdin.close()
     assert server.stderr is not None
     assert b"Fatal" not in server.stderr.read()
+
