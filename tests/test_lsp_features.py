@@ -406,6 +406,32 @@ def test_a_changed_configuration_file_is_read_again(tmp_path: Path) -> None:
     assert configs.for_file(str(tmp_path / "a.md"))[0].ignore == ("schema", "text")
 
 
+def test_a_configuration_file_created_nearer_or_given_a_table_is_noticed(tmp_path: Path) -> None:
+    """Without a file watcher, any candidate file between the document and the
+    configuration in use decides: one created nearer, or a pyproject.toml given a
+    [tool.newsmeta] table, takes over on the next lookup (and counts as a change)."""
+    (tmp_path / "newsmeta.toml").write_text('ignore = ["schema"]\n', encoding="utf-8")
+    article = tmp_path / "site" / "content" / "a.md"
+    article.parent.mkdir(parents=True)
+    configs = Configs()
+    assert configs.for_file(str(article))[0].ignore == ("schema",)
+    assert configs.for_file(str(article))[0].ignore == ("schema",)
+    assert configs.generation == 0
+    pyproject = tmp_path / "site" / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "site"\n', encoding="utf-8")
+    assert configs.for_file(str(article))[0].ignore == ("schema",)  # no table: not it
+    pyproject.write_text('[tool.newsmeta]\nignore = ["text"]\n', encoding="utf-8")
+    assert configs.changed()
+    assert configs.for_file(str(article))[0].ignore == ("text",)
+    (article.parent / "newsmeta.toml").write_text("", encoding="utf-8")
+    assert configs.changed()
+    assert configs.for_file(str(article))[0].ignore == ()
+    (article.parent / "newsmeta.toml").unlink()
+    assert configs.for_file(str(article))[0].ignore == ("text",)
+    assert configs.generation == 4
+    assert not configs.changed()
+
+
 def _use(url: str, line: int = 5) -> UrlUse:
     return UrlUse("webUrl", url, line, 9, line, 9 + len(url))
 

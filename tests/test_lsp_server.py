@@ -547,3 +547,43 @@ def test_the_server_exits_when_told_even_while_its_input_stays_open() -> None:
     assert server.stderr is not None
     assert b"Fatal" not in server.stderr.read()
 
+
+@pytest.mark.asyncio
+async def test_configuration_edited_without_a_file_watcher_is_followed(
+    client: Client, workspace: Path
+) -> None:
+    """Neovim on Linux watches no files for its servers: a configuration file written
+    meanwhile is noticed when the editor's settings change (``didChangeConfiguration``)
+    or on the next keystroke, and every open document follows it."""
+    await initialize(client, workspace, editor="neovim@v0.11.0")
+    await indexed(client)  # no check again from here on but for what the test does
+    assert client.registrations == []  # nothing is watched for this server
+    content = workspace / "content"
+    broken, other = content / BROKEN, content / "emoji.md"
+    other.write_text(EMOJI, encoding="utf-8")
+    text = _uri_text(broken)
+    uri, other_uri = open_document(client, broken, text), open_document(client, other)
+    assert "schema-enum" in {d.code for d in await diagnostics_for(client, uri, 1)}
+    assert "schema-enum" in {d.code for d in await diagnostics_for(client, other_uri, 1)}
+    # Created, then the editor's settings change: both documents are checked again.
+    config = workspace / "newsmeta.toml"
+    config.write_text('ignore = ["schema-enum"]\n', encoding="utf-8")
+    seen = len(client.published)
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={}))
+    for each in (uri, other_uri):
+        assert "schema-enum" not in {d.code for d in await diagnostics_for(client, each, 1, seen)}
+    # Edited, then one keystroke in one document: the other follows too.
+    config.write_text('ignore = ["schema-type"]\n', encoding="utf-8")
+    seen = len(client.published)
+    change_document(client, uri, 2, (0, 3), (0, 3), "")
+    assert "schema-enum" in {d.code for d in await diagnostics_for(client, uri, 2, seen)}
+    codes = {d.code for d in await diagnostics_for(client, other_uri, 1, seen)}
+    assert "schema-enum" in codes
+    assert "schema-type" not in codes
+    # A request the server does not offer gets its error answer, and that is all.
+    with pytest.raises(Exception, match="Method Not Found"):
+        await client.protocol.send_request_async(  # type: ignore[no-untyped-call]
+            types.TEXT_DOCUMENT_DOCUMENT_SYMBOL,
+            types.DocumentSymbolParams(types.TextDocumentIdentifier(uri)),
+        )
+    no_error_reached(client)

@@ -63,6 +63,11 @@ def _run_lsp(args: argparse.Namespace) -> int:
     root.addHandler(handler)
     root.setLevel(logging.WARNING)
     logging.getLogger("newsmeta").setLevel(args.log_level.upper())
+    if args.log_level in ("warning", "error"):
+        # pygls warns of what is routine in a session (a cancellation that came after the
+        # answer, a notification the server does not take): editors show their servers'
+        # stderr as errors, so those lines are kept for --log-level info and below.
+        logging.getLogger("pygls.protocol.json_rpc").setLevel(logging.ERROR)
 
     from newsmeta.lsp.server import serve
 

@@ -50,6 +50,7 @@ from urllib.parse import unquote, urlparse
 import attrs
 from lsprotocol import types
 from pygls.capabilities import ServerCapabilitiesBuilder
+from pygls.exceptions import JsonRpcMethodNotFound, JsonRpcRequestCancelled
 from pygls.io_ import StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
@@ -257,6 +258,8 @@ class NewsmetaServer(LanguageServer):
         #: Whether each open file is one ``newsmeta validate`` checks, for the
         #: configuration it was decided with.
         self._selected: dict[str, tuple[Config, bool]] = {}
+        #: The configurations' generation the workspace index was made with.
+        self._config_generation = 0
 
     # --- running ----------------------------------------------------------------------------
 
@@ -288,7 +291,13 @@ class NewsmetaServer(LanguageServer):
     # --- reporting ------------------------------------------------------------------------------
 
     def report_server_error(self, error: Exception, source: Any) -> None:
-        """Log a failure inside pygls itself; the client gets a line, not a traceback."""
+        """Log a failure inside pygls itself; the client gets a line, not a traceback.
+
+        A request for a method the server does not offer, or one the client cancelled, is
+        no failure: it has had its answer (an error response), and is only logged."""
+        if isinstance(error, JsonRpcMethodNotFound | JsonRpcRequestCancelled):
+            log.info("answered with an error: %s", error)
+            return
         log.error("language server error (%s): %s", getattr(source, "__name__", source), error)
         self.note(f"newsmeta: internal error ({type(error).__name__}); see the server log")
 
@@ -477,6 +486,10 @@ class NewsmetaServer(LanguageServer):
         if urls != document.urls:
             before, document.urls = document.urls, urls
             self.recheck_sharing(before | urls, but=document.uri)
+        if self.configs.generation != self._config_generation:
+            # The check found a configuration file edited, created or deleted (without a
+            # file watcher telling): the index and the other documents follow it too.
+            self.configuration_changed()
 
     def recheck_sharing(self, urls: frozenset[str], but: str) -> None:
         """Check again the open documents (other than ``but``) stating any of ``urls``."""
@@ -500,6 +513,7 @@ class NewsmetaServer(LanguageServer):
         line when it is done."""
         self.corpus.set_roots(roots)
         if not roots:
+            self.recheck_all()  # no other file states a URL any more
             return
         loop = asyncio.get_running_loop()
         self._index_runs += 1
@@ -568,11 +582,19 @@ class NewsmetaServer(LanguageServer):
         self._indexer.submit(update)
 
     def configuration_changed(self) -> None:
+        """Read the configuration again, index the workspace with it and check every open
+        document again."""
         self.configs.clear()
+        self._config_generation = self.configs.generation
         self._shown_errors.clear()
         self.index_workspace(self.corpus.roots)
         self.recheck_all()
-        if self._watched:  # the extensions may have changed
+        self.rewatch()
+
+    def rewatch(self) -> None:
+        """Register the file watchers again if what they should watch has changed (the
+        configured extensions, or the folders whose configuration names them)."""
+        if self._watched:
             self._rewatch = asyncio.ensure_future(self.watch())
 
     async def watch(self) -> None:
@@ -809,20 +831,33 @@ def create_server() -> NewsmetaServer:
     def did_change_files(ls: NewsmetaServer, params: types.DidChangeWatchedFilesParams) -> None:
         ls.files_changed(params)
 
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    @_guarded_sync("handling changed settings")
+    def did_change_configuration(
+        ls: NewsmetaServer, params: types.DidChangeConfigurationParams
+    ) -> None:
+        # The settings live in newsmeta.toml or pyproject.toml, not in the editor; but
+        # editors send this when their settings change (most also once on start-up): a
+        # good moment to look at the configuration files again.
+        if ls.configs.changed():
+            ls.configuration_changed()
+
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     @_guarded_sync("handling changed workspace folders")
     def did_change_folders(
         ls: NewsmetaServer, params: types.DidChangeWorkspaceFoldersParams
     ) -> None:
-        roots = {os.path.abspath(r) for r in ls.corpus.roots}
-        for folder in params.event.removed:
-            path = path_of(folder.uri)
-            roots.discard(os.path.abspath(path) if path else "")
+        roots = [os.path.abspath(r) for r in ls.corpus.roots]
+        removed = {os.path.abspath(p) for f in params.event.removed if (p := path_of(f.uri))}
+        roots = [root for root in roots if root not in removed]
         for folder in params.event.added:
             path = path_of(folder.uri)
-            if path is not None:
-                roots.add(os.path.abspath(path))
-        ls.index_workspace(sorted(roots))
+            if path is not None and os.path.abspath(path) not in roots:
+                roots.append(os.path.abspath(path))
+        if ls.root not in roots:
+            ls.root = roots[0] if roots else None
+        ls.index_workspace(roots)
+        ls.rewatch()
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     @_guarded("hover")

@@ -43,11 +43,21 @@ MAX_SCAN_FILES: Final = 50_000
 
 
 class Configs:
-    """The configuration that applies to each file, cached per folder."""
+    """The configuration that applies to each file, cached per folder.
+
+    A cached configuration is used only while every file that decided it is as it was:
+    the ``newsmeta.toml`` and ``pyproject.toml`` candidates from the folder up to the file
+    it came from (up to the root when none applies). Editing, creating or deleting any of
+    them is noticed on the next lookup, whether or not the client watches files for the
+    server (Neovim on Linux and older Helix do not), and counts as a change of
+    :attr:`generation`.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._by_dir: dict[str, tuple[Config, str | None, tuple[int, int] | None]] = {}
+        self._by_dir: dict[str, tuple[Config, str | None, _Stamps]] = {}
+        #: Bumped whenever a configuration in use turns out to have changed.
+        self.generation = 0
 
     def for_file(self, path: str | None, fallback: str | None = None) -> tuple[Config, str | None]:
         """The configuration for ``path`` (``fallback``'s folder for a document with no
@@ -59,7 +69,7 @@ class Configs:
             folder = fallback or os.getcwd()
         with self._lock:
             cached = self._by_dir.get(folder)
-        if cached is not None and _stamp(cached[0].source) == cached[2]:
+        if cached is not None and _stamps(folder, cached[0].source) == cached[2]:
             return cached[0], cached[1]
         error: str | None = None
         try:
@@ -71,8 +81,27 @@ class Configs:
             error = f"{folder}: {exc.strerror or exc}"
             config = Config(Path(folder))
         with self._lock:
-            self._by_dir[folder] = (config, error, _stamp(config.source))
+            if cached is not None and self._by_dir.get(folder) is cached:
+                self.generation += 1
+            self._by_dir[folder] = (config, error, _stamps(folder, config.source))
         return config, error
+
+    def changed(self) -> bool:
+        """Look at every cached configuration's files now; whether any has changed (the
+        next lookup of its folders reads it again)."""
+        with self._lock:
+            entries = list(self._by_dir.items())
+        stale = [
+            folder
+            for folder, (config, _, stamps) in entries
+            if _stamps(folder, config.source) != stamps
+        ]
+        if stale:
+            with self._lock:
+                for folder in stale:
+                    self._by_dir.pop(folder, None)
+                self.generation += 1
+        return bool(stale)
 
     def clear(self) -> None:
         """Forget every configuration (a configuration file was created or deleted)."""
@@ -80,14 +109,32 @@ class Configs:
             self._by_dir.clear()
 
 
-def _stamp(source: Path | None) -> tuple[int, int] | None:
-    if source is None:
-        return None
-    try:
-        stat = source.stat()
-    except OSError:
-        return (-1, -1)
-    return stat.st_mtime_ns, stat.st_size
+_Stamp = tuple[int, int] | None
+_Stamps = tuple[_Stamp, ...]
+
+#: The files :func:`newsmeta.config.find_config` looks for in each folder, in its order.
+_CANDIDATES: Final = ("newsmeta.toml", "pyproject.toml")
+
+
+def _stamps(folder: str, source: Path | None) -> _Stamps:
+    """The modification time and size (``None``: absent) of every candidate file that
+    decides ``folder``'s configuration: each folder's, from ``folder`` up to the one that
+    holds ``source`` (up to the root when ``source`` is ``None``). A few ``stat`` calls:
+    cheap enough for every keystroke."""
+    stamps: list[_Stamp] = []
+    here = Path(os.path.realpath(folder))  # as find_config resolves it
+    stop = source.parent if source is not None else None
+    for directory in (here, *here.parents):
+        for name in _CANDIDATES:
+            try:
+                stat = os.stat(directory / name)
+            except OSError:
+                stamps.append(None)
+            else:
+                stamps.append((stat.st_mtime_ns, stat.st_size))
+        if directory == stop:
+            break
+    return tuple(stamps)
 
 
 # --- the workspace's articles --------------------------------------------------------------------
