@@ -3,11 +3,15 @@ LSP client (pytest-lsp) with the capabilities that VS Code, Neovim and Emacs ann
 
 from __future__ import annotations
 
+import json
+import queue
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -587,3 +591,76 @@ async def test_configuration_edited_without_a_file_watcher_is_followed(
             types.DocumentSymbolParams(types.TextDocumentIdentifier(uri)),
         )
     no_error_reached(client)
+
+
+def _frame(body: bytes) -> bytes:
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def _read_messages(stream: Any, into: queue.Queue[dict[str, Any]]) -> None:
+    while True:
+        length = None
+        while (line := stream.readline()) not in (b"\r\n", b""):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        if line == b"" or length is None:
+            return
+        into.put(json.loads(stream.read(length)))
+
+
+def test_a_document_sent_as_bytes_that_are_not_utf8_gets_its_encoding_problem(
+    tmp_path: Path,
+) -> None:
+    """A client that sends a Latin-1 or binary file's bytes as they are (not UTF-8, so not
+    JSON either) gets the located problem ``newsmeta validate`` reports for that file,
+    not a lost document and an internal error."""
+    raw = b'---\ntitle: "Caf\xe9 \xff"\n---\n'
+    article = tmp_path / "latin1.md"
+    article.write_bytes(raw)
+    expected = validate_json(article, cwd=tmp_path)[str(article)]
+    assert [p["code"] for p in expected][:1] == ["encoding-not-utf8"]
+    uri = article.as_uri()
+    open_message = json.dumps(
+        {
+            "jsonrpc": "2.0",
+            "method": "textDocument/didOpen",
+            "params": {
+                "textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": "@"}
+            },
+        }
+    ).encode()
+    # The bytes go into the JSON string as they are: only quotes and breaks escaped.
+    escaped = raw.replace(b'"', b'\\"').replace(b"\n", b"\\n")
+    server = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert server.stdin is not None
+    received: queue.Queue[dict[str, Any]] = queue.Queue()
+    threading.Thread(target=_read_messages, args=(server.stdout, received), daemon=True).start()
+    try:
+        for body in (
+            b'{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}',
+            b'{"jsonrpc":"2.0","method":"initialized","params":{}}',
+            open_message.replace(b'"text": "@"', b'"text": "' + escaped + b'"'),
+        ):
+            server.stdin.write(_frame(body))
+        server.stdin.flush()
+        messages: list[dict[str, Any]] = []
+        while not any(m.get("method") == "textDocument/publishDiagnostics" for m in messages):
+            messages.append(received.get(timeout=30))
+        for body in (
+            b'{"jsonrpc":"2.0","id":2,"method":"shutdown"}',
+            b'{"jsonrpc":"2.0","method":"exit"}',
+        ):
+            server.stdin.write(_frame(body))
+        server.stdin.flush()
+        assert server.wait(timeout=30) == 0
+    finally:
+        server.kill()
+        server.stdin.close()
+    [published] = [m for m in messages if m.get("method") == "textDocument/publishDiagnostics"]
+    text = raw.decode("utf-8", "surrogateescape")
+    got = [
+        (d["code"], (d["range"]["start"]["line"], d["range"]["start"]["character"]))
+        for d in published["params"]["diagnostics"]
+    ]
+    assert got == [(c, s) for c, _, s, _, _ in expected_diagnostics(text, expected)]
+    assert not [m for m in messages if m.get("method") == "window/logMessage"]

@@ -193,11 +193,22 @@ class _PipeReader:
             return b""
 
     async def readexactly(self, size: int) -> bytes:
-        """The next ``size`` bytes (``b""`` when the input ends first)."""
+        """The next ``size`` bytes (``b""`` when the input ends first): a message body.
+
+        A body that is not UTF-8 (a client that sends a binary or Latin-1 file's bytes as
+        they are) is passed on with each stray byte as the lone surrogate
+        ``surrogateescape`` makes of it: the JSON parses, the document opens, and its
+        check encodes the text back to the file's own bytes, so the editor gets the
+        located encoding problem ``newsmeta validate`` reports, not a lost message."""
         try:
-            return await self._buffer.readexactly(size)
+            body = await self._buffer.readexactly(size)
         except asyncio.IncompleteReadError:
             return b""
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            body = body.decode("utf-8", "surrogateescape").encode("utf-8", "surrogatepass")
+        return body
 
 
 class _Protocol(LanguageServerProtocol):
