@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -354,7 +355,14 @@ def test_a_client_that_resolves_actions_gets_them_without_edits_and_each_resolve
             data = json.loads(json.dumps(offered.data))
             sent = attrs.evolve(offered, data=data)
             resolved = features.resolve(sent, text, 3, None, TextMap(text), RESOLVING)
-            assert resolved.edit == computed.edit, offered.title
+            assert _timeless(resolved.edit) == _timeless(computed.edit), offered.title
+
+
+def _timeless(edit: types.WorkspaceEdit | None) -> str:
+    """An edit as JSON with the time a placeholder takes from the clock blanked: an edit
+    resolved a second after the list was made holds a later one."""
+    text = json.dumps(attrs.asdict(edit) if edit is not None else None, default=str)
+    return re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "TIME", text)
 
 
 def test_an_action_whose_plan_cannot_be_read_resolves_to_no_edit() -> None:
