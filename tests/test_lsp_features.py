@@ -440,6 +440,26 @@ def test_a_configuration_file_created_nearer_or_given_a_table_is_noticed(tmp_pat
     assert not configs.changed()
 
 
+def test_a_document_over_the_size_limit_gets_what_validate_reports_for_all_of_it(
+    tmp_path: Path,
+) -> None:
+    """The server checks only a prefix just over the limit of a huge document (so a
+    keystroke in it costs the same whatever its size): the result is the whole text's."""
+    from newsmeta.lsp.server import NewsmetaServer
+
+    (tmp_path / "newsmeta.toml").write_text("[limits]\nmax-file-bytes = 2000\n", "utf-8")
+    server = NewsmetaServer()
+    server.root = str(tmp_path)
+    limits = Configs().for_file(None, str(tmp_path))[0].limits
+    for text in (
+        "---\ntitle: x\n---\n" + "é🍒 text\n" * 200,  # over in bytes, not in characters
+        "---\ntitle: x\n---\n" + "x" * 5000,  # over in characters
+    ):
+        whole = check_bytes(text.encode("utf-8"), "<unsaved>", limits)
+        assert [p.code for p in whole.problems] == ["limit-file-size"]
+        assert server.check(text, None).problems == whole.problems
+
+
 def _use(url: str, line: int = 5) -> UrlUse:
     return UrlUse("webUrl", url, line, 9, line, 9 + len(url))
 

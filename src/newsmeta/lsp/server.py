@@ -453,6 +453,12 @@ class NewsmetaServer(LanguageServer):
         config, error = self.configs.for_file(path, self.root)
         if path is not None and not self.selects(config, path):
             return Checked((), (), False, error)
+        limit = config.limits.max_file_bytes
+        if len(text) > limit:
+            # Over the limit whatever the rest holds (a character is a byte or more): the
+            # check refuses the text before reading it, so a prefix just over the limit
+            # gets the same one problem at a cost that does not grow with the document.
+            text = text[: limit + 1]
         try:
             raw = text.encode("utf-8", "surrogateescape")
         except UnicodeEncodeError:
