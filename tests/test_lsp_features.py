@@ -624,12 +624,18 @@ def test_document_notifications_leave_nothing_behind_in_the_protocol() -> None:
     assert sent >= 1  # the diagnostics were published
 
 
-def test_a_document_closed_and_opened_again_mid_check_is_checked_with_its_new_text() -> None:
+def test_a_document_closed_and_opened_again_mid_check_is_checked_with_its_new_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import asyncio
     import json
     import time
 
+    from newsmeta.lsp import server as server_module
     from newsmeta.lsp.server import Checked, create_server
+
+    # Every text on the check thread, as a long document's is: the loop goes on meanwhile.
+    monkeypatch.setattr(server_module, "_INLINE_CHECK", -1)
 
     async def run() -> list[list[str]]:
         server = create_server()

@@ -12,10 +12,14 @@ when, with which text and configuration, and on which thread:
   breaks in LSP, which would shift every position after them.) Changes are applied
   through :func:`newsmeta.lsp.positions.apply_change`, on the position map the last
   diagnostics were published with.
-- Diagnostics run on one worker thread, so the event loop keeps reading messages while a
-  document is checked. A check is never queued twice for one document: changes that
-  arrive while it runs are picked up by one more check of the newest text, and a result
-  for text that has changed since is dropped, never published.
+- An article's check runs on the event loop's own thread: it takes a few milliseconds,
+  and handing it to another thread and back would add two thread wake-ups to every
+  keystroke, which on a busy machine each wait for a core. A longer text (over
+  ``_INLINE_CHECK`` characters) is checked on a worker thread, so that the loop keeps
+  reading messages meanwhile. Either way a check is never queued twice for one document:
+  changes that arrive first are all applied before the check of the newest text, those
+  that arrive while a worker checks are picked up by one more check, and a result for
+  text that has changed since is dropped, never published.
 - What runs per keystroke is only that check (the file's problems, as ``newsmeta
   validate`` finds them) and the diagnostics it publishes. Everything else waits for a
   request: hover and completion parse the text when asked (cached per revision); code
@@ -78,6 +82,12 @@ _WATCH_ID: Final = "newsmeta-watch"
 
 #: Seconds to wait after a check turned out stale, for the changes still being read.
 _SETTLE: Final = 0.005
+#: The longest text (in characters) checked on the event loop's own thread. A check of
+#: an article takes a few milliseconds; handing it to the check thread and its result
+#: back costs two thread wake-ups, and on a busy machine each waits for a core: that
+#: wait, not the check, was most of a keystroke's slowest latencies. Longer texts go to
+#: the check thread, so that messages are still read while they are checked.
+_INLINE_CHECK: Final = 64_000
 #: How many parsed documents the request thread keeps (the ones being worked on).
 _PARSED_CACHE: Final = 8
 
@@ -418,7 +428,10 @@ class NewsmetaServer(LanguageServer):
                     return
                 revision, text, path = document.revision, document.text, document.path
                 started = time.perf_counter()
-                checked = await loop.run_in_executor(self._checks, self.check, text, path)
+                if len(text) <= _INLINE_CHECK:
+                    checked = self.check(text, path)
+                else:
+                    checked = await loop.run_in_executor(self._checks, self.check, text, path)
                 log.debug(
                     "checked %s (%d characters) in %.1f ms",
                     uri,
