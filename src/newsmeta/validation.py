@@ -252,12 +252,15 @@ class CorpusIndex:
 
     Feed results in order to :meth:`check`; each URL is remembered with the first file
     that states it, and every later file stating it gets a ``corpus-duplicate-url``
-    warning naming that first file. Memory grows with the number of distinct URLs (two
-    short strings per article), not with the problems or texts.
+    warning naming that first file. Memory grows with the number of distinct URLs, by a
+    few tens of bytes each (a hash, and the first statement compressed), not with the
+    problems or texts.
     """
 
     def __init__(self) -> None:
-        self._first: dict[str, tuple[str, int]] = {}
+        from newsmeta._firsts import FirstStatements
+
+        self._first = FirstStatements()
 
     def check(self, result: FileResult) -> FileResult:
         """``result`` with a problem added for each URL an earlier file already stated."""
@@ -267,7 +270,7 @@ class CorpusIndex:
             if use.url in seen_here:
                 continue  # webUrl and originalUrl of one article are usually equal
             seen_here.add(use.url)
-            first = self._first.setdefault(use.url, (result.path, use.line))
+            first = self._first.setdefault(use.url, result.path, use.line)
             if first[0] == result.path:
                 continue
             extra.append(

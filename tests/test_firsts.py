@@ -1,0 +1,53 @@
+"""The corpus pass's compact memory answers exactly as a dictionary of URLs would."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import newsmeta._firsts as firsts
+from newsmeta._firsts import BLOCK, FirstStatements
+
+
+def _replay(statements: list[tuple[str, str, int]]) -> None:
+    """Feed ``(url, path, line)`` in order to a dictionary and to the compact memory."""
+    expected: dict[str, tuple[str, int]] = {}
+    memory = FirstStatements()
+    for url, path, line in statements:
+        assert memory.setdefault(url, path, line) == expected.setdefault(url, (path, line))
+    assert len(memory) == len(expected)
+
+
+def test_thousands_of_urls_across_blocks_and_growth_are_remembered_exactly() -> None:
+    statements = [(f"https://example.com/{i % 3000}", f"content/{i}.md", i) for i in range(9000)]
+    assert 4 * BLOCK < 3000  # several compressed blocks, and the table grows many times
+    _replay(statements)
+
+
+def test_urls_whose_hashes_collide_stay_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Eight hash values for hundreds of URLs: every lookup meets collisions.
+    monkeypatch.setattr(firsts, "_hash", lambda url: 1 + hash(url) % 8)
+    statements = [(f"https://example.com/{i % 700}", f"{i}.md", i) for i in range(2100)]
+    _replay(statements)
+
+
+def test_any_text_is_a_url_to_remember() -> None:
+    _replay([("", "a.md", 1), ("\x00\ud800é", "b.md", 2), ("", "c.md", 3), ("\x00\ud800é", "d", 4)])
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["u1", "u2", "https://a.b/c", "", "é", "u" * 300]) | st.text(),
+            st.text(min_size=1),
+            st.integers(min_value=1, max_value=10**6),
+        ),
+        max_size=600,
+    )
+)
+def test_random_statements_are_answered_as_a_dictionary_would(
+    statements: list[tuple[str, str, int]],
+) -> None:
+    _replay(statements)
