@@ -18,12 +18,16 @@ A folder's articles (:func:`selected`) are what ``newsmeta validate`` checks whe
 that folder: the ``include`` globs when the configuration has them, else the folder itself,
 walked. :func:`is_selected` answers the same question for one path without listing a
 directory (an editor asks it for every document it opens).
+
+:func:`walk` gives the same paths in the same order without keeping them: a run over
+100,000 files then holds no list of 100,000 paths.
 """
 
 from __future__ import annotations
 
+import heapq
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -37,11 +41,14 @@ __all__ = [
     "DEFAULT_EXTENSIONS",
     "Inputs",
     "NoInputError",
+    "Walk",
     "excluded",
     "find",
     "is_selected",
     "resolve",
+    "resolve_walk",
     "selected",
+    "walk",
 ]
 
 #: The file name endings a directory walk looks for when no configuration says otherwise.
@@ -203,6 +210,24 @@ def find(
     return inputs
 
 
+def _patterns(
+    arguments: Sequence[str], config: Config, exclude: Sequence[str]
+) -> tuple[Sequence[str], list[tuple[Sequence[str], str]]]:
+    """The arguments (the configured ``include`` when there are none) and exclude pairs of
+    a run, by :func:`resolve`'s rules."""
+    patterns: list[tuple[Sequence[str], str]] = [
+        (tuple(exclude), os.getcwd()),
+        (tuple(config.exclude), str(config.root)),
+    ]
+    if not arguments:
+        if not config.include:
+            raise NoInputError("no paths given, and no include in the configuration")
+        arguments = [
+            os.path.relpath(os.path.join(config.root, pattern)) for pattern in config.include
+        ]
+    return arguments, patterns
+
+
 def resolve(
     arguments: Sequence[str],
     config: Config,
@@ -219,13 +244,7 @@ def resolve(
     nothing and :class:`NoInputError` when nothing is found (``require``) or when there
     are neither arguments nor an ``include``.
     """
-    patterns = [(tuple(exclude), os.getcwd()), (tuple(config.exclude), str(config.root))]
-    if not arguments:
-        if not config.include:
-            raise NoInputError("no paths given, and no include in the configuration")
-        arguments = [
-            os.path.relpath(os.path.join(config.root, pattern)) for pattern in config.include
-        ]
+    arguments, patterns = _patterns(arguments, config, exclude)
     return find(arguments, patterns, config.extensions, require=require)
 
 
@@ -337,3 +356,155 @@ def _glob_selects(pattern: str, folders_only: bool, path: str, config: Config) -
         for done in reach
         if 0 < done < len(names)
     )
+
+
+def resolve_walk(
+    arguments: Sequence[str],
+    config: Config,
+    exclude: Sequence[str] = (),
+    *,
+    require: bool = True,
+) -> Walk:
+    """:func:`resolve`, with the paths walked when iterated instead of listed (see
+    :func:`walk`)."""
+    arguments, patterns = _patterns(arguments, config, exclude)
+    return walk(arguments, patterns, config.extensions, require=require)
+
+
+# --- walking without a list ----------------------------------------------------------------
+
+
+def _sorted_walk(
+    directory: str,
+    skip: Callable[[str], bool],
+    extensions: tuple[str, ...],
+    found: Callable[[], None],
+    unreadable: list[tuple[str, OSError]] | None,
+) -> Iterator[str]:
+    """The files :func:`_walk` finds under ``directory``, in the order of their whole
+    paths: a subdirectory sorts as its name with a ``/`` after it, which is where its
+    files fall among the directory's own. ``found`` is called for each file before
+    exclusion; unreadable directories go to ``unreadable`` (when given)."""
+    listed: list[tuple[str, str, bool]] = []
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir(follow_symlinks=False)
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    if not skip(entry.path):
+                        listed.append((entry.name + "/", entry.path, True))
+                elif entry.name.endswith(extensions):
+                    listed.append((entry.name, entry.path, False))
+    except OSError as exc:
+        if unreadable is not None:
+            unreadable.append((directory, exc))
+        return
+    listed.sort()
+    for _, path, is_dir in listed:
+        if is_dir:
+            yield from _sorted_walk(path, skip, extensions, found, unreadable)
+        else:
+            found()
+            if not skip(path):
+                yield path
+
+
+def _walked(
+    arguments: Sequence[str],
+    exclude: Sequence[tuple[Sequence[str], str]],
+    extensions: tuple[str, ...],
+    found: Callable[[], None],
+    unreadable: list[tuple[str, OSError]] | None,
+) -> Iterator[str]:
+    """:func:`find`'s paths, in its order (by normalised path, each once, the first
+    argument's spelling kept), walked as they are needed."""
+
+    def skip(path: str) -> bool:
+        return any(excluded(path, patterns, base) for patterns, base in exclude)
+
+    def one(path: str) -> Iterator[str]:
+        if os.path.isdir(path) and not os.path.islink(path):
+            yield from _sorted_walk(path, skip, extensions, found, unreadable)
+        else:
+            found()
+            if not skip(path):
+                yield path
+
+    streams: list[Iterable[str]] = []
+    for argument in arguments:
+        if _is_glob(argument):
+            import glob
+
+            matches = glob.glob(argument, recursive=True)
+            if not matches:
+                raise FileNotFoundError(f"no file matches {argument!r}")
+            streams.extend(one(match) for match in sorted(matches))
+        else:
+            streams.append(one(argument))
+    # Every stream is sorted by normalised path; merged, equal paths meet, and the first
+    # argument's stays (heapq.merge keeps the streams' order among equals).
+    previous = None
+    keyed = (((os.path.normpath(path), path) for path in stream) for stream in streams)
+    for key, path in heapq.merge(*keyed, key=_first):
+        if key != previous:
+            previous = key
+            yield path
+
+
+def _first(pair: tuple[str, str]) -> str:
+    return pair[0]
+
+
+class Walk:
+    """The files of :func:`find` as :func:`walk` gives them: ``count`` (how many) and
+    ``unreadable`` (the directories that could not be read, with why) come from a first
+    walk that keeps no path; each iteration walks again and yields the paths in
+    :func:`find`'s order."""
+
+    def __init__(
+        self,
+        arguments: Sequence[str],
+        exclude: Sequence[tuple[Sequence[str], str]],
+        extensions: tuple[str, ...],
+        count: int,
+        unreadable: list[tuple[str, OSError]],
+    ) -> None:
+        self.count = count
+        self.unreadable = unreadable
+        self._arguments = tuple(arguments)
+        self._exclude = tuple(exclude)
+        self._extensions = extensions
+
+    def __iter__(self) -> Iterator[str]:
+        return _walked(self._arguments, self._exclude, self._extensions, lambda: None, None)
+
+    def __repr__(self) -> str:
+        return f"Walk({list(self._arguments)!r}, count={self.count})"
+
+
+def walk(
+    arguments: Sequence[str],
+    exclude: Sequence[tuple[Sequence[str], str]] = (),
+    extensions: tuple[str, ...] = DEFAULT_EXTENSIONS,
+    *,
+    require: bool = False,
+) -> Walk:
+    """:func:`find`, with the paths walked when iterated instead of listed: memory does
+    not grow with their number (a glob's matches excepted). Raises as :func:`find` does,
+    at once."""
+    matched = False
+    unreadable: list[tuple[str, OSError]] = []
+
+    def found() -> None:
+        nonlocal matched
+        matched = True
+
+    count = sum(1 for _ in _walked(arguments, exclude, extensions, found, unreadable))
+    if require and not (matched or unreadable):
+        where = ", ".join(repr(argument) for argument in arguments)
+        kinds = " or ".join(f"*{extension}" for extension in extensions)
+        raise NoInputError(f"no article files found in {where} (looked for {kinds})")
+    return Walk(arguments, exclude, extensions, count, unreadable)

@@ -73,6 +73,7 @@ __all__ = [
     "reliable_stdout",
     "resolve_inputs",
     "split_codes",
+    "walk_inputs",
     "write_diff",
 ]
 
@@ -229,6 +230,15 @@ def resolve_inputs(arguments: Sequence[str], exclude: Sequence[str], config: Con
     (see :func:`find_inputs`), also when there are neither arguments nor an ``include``."""
     try:
         return _paths.resolve(arguments, config, exclude)
+    except (FileNotFoundError, _paths.NoInputError) as exc:
+        raise UsageError(str(exc)) from None
+
+
+def walk_inputs(arguments: Sequence[str], exclude: Sequence[str], config: Config) -> _paths.Walk:
+    """:func:`resolve_inputs`, with the paths walked when iterated instead of listed, for a
+    command that reads each file once, in order (see :func:`newsmeta.paths.walk`)."""
+    try:
+        return _paths.resolve_walk(arguments, config, exclude)
     except (FileNotFoundError, _paths.NoInputError) as exc:
         raise UsageError(str(exc)) from None
 

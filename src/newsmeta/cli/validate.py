@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from newsmeta.cache import ResultCache
     from newsmeta.config import Config
 
@@ -29,11 +32,11 @@ from newsmeta.cli.common import (
     isatty,
     load_configuration,
     open_output,
-    resolve_inputs,
     split_codes,
+    walk_inputs,
 )
 
-__all__ = ["POOL_THRESHOLD", "register", "worker_count"]
+__all__ = ["CACHE_BATCH", "POOL_THRESHOLD", "register", "worker_count"]
 
 #: Runs with fewer files than this stay in one process: starting workers costs more.
 #: Measured on 2 cores with real articles: 2 jobs were 6% slower than 1 on 200 files, even
@@ -150,6 +153,22 @@ def worker_count(requested: int | None, files: int) -> int:
     return max(1, min(requested or cpu_count(), cpu_count(), files))
 
 
+#: How many files ``validate`` looks up in the result cache at a time: a lookup holds
+#: its files' names and stored results until they are read back.
+CACHE_BATCH = 4096
+
+
+def _batches(names: Iterable[str], size: int) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for name in names:
+        batch.append(name)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def _read_stdin(limit: int) -> bytes:
     stdin = sys.stdin
     try:
@@ -203,52 +222,77 @@ def _run_validate(args: argparse.Namespace) -> int:
 
     use_stdin = "-" in args.paths
     arguments = [a for a in args.paths if a != "-"]
+    # The paths are walked as they are checked, not listed: memory stays flat however
+    # many files there are.
+    paths: Iterable[str]
     if use_stdin and not arguments:
-        paths: list[str] = []
+        paths, count = [], 0
         unreadable: list[tuple[str, OSError]] = []
     else:
-        inputs = resolve_inputs(arguments, args.exclude, config)
-        paths, unreadable = inputs.paths, inputs.unreadable
+        inputs = walk_inputs(arguments, args.exclude, config)
+        paths, count, unreadable = inputs, inputs.count, inputs.unreadable
     raw_stdin = _read_stdin(config.limits.max_file_bytes + 1) if use_stdin else b""
 
     # Only the changed files are reported; the others still count for the cross-file check.
     unchanged: list[str] = []
     if args.changed_since is not None:
         changed = ChangedFiles.since(args.changed_since)
-        unchanged = [path for path in paths if path not in changed]
-        paths = [path for path in paths if path in changed]
+        listed = list(paths)
+        unchanged = [path for path in listed if path not in changed]
+        paths = [path for path in listed if path in changed]
+        count = len(paths)
     cache = None if args.no_cache or cache_disabled() else _open_cache(args.cache_dir, config)
     state = {"io": False, "fail": False}
 
-    def checked(names: list[str]) -> Iterator[FileResult]:
-        """One result per name, in order: read back from the cache where it holds, the
-        others checked, on workers when enough of them must be."""
-        lookup = cache.lookup(names) if cache is not None else None
-        jobs = worker_count(args.jobs, len(names) if lookup is None else lookup.to_check)
-        if jobs == 1:
-            if lookup is not None:
-                yield from lookup.results()
-            else:
-                yield from iter_results(names, limits=config.limits)
-            return
-        from concurrent.futures import ProcessPoolExecutor
+    def checked(names: Iterable[str], count: int) -> Iterator[FileResult]:
+        """One result per name (``count`` of them), in order: read back from the cache where
+        it holds, the others checked, on workers when enough of them must be. The cache is
+        asked :data:`CACHE_BATCH` names at a time, so memory stays flat."""
+        with contextlib.ExitStack() as stack:
+            pool: ProcessPoolExecutor | None = None
+            workers = 1
 
-        to_check = len(names) if lookup is None else lookup.to_check
-        chunk = max(8, min(64, to_check // (jobs * 8)))
-        # Where workers are forked (Linux before Python 3.14), move every object alive
-        # now out of the collector's reach, or each worker's first collections would
-        # write to (and so copy) every page it shares with this process.
-        gc.freeze()
-        try:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                if lookup is not None:
-                    yield from lookup.results(pool, chunk_size=chunk, in_flight=jobs * 4)
+            def executor(to_check: int) -> ProcessPoolExecutor | None:
+                """The pool for ``to_check`` files, started the first time it pays."""
+                nonlocal pool, workers
+                if pool is None and worker_count(args.jobs, to_check) > 1:
+                    from concurrent.futures import ProcessPoolExecutor
+
+                    workers = worker_count(args.jobs, to_check)
+                    # Where workers are forked (Linux before Python 3.14), move every
+                    # object alive now out of the collector's reach, or each worker's
+                    # first collections would write to (and so copy) every page it
+                    # shares with this process.
+                    gc.freeze()
+                    stack.callback(gc.unfreeze)
+                    pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
+                return pool
+
+            def chunk(to_check: int) -> int:
+                return max(8, min(64, to_check // (workers * 8)))
+
+            if cache is None:
+                on = executor(count)
+                if on is None:
+                    yield from iter_results(names, limits=config.limits)
                 else:
                     yield from iter_results(
-                        names, pool, chunk_size=chunk, in_flight=jobs * 4, limits=config.limits
+                        names,
+                        on,
+                        chunk_size=chunk(count),
+                        in_flight=workers * 4,
+                        limits=config.limits,
                     )
-        finally:
-            gc.unfreeze()
+                return
+            for batch in _batches(names, CACHE_BATCH):
+                lookup = cache.lookup(batch)
+                on = executor(lookup.to_check)
+                if on is None:
+                    yield from lookup.results()
+                else:
+                    yield from lookup.results(
+                        on, chunk_size=chunk(lookup.to_check), in_flight=workers * 4
+                    )
 
     def results() -> Iterator[FileResult]:
         for directory, exc in unreadable:
@@ -266,7 +310,7 @@ def _run_validate(args: argparse.Namespace) -> int:
             yield FileResult(directory, (problem,))
         if use_stdin:
             yield check_bytes(raw_stdin, args.stdin_filename or "<stdin>", config.limits)
-        yield from checked(paths)
+        yield from checked(paths, count)
 
     try:
         with open_output(args.output_file) as stdout:
@@ -284,12 +328,12 @@ def _run_validate(args: argparse.Namespace) -> int:
             )
 
             def judged() -> Iterator[FileResult]:
-                total = len(paths) + len(unchanged) + use_stdin
+                total = count + len(unchanged) + use_stdin
                 with Progress(total, sys.stderr, stdout) as progress:
                     corpus = CorpusIndex()
                     # The unchanged files enter the cross-file check first, so a URL that a
                     # changed file shares with one of them is reported on the changed file.
-                    for context in checked(unchanged):
+                    for context in checked(unchanged, len(unchanged)):
                         corpus.check(context)
                         progress.advance(False)
                     for checked_result in results():

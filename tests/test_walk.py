@@ -1,0 +1,109 @@
+"""newsmeta.paths.walk gives find's paths, in find's order, without keeping a list."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsmeta import paths
+
+#: Names whose order differs between sorting names and sorting whole paths: `a-b/` sorts
+#: before `a/` as a path (`-` < `/`), and `a.md` before `a/x.md`.
+_TRICKY = ["a", "a-b", "a.b", "a0", "A", "ab", "a b", "é", "z"]
+
+
+def _tree(root: Path) -> None:
+    for top in _TRICKY:
+        (root / top).mkdir()
+        for inner in _TRICKY[:4]:
+            (root / top / f"{inner}.md").write_text("x", encoding="utf-8")
+        (root / top / "sub").mkdir()
+        (root / top / "sub" / "x.markdown").write_text("x", encoding="utf-8")
+        (root / top / "notes.txt").write_text("x", encoding="utf-8")
+    for name in _TRICKY:
+        (root / f"{name}.md").write_text("x", encoding="utf-8")
+
+
+def _same(arguments: list[str], exclude: list[tuple[tuple[str, ...], str]] | None = None) -> int:
+    found = paths.find(arguments, exclude or ())
+    walked = paths.walk(arguments, exclude or ())
+    listed = list(walked)
+    assert listed == found.paths
+    assert list(walked) == listed  # walked again, alike
+    assert walked.count == len(listed)
+    assert [(where, e.errno) for where, e in walked.unreadable] == [
+        (where, e.errno) for where, e in found.unreadable
+    ]
+    return len(listed)
+
+
+def test_a_tree_is_walked_in_finds_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _tree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert _same(["."]) == len(_TRICKY) * 6
+    assert _same([str(tmp_path)]) == len(_TRICKY) * 6
+    assert _same(["a", "a-b/", "./a.md"]) == 11
+
+
+def test_overlapping_arguments_globs_and_exclusions_are_walked_in_finds_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert _same(["a", ".", "a/a.md", "missing.md"]) == len(_TRICKY) * 6 + 1
+    assert _same(["*/*.md", "a*"]) > 0
+    assert _same(["**/*.markdown"]) == len(_TRICKY)
+    # Every sub/ (9 files) and the a-b directory's own four.
+    assert _same(["."], [(("sub", "a-b"), str(tmp_path))]) == len(_TRICKY) * 6 - 9 - 4
+    assert _same(["."], [(("a/sub",), str(tmp_path))]) == len(_TRICKY) * 6 - 1
+
+
+def test_a_glob_without_a_match_and_no_input_raise_at_once(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        paths.walk([str(tmp_path / "*.nothing")])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(paths.NoInputError):
+        paths.walk([str(tmp_path / "empty")], require=True)
+    assert paths.walk([str(tmp_path / "empty")]).count == 0
+
+
+def test_an_unreadable_directory_is_recorded_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tree(tmp_path)
+    denied = tmp_path / "a" / "sub"
+    real = os.scandir
+
+    def scandir(path: str) -> object:  # permissions do not bind root: refuse here
+        if os.fspath(path) == str(denied):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert _same([str(tmp_path)]) == len(_TRICKY) * 6 - 1
+    assert [where for where, _ in paths.walk([str(tmp_path)]).unreadable] == [str(denied)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text("ab-._/", min_size=1, max_size=8), min_size=1, max_size=12))
+def test_random_trees_are_walked_in_finds_order(names: list[str]) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as directory:
+        root = Path(directory)
+        for name in names:
+            parts = [p for p in name.split("/") if p not in ("", ".", "..")]
+            if not parts:
+                continue
+            target = root.joinpath(*parts[:-1], parts[-1] + ".md")
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text("x", encoding="utf-8")
+            except OSError:
+                continue  # a file where a directory was wanted, or the reverse
+        _same([directory])
