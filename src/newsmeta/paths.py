@@ -421,9 +421,11 @@ def _walked(
 ) -> Iterator[str]:
     """:func:`find`'s paths, in its order (by normalised path, each once, the first
     argument's spelling kept), walked as they are needed."""
+    active = [(patterns, base) for patterns, base in exclude if patterns]
 
     def skip(path: str) -> bool:
-        return any(excluded(path, patterns, base) for patterns, base in exclude)
+        # Called for every file found: with no pattern (the usual case) it costs nothing.
+        return bool(active) and any(excluded(path, patterns, base) for patterns, base in active)
 
     def one(path: str) -> Iterator[str]:
         if os.path.isdir(path) and not os.path.islink(path):
