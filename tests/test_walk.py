@@ -107,3 +107,21 @@ def test_random_trees_are_walked_in_finds_order(names: list[str]) -> None:
             except OSError:
                 continue  # a file where a directory was wanted, or the reverse
         _same([directory])
+
+
+def test_a_big_folder_is_sorted_in_compressed_runs_and_merged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder with more names than one run: the runs are merged back into find's order."""
+    _tree(tmp_path)
+    for i in range(40):
+        (tmp_path / f"{(i * 7) % 40:02d}-é-{i}.md").write_text("x", encoding="utf-8")
+    monkeypatch.setattr(paths, "_RUN", 3)
+    assert _same([str(tmp_path)]) == len(_TRICKY) * 6 + 40
+
+
+def test_a_run_gives_back_every_name_across_inflated_pieces() -> None:
+    # Long names of several bytes per character, and a lone surrogate (an undecodable
+    # byte in a file name), cut across the 64 KiB pieces the run is inflated in.
+    names = [f"{i:05d}-{'ü€𝄞' * (i % 50)}.md" for i in range(3000)] + ["\udcff.md"]
+    assert list(paths._unpack(paths._pack(list(names)))) == sorted(names)
