@@ -20,8 +20,8 @@ def _replay(statements: list[tuple[str, str, int]]) -> None:
 
 
 def test_thousands_of_urls_across_blocks_and_growth_are_remembered_exactly() -> None:
-    statements = [(f"https://example.com/{i % 3000}", f"content/{i}.md", i) for i in range(9000)]
-    assert 4 * BLOCK < 3000  # several compressed blocks, and the table grows many times
+    statements = [(f"https://example.com/{i % 6000}", f"content/{i}.md", i) for i in range(18000)]
+    assert 4 * BLOCK < 6000  # several compressed blocks, and the table grows many times
     _replay(statements)
 
 
