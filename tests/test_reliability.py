@@ -639,7 +639,8 @@ sys.exit(main({command}))
 """
 
 #: The same run, where the signal comes while the jq program runs on the fourth file
-#: (when a signal ends the process at once) and the writers' fsyncs are slow.
+#: and the writers' fsyncs are slow; with ``slow``, the program was slow on the first file
+#: (so the signal ends the process at once: no save is under way).
 _SIGNAL_IN_BULK_PROGRAM = """
 import os, signal, sys, threading, time
 from newsmeta.jqprogram import Program
@@ -650,6 +651,8 @@ def fsync(fd, real=os.fsync):
 os.fsync = fsync
 transform = Program.transform
 def signalled(self, data, *, path):
+    if {slow} and path.endswith("0.md"):
+        time.sleep(0.1)  # slow on the first file: later runs wait for the saves first
     if path.endswith("3.md"):
         os.kill(os.getpid(), signal.{name})
         time.sleep(1)
@@ -733,21 +736,27 @@ def test_a_signal_during_a_bulk_set_leaves_whole_files_and_no_temporary(
 
 
 @POSIX_ONLY
+@pytest.mark.parametrize("slow", [False, True])
 @pytest.mark.parametrize("diff", [[], ["--diff"]])
 @pytest.mark.parametrize("name", ["SIGTERM", "SIGINT"])
 def test_a_signal_while_the_jq_program_runs_leaves_no_half_save(
-    tmp_path: Path, name: str, diff: list[str]
+    tmp_path: Path, name: str, diff: list[str], slow: bool
 ) -> None:
-    # While jq runs, a signal ends the process at once (a program may never end): no save
-    # is under way then, and with --diff every diff printed was written.
+    # A quick program with saves under way: the signal acts once the program returns,
+    # after the saves. A slow one: each run waits for the saves first, and a signal ends
+    # the process at once (a program may never end). Either way no save is cut short,
+    # and with --diff every diff printed was written.
     files = _many(tmp_path)
+    script = _SIGNAL_IN_BULK_PROGRAM.format(name=name, slow=slow)
     run = subprocess.run(
-        [sys.executable, "-c", _SIGNAL_IN_BULK_PROGRAM.format(name=name), str(tmp_path), *diff],
+        [sys.executable, "-c", script, str(tmp_path), *diff],
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert run.returncode == -getattr(signal, name), run.stderr
+    signum = getattr(signal, name)
+    expected = -signum if slow or signum != signal.SIGINT else 130
+    assert run.returncode == expected, run.stderr
     assert _temporaries(tmp_path) == []
     changed = _whole(files)
     assert tmp_path / "3.md" not in changed

@@ -25,8 +25,12 @@ stderr counts the files changed, unchanged, skipped by ``--where`` and refused (
 diff and its write; ``kill`` (SIGTERM) and a closed terminal (SIGHUP) do the same, then end
 the process as that signal does. Saves run on writer threads, and every save under way
 finishes first: no file is left half-written and no temporary is left behind. While a jq
-program is running (one that never ends, say) a signal stops the process at once, before
-anything of that file is written: no save is under way then.
+program is running, a signal acts when it returns; a program that never ends is stopped
+at once when no save is under way (always on the first file, and on every file once the
+program has been slow on one: each run then waits for the saves under way). A program
+quick on every file so far that never ends on the next while saves are under way is
+stopped only by SIGQUIT or SIGKILL (``kill -QUIT``, ``kill -9``); the temporary this
+may leave is removed by the next save of that file.
 
 Exit codes: 0 done; 1 when a file was refused, or with ``--check`` when a file would change;
 2 for usage mistakes (a program that does not compile) and I/O errors (a read-only file
@@ -40,6 +44,7 @@ import contextlib
 import os
 import signal
 import sys
+import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -192,6 +197,8 @@ class _Run:
         self.interrupted = False
         #: The signal that stopped the run (SIGINT, SIGTERM or SIGHUP), if any.
         self.signalled = 0
+        #: The jq program took longer than :data:`_SLOW_PROGRAM` on some file.
+        self.slow = False
         self.writer: _Writer | None = None
 
     # --- the run ----------------------------------------------------------------------------
@@ -272,20 +279,35 @@ class _Run:
 
     @contextlib.contextmanager
     def _native(self) -> Iterator[None]:
-        """Ctrl-C (and kill) stops the process at once: the jq binding never hands control
-        back to Python while a program runs, so a program that never ends could not be
-        stopped otherwise. Nothing is being written then: the saves under way finish first,
-        and no other starts until the program is done."""
-        # With --diff, every diff printed is written first: each was promised.
+        """Run a jq program so that a signal can stop it, and never in the middle of a save.
+
+        The jq binding never hands control back to Python while a program runs, so a
+        Python handler would wait for the program to end. When no save is under way (and
+        none can start), Ctrl-C and kill stop the process at once: a program that never
+        ends can be stopped. Saves under way are not waited for while the program has run
+        quickly on every file so far (a signal then acts when the program returns, a few
+        microseconds later); once it has been slow on a file, each run waits for the saves
+        under way first. With --diff it waits for every save asked for: each diff printed
+        was promised."""
         writer = self.writer
-        quiet = writer.paused(self.args.diff) if writer is not None else contextlib.nullcontext()
-        with quiet:
-            handlers = {signum: signal.signal(signum, signal.SIG_DFL) for signum in _STOPPING}
+        quiet: contextlib.AbstractContextManager[bool] = (
+            writer.paused(self.args.diff, wait=self.slow)
+            if writer is not None
+            else contextlib.nullcontext(True)
+        )
+        with quiet as stoppable:
+            handlers = (
+                {signum: signal.signal(signum, signal.SIG_DFL) for signum in _STOPPING}
+                if stoppable
+                else {}
+            )
+            started = time.monotonic()
             try:
                 yield
             finally:
                 for signum, handler in handlers.items():
                     signal.signal(signum, handler)
+                self.slow = self.slow or time.monotonic() - started > _SLOW_PROGRAM
 
     # --- one file ---------------------------------------------------------------------------
 
@@ -392,6 +414,9 @@ def _saved(path: str, document: Document, allow_links: bool, force: bool) -> _Ou
     return None
 
 
+#: Seconds a jq program may take on one file and still count as quick (see _Run._native).
+_SLOW_PROGRAM = 0.05
+
 #: The signals that stop a run: Ctrl-C, kill, a closed terminal.
 _STOPPING = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
@@ -464,18 +489,25 @@ class _Writer:
                 self.changed.notify_all()
 
     @contextlib.contextmanager
-    def paused(self, everything: bool = False) -> Iterator[None]:
+    def paused(self, everything: bool = False, *, wait: bool = True) -> Iterator[bool]:
         """Wait for the saves under way (``everything``: for every save asked for), and
         start none until the block ends: nothing is half-saved while it runs, so a signal
-        may end the process there."""
+        may end the process there. Yields True; without ``wait``, yields False at once
+        (and holds nothing back) when a save is under way."""
         with self.changed:
             # Saves waiting for a thread may start meanwhile; once none is under way
             # (checked under the lock every save takes to start), none starts.
             while self.unsaved if everything else self.active:
+                if not wait:
+                    break
                 self.changed.wait()
-            self.holding = True
+            else:
+                self.holding = True
+        if not self.holding:
+            yield False
+            return
         try:
-            yield
+            yield True
         finally:
             with self.changed:
                 self.holding = False
