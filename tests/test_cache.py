@@ -278,6 +278,42 @@ def test_the_cache_key_follows_newsmeta_s_code(
     assert _run(files, tmp_path / "cache")[1] == 0
 
 
+def test_the_code_digest_follows_the_schema_and_the_checking_code_only(tmp_path: Path) -> None:
+    package = Path(cache_module.__file__).parent
+    copy = tmp_path / "newsmeta"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert cache_module._package_digest(str(package)) == cache_module._code_digest()
+    digest = cache_module._package_digest(str(copy))
+    assert digest == cache_module._code_digest()
+
+    def changed(relative: str) -> bool:
+        path = copy / relative
+        before = path.read_bytes()
+        path.write_bytes(before.replace(b"\n", b"\n\n", 1))
+        try:
+            return cache_module._package_digest(str(copy)) != digest
+        finally:
+            path.write_bytes(before)
+
+    # What decides a result: the schema, the parser, the rules, the problem catalogue.
+    for relative in (
+        "schemas/article.schema.json",
+        "_quick.py",
+        "rules/text.py",
+        "problems.py",
+    ):
+        assert changed(relative), relative
+    # What only shows or edits results: a stored result stays good.
+    for relative in ("cli/validate.py", "reporters/json.py"):
+        assert not changed(relative), relative
+
+
+def test_the_cache_key_follows_newsmeta_s_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = context_key()
+    monkeypatch.setattr(cache_module, "__version__", "0.0.0.other")
+    assert context_key() != before
+
+
 def test_the_result_libraries_are_the_declared_dependencies_that_check() -> None:
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     names = {

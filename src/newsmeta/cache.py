@@ -230,9 +230,13 @@ def context_key(limits: Limits = DEFAULT_LIMITS) -> bytes:
 
 @functools.cache
 def _code_digest() -> bytes:
-    """A digest of newsmeta's modules and data files, except those that never change a
-    result (:data:`_NOT_RESULT_CODE`): about a millisecond."""
-    package = os.path.dirname(os.path.abspath(__file__))
+    """A digest of newsmeta's modules and data files (the schema among them), except those
+    that never change a result (:data:`_NOT_RESULT_CODE`): about a millisecond."""
+    return _package_digest(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _package_digest(package: str) -> bytes:
+    """The digest :func:`_code_digest` takes, of the package folder ``package``."""
     h = blake2b(digest_size=16)
     for root, dirs, files in os.walk(package):
         dirs[:] = sorted(d for d in dirs if d not in _NOT_RESULT_CODE)
