@@ -682,3 +682,71 @@ def test_a_document_closed_and_opened_again_mid_check_is_checked_with_its_new_te
 
     published = asyncio.run(asyncio.wait_for(run(), 30))
     assert published[-1] == ["fence-open-missing"]
+
+
+def test_a_document_saved_and_closed_at_once_counts_once_the_index_has_read_it(
+    tmp_path: Path,
+) -> None:
+    """``:wq``: the close checks the documents sharing the URL at once, perhaps before the
+    index (busy with something else) has read the saved file; once it has, they are
+    checked again, and the saved URL counts."""
+    import asyncio
+    import threading
+
+    from newsmeta.lsp.server import create_server
+
+    url = 'webUrl: "https://news.example.org/2024/05/20/market-hall/"'
+    mine, earlier = tmp_path / "2024-05-20-mine.md", tmp_path / "2024-05-01-earlier.md"
+    mine.write_text(f"---\ntitle: Mine\n{url}\n---\n", encoding="utf-8")
+    earlier.write_text('---\ntitle: Earlier\nwebUrl: "https://x.org/a"\n---\n', "utf-8")
+
+    async def run() -> list[bool]:
+        server = create_server()
+        sink = _Sink()
+        server.protocol.set_writer(sink)
+        server.root = str(tmp_path)
+        server.corpus.set_roots([str(tmp_path)])
+        server.corpus.scan(server.configs)
+        notify = server.protocol._handle_notification
+
+        def open_(path: Path, text: str) -> None:
+            notify(
+                types.TEXT_DOCUMENT_DID_OPEN,
+                types.DidOpenTextDocumentParams(
+                    types.TextDocumentItem(path.as_uri(), "markdown", 1, text)
+                ),
+            )
+
+        async def settled() -> None:
+            while server._running:
+                await asyncio.sleep(0.01)
+
+        open_(mine, mine.read_text(encoding="utf-8"))
+        saved = earlier.read_text(encoding="utf-8").replace('webUrl: "https://x.org/a"', url)
+        open_(earlier, saved)  # typed, not yet saved: counts while open
+        await settled()
+        index_busy = threading.Event()
+        server._indexer.submit(index_busy.wait, 10)
+        earlier.write_text(saved, encoding="utf-8")
+        document = types.TextDocumentIdentifier(earlier.as_uri())
+        notify(types.TEXT_DOCUMENT_DID_SAVE, types.DidSaveTextDocumentParams(document))
+        notify(types.TEXT_DOCUMENT_DID_CLOSE, types.DidCloseTextDocumentParams(document))
+        await settled()
+        index_busy.set()
+        # The index thread runs its work in order: once this is done, it has read the
+        # saved file and asked for the checks (which the loop has started by then).
+        await asyncio.wrap_future(server._indexer.submit(lambda: None))
+        await settled()
+        server.shutdown_workers()
+        published = [json.loads(data.split(b"\r\n\r\n", 1)[1]) for data in sink.sent]
+        return [
+            any(d["code"] == "corpus-duplicate-url" for d in m["params"]["diagnostics"])
+            for m in published
+            if m.get("method") == types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
+            and m["params"]["uri"] == mine.as_uri()
+        ]
+
+    duplicated = asyncio.run(asyncio.wait_for(run(), 30))
+    assert duplicated[0] is False  # alone at first
+    assert True in duplicated  # the unsaved URL counted
+    assert duplicated[-1] is True  # and the saved one does, after the close

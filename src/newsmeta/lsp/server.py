@@ -403,8 +403,10 @@ class NewsmetaServer(LanguageServer):
         self.schedule(document.uri)
         if document.path is not None:
             # The saved text is now the file's: the index keeps it for when it is closed.
-            path = document.path
-            self._indexer.submit(self.corpus.update_disk, path, self.configs)
+            # An editor may close it at once (``:wq``), and the close checks the documents
+            # sharing its URLs before the index has read the file: they are checked
+            # again once it has.
+            self._update_disk([document.path], but=document.uri)
 
     # --- checking -------------------------------------------------------------------------------
 
@@ -590,7 +592,6 @@ class NewsmetaServer(LanguageServer):
         self.recheck_all()
 
     def files_changed(self, params: types.DidChangeWatchedFilesParams) -> None:
-        loop = asyncio.get_running_loop()
         articles = []
         for change in params.changes:
             path = path_of(change.uri)
@@ -600,14 +601,20 @@ class NewsmetaServer(LanguageServer):
                 self.configuration_changed()
                 return
             articles.append(path)  # the index keeps those a scan would read
-        if not articles:
-            return
+        if articles:
+            self._update_disk(articles)
+
+    def _update_disk(self, paths: Sequence[str], but: str = "") -> None:
+        """Read ``paths`` into the workspace index (on the index thread), then check again
+        the open documents (but ``but``) that share a URL with what they stated or now
+        state."""
+        loop = asyncio.get_running_loop()
 
         def update() -> None:
             urls: set[str] = set()
-            for path in articles:
+            for path in paths:
                 urls |= self.corpus.update_disk(path, self.configs)
-            loop.call_soon_threadsafe(self.recheck_sharing, frozenset(urls), "")
+            loop.call_soon_threadsafe(self.recheck_sharing, frozenset(urls), but)
 
         self._indexer.submit(update)
 
@@ -829,8 +836,9 @@ def create_server() -> NewsmetaServer:
     @server.feature(types.INITIALIZED)
     @_guarded("initialization")
     async def initialized(ls: NewsmetaServer, params: types.InitializedParams) -> None:
-        await ls.watch()
+        # Indexing first: it must not wait for the client's answer to the registration.
         ls.index_workspace(ls.corpus.roots)
+        await ls.watch()
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: NewsmetaServer, params: None) -> None:
