@@ -357,6 +357,68 @@ async def test_changed_files_and_configuration_are_picked_up_without_a_restart(
 
 
 @pytest.mark.asyncio
+async def test_workspace_folders_come_and_go_and_a_document_saved_then_closed_counts(
+    client: Client, workspace: Path, tmp_path: Path
+) -> None:
+    """Without file watchers (Neovim on Linux): a folder added to the workspace is indexed
+    and forgotten when removed; a document saved and closed at once (``:wq``) counts with
+    the text it saved."""
+    await initialize(client, workspace, editor="neovim@v0.11.0")
+    await indexed(client)
+    content = workspace / "content"
+    mine = content / FIXABLE
+
+    def duplicated() -> bool:
+        return "corpus-duplicate-url" in {d.code for d in client.diagnostics.get(uri, [])}
+
+    uri = open_document(client, mine)
+    await diagnostics_for(client, uri, 1)
+    assert not duplicated()
+    # Another folder holds an article with the same URL, earlier in validate's order.
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(mine, other / "2024-03-01-earlier.md")
+    folder = types.WorkspaceFolder(uri=other.as_uri(), name="other")
+    client.workspace_did_change_workspace_folders(
+        types.DidChangeWorkspaceFoldersParams(
+            event=types.WorkspaceFoldersChangeEvent(added=[folder], removed=[])
+        )
+    )
+    await wait_until(duplicated)
+    client.workspace_did_change_workspace_folders(
+        types.DidChangeWorkspaceFoldersParams(
+            event=types.WorkspaceFoldersChangeEvent(added=[], removed=[folder])
+        )
+    )
+    await wait_until(lambda: not duplicated())
+    # An earlier article is given my URL, saved and closed at once.
+    earlier = content / BROKEN
+    text = earlier.read_text(encoding="utf-8")
+    [old_url] = [line for line in text.splitlines() if line.startswith("webUrl:")]
+    [my_url] = [
+        line for line in mine.read_text(encoding="utf-8").splitlines() if line.startswith("webUrl:")
+    ]
+    earlier_uri = open_document(client, earlier, text)
+    await diagnostics_for(client, earlier_uri, 1)
+    line = text.splitlines().index(old_url)
+    change_document(client, earlier_uri, 2, (line, 0), (line, len(old_url)), my_url)
+    await wait_until(duplicated)  # unsaved, it counts while open
+    earlier.write_text(text.replace(old_url, my_url), encoding="utf-8")
+    seen = len(client.published)
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(earlier_uri))
+    )
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(earlier_uri))
+    )
+    # The close checks mine again (perhaps before the index has read the saved file);
+    # the index's update checks it again after: in the end, the saved URL counts.
+    await wait_until(lambda: any(p.uri == uri for p in client.published[seen:]))
+    await wait_until(duplicated)
+    no_error_reached(client)
+
+
+@pytest.mark.asyncio
 async def test_the_workspace_configuration_applies(client: Client, workspace: Path) -> None:
     (workspace / "pyproject.toml").write_text(
         '[tool.newsmeta]\ninclude = ["content/*.md"]\nignore = ["schema-enum"]\n\n'
