@@ -109,7 +109,7 @@ class Configs:
             self._by_dir.clear()
 
 
-_Stamp = tuple[int, int] | None
+_Stamp = tuple[int, int, int] | None
 _Stamps = tuple[_Stamp, ...]
 
 #: The files :func:`newsmeta.config.find_config` looks for in each folder, in its order.
@@ -117,7 +117,7 @@ _CANDIDATES: Final = ("newsmeta.toml", "pyproject.toml")
 
 
 def _stamps(folder: str, source: Path | None) -> _Stamps:
-    """The modification time and size (``None``: absent) of every candidate file that
+    """The modification time, size and inode (``None``: absent) of every candidate file that
     decides ``folder``'s configuration: each folder's, from ``folder`` up to the one that
     holds ``source`` (up to the root when ``source`` is ``None``). A few ``stat`` calls:
     cheap enough for every keystroke."""
@@ -131,7 +131,9 @@ def _stamps(folder: str, source: Path | None) -> _Stamps:
             except OSError:
                 stamps.append(None)
             else:
-                stamps.append((stat.st_mtime_ns, stat.st_size))
+                # The inode too: an editor that saves by writing a new file and renaming
+                # it over the old one changes it even within one tick of the clock.
+                stamps.append((stat.st_mtime_ns, stat.st_size, stat.st_ino))
         if directory == stop:
             break
     return tuple(stamps)
