@@ -235,8 +235,10 @@ class _Run:
             broken = True
         finally:
             if self.writer is not None:
-                # Every diff printed is written, whatever happened since.
-                self._report(self.writer.close())
+                # Every diff printed is written, whatever happened since; a signal that
+                # comes meanwhile is counted, not raised, so the summary still follows.
+                with self._deferred():
+                    self._report(self.writer.close())
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
             progress.close()
