@@ -199,22 +199,27 @@ def as_jq(value: Any) -> Any:
 def test_items_a_program_kept_come_back_as_the_old_objects(
     old: list[Any], added: list[Any], at: int, removed: int
 ) -> None:
-    """Items added or removed anywhere in a list: every item the program kept is the old
-    object again (``1.0`` stays ``1.0``, an integer past 2**53 keeps its digits), and the
-    rest is what the program gave."""
+    """Items added or removed anywhere in a list: every item the program kept is an old
+    object again, in the old order (``1.0`` stays ``1.0``, an integer past 2**53 keeps its
+    digits), and the rest is what the program gave.
+
+    Where jq's view cannot tell two old items apart (``[1.0, 1]`` with one removed is
+    ``[1]`` either way), either old item is a right answer: the test asks for one of them,
+    not for the one the generator happened to drop."""
     at = min(at, len(old))
     gone = min(removed, len(old) - at)
-    kept = old[:at] + old[at + gone :]
     new = as_jq(old[:at]) + added + as_jq(old[at + gone :])
     restored = jqprogram.restore(old, new)
     assert isinstance(restored, list)
     assert as_jq(restored) == as_jq(new)
-    assert restored[:at] == old[:at]
-    assert restored[at + len(added) :] == old[at + gone :]
-    assert all(a is b for a, b in zip(restored[:at], kept[:at], strict=True))
-    assert all(type(a) is type(b) for a, b in zip(restored[:at], old[:at], strict=True))
-    tail = restored[at + len(added) :]
-    assert all(type(a) is type(b) for a, b in zip(tail, old[at + gone :], strict=True))
+    kept = restored[:at] + restored[at + len(added) :]
+    assert len(kept) == len(old) - gone
+    assert _is_subsequence_by_identity(kept, old)
+
+
+def _is_subsequence_by_identity(items: list[Any], of: list[Any]) -> bool:
+    remaining = iter(of)
+    return all(any(item is candidate for candidate in remaining) for item in items)
 
 
 def test_an_appended_item_keeps_the_floats_before_it() -> None:
