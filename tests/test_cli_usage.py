@@ -183,6 +183,9 @@ MISTAKES: dict[str, tuple[list[str], str]] = {
     "directory as output file": (["validate", "a.md", "-o", "empty"], "Is a directory"),
     "FIFO nothing reads as output": (["export", "a.md", "-o", "fifo.md"], "no process reads"),
     "directory as log file: lsp": (["lsp", "--log-file", "empty"], "Is a directory"),
+    "FIFO nothing reads as log file: lsp": (["lsp", "--log-file", "fifo.md"], "no process reads"),
+    "file as --cache-dir": (["cache", "info", "--cache-dir", "a.md"], "not a directory"),
+    "file as --cache-dir: clear": (["cache", "clear", "--cache-dir", "a.md"], "not a directory"),
 }
 
 

@@ -67,6 +67,8 @@ def _run_cache(args: argparse.Namespace) -> int:
 
     config = load_configuration(args.config)
     directory = cache_directory(args.cache_dir, config)
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory}: not a directory, so it holds no cache")
     out = sys.stdout
     if args.action == "dir":
         out.write(f"{directory}\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from newsmeta.cli.common import EXIT_OK, EXIT_USAGE, Commands, message
+from newsmeta.cli.common import EXIT_OK, EXIT_USAGE, Commands, message, open_text_output
 
 __all__ = ["register"]
 
@@ -51,11 +51,9 @@ def _run_lsp(args: argparse.Namespace) -> int:
 
     handler: logging.Handler
     if args.log_file:
-        try:
-            handler = logging.FileHandler(args.log_file, encoding="utf-8")
-        except OSError as exc:
-            message(f"newsmeta lsp: cannot write the log to {args.log_file}: {exc.strerror}")
-            return EXIT_USAGE
+        # Appended to, as a log file is; a directory or a FIFO that nothing reads is a
+        # usage error (raised as UsageError), never a hang.
+        handler = logging.StreamHandler(open_text_output(args.log_file, append=True))
     else:
         handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
