@@ -466,3 +466,36 @@ def test_append_unique_adds_only_a_missing_item() -> None:
     assert view(document)["topics"] == ["Computer Vision", "Robotics", "AI"]
     document.append("tags", "x", unique=True)  # a missing list is created
     assert view(document)["tags"] == ["x"]
+
+
+def test_plain_json_is_normalised_as_itself_and_other_values_into_new_containers() -> None:
+    from datetime import UTC, datetime
+
+    from newsmeta._edit import to_json
+
+    plain: dict[str, Any] = {"a": [1, {"b": "c"}], "d": None}
+    assert to_json(plain) is plain
+    stamped: dict[str, Any] = {"a": [1, datetime(2021, 1, 2, tzinfo=UTC)], "d": {"e": 1}}
+    converted = to_json(stamped)
+    assert converted == {"a": [1, "2021-01-02T00:00:00Z"], "d": {"e": 1}}
+    assert isinstance(converted, dict)
+    assert converted is not stamped
+    assert converted["d"] is stamped["d"]
+    assert isinstance(stamped["a"][1], datetime)  # the value given is left as it was
+    assert to_json({1: "x"}) == {"1": "x"}
+
+
+def test_an_edit_leaves_the_result_the_function_returned_as_it_was() -> None:
+    document = newsmeta.loads(ARTICLE)
+    returned: list[tuple[dict[str, Any], dict[str, Any]]] = []
+
+    def edit(data: dict[str, Any]) -> dict[str, Any]:
+        result = {**data, "topics": [*data["topics"], "AI"], "quality": 1.0}
+        returned.append((result, copy.deepcopy(result)))
+        return result
+
+    assert document.apply(edit)
+    [(result, as_returned)] = returned
+    assert result == as_returned
+    assert type(result["quality"]) is float
+    assert view(document)["topics"][-1] == "AI"

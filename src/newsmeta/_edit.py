@@ -203,13 +203,19 @@ def to_json(value: object) -> JSONValue:
     """
     kind = type(value)
     # Plain JSON data (a jq program's output, say) first: it is most of what comes here.
+    # It comes back as the very same objects, so that a diff against the view it was made
+    # from tells the parts left alone by identity, without walking them.
     if kind is dict:
-        return {
-            k if type(k) is str else str(k): to_json(v)
-            for k, v in value.items()  # type: ignore[attr-defined]
-        }
+        items = value.items()  # type: ignore[attr-defined]
+        mapping = {k if type(k) is str else str(k): to_json(v) for k, v in items}
+        if all(type(k) is str and mapping[k] is v for k, v in items):
+            return value  # type: ignore[return-value]
+        return mapping
     if kind is list:
-        return [to_json(v) for v in value]  # type: ignore[attr-defined]
+        values = [to_json(v) for v in value]  # type: ignore[attr-defined]
+        if all(a is b for a, b in zip(values, value, strict=True)):  # type: ignore[call-overload]
+            return value  # type: ignore[return-value]
+        return values
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):
