@@ -9,6 +9,7 @@ Two jobs, each on a fresh copy of the folder (default ``../shared/corpus``) ever
   against one ``newsmeta set FILE published true`` process per file that the condition
   selects (the list is given to it for free: the cheapest a per-file loop can be).
 
+``newsmeta edit --check`` (the topics job, writing nothing) shows what the saves cost.
 ``newsmeta validate DIR`` (default jobs, and ``--jobs 1``; without its result cache) runs
 on the same files in the same rounds. Rounds are interleaved (one round runs every row
 once), the median of the rounds is reported, and the per-file rows run once (they take
@@ -122,6 +123,11 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.rounds):
             row("edit topics (one process)", lambda d: _call([*NEWSMETA, "edit", AI, str(d)]))
             row("edit publish (one process)", lambda d: _call([*NEWSMETA, "edit", PUBLISH, str(d)]))
+            # The same edit, writing nothing: what the saves (atomic, fsynced) cost apart.
+            row(
+                "edit topics --check (no write)",
+                lambda d: _call([*NEWSMETA, "edit", "--check", AI, str(d)], ok=(1,)),
+            )
             row(
                 "validate (default jobs)",
                 lambda d: _call([*NEWSMETA, "validate", str(d)], ok=(0, 1)),
@@ -172,6 +178,12 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "edit topics / validate": ratio("edit topics (one process)", "validate (default jobs)"),
         "edit topics / validate --jobs 1": ratio("edit topics (one process)", "validate --jobs 1"),
+        "edit topics --check / validate": ratio(
+            "edit topics --check (no write)", "validate (default jobs)"
+        ),
+        "edit topics --check / validate --jobs 1": ratio(
+            "edit topics --check (no write)", "validate --jobs 1"
+        ),
         "edit publish / validate": ratio("edit publish (one process)", "validate (default jobs)"),
         "edit publish / validate --jobs 1": ratio(
             "edit publish (one process)", "validate --jobs 1"
