@@ -192,12 +192,18 @@ def _open_cache(option: str | None, config: Config) -> ResultCache | None:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    from newsmeta._files import io_problem_code
     from newsmeta.config import ConfigError, check_selectors
-    from newsmeta.problems import Problem, Severity
+    from newsmeta.problems import Severity
     from newsmeta.reporters import Options, fails, load
     from newsmeta.rules import fixable_codes  # not the fixer: start-up pays for it
-    from newsmeta.validation import CorpusIndex, FileResult, Policy, check_bytes, iter_results
+    from newsmeta.validation import (
+        CorpusIndex,
+        FileResult,
+        Policy,
+        check_bytes,
+        iter_results,
+        unreadable_directory_result,
+    )
 
     config = load_configuration(args.config)
     try:
@@ -296,18 +302,7 @@ def _run_validate(args: argparse.Namespace) -> int:
 
     def results() -> Iterator[FileResult]:
         for directory, exc in unreadable:
-            reason = exc.strerror or str(exc)
-            problem = Problem(
-                io_problem_code(exc),
-                Severity.ERROR,
-                f"The directory could not be read: {reason}.",
-                "",
-                1,
-                1,
-                1,
-                1,
-            )
-            yield FileResult(directory, (problem,))
+            yield unreadable_directory_result(directory, exc)
         if use_stdin:
             yield check_bytes(raw_stdin, args.stdin_filename or "<stdin>", config.limits)
         yield from checked(paths, count)
