@@ -18,51 +18,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
-#: Runs in the child: export, then print the peak RSS of the export process.
-_MEASURE = """
-import resource, subprocess, sys
-done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
-peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(done.returncode, peak_kib)
-"""
-
-
-def _generate(folder: Path, count: int) -> list[Path]:
-    if not folder.is_dir() or len(list(folder.glob("*.md"))) < count:
-        subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "benchmarks" / "make_corpus.py"),
-                str(folder),
-                "--count",
-                str(count),
-                "--seed",
-                "14",
-                "--invalid-rate",
-                "0.02",
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-    return sorted(folder.glob("*.md"))
-
-
-def _subset(files: list[Path], count: int, folder: Path) -> Path:
-    target = folder / f"n{count}"
-    if not target.is_dir():
-        target.mkdir()
-        for path in files[:count]:
-            os.link(path, target / path.name)
-    return target
+import peak_rss
 
 
 def measure(folder: Path, output: Path, with_problems: bool) -> tuple[int, int, float]:
@@ -71,13 +31,7 @@ def measure(folder: Path, output: Path, with_problems: bool) -> tuple[int, int, 
     command += ["--output-file", str(output)]
     if with_problems:
         command.append("--with-problems")
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True
-    )
-    elapsed = time.perf_counter() - started
-    code, peak = done.stdout.split()
-    return int(code), int(peak), elapsed
+    return peak_rss.peak_rss(command)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,10 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="newsmeta-export-"))
     work.mkdir(parents=True, exist_ok=True)
-    files = _generate(work / "corpus", max(args.counts))
+    files = peak_rss.generated_corpus(work / "corpus", max(args.counts), seed=14)
     rows = []
     for count in sorted(args.counts):
-        folder = _subset(files, count, work)
+        folder = peak_rss.linked_subset(files, count, work)
         output = work / f"n{count}.jsonl"
         code, peak, elapsed = measure(folder, output, args.with_problems)
         with output.open(encoding="utf-8") as handle:

@@ -23,50 +23,11 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
-#: Runs in the child: the command, then the peak RSS of the largest process it waited for.
-_MEASURE = """
-import resource, subprocess, sys
-done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(done.returncode, peak_kib)
-"""
-
-
-def _generate(folder: Path, count: int) -> list[Path]:
-    if not folder.is_dir() or len(list(folder.glob("*.md"))) < count:
-        subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "benchmarks" / "make_corpus.py"),
-                str(folder),
-                "--count",
-                str(count),
-                "--seed",
-                "18",
-                "--invalid-rate",
-                "0.02",
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-    return sorted(folder.glob("*.md"))
-
-
-def _subset(files: list[Path], count: int, folder: Path) -> Path:
-    target = folder / f"n{count}"
-    if not target.is_dir():
-        target.mkdir()
-        for path in files[:count]:
-            os.link(path, target / path.name)
-    return target
+import peak_rss
 
 
 def measure(folder: Path, jobs: int, src: str | None) -> tuple[int, int, float]:
@@ -76,17 +37,7 @@ def measure(folder: Path, jobs: int, src: str | None) -> tuple[int, int, float]:
     env = dict(os.environ)
     if src is not None:
         env["PYTHONPATH"] = src
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", _MEASURE, *command],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-    )
-    elapsed = time.perf_counter() - started
-    code, peak = done.stdout.split()
-    return int(code), int(peak), elapsed
+    return peak_rss.peak_rss(command, env)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,9 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="newsmeta-memory-"))
     work.mkdir(parents=True, exist_ok=True)
-    files = _generate(work / "corpus", max(args.counts))
+    files = peak_rss.generated_corpus(work / "corpus", max(args.counts), seed=18)
     counts = sorted(args.counts)
-    folders = {count: _subset(files, count, work) for count in counts}
+    folders = {count: peak_rss.linked_subset(files, count, work) for count in counts}
     trees: list[str | None] = [None] if args.src is None else [None, args.src]
     peaks: dict[tuple[str, int], list[int]] = {}
     codes: dict[tuple[str, int], set[int]] = {}
