@@ -335,6 +335,20 @@ _MEMO_MAX: Final = 4096
 _GIVE_UP: Final = object()
 
 
+def _memos(limits: Limits) -> tuple[dict[str, JSONValue | object], set[str]]:
+    """The plain-value and good-key memos a reader under ``limits`` may use.
+
+    The memos hold what was read under the default limits only: a value read under other
+    limits would skip their checks when a memo serves it later, so other limits get
+    empty ones of their own."""
+    if (
+        limits.max_number_chars == DEFAULT_LIMITS.max_number_chars
+        and limits.max_key_chars == DEFAULT_LIMITS.max_key_chars
+    ):
+        return _PLAIN_VALUES, _GOOD_KEYS
+    return {}, set()
+
+
 #: The kinds of plain scalar the quick path reads; '<<' and '=' are left to the full path.
 _VALUE_KINDS: Final = frozenset({"str", "timestamp", "null", "bool", "int", "float"})
 
@@ -383,14 +397,8 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
     max_number_chars = limits.max_number_chars
     if text.startswith(BOM):
         offset += 1  # libyaml reads a leading byte-order mark without counting it in marks
-    default_limits = max_number_chars == DEFAULT_LIMITS.max_number_chars and (
-        max_key_chars == DEFAULT_LIMITS.max_key_chars
-    )
-    # The memos hold what was read under the default limits only: a value read under
-    # other limits would skip their checks when a memo serves it later.
-    plain_values = _PLAIN_VALUES if default_limits else {}
+    plain_values, good_keys = _memos(limits)
     remembered = plain_values.get
-    good_keys = _GOOD_KEYS if default_limits else set()
     give_up = _GIVE_UP
     stamp_keys = date_time_keys()
     resolver_first = _RESOLVER_FIRST
@@ -614,12 +622,8 @@ def _scan(text: str, offset: int, limits: Limits) -> QuickView | object | None:
     max_scalar_chars, max_key_chars = limits.max_scalar_chars, limits.max_key_chars
     max_number_chars = limits.max_number_chars
     check_length = len(text) > max_scalar_chars
-    default_limits = max_number_chars == DEFAULT_LIMITS.max_number_chars and (
-        max_key_chars == DEFAULT_LIMITS.max_key_chars
-    )
-    plain_values = _PLAIN_VALUES if default_limits else {}
+    plain_values, good_keys = _memos(limits)
     remembered = plain_values.get
-    good_keys = _GOOD_KEYS if default_limits else set()
     give_up = _GIVE_UP
     stamp_keys = date_time_keys()
     resolver_first = _RESOLVER_FIRST
