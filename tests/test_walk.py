@@ -1,8 +1,10 @@
-"""newsmeta.paths.walk gives find's paths, in find's order, without keeping a list."""
+"""newsmeta.paths.find and walk give the files an independent walk (os.walk, then one sort
+by normalised path) gives; walk without keeping a list."""
 
 from __future__ import annotations
 
 import errno
+import glob
 import os
 from pathlib import Path
 
@@ -29,10 +31,56 @@ def _tree(root: Path) -> None:
         (root / f"{name}.md").write_text("x", encoding="utf-8")
 
 
+def _expected(
+    arguments: list[str], exclude: list[tuple[tuple[str, ...], str]]
+) -> tuple[list[str], list[str]]:
+    """The files and unreadable folders by the documented rules, found without
+    newsmeta's walkers: os.walk (no directory symlink followed), the configured
+    extensions, exclusion by :func:`paths.excluded`, every argument's files gathered, then
+    one sort by normalised path keeping the first argument's spelling of a path."""
+
+    def skip(path: str) -> bool:
+        return any(paths.excluded(path, patterns, base) for patterns, base in exclude if patterns)
+
+    found: dict[str, str] = {}
+    unreadable: list[str] = []
+
+    def add(path: str) -> None:
+        if os.path.isdir(path) and not os.path.islink(path):
+
+            def refused(error: OSError) -> None:
+                unreadable.append(str(error.filename))
+
+            for folder, folders, files in os.walk(path, onerror=refused):
+                folders[:] = [
+                    name
+                    for name in folders
+                    if not os.path.islink(os.path.join(folder, name))
+                    and not skip(os.path.join(folder, name))
+                ]
+                for name in files:
+                    inner = os.path.join(folder, name)
+                    if name.endswith(paths.DEFAULT_EXTENSIONS) and not skip(inner):
+                        found.setdefault(os.path.normpath(inner), inner)
+        elif not skip(path):
+            found.setdefault(os.path.normpath(path), path)
+
+    for argument in arguments:
+        if any(char in argument for char in "*?["):
+            for match in sorted(glob.glob(argument, recursive=True)):
+                add(match)
+        else:
+            add(argument)
+    return [found[key] for key in sorted(found)], sorted(unreadable)
+
+
 def _same(arguments: list[str], exclude: list[tuple[tuple[str, ...], str]] | None = None) -> int:
     found = paths.find(arguments, exclude or ())
     walked = paths.walk(arguments, exclude or ())
     listed = list(walked)
+    expected, unreadable = _expected(arguments, exclude or [])
+    assert found.paths == expected
+    assert sorted(where for where, _ in found.unreadable) == unreadable
     assert listed == found.paths
     assert list(walked) == listed  # walked again, alike
     assert walked.count == len(listed)
@@ -42,7 +90,9 @@ def _same(arguments: list[str], exclude: list[tuple[tuple[str, ...], str]] | Non
     return len(listed)
 
 
-def test_a_tree_is_walked_in_finds_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_tree_is_found_and_walked_in_path_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _tree(tmp_path)
     monkeypatch.chdir(tmp_path)
     assert _same(["."]) == len(_TRICKY) * 6
@@ -50,7 +100,7 @@ def test_a_tree_is_walked_in_finds_order(tmp_path: Path, monkeypatch: pytest.Mon
     assert _same(["a", "a-b/", "./a.md"]) == 11
 
 
-def test_overlapping_arguments_globs_and_exclusions_are_walked_in_finds_order(
+def test_overlapping_arguments_globs_and_exclusions_are_found_and_walked_alike(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _tree(tmp_path)
@@ -91,7 +141,7 @@ def test_an_unreadable_directory_is_recorded_once(
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.text("ab-._/", min_size=1, max_size=8), min_size=1, max_size=12))
-def test_random_trees_are_walked_in_finds_order(names: list[str]) -> None:
+def test_random_trees_are_found_and_walked_in_path_order(names: list[str]) -> None:
     import tempfile
 
     with tempfile.TemporaryDirectory() as directory:

@@ -102,38 +102,6 @@ def excluded(path: str, patterns: Sequence[str], base: str) -> bool:
     return False
 
 
-def _walk(
-    directory: str,
-    skip: Callable[[str], bool],
-    extensions: tuple[str, ...],
-    unreadable: list[tuple[str, OSError]],
-) -> Iterator[str]:
-    """Every file under ``directory`` whose name ends with one of ``extensions``, in sorted
-    order; directory symlinks are never followed. A directory that cannot be read is added
-    to ``unreadable``, and the walk goes on."""
-    pending = [directory]
-    while pending:
-        current = pending.pop()
-        try:
-            with os.scandir(current) as entries:
-                listed = sorted(entries, key=lambda entry: entry.name)
-        except OSError as exc:
-            unreadable.append((current, exc))
-            continue
-        subdirectories = []
-        for entry in listed:
-            try:
-                is_dir = entry.is_dir(follow_symlinks=False)
-            except OSError:
-                is_dir = False
-            if is_dir:
-                if not skip(entry.path):
-                    subdirectories.append(entry.path)
-            elif entry.name.endswith(extensions):
-                yield entry.path
-        pending.extend(reversed(subdirectories))
-
-
 @attrs.frozen
 class Inputs:
     """The files found, sorted, and the directories that could not be read (with why)."""
@@ -151,42 +119,15 @@ def _gather(
 ) -> tuple[Inputs, bool]:
     """The inputs, and whether anything matched before exclusion (with ``missing_ok``, a
     glob that matches nothing adds nothing instead of raising)."""
-
-    active = [(patterns, base) for patterns, base in exclude if patterns]
-
-    def skip(path: str) -> bool:
-        # Called for every file found: with no pattern (the usual case) it costs nothing.
-        return bool(active) and any(excluded(path, patterns, base) for patterns, base in active)
-
-    found: dict[str, str] = {}
-    unreadable: list[tuple[str, OSError]] = []
     matched = False
 
-    def add(path: str) -> None:
+    def found() -> None:
         nonlocal matched
-        if os.path.isdir(path) and not os.path.islink(path):
-            for inner in _walk(path, skip, extensions, unreadable):
-                matched = True
-                if not skip(inner):
-                    found.setdefault(os.path.normpath(inner), inner)
-        else:
-            matched = True
-            if not skip(path):
-                found.setdefault(os.path.normpath(path), path)
+        matched = True
 
-    for argument in arguments:
-        if _is_glob(argument):
-            import glob
-
-            matches = glob.glob(argument, recursive=True)
-            if not matches and not missing_ok:
-                raise FileNotFoundError(f"no file matches {argument!r}")
-            for match in sorted(matches):
-                add(match)
-        else:
-            add(argument)
-    paths = [found[key] for key in sorted(found)]
-    return Inputs(paths, unreadable), matched or bool(unreadable)
+    unreadable: list[tuple[str, OSError]] = []
+    listed = list(_walked(arguments, exclude, extensions, found, unreadable, missing_ok))
+    return Inputs(listed, unreadable), matched or bool(unreadable)
 
 
 def find(
@@ -302,7 +243,7 @@ def is_selected(
 
 
 def _walk_finds(directory: str, path: str, extensions: tuple[str, ...]) -> bool:
-    """Whether walking ``directory`` (see :func:`_walk`) yields ``path``: it lies below,
+    """Whether walking ``directory`` (see :func:`_sorted_walk`) yields ``path``: it lies below,
     its name has one of ``extensions``, and no folder between is a symbolic link."""
     relative = os.path.relpath(path, directory)
     if relative == os.curdir or relative.split(os.sep)[0] == os.pardir:
@@ -441,10 +382,12 @@ def _sorted_walk(
     found: Callable[[], None],
     unreadable: list[tuple[str, OSError]] | None,
 ) -> Iterator[str]:
-    """The files :func:`_walk` finds under ``directory``, in the order of their whole
-    paths: a subdirectory sorts as its name with a ``/`` after it, which is where its
-    files fall among the directory's own. ``found`` is called for each file before
-    exclusion; unreadable directories go to ``unreadable`` (when given)."""
+    """Every file under ``directory`` whose name ends with one of ``extensions``, in the
+    order of their whole paths; directory symbolic links are never followed, and a
+    subdirectory ``skip`` accepts is not entered. A subdirectory sorts as its name with a
+    ``/`` after it, which is where its files fall among the directory's own. ``found`` is
+    called for each file before exclusion; unreadable directories go to ``unreadable``
+    (when given)."""
     try:
         names = _sorted_names(directory, skip, extensions)
     except OSError as exc:
@@ -467,9 +410,11 @@ def _walked(
     extensions: tuple[str, ...],
     found: Callable[[], None],
     unreadable: list[tuple[str, OSError]] | None,
+    missing_ok: bool = False,
 ) -> Iterator[str]:
     """:func:`find`'s paths, in its order (by normalised path, each once, the first
-    argument's spelling kept), walked as they are needed."""
+    argument's spelling kept), walked as they are needed. A glob that matches nothing
+    raises :class:`FileNotFoundError`, unless ``missing_ok``."""
     active = [(patterns, base) for patterns, base in exclude if patterns]
 
     def skip(path: str) -> bool:
@@ -490,7 +435,7 @@ def _walked(
             import glob
 
             matches = glob.glob(argument, recursive=True)
-            if not matches:
+            if not matches and not missing_ok:
                 raise FileNotFoundError(f"no file matches {argument!r}")
             streams.extend(one(match) for match in sorted(matches))
         else:
