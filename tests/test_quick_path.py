@@ -588,18 +588,32 @@ def _assert_loads_like_the_full_path(path: Path) -> None:
     raw = path.read_bytes()
     text, findings = decode(raw)
     full = Document(analyse(text, prior=findings, path=str(path)), path)
-    assert document_result(loaded) == document_result(full) == check_bytes(raw, str(path))
+    # What a quick read gives before its checks run, then the checks' outcome.
     assert loaded.text == full.text
-    assert loaded.problems == full.problems
     assert loaded.data == full.data
     assert loaded.article == full.article
     assert loaded.body == full.body
+    assert loaded.newline == full.newline
+    assert loaded.new_errors() == full.new_errors() == ()
+    assert document_result(loaded) == document_result(full) == check_bytes(raw, str(path))
+    assert loaded.problems == full.problems
+    assert loaded.new_errors() == ()
     _assert_same_tree(loaded.node, full.node)
+
+
+def _checks_wait(path: Path) -> bool:
+    import newsmeta
+    from newsmeta.document import _Unchecked
+
+    document = newsmeta.load(path)
+    document.article  # noqa: B018
+    return isinstance(document._read, _Unchecked)
 
 
 def test_real_files_load_like_the_full_path(corpus: list[Path]) -> None:
     for path in corpus:
         _assert_loads_like_the_full_path(path)
+    assert sum(map(_checks_wait, corpus)) > len(corpus) // 2  # not a vacuous comparison
 
 
 def test_generated_files_load_like_the_full_path(
@@ -607,6 +621,46 @@ def test_generated_files_load_like_the_full_path(
 ) -> None:
     for path, _ in generated:
         _assert_loads_like_the_full_path(path)
+    # Files failing the schema or a rule are read quickly too: only their checks find it.
+    assert any(_checks_wait(path) for path, defect in generated if defect is not None)
+
+
+def test_a_quickly_loaded_document_is_checked_when_first_asked() -> None:
+    import newsmeta
+    from newsmeta.document import _Unchecked
+
+    path = EXAMPLES / "2024-03-05-harbour-city-school-solar.md"
+    text = path.read_text(encoding="utf-8").replace("quality: ", "quality: -", 1)
+    document = newsmeta.loads(text, path=path)
+    eager = newsmeta.Document(analyse(text, path=str(path)))
+    assert document.article == eager.article
+    assert document.data == eager.data
+    assert isinstance(document._read, _Unchecked)  # data and article need no check
+    assert [p.code for p in document.errors] == ["schema-minimum"]
+    assert not isinstance(document._read, _Unchecked)
+    assert document.problems == eager.problems
+    assert document.new_errors() == ()  # the error was there when loaded: the baseline
+
+
+def test_edits_to_a_document_whose_checks_wait_keep_the_loaded_baseline(tmp_path: Path) -> None:
+    import newsmeta
+    from newsmeta.document import _Unchecked
+    from newsmeta.errors import NewProblemsError
+
+    source = (EXAMPLES / "2024-03-05-harbour-city-school-solar.md").read_text(encoding="utf-8")
+    path = tmp_path / "a.md"
+    path.write_text(source.replace("quality: ", "quality: -", 1), encoding="utf-8")
+    document = newsmeta.load(path)
+    document.save()  # unedited: nothing new, nothing checked
+    assert isinstance(document._read, _Unchecked)
+    document.set("heat", 3)  # the loaded error is no new one
+    assert [p.code for p in document.errors] == ["schema-minimum"]
+    document.save()
+    document = newsmeta.load(path)
+    document.set("heat", -5)  # this one is
+    with pytest.raises(NewProblemsError) as info:
+        document.save()
+    assert [p.pointer for p in info.value.problems] == ["/heat"]
 
 
 def test_a_quickly_loaded_document_has_no_tree_until_asked() -> None:
@@ -644,7 +698,7 @@ def test_mutated_articles_load_like_the_full_path(raw: bytes) -> None:
     if loaded is None:
         return
     full = Document(analyse(text))
-    assert loaded.problems == full.problems
     assert loaded.data == full.data
     assert loaded.article == full.article
+    assert loaded.problems == full.problems
     _assert_same_tree(loaded.node, full.node)

@@ -50,9 +50,11 @@ __all__ = [
     "QuickPass",
     "analyse",
     "analyse_quickly",
+    "analyse_view",
     "check_data",
     "decode",
     "quick_pass",
+    "quick_read",
 ]
 
 
@@ -543,19 +545,42 @@ def analyse_quickly(
 
     Anything else goes to :func:`analyse`. A differential test holds the results equal.
     """
-    from newsmeta.schema import conforms, schema_errors
-
     if prior:
         return analyse(text, prior=prior, path=path, limits=limits), None
-    read = _quick_view_of(text, limits)
+    read = quick_read(text, limits)
     if read is None:
         return analyse(text, path=path, limits=limits), None
     split, view = read
+    return analyse_view(text, split, view, path, limits), view
+
+
+def quick_read(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Split, QuickView] | None:
+    """The split text and its quick view, when the YAML layers have nothing to report
+    (``text`` decoded without findings); ``None`` when only :func:`analyse` can tell.
+
+    The view's data is then what :func:`analyse` would give as ``data``: with
+    :func:`analyse_view`, this is :func:`analyse_quickly` in two steps, so that a caller
+    can hand out the data first and check it when asked.
+    """
+    return _quick_view_of(text, limits)
+
+
+def analyse_view(
+    text: str,
+    split: Split,
+    view: QuickView,
+    path: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Analysis:
+    """What :func:`analyse` returns for ``text``, given its :func:`quick_read`: the schema
+    and the rules run on the view's data (see :func:`analyse_quickly`)."""
+    from newsmeta.schema import conforms, schema_errors
+
     data = view.data
     if conforms(data):
         problems = _quick_rules(text, split, view, path)
         if problems is not None:
-            return Analysis(text, split, None, data, problems, True, lazy=limits, view=view), view
+            return Analysis(text, split, None, data, problems, True, lazy=limits, view=view)
     from newsmeta.rules import RuleContext, run_rules
 
     root = view.tree()
@@ -563,7 +588,7 @@ def analyse_quickly(
     findings = schema_errors(data, root, fence, text)
     findings.extend(run_rules(RuleContext(data, root, text, path, split.closing_start)))
     problems = suppress(locate(findings, text), split)
-    return Analysis(text, split, root, data, problems, True), view
+    return Analysis(text, split, root, data, problems, True)
 
 
 _SUPPRESSION: Final = re.compile(r"#\s*newsmeta:\s*ignore\[([A-Za-z0-9_,\s-]+)\]")

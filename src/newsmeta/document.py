@@ -16,14 +16,16 @@ from typing import IO, TYPE_CHECKING, Literal, cast
 
 import attrs
 
-from newsmeta._check import Analysis, analyse, analyse_quickly, decode
+from newsmeta._check import Analysis, analyse, analyse_quickly, analyse_view, decode, quick_read
 from newsmeta._files import read_article_bytes
-from newsmeta._yamltree import DEFAULT_LIMITS, JSONValue, Node
+from newsmeta._yamltree import DEFAULT_LIMITS, Finding, JSONValue, Node
 from newsmeta.errors import EditError, InvalidDocumentError, NewProblemsError
 from newsmeta.problems import Problem, Severity
 
 if TYPE_CHECKING:
     from newsmeta._edit import Op
+    from newsmeta._frontmatter import Split
+    from newsmeta._quick import QuickView
     from newsmeta._yamltree import Limits
     from newsmeta.config import Config
     from newsmeta.model import Article
@@ -82,26 +84,28 @@ class Document:
     """
 
     __slots__ = (
-        "_analysis",
         "_article",
         "_article_done",
         "_baseline",
         "_created",
         "_disk",
+        "_read",
         "_unread",
         "path",
     )
 
     def __init__(
         self,
-        analysis: Analysis,
+        analysis: Analysis | _Unchecked,
         path: Path | None = None,
         disk: bytes | None = None,
         *,
         created: bool = False,
         unread: OSError | None = None,
     ) -> None:
-        self._analysis = analysis
+        #: The analysis, or, for a file read on the quick path, what it takes to make it
+        #: when first needed (see :attr:`_analysis`).
+        self._read = analysis
         #: Why the file could not be read (:func:`iter_documents`): nothing to save then.
         self._unread = unread
         self.path = path
@@ -112,13 +116,40 @@ class Document:
         #: True for a document made by :func:`new` and not saved yet: it has no file.
         self._created = created
         #: The error-level problems the document had when loaded or last saved (none for a
-        #: new document: every error it has is its own).
-        self._baseline = _NO_ERRORS if created else _errors_of(analysis.problems)
+        #: new document: every error it has is its own). Found with the problems of a
+        #: document whose checks wait (see :attr:`_analysis`).
+        self._baseline = (
+            _NO_ERRORS
+            if created
+            else _errors_of(analysis.problems)
+            if isinstance(analysis, Analysis)
+            else None
+        )
+
+    @property
+    def _analysis(self) -> Analysis:
+        """The analysis of the text: its problems, tree and data.
+
+        A file read on the quick path is checked (schema, rules) only when something first
+        needs the outcome: its problems, its tree, an edit. Its text, data, body and typed
+        article come from the quick read alone. The problems are the very ones an eager
+        check would have found, and they are the loaded document's baseline.
+        """
+        read = self._read
+        if isinstance(read, _Unchecked):
+            read = self._read = read.check()
+            self._baseline = _errors_of(read.problems)
+        return read
+
+    @_analysis.setter
+    def _analysis(self, analysis: Analysis) -> None:
+        self._analysis  # noqa: B018 - the loaded analysis sets the baseline first
+        self._read = analysis
 
     @property
     def text(self) -> str:
         """The document's exact text."""
-        return self._analysis.text
+        return self._read.text
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -147,7 +178,7 @@ class Document:
         is not empty. Raises :class:`~newsmeta.errors.EditError` when the document has no
         front-matter fences.
         """
-        split = self._analysis.split
+        split = self._read.split
         return split.body if split is not None else ""
 
     @body.setter
@@ -182,7 +213,7 @@ class Document:
     @property
     def data(self) -> JSONValue:
         """The JSON-compatible front matter (timestamps as their RFC 3339 text)."""
-        return self._analysis.data
+        return self._read.data
 
     @property
     def node(self) -> Node | None:
@@ -234,7 +265,7 @@ class Document:
         Raises :class:`~newsmeta.errors.EditError` when that cannot be done faithfully.
         """
         if not self._article_done:
-            self._article = _structure(self._analysis.data)
+            self._article = _structure(self._read.data)
             self._article_done = True
         return self._article
 
@@ -397,9 +428,12 @@ class Document:
 
     def new_errors(self) -> tuple[Problem, ...]:
         """Error-level problems the document did not have when loaded (or last saved)."""
+        if isinstance(self._read, _Unchecked):
+            return ()  # unedited since loaded: its errors are its baseline
+        problems = self._analysis.problems
         left = Counter(self._baseline)
         introduced = []
-        for problem in self._analysis.problems:
+        for problem in problems:
             if not _is_error(problem):
                 continue
             key = (problem.code, problem.pointer)
@@ -413,21 +447,21 @@ class Document:
     def newline(self) -> str:
         """The file's line ending, ``"\r\n"`` or ``"\n"``, as its opening fence has it
         (``"\n"`` when there is no fence). Edits and a new body take it."""
-        split = self._analysis.split
+        split = self._read.split
         return split.newline if split is not None else "\n"
 
     @property
     def bom(self) -> bool:
         """True when the text starts with a byte-order mark (kept by every edit)."""
-        return self._analysis.text.startswith("\ufeff")
+        return self._read.text.startswith("\ufeff")
 
     def dumps(self) -> str:
         """The document's text: the original text, byte for byte, when unedited."""
-        return self._analysis.text
+        return self._read.text
 
     def encoded(self) -> bytes:
         """The bytes :meth:`save` writes (UTF-8; undecodable input bytes restored)."""
-        return self._analysis.text.encode("utf-8", "surrogateescape")
+        return self._read.text.encode("utf-8", "surrogateescape")
 
     def save(
         self,
@@ -506,7 +540,8 @@ class Document:
         if same_file or self.path is None:
             self.path = target
             self._disk = _fingerprint(data)
-            self._baseline = _errors_of(self._analysis.problems)
+            if not isinstance(self._read, _Unchecked):
+                self._baseline = _errors_of(self._read.problems)
 
     def __repr__(self) -> str:
         where = str(self.path) if self.path is not None else "<text>"
@@ -631,12 +666,10 @@ def loads(text: str | bytes, *, path: str | os.PathLike[str] | None = None) -> D
     ``path`` is only recorded (for messages and later saves); nothing is read from it.
     """
     name = os.fspath(path) if path is not None else None
+    findings: list[Finding] = []
     if isinstance(text, bytes):
         text, findings = decode(text)
-        analysis, _ = analyse_quickly(text, prior=findings, path=name)
-    else:
-        analysis, _ = analyse_quickly(text, path=name)
-    return Document(analysis, Path(name) if name is not None else None)
+    return Document(_analysis_of(text, findings, name), Path(name) if name is not None else None)
 
 
 def load(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Document:
@@ -647,6 +680,10 @@ def load(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Docum
     ceiling: the 4 MiB that ``newsmeta validate`` allows; pass the configured
     ``max-file-bytes`` to lower it) raises :class:`~newsmeta.errors.FileTooLargeError`
     without being read whole. Other I/O failures raise :class:`OSError`.
+
+    A file whose YAML has nothing to report is checked (schema, rules) when its problems,
+    tree or an edit first need it: its text, data, body and typed article need no check.
+    The problems are the ones an immediate check would find.
     """
     limit = _size_limit(max_bytes)
     file_path = Path(path)
@@ -656,9 +693,40 @@ def load(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Docum
 
         raise FileTooLargeError(os.fspath(path), limit)
     text, findings = decode(raw)
-    # Most files take the quick path: no node tree until something asks for positions.
-    analysis, _ = analyse_quickly(text, prior=findings, path=os.fspath(path))
-    return Document(analysis, file_path, _fingerprint(raw))
+    return Document(_analysis_of(text, findings, os.fspath(path)), file_path, _fingerprint(raw))
+
+
+def _analysis_of(text: str, findings: list[Finding], path: str | None) -> Analysis | _Unchecked:
+    """The analysis of a decoded text, or, when the quick path reads it, what it takes to
+    make it on first use: most files need neither a node tree nor their checks until a
+    program asks for positions or problems."""
+    if not findings:
+        read = quick_read(text)
+        if read is not None:
+            return _Unchecked(text, read[0], read[1], path)
+    analysis, _ = analyse_quickly(text, prior=findings, path=path)
+    return analysis
+
+
+class _Unchecked:
+    """A text read on the quick path whose schema and rule checks have not run yet.
+
+    It has what :class:`Analysis` has without them (the text, its split, the data);
+    :meth:`check` runs them, with the path the file was loaded from, and gives what
+    :func:`~newsmeta._check.analyse_quickly` would have given at load time.
+    """
+
+    __slots__ = ("_path", "_view", "data", "split", "text")
+
+    def __init__(self, text: str, split: Split, view: QuickView, path: str | None) -> None:
+        self.text = text
+        self.split = split
+        self.data: JSONValue = view.data
+        self._view = view
+        self._path = path
+
+    def check(self) -> Analysis:
+        return analyse_view(self.text, self.split, self._view, self._path)
 
 
 def _size_limit(max_bytes: int | None) -> int:
