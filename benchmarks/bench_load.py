@@ -2,10 +2,11 @@
 
 Usage (from the repository root, venv active; needs ``pip install python-frontmatter``)::
 
-    python benchmarks/bench_load.py DIR [--first N] [--rounds 5]
+    python benchmarks/bench_load.py DIR [--first N] [--rounds 5] [--src SRC ...]
 
 Rows, each over the first ``N`` ``.md`` files of ``DIR`` in name order, interleaved round
-by round (a burst of load on a shared machine hits every row alike), median of the rounds:
+by round (a burst of load on a shared machine hits every row alike), median of the rounds,
+in CPU time of the process (and wall time beside it):
 
 ``frontmatter.load``
     python-frontmatter with PyYAML's C loader (``CSafeLoader``): a dict, the body, no
@@ -16,12 +17,21 @@ by round (a burst of load on a shared machine hits every row alike), median of t
 ``newsmeta.load + article, all kept``
     the same, keeping every document in a list until the round ends: what the garbage
     collector's work grows by when a program holds its documents.
+``newsmeta.load + article + problems``
+    the article and the problems of each document (the schema and rule checks, which
+    ``load()`` leaves until first asked on a file its quick path reads).
 ``newsmeta check_path``
     what ``newsmeta validate`` does per file, for reference.
 
 Ratios printed: frontmatter over newsmeta (> 1: newsmeta is faster), and kept over
 discarded (1.0: keeping documents costs nothing more). Only ratios from one run mean
-anything on a shared machine.
+anything on a shared machine; the load average is printed before and after.
+
+``--src SRC`` (given twice or more: e.g. a ``git worktree`` of an older revision's
+``src`` and this one's) compares revisions side by side: each round runs every row once
+in a fresh process per ``SRC`` (``PYTHONPATH=SRC``, this environment's dependencies),
+alternating, and the report gives each revision's medians and the ratios of every later
+``SRC`` to the first (< 1: faster).
 
 ``--copies K`` first builds ``DIR`` from ``../shared/corpus`` copied ``K`` times into one
 flat directory (``0-name.md``, ``1-name.md``...), as the real-file measurement of the
@@ -33,8 +43,10 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -62,10 +74,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first", type=int, default=0, help="only the first N files (0: all)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--copies", type=int, default=0, help="build DIR from ../shared/corpus")
+    parser.add_argument(
+        "--src", action="append", type=Path, default=[], help="a revision's src (twice or more)"
+    )
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.copies:
         flat_copies(ROOT.parent / "shared" / "corpus", args.directory, args.copies)
+    if args.src:
+        return compare(args)
+    times = measure(args.directory, args.first, args.rounds, quiet=args.json)
+    if args.json:
+        print(json.dumps(times))
+        return 0
+    report(times, args.rounds, args.directory)
+    return 0
 
+
+Times = dict[str, dict[str, list[float]]]
+
+
+def measure(directory: Path, first: int, rounds: int, *, quiet: bool = False) -> Times:
+    """Per row, the CPU and wall seconds of each round."""
     # python-frontmatter is installed for this benchmark only, not by the dev extra:
     # imported by name so that type-checking does not need it.
     frontmatter = importlib.import_module("frontmatter")
@@ -73,13 +103,14 @@ def main(argv: list[str] | None = None) -> int:
     import newsmeta
     from newsmeta.validation import check_path
 
-    files = sorted(str(p) for p in args.directory.glob("*.md"))
-    if args.first:
-        files = files[: args.first]
+    files = sorted(str(p) for p in directory.glob("*.md"))
+    if first:
+        files = files[:first]
     if not files:
-        raise SystemExit(f"no .md files in {args.directory}")
+        raise SystemExit(f"no .md files in {directory}")
     # First use of each library (imports, schema compilation, caches) is not timed.
     newsmeta.load(files[0]).article  # noqa: B018
+    newsmeta.load(files[0]).problems  # noqa: B018
     frontmatter.load(files[0])
     check_path(files[0])
 
@@ -94,6 +125,12 @@ def main(argv: list[str] | None = None) -> int:
             document.article  # noqa: B018
             kept.append(document)
 
+    def load_checked() -> None:
+        for name in files:
+            document = newsmeta.load(name)
+            document.article  # noqa: B018
+            document.problems  # noqa: B018
+
     def python_frontmatter() -> None:
         for name in files:
             frontmatter.load(name)
@@ -104,26 +141,83 @@ def main(argv: list[str] | None = None) -> int:
 
     rows: dict[str, Callable[[], None]] = {
         "frontmatter.load": python_frontmatter,
-        "newsmeta.load + article, discarded": load_discarded,
-        "newsmeta.load + article, all kept": load_kept,
+        DISCARDED: load_discarded,
+        KEPT: load_kept,
+        CHECKED: load_checked,
         "newsmeta check_path": validate,
     }
-    times: dict[str, list[float]] = {label: [] for label in rows}
-    for round_ in range(args.rounds):
+    times: Times = {label: {"cpu": [], "wall": [], "files": [len(files)]} for label in rows}
+    for round_ in range(rounds):
         for label, run in rows.items():
             gc.collect()
-            start = time.perf_counter()
+            cpu, wall = time.process_time(), time.perf_counter()
             run()
-            times[label].append(time.perf_counter() - start)
+            times[label]["wall"].append(time.perf_counter() - wall)
+            times[label]["cpu"].append(time.process_time() - cpu)
+        if not quiet:
+            print(f"round {round_ + 1}/{rounds} done", file=sys.stderr)
+    return times
+
+
+DISCARDED = "newsmeta.load + article, discarded"
+KEPT = "newsmeta.load + article, all kept"
+CHECKED = "newsmeta.load + article + problems"
+
+
+def _load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def report(times: Times, rounds: int, directory: Path) -> None:
+    count = int(next(iter(times.values()))["files"][0])
+    print(f"{count} files from {directory}, median of {rounds} rounds; {_load()}")
+    print(f"  {'':40} {'CPU us/file':>12} {'wall us/file':>13}")
+    for label, row in times.items():
+        cpu, wall = statistics.median(row["cpu"]), statistics.median(row["wall"])
+        print(f"  {label:40} {cpu / count * 1e6:12.1f} {wall / count * 1e6:13.1f}")
+    for kind in ("cpu", "wall"):
+        median = {label: statistics.median(row[kind]) for label, row in times.items()}
+        frontmatter, discarded = median["frontmatter.load"], median[DISCARDED]
+        print(
+            f"{kind:4}: frontmatter.load / newsmeta.load: {frontmatter / discarded:.2f}x, "
+            f"with problems {frontmatter / median[CHECKED]:.2f}x; "
+            f"kept / discarded: {median[KEPT] / discarded:.3f}"
+        )
+
+
+def compare(args: argparse.Namespace) -> int:
+    """Every row at each ``--src``, side by side (see the module's docstring)."""
+    if len(args.src) < 2:
+        raise SystemExit("--src needs two revisions or more")
+    runs: dict[Path, list[Times]] = {src: [] for src in args.src}
+    print(_load(), file=sys.stderr)
+    for round_ in range(args.rounds):
+        for src in args.src:
+            command = [sys.executable, __file__, str(args.directory), "--rounds", "1", "--json"]
+            if args.first:
+                command += ["--first", str(args.first)]
+            env = dict(os.environ, PYTHONPATH=str(src.resolve()))
+            done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+            runs[src].append(json.loads(done.stdout))
         print(f"round {round_ + 1}/{args.rounds} done", file=sys.stderr)
-    median = {label: statistics.median(values) for label, values in times.items()}
-    print(f"{len(files)} files from {args.directory}, median of {args.rounds} rounds")
-    for label, seconds in median.items():
-        print(f"  {label:40} {seconds / len(files) * 1e6:8.1f} us/file")
-    discarded = median["newsmeta.load + article, discarded"]
-    print(f"frontmatter.load / newsmeta.load: {median['frontmatter.load'] / discarded:.2f}x")
-    kept = median["newsmeta.load + article, all kept"]
-    print(f"newsmeta.load kept / discarded:   {kept / discarded:.3f}")
+    merged: dict[Path, Times] = {}
+    for src, rounds in runs.items():
+        merged[src] = {
+            label: {
+                kind: [value for one in rounds for value in one[label][kind]]
+                for kind in ("cpu", "wall", "files")
+            }
+            for label in rounds[0]
+        }
+        print(f"== {src}")
+        report(merged[src], args.rounds, args.directory)
+    base = args.src[0]
+    for src in args.src[1:]:
+        print(f"== {src} / {base} (median CPU time, < 1: faster)")
+        for label in merged[base]:
+            new = statistics.median(merged[src][label]["cpu"])
+            old = statistics.median(merged[base][label]["cpu"])
+            print(f"  {label:40} {new / old:.3f}")
     return 0
 
 
