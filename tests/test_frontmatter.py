@@ -89,6 +89,42 @@ def test_the_closing_fence_is_the_first_line_that_is_exactly_three_dashes(
     assert split.closing == match.group(0)
 
 
+#: The spaced-fence rule as a regular expression: a line of ``---`` and spaces or tabs.
+_SPACED_FENCE = re.compile(r"^---[ \t]+(?=\r?\n|\Z)", re.MULTILINE)
+
+
+_FENCE_LIKE_LINES = ("---", "--- ", "---\t", "--- \t ", "---\r", "----", " ---", "a", "", "-")
+
+
+@given(
+    st.lists(st.sampled_from(_FENCE_LIKE_LINES), max_size=8),
+    st.lists(st.sampled_from(["\n", "\r\n"]), min_size=8, max_size=8),
+    st.booleans(),
+)
+def test_a_spaced_fence_before_the_closing_one_is_reported_where_it_is(
+    lines: list[str], ends: list[str], last_ended: bool
+) -> None:
+    rest = "".join(line + end for line, end in zip(lines, ends, strict=False))
+    text = "---" + ends[0] + (rest if last_ended else rest.rstrip("\r\n"))
+    nl = ends[0]
+    split = split_front_matter(text)
+    closing = _CLOSING_FENCE.search(text, 3 + len(nl))
+    if closing is None:
+        assert isinstance(split, FenceError)
+        return
+    spaced = _SPACED_FENCE.search(text, 3 + len(nl), closing.start())
+    if spaced is None:
+        assert isinstance(split, Split)
+        return
+    line = spaced.group(0).rstrip("\r\n")
+    assert split == FenceError(
+        "fence-close-missing",
+        f"The closing fence {line!r} has trailing spaces; it must be exactly '---'.",
+        spaced.start(),
+        spaced.start() + len(line),
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "words", "start"),
     [
