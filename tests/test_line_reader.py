@@ -181,6 +181,17 @@ def test_the_line_reader_gives_the_view_quick_view_returns() -> None:
         "a:  \n",
         "a:\n\n\n",
         "a:\n  b:\n",
+        # Quotes found by the first quote, or past escapes and pairs.
+        'a: "x\\"y" # c\nb: "x\\\\" # c\n',
+        'a: "x\\\\"y\n',
+        'a: "x\\\n',
+        'a: "x" "y"\n',
+        "a: 'x''' # c\nb: 'x'' y' #\nc: ''''\n",
+        "a: 'x'''b'\n",
+        "a: '''\n",
+        "a:\n  - \"x\"\n  - 'y''z'\n  - \"\"   # c\n",
+        "a:\n  - k:\n    j: 'q'\n  -   k:   # c\n",
+        'a:\n  - k: "v"\n    j:\n',
     ],
 )
 def test_hand_written_texts_are_read_by_lines_as_by_events(yaml: str) -> None:
