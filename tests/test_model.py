@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Union, get_args, get_origin, get_type_hints
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import attrs
 import cattrs
@@ -722,7 +722,18 @@ def test_real_and_generated_files_structure_directly_as_cattrs_does(
 @settings(max_examples=300, deadline=None)
 @given(
     st.sampled_from(
-        ["title", "quality", "heat", "published", "provider", "topics", "images", "related"]
+        [
+            "title",
+            "quality",
+            "heat",
+            "published",
+            "provider",
+            "topics",
+            "images",
+            "related",
+            "publishedDateTime",
+            "anUnknownKey",
+        ]
     ),
     st.none()
     | st.booleans()
@@ -731,7 +742,10 @@ def test_real_and_generated_files_structure_directly_as_cattrs_does(
     | st.text(max_size=5)
     | st.lists(st.text(max_size=3), max_size=2)
     | st.just({"name": "x", "domain": "y.z"})
-    | st.just("2020-07-16T19:15:00+01:30"),
+    | st.just({"name": "x", "domain": "y.z", "logo": [1, {"a": None}]})
+    | st.just([{"url": "https://x.y/a.png", "width": 1, "height": 2, "isCached": None}])
+    | st.just("2020-07-16T19:15:00+01:30")
+    | st.just("2020-07-16T19:15:00"),
 )
 def test_a_changed_value_structures_directly_as_cattrs_does_or_not_at_all(
     key: str, value: object
@@ -741,3 +755,36 @@ def test_a_changed_value_structures_directly_as_cattrs_does_or_not_at_all(
     ours, theirs = _both_ways(data)
     if ours != "not direct":
         assert ours == theirs
+
+
+def _paths(value: object, here: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    found: list[tuple[str | int, ...]] = [here] if here else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*here, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*here, index))
+    return found
+
+
+def test_a_removed_or_emptied_value_structures_directly_as_cattrs_does_or_not_at_all() -> None:
+    base = full_article()
+    direct = 0
+    for path in _paths(base):
+        for change in ("remove", "null"):
+            data = copy.deepcopy(base)
+            parent: Any = data
+            for part in path[:-1]:
+                parent = parent[part]
+            if change == "null":
+                parent[path[-1]] = None
+            elif isinstance(parent, dict):
+                del parent[path[-1]]
+            else:
+                parent.pop(path[-1])
+            ours, theirs = _both_ways(data)
+            if ours != "not direct":
+                assert ours == theirs, (change, path)
+                direct += 1
+    assert direct > 10

@@ -385,55 +385,107 @@ def _plan(cls: Any) -> list[tuple[str, str, int, type | None, bool]]:
 
 def _direct(data: object, cls: type[M]) -> M:
     """``structure(data, cls)``, when ``data`` fits ``cls`` exactly; else :class:`_NotDirect`."""
-    if type(data) is not dict:
-        raise _NotDirect
-    values: dict[str, object] = {}
-    for key, name, kind, inner, optional in _plan(cls):
-        if key not in data:
-            if optional:
-                continue
-            raise _NotDirect
-        value = data[key]
-        if value is None:
-            if not optional:
-                raise _NotDirect
-            values[name] = None
-            continue
-        kind_of = type(value)
-        if kind == _STR:
-            if kind_of is not str:
-                raise _NotDirect
-        elif kind == _INT:
-            if kind_of is not int:
-                raise _NotDirect
-        elif kind == _BOOL:
-            if kind_of is not bool:
-                raise _NotDirect
+    return _builder_of(cls)(data)  # type: ignore[return-value]
+
+
+def _builder_of(cls: type) -> Callable[[object], object]:
+    build = _BUILDERS.get(cls)
+    if build is None:
+        build = _BUILDERS[cls] = _builder(cls)
+    return build
+
+
+#: Per model class, the function :func:`_direct` calls (made by :func:`_builder`).
+_BUILDERS: dict[type, Callable[[object], object]] = {}
+
+
+def _builder(cls: type) -> Callable[[object], object]:
+    """A function that structures ``cls`` directly, written out for its fields.
+
+    It checks and converts each field as the plan says, in the plan's order: a missing
+    optional key is left to the model's default, ``None`` is kept for an optional field
+    only, a value of any other than the field's exact type is not direct, timestamps are
+    parsed, nested models built by their own builders; keys the model does not know go
+    to ``extra``; the model's own validators run in its ``__init__``. Written once per
+    class: the loop over a plan cost as much as building the objects.
+    """
+    lines = [
+        "def build(data):",
+        "    if type(data) is not dict:",
+        "        raise NotDirect",
+        "    values = {}",
+    ]
+    names: dict[str, object] = {
+        "NotDirect": _NotDirect,
+        "absent": _ABSENT,
+        "parse_datetime": parse_datetime,
+        "known": _KNOWN[cls],
+        "cls": cls,
+    }
+    for index, (key, name, kind, inner, optional) in enumerate(_plan(cls)):
+        lines.append(f"    value = data.get({key!r}, absent)")
+        if optional:
+            lines.append("    if value is None:")
+            lines.append(f"        values[{name!r}] = None")
+            lines.append("    elif value is not absent:")
+        else:
+            lines.append("    if value is absent or value is None:")
+            lines.append("        raise NotDirect")
+            lines.append("    else:")
+        body: list[str] = []
+        if kind in (_STR, _INT, _BOOL):
+            expected = {_STR: "str", _INT: "int", _BOOL: "bool"}[kind]
+            body += [f"if type(value) is not {expected}:", "    raise NotDirect"]
         elif kind == _DATETIME:
-            if kind_of is not str:
-                raise _NotDirect
-            try:
-                value = parse_datetime(value)
-            except ValueError:
-                raise _NotDirect from None
+            body += [
+                "if type(value) is not str:",
+                "    raise NotDirect",
+                "try:",
+                "    value = parse_datetime(value)",
+                "except ValueError:",
+                "    raise NotDirect from None",
+            ]
         elif kind == _MODEL:
-            value = _direct(value, inner)  # type: ignore[arg-type]
-        elif kind_of is not list:
-            raise _NotDirect
+            names[f"inner{index}"] = _builder_of(inner)  # type: ignore[arg-type]
+            body += [f"value = inner{index}(value)"]
         elif kind == _STRS:
-            if any(type(item) is not str for item in value):
-                raise _NotDirect
-            value = tuple(value)
-        elif kind == _MODELS:
-            value = tuple(_direct(item, inner) for item in value)  # type: ignore[arg-type]
-        values[name] = value
-    if len(values) < len(data):  # keys the model does not know
-        known = _KNOWN[cls]
-        values["extra"] = {key: value for key, value in data.items() if key not in known}
-    try:
-        return cls(**values)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise _NotDirect from None
+            body += [
+                "if type(value) is not list:",
+                "    raise NotDirect",
+                "for item in value:",
+                "    if type(item) is not str:",
+                "        raise NotDirect",
+                "value = tuple(value)",
+            ]
+        else:  # _MODELS
+            names[f"inner{index}"] = _builder_of(inner)  # type: ignore[arg-type]
+            body += [
+                "if type(value) is not list:",
+                "    raise NotDirect",
+                f"value = tuple([inner{index}(item) for item in value])",
+            ]
+        body.append(f"values[{name!r}] = value")
+        lines += ["        " + line for line in body]
+    lines += [
+        "    if len(values) < len(data):  # keys the model does not know",
+        '        values["extra"] = {k: v for k, v in data.items() if k not in known}',
+        "    try:",
+        "        return cls(**values)",
+        "    except (TypeError, ValueError):",
+        "        raise NotDirect from None",
+    ]
+    namespace: dict[str, Any] = {}
+    exec(
+        compile("\n".join(lines), f"<direct structuring of {cls.__name__}>", "exec"),
+        names,
+        namespace,
+    )
+    build: Callable[[object], object] = namespace["build"]
+    return build
+
+
+#: A key's value when the key is missing (``None`` is a value: ``key:`` with nothing).
+_ABSENT: Final = object()
 
 
 _KNOWN: Final[dict[type, frozenset[str]]] = {

@@ -138,6 +138,8 @@ def _empty_extra() -> Mapping[str, object]:
 
 
 def _check_extra(instance: Model, attribute: attrs.Attribute[object], value: object) -> None:
+    if value is _EMPTY_EXTRA:
+        return  # most models: nothing to check, and no Mapping instance check to pay for
     assert isinstance(value, Mapping)
     known = CANONICAL_KEY_ORDER[type(instance)]
     for key in value:
