@@ -33,6 +33,7 @@ from newsmeta._yamltree import (
     Finding,
     JSONValue,
     Limits,
+    Locator,
     Node,
     ParseResult,
     compose,
@@ -480,10 +481,10 @@ def _quick_view_of(text: str, limits: Limits) -> tuple[Split, QuickView] | None:
     return None if view is None else (split, view)
 
 
-def _quick_rules(
+def _view_rule_findings(
     text: str, split: Split, view: QuickView, path: str | None
-) -> list[Problem] | None:
-    """The located rule problems of a view, or ``None`` when one needs the tree."""
+) -> list[Finding] | None:
+    """The rule findings of a view, located through it; ``None`` when one needs the tree."""
     from newsmeta.rules import UNLOCATED, RuleContext, run_rules
 
     context = RuleContext(
@@ -498,7 +499,15 @@ def _quick_rules(
     findings = run_rules(context)
     if any((f.start, f.end) == UNLOCATED for f in findings):
         return None
-    return suppress(locate(findings, text), split)
+    return findings
+
+
+def _quick_rules(
+    text: str, split: Split, view: QuickView, path: str | None
+) -> list[Problem] | None:
+    """The located rule problems of a view, or ``None`` when one needs the tree."""
+    findings = _view_rule_findings(text, split, view, path)
+    return None if findings is None else suppress(locate(findings, text), split)
 
 
 def quick_pass(
@@ -573,22 +582,107 @@ def analyse_view(
     limits: Limits = DEFAULT_LIMITS,
 ) -> Analysis:
     """What :func:`analyse` returns for ``text``, given its :func:`quick_read`: the schema
-    and the rules run on the view's data (see :func:`analyse_quickly`)."""
+    and the rules run on the view's data (see :func:`analyse_quickly`).
+
+    Problems are located through the view (see :class:`_ViewLocator`); the node tree is
+    built from the view's events only when one of them needs it (a problem about a whole
+    list or a nested mapping, an empty value), else on first use of ``root``.
+    """
     from newsmeta.schema import conforms, schema_errors
 
     data = view.data
-    if conforms(data):
-        problems = _quick_rules(text, split, view, path)
-        if problems is not None:
-            return Analysis(text, split, None, data, problems, True, lazy=limits, view=view)
-    from newsmeta.rules import RuleContext, run_rules
-
-    root = view.tree()
+    rule_findings = _view_rule_findings(text, split, view, path)
+    valid = conforms(data)
+    if valid and rule_findings is not None:
+        problems = suppress(locate(rule_findings, text), split)
+        return Analysis(text, split, None, data, problems, True, lazy=limits, view=view)
+    where = _ViewLocator(view, text, split)
     fence = (len(split.bom), len(split.bom) + 3)
-    findings = schema_errors(data, root, fence, text)
-    findings.extend(run_rules(RuleContext(data, root, text, path, split.closing_start)))
+    # Valid data has no schema errors: conforms() found none of the typed model's either.
+    findings = [] if valid else schema_errors(data, where, fence, text)
+    if rule_findings is None:
+        from newsmeta.rules import RuleContext, run_rules
+
+        context = RuleContext(data, where.tree(), text, path, split.closing_start)
+        rule_findings = run_rules(context)
+    findings.extend(rule_findings)
     problems = suppress(locate(findings, text), split)
-    return Analysis(text, split, root, data, problems, True)
+    if where.built:
+        return Analysis(text, split, where.tree(), data, problems, True)
+    return Analysis(text, split, None, data, problems, True, lazy=limits, view=view)
+
+
+class _ViewLocator(Locator):
+    """Locates the problems of a quick view's data through the view and the text.
+
+    A scalar value's span comes from the view's index; a key's from the text just
+    before its value, when the value is a scalar on the key's line (``key: value``);
+    the first key of the top-level mapping from the first line of the front matter
+    that is not blank or a comment. Each answer is checked against the text (the key's
+    exact characters, then ``:``), and anything else (a list, a nested mapping, an
+    empty value, a quoted key) is read in the node tree, built from the view's events
+    on first need. A differential test holds the answers equal to the tree's.
+    """
+
+    def __init__(self, view: QuickView, text: str, split: Split) -> None:
+        super().__init__(None)
+        self._view = view
+        self._text = text
+        self._split = split
+        self.built = False
+
+    def tree(self) -> Node | None:
+        if not self.built:
+            self._root = self._view.tree()
+            self.built = True
+        return self._root
+
+    def value_span(self, parts: list[str | int]) -> tuple[int, int] | None:
+        return self._view.span(parts)
+
+    def key_span(self, parts: list[str | int], key: str) -> tuple[int, int] | None:
+        value = self._view.span([*parts, key])
+        if value is None or value[1] <= value[0] or "\n" in key:
+            return None
+        text = self._text
+        colon = value[0]
+        while colon > 0 and text[colon - 1] == " ":
+            colon -= 1
+        if colon == value[0] or text[colon - 1 : colon] != ":":
+            return None  # `key: value` needs a space after the colon
+        end = colon - 1
+        start = end - len(key)
+        if start < self._split.yaml_start or text[start:end] != key:
+            return None
+        if text[start - 1] not in "\n -{,":
+            return None
+        return start, end
+
+    def first_key_span(self, parts: list[str | int]) -> tuple[int, int] | None:
+        if parts:
+            return None
+        key = next(iter(self._view.data), None)
+        if key is None or "\n" in key:
+            return None
+        split = self._split
+        yaml = split.yaml
+        at = 0
+        while at < len(yaml):
+            line_end = yaml.find("\n", at)
+            if line_end < 0:
+                line_end = len(yaml)
+            stripped = yaml[at:line_end].lstrip(" ")
+            if stripped and stripped[0] != "#":
+                break
+            at = line_end + 1
+        else:
+            return None
+        after = at + len(key)
+        if not yaml.startswith(key, at) or yaml[after : after + 1] != ":":
+            return None
+        if yaml[after + 1 : after + 2] not in ("", " ", "\n"):
+            return None
+        return split.yaml_start + at, split.yaml_start + after
 
 
 _SUPPRESSION: Final = re.compile(r"#\s*newsmeta:\s*ignore\[([A-Za-z0-9_,\s-]+)\]")

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Finding",
     "Limits",
+    "Locator",
     "Mapping",
     "Node",
     "ParseResult",
@@ -1192,6 +1193,39 @@ def to_data(root: Node | None, limits: Limits = DEFAULT_LIMITS) -> tuple[JSONVal
         return None
 
     return build(root, ""), findings
+
+
+class Locator:
+    """Where the values of a front matter are, for locating problems (schema errors)
+    about them.
+
+    This one reads the positioned node tree it is given. A subclass may answer the
+    common questions more cheaply (see :meth:`value_span`...), from an index of the
+    text it has anyway, and build the tree (:meth:`tree`) only when a question needs it:
+    its answers must then be the tree's, exactly.
+    """
+
+    def __init__(self, root: Node | None = None) -> None:
+        self._root = root
+
+    def tree(self) -> Node | None:
+        """The positioned node tree."""
+        return self._root
+
+    def value_span(self, parts: list[str | int]) -> tuple[int, int] | None:
+        """The span of the value at ``parts`` when it is a scalar (empty for an empty
+        value); ``None`` when this locator cannot tell without the tree."""
+        return None
+
+    def key_span(self, parts: list[str | int], key: str) -> tuple[int, int] | None:
+        """The span of the key ``key`` of the mapping at ``parts``; ``None`` when this
+        locator cannot tell without the tree."""
+        return None
+
+    def first_key_span(self, parts: list[str | int]) -> tuple[int, int] | None:
+        """The span of the first key of the mapping at ``parts``; ``None`` when this
+        locator cannot tell without the tree."""
+        return None
 
 
 def find_node(root: Node | None, parts: list[str | int]) -> tuple[Node | None, Node | None]:

@@ -32,7 +32,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from newsmeta._hints import expected_form, suggest_datetime, suggest_for_pattern
-from newsmeta._yamltree import Finding, JSONValue, Node, find_node
+from newsmeta._yamltree import Finding, JSONValue, Locator, Node, find_node
 from newsmeta._yamltree import Mapping as MappingNode
 from newsmeta.problems import pointer_from_parts
 from newsmeta.suggestions import closest
@@ -454,7 +454,7 @@ def is_valid(data: JSONValue) -> bool:
 def conforms(data: JSONValue) -> bool:
     """True when :func:`schema_errors` finds nothing in ``data``: the schema holds and the
     typed model can represent every value. Needs no node tree."""
-    return is_valid(data) and not _typed_view_errors(data, None, (0, 0), "")
+    return is_valid(data) and not _typed_view_errors(data, _NO_TREE, (0, 0), "")
 
 
 def _short(value: object, limit: int = 60) -> str:
@@ -499,11 +499,18 @@ def _expected(types: object) -> str:
     return " or ".join(_TYPE_NAMES.get(str(t), str(t)) for t in names)
 
 
+#: The locator of data without a text (every place is the fence).
+_NO_TREE: Final = Locator()
+
+
 def _mapping_span(
-    root: Node | None, parts: list[str | int], fence: tuple[int, int]
+    where: Locator, parts: list[str | int], fence: tuple[int, int]
 ) -> tuple[int, int]:
     """Where a problem about a whole mapping is shown: its first key, or the fence."""
-    _, node = find_node(root, parts)
+    located = where.first_key_span(parts)
+    if located is not None:
+        return located
+    _, node = find_node(where.tree(), parts)
     if isinstance(node, MappingNode) and node.pairs:
         first_key = node.pairs[0][0]
         return first_key.start, first_key.end
@@ -513,9 +520,20 @@ def _mapping_span(
 
 
 def _value_span(
-    root: Node | None, parts: list[str | int], fence: tuple[int, int], text: str = ""
+    where: Locator, parts: list[str | int], fence: tuple[int, int], text: str = ""
 ) -> tuple[int, int]:
-    key, node = find_node(root, parts)
+    located = where.value_span(parts)
+    if located is not None:
+        start, end = located
+        if end > start:
+            return located
+        if parts and isinstance(parts[-1], int):
+            # An empty list item (`  - `): point at its dash.
+            line_start = text.rfind("\n", 0, start) + 1
+            dash = text.rfind("-", line_start, start)
+            if dash >= 0:
+                return dash, dash + 1
+    key, node = find_node(where.tree(), parts)
     if node is not None and node.end == node.start and parts and isinstance(parts[-1], int):
         # An empty list item (`  - `): point at its dash.
         line_start = text.rfind("\n", 0, node.start) + 1
@@ -535,18 +553,21 @@ def _value_span(
 
 
 def _key_span(
-    root: Node | None, parts: list[str | int], key: str, fence: tuple[int, int]
+    where: Locator, parts: list[str | int], key: str, fence: tuple[int, int]
 ) -> tuple[int, int]:
-    _, node = find_node(root, parts)
+    located = where.key_span(parts, key)
+    if located is not None:
+        return located
+    _, node = find_node(where.tree(), parts)
     if isinstance(node, MappingNode):
         pair = node.get(key)
         if pair is not None:
             return pair[0].start, pair[0].end
-    return _mapping_span(root, parts, fence)
+    return _mapping_span(where, parts, fence)
 
 
 def _translate(
-    error: ValidationError, root: Node | None, fence: tuple[int, int], text: str
+    error: ValidationError, root: Locator, fence: tuple[int, int], text: str
 ) -> Iterator[Finding]:
     """The findings of one error of the reference engine."""
     keyword = str(error.validator)
@@ -580,7 +601,7 @@ def _explain(
     value: Any,
     subschema: Mapping[str, Any],
     engine_message: str,
-    root: Node | None,
+    root: Locator,
     fence: tuple[int, int],
     text: str,
 ) -> Iterator[Finding]:
@@ -747,14 +768,17 @@ def keys_at(pointer: str) -> tuple[str, ...]:
 
 
 def schema_errors(
-    data: JSONValue, root: Node | None, fence: tuple[int, int], text: str
+    data: JSONValue, root: Node | Locator | None, fence: tuple[int, int], text: str
 ) -> list[Finding]:
-    """Every schema error in ``data``, located through the node tree ``root``.
+    """Every schema error in ``data``, located through the node tree ``root`` (or a
+    :class:`Locator`, which may find most places without one).
 
     ``fence`` is the span used for problems about the top-level mapping when it has no
     keys; ``text`` is the whole file, whose indices the nodes hold. Returns an empty list
     for valid data without importing the reference engine.
     """
+    if not isinstance(root, Locator):
+        root = Locator(root)
     if is_valid(data):
         return _typed_view_errors(data, root, fence, text)
     findings: list[Finding] = []
@@ -800,7 +824,7 @@ def schema_errors(
 
 
 def _typed_view_errors(
-    data: JSONValue, root: Node | None, fence: tuple[int, int], text: str
+    data: JSONValue, root: Locator, fence: tuple[int, int], text: str
 ) -> list[Finding]:
     """What JSON Schema accepts but the typed model cannot hold, as located errors.
 
