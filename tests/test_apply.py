@@ -485,6 +485,20 @@ def test_plain_json_is_normalised_as_itself_and_other_values_into_new_containers
     assert to_json({1: "x"}) == {"1": "x"}
 
 
+def test_a_value_deep_in_plain_containers_that_is_not_json_is_still_caught() -> None:
+    from newsmeta._edit import to_json
+    from newsmeta.errors import EditError
+
+    for bad in (float("nan"), float("inf"), -float("inf")):
+        with pytest.raises(EditError):
+            to_json({"a": [{"b": [1, bad]}]})
+    nested: dict[str, Any] = {"a": [{"b": {2: "x"}}], "c": [1.5]}
+    converted = to_json(nested)
+    assert converted == {"a": [{"b": {"2": "x"}}], "c": [1.5]}
+    assert isinstance(converted, dict)
+    assert converted["c"] is nested["c"]  # the plain part stays the same object
+
+
 def test_an_edit_leaves_the_result_the_function_returned_as_it_was() -> None:
     document = newsmeta.loads(ARTICLE)
     returned: list[tuple[dict[str, Any], dict[str, Any]]] = []

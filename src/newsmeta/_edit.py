@@ -27,7 +27,7 @@ import re
 from collections.abc import Mapping as AbcMapping
 from collections.abc import Sequence as AbcSequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Final, TypeAlias
+from typing import TYPE_CHECKING, Final, TypeAlias, TypeGuard
 
 import attrs
 
@@ -201,10 +201,13 @@ def to_json(value: object) -> JSONValue:
     model objects their unstructured view, tuples lists. Raises EditError for NaN,
     infinities and other types.
     """
-    kind = type(value)
     # Plain JSON data (a jq program's output, say) first: it is most of what comes here.
     # It comes back as the very same objects, so that a diff against the view it was made
-    # from tells the parts left alone by identity, without walking them.
+    # from tells the parts left alone by identity, without walking them; telling it plain
+    # builds nothing.
+    if _plain(value):
+        return value
+    kind = type(value)
     if kind is dict:
         items = value.items()  # type: ignore[attr-defined]
         mapping = {k if type(k) is str else str(k): to_json(v) for k, v in items}
@@ -237,6 +240,26 @@ def to_json(value: object) -> JSONValue:
     if isinstance(value, list | tuple):
         return [to_json(v) for v in value]
     raise EditError(f"a value of type {type(value).__name__} cannot be written to front matter")
+
+
+def _plain(value: object) -> TypeGuard[JSONValue]:
+    """True when :func:`to_json` gives ``value`` back as it is: mappings with text keys,
+    lists, text, integers, booleans, None and finite floats, all the way down."""
+    # Loops rather than all() over generators: this runs on every value of a front matter.
+    kind = type(value)
+    if kind is dict:
+        for key, item in value.items():  # type: ignore[attr-defined]  # noqa: SIM110
+            if type(key) is not str or not _plain(item):
+                return False
+        return True
+    if kind is list:
+        for item in value:  # type: ignore[attr-defined]  # noqa: SIM110
+            if not _plain(item):
+                return False
+        return True
+    if kind is float:
+        return math.isfinite(value)  # type: ignore[arg-type]
+    return value is None or isinstance(value, bool | int | str)
 
 
 def same(a: JSONValue, b: JSONValue) -> bool:
@@ -1318,6 +1341,8 @@ def _detect_style(text: str, split: Split, root: Node | None) -> _Style:
                 dash = _dash_index(text, value.items[0])
                 seq_offset = max(0, dash - _line_start(text, dash) - (key.start - start))
                 found_offset = True
+            if blank and found_offset:
+                break  # nothing later changes either
     return _Style(split.newline, seq_offset, blank or not evidence)
 
 

@@ -207,6 +207,10 @@ def restore(old: JSONValue, new: JSONValue) -> JSONValue:
     became U+FFFD. Lists are matched item by item (aligned when their lengths differ).
     A part of ``new`` that stands for an unchanged part of ``old`` is ``old``'s own object.
     """
+    if type(new) is str:  # most of a front matter: its leaves first, without the rest
+        if isinstance(old, str):
+            return old if old == new or _lossy_text(old) == new else new
+        return new
     if isinstance(old, bool) or isinstance(new, bool):
         return old if type(old) is type(new) and old == new else new
     if isinstance(old, int | float) and isinstance(new, int | float):
