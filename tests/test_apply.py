@@ -513,3 +513,48 @@ def test_an_edit_leaves_the_result_the_function_returned_as_it_was() -> None:
     assert result == as_returned
     assert type(result["quality"]) is float
     assert view(document)["topics"][-1] == "AI"
+
+
+def test_an_edit_of_a_file_with_an_error_counts_only_the_errors_it_brings(tmp_path: Any) -> None:
+    from newsmeta.errors import NewProblemsError
+
+    path = tmp_path / "a.md"
+    path.write_text(ARTICLE.replace("quality: 67", 'quality: "high"'), encoding="utf-8")
+    document = newsmeta.load(path)
+    assert document.apply(lambda data: {**data, "heat": 1})
+    assert document.new_errors() == ()
+    document.save()  # refuses new errors: the one it has was there when loaded
+    assert newsmeta.load(path).get("heat") == 1
+    assert document.apply(lambda data: {**data, "heat": "x"})
+    assert [(p.code, p.pointer) for p in document.new_errors()] == [("schema-type", "/heat")]
+    assert [(p.code, p.pointer) for p in document.errors] == [
+        ("schema-type", "/quality"),
+        ("schema-type", "/heat"),
+    ]
+    with pytest.raises(NewProblemsError):
+        document.save()
+
+
+def test_the_loaded_text_is_checked_only_when_an_edit_leaves_errors(monkeypatch: Any) -> None:
+    from newsmeta import document as module
+
+    checked: list[object] = []
+    check = module._Unchecked.check
+
+    def counted(self: Any) -> Any:
+        checked.append(self)
+        return check(self)
+
+    monkeypatch.setattr(module._Unchecked, "check", counted)
+    document = newsmeta.loads(ARTICLE)
+    assert document.apply(lambda data: {**data, "heat": 1})
+    assert document.new_errors() == ()
+    assert checked == []
+    assert document.apply(lambda data: {**data, "heat": "x"})
+    assert [(p.code, p.pointer) for p in document.new_errors()] == [("schema-type", "/heat")]
+    assert len(checked) == 1
+    assert document.apply(lambda data: {**data, "heat": 2})  # the error goes again
+    assert document.new_errors() == ()
+    # The edited text is checked in full: its problems are those of the same text loaded.
+    assert document.problems == newsmeta.loads(document.text).problems
+    assert document.problems  # the excerpt placeholders, warnings of the rules

@@ -117,8 +117,10 @@ class Document:
         self._created = created
         #: The error-level problems the document had when loaded or last saved (none for a
         #: new document: every error it has is its own). Found with the problems of a
-        #: document whose checks wait (see :attr:`_analysis`).
-        self._baseline = (
+        #: document whose checks wait (see :attr:`_analysis`); a file read on the quick
+        #: path and edited since keeps its unchecked read here, checked only if an edited
+        #: text has errors to compare (see :meth:`new_errors`).
+        self._baseline: Counter[tuple[str, str]] | _Unchecked | None = (
             _NO_ERRORS
             if created
             else _errors_of(analysis.problems)
@@ -290,11 +292,19 @@ class Document:
         from newsmeta._edit import apply
 
         where = os.fspath(self.path) if self.path is not None else None
-        analysis = apply(self._analysis, ops, path=where, intent=intent)
-        if analysis is not self._analysis:
-            self._analysis = analysis
-            self._article = None
-            self._article_done = False
+        read = self._read
+        # A splice needs the text, its data and its tree, not its problems: a file read on
+        # the quick path is edited unchecked, and its errors are found only if the edited
+        # text has errors to compare them with (see new_errors).
+        loaded = read.unchecked() if isinstance(read, _Unchecked) else read
+        analysis = apply(loaded, ops, path=where, intent=intent)
+        if analysis is loaded:
+            return
+        if isinstance(read, _Unchecked):
+            self._baseline = read
+        self._read = analysis
+        self._article = None
+        self._article_done = False
 
     def apply(self, fn: Callable[[dict[str, JSONValue]], object]) -> bool:
         """Edit the front matter as data: ``fn`` maps the JSON view to the new one.
@@ -316,7 +326,8 @@ class Document:
         from newsmeta._edit import copy_view, diff_data, to_json
 
         data = self.data
-        if not self._analysis.readable or not isinstance(data, dict):
+        read = self._read
+        if (isinstance(read, Analysis) and not read.readable) or not isinstance(data, dict):
             raise EditError(
                 "the front matter cannot be read as a mapping; fix its fences and YAML first"
             )
@@ -330,9 +341,8 @@ class Document:
         ops = diff_data(data, new)
         if not ops:
             return False
-        before = self._analysis
         self._edit(ops, intent=new)
-        return self._analysis is not before
+        return self._read is not read
 
     def get(self, path: PathLike) -> JSONValue:
         """The JSON view of the value at ``path``.
@@ -430,12 +440,15 @@ class Document:
         """Error-level problems the document did not have when loaded (or last saved)."""
         if isinstance(self._read, _Unchecked):
             return ()  # unedited since loaded: its errors are its baseline
-        problems = self._analysis.problems
-        left = Counter(self._baseline)
+        errors = [problem for problem in self._analysis.problems if _is_error(problem)]
+        if not errors:
+            return ()
+        baseline = self._baseline
+        if isinstance(baseline, _Unchecked):
+            baseline = self._baseline = _errors_of(baseline.check().problems)
+        left = Counter(baseline)
         introduced = []
-        for problem in problems:
-            if not _is_error(problem):
-                continue
+        for problem in errors:
             key = (problem.code, problem.pointer)
             if left[key] > 0:
                 left[key] -= 1
@@ -727,6 +740,14 @@ class _Unchecked:
 
     def check(self) -> Analysis:
         return analyse_view(self.text, self.split, self._view, self._path)
+
+    def unchecked(self) -> Analysis:
+        """An analysis to splice an edit into: the text, split, data and (built on first
+        use) tree, without the checks. Its problems are those of the YAML layers, which
+        the quick read found none of; it is never the document's analysis."""
+        return Analysis(
+            self.text, self.split, None, self.data, [], True, lazy=DEFAULT_LIMITS, view=self._view
+        )
 
 
 def _size_limit(max_bytes: int | None) -> int:
