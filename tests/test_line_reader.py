@@ -18,7 +18,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsmeta._frontmatter import Split, split_front_matter
-from newsmeta._quick import _REFUSED, QuickView, _scalar_ordinals, _scan, quick_view
+from newsmeta._quick import (
+    _REFUSED,
+    _REFUSED_OR_BREAK,
+    QuickView,
+    _scalar_ordinals,
+    _scan,
+    quick_view,
+)
 from newsmeta._yamltree import DEFAULT_LIMITS, Limits
 
 from .articles import mutated
@@ -196,6 +203,18 @@ def test_the_line_reader_gives_the_view_quick_view_returns() -> None:
 )
 def test_hand_written_texts_are_read_by_lines_as_by_events(yaml: str) -> None:
     _agrees(yaml)
+
+
+@pytest.mark.parametrize("wide", ["", "\u2019"])
+def test_the_line_reader_refuses_exactly_the_characters_libyaml_refuses_or_breaks_at(
+    wide: str,
+) -> None:
+    # Narrow texts (no character past U+00FF) and wide ones are checked differently.
+    chars = [chr(c) for c in range(0x3000)] + ["\ud800", "\udfff", "\ufeff", "\ufffe", "\uffff"]
+    for char in chars:
+        text = f"a: 'x{char}y{wide}'\n"
+        refused = char in "\t\r\n'" or _REFUSED_OR_BREAK.search(char) is not None
+        assert (_scan(text, 0, DEFAULT_LIMITS) is None) == refused, hex(ord(char))
 
 
 def test_the_limits_are_the_event_readers() -> None:
