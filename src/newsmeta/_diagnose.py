@@ -95,6 +95,7 @@ class _Scan:
         i, n = 0, len(yaml)
         previous = "\n"  # the last significant character before i on this line
         spaced = True  # whitespace since ``previous``
+        plain_run = _PLAIN_RUN.match
         while i < n:
             char = yaml[i]
             if char == "\n":
@@ -124,24 +125,27 @@ class _Scan:
                 flow.pop()
             previous, spaced = char, False
             i += 1
+            # Characters that are none of the above only become ``previous``, one after
+            # another: the last of a run of them is all that counts.
+            run = plain_run(yaml, i)
+            if run is not None:
+                previous, i = yaml[run.end() - 1], run.end()
         self.unclosed_flow = flow
 
     @staticmethod
     def _close(yaml: str, opening: int) -> int | None:
-        quote = yaml[opening]
-        i = opening + 1
-        while i < len(yaml):
-            char = yaml[i]
-            if quote == '"' and char == "\\":
-                i += 2
-                continue
-            if char == quote:
-                if quote == "'" and yaml.startswith("''", i):
-                    i += 2
-                    continue
-                return i
-            i += 1
-        return None
+        rest = _DOUBLE_QUOTED_REST if yaml[opening] == '"' else _SINGLE_QUOTED_REST
+        closed = rest.match(yaml, opening + 1)
+        return None if closed is None else closed.end() - 1
+
+
+#: Characters that :class:`_Scan` only remembers as the last one seen: no line break,
+#: blank, ``#`` (a comment), quote or bracket.
+_PLAIN_RUN: Final = re.compile(r"[^\n \t\r#\"'\[\]{}]+")
+#: The rest of a double-quoted scalar up to its closing quote (a backslash escapes the
+#: character after it, whatever it is), and of a single-quoted one (``''`` is a quote).
+_DOUBLE_QUOTED_REST: Final = re.compile(r'(?:[^"\\]++|\\.)*+"', re.DOTALL)
+_SINGLE_QUOTED_REST: Final = re.compile(r"[^']*+(?:''[^']*+)*+'")
 
 
 _KEY_LINE: Final = re.compile(
