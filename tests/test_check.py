@@ -7,6 +7,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import newsmeta
 from newsmeta.problems import Severity
@@ -87,3 +89,20 @@ def test_check_agrees_with_validating_the_file_for_every_corpus_file(corpus: lis
         in_memory = newsmeta.check(document.article)
         assert {(p.code, p.pointer, p.message) for p in in_memory} == from_file, path.name
         assert newsmeta.check(document.data) == in_memory  # type: ignore[arg-type]
+
+
+@given(
+    st.text(alphabet="ab\n\ufeff", max_size=60),
+    st.lists(st.integers(min_value=-3, max_value=70), max_size=20),
+)
+def test_positions_counted_and_indexed_are_the_same(text: str, indices: list[int]) -> None:
+    from newsmeta._check import LineIndex
+
+    counting, indexed = LineIndex(text), LineIndex(text)
+    for _ in range(LineIndex.COUNTED):
+        indexed.position(0)  # spend the counted positions: the index is built next
+    for index in indices:
+        line, column = indexed.position(index)
+        assert counting.position(index) == (line, column)
+        clamped = max(0, min(index, len(text)))
+        assert line == text.count("\n", 0, clamped) + 1

@@ -60,24 +60,46 @@ __all__ = [
 
 
 class LineIndex:
-    """Turns character indices of a text into 1-based (line, column); lines end at ``\\n``."""
+    """Turns character indices of a text into 1-based (line, column); lines end at ``\\n``.
+
+    The first few positions are found by counting line breaks (a file with problems
+    usually has one or two); the index of every line's start is built only when more
+    are asked, so that locating stays linear in the text however many there are.
+    """
+
+    #: Positions found by counting before the index of line starts is built.
+    COUNTED: Final = 8
 
     def __init__(self, text: str) -> None:
         self._text = text
+        self._starts: list[int] | None = None
+        self._counted = 0
+        self._bom = text.startswith(BOM)
+
+    def _line_starts(self) -> list[int]:
+        text = self._text
         starts = [0]
         find = text.find
         pos = find("\n")
         while pos >= 0:
             starts.append(pos + 1)
             pos = find("\n", pos + 1)
-        self._starts = starts
-        self._bom = text.startswith(BOM)
+        return starts
 
     def position(self, index: int) -> tuple[int, int]:
         """The 1-based line and column of character ``index`` (clamped to the text)."""
-        index = max(0, min(index, len(self._text)))
-        line = bisect.bisect_right(self._starts, index)
-        column = index - self._starts[line - 1] + 1
+        text = self._text
+        index = max(0, min(index, len(text)))
+        starts = self._starts
+        if starts is None and self._counted < self.COUNTED:
+            self._counted += 1
+            line = text.count("\n", 0, index) + 1
+            column = index - text.rfind("\n", 0, index)
+        else:
+            if starts is None:
+                starts = self._starts = self._line_starts()
+            line = bisect.bisect_right(starts, index)
+            column = index - starts[line - 1] + 1
         if line == 1 and self._bom:
             # Editors do not show the byte-order mark as a column.
             column = max(1, column - 1)
