@@ -46,6 +46,7 @@ from newsmeta._yamltree import (
     Node,
     Scalar,
     Sequence,
+    _c_events,
     _plain_info,
     event_source,
     read_plain,
@@ -123,23 +124,46 @@ class QuickView:
         """The positioned node tree of the text, as :func:`~newsmeta._yamltree.compose`
         builds it, read again from the view's event source: its C parser, and nothing of
         the checks the view has already made (``None`` for a view made without them)."""
-        if self._text is None or self._kit is None:
+        source, text = self.event_source, self._text
+        if source is None or text is None:
             return None
-        return _tree(self._kit, self._kit.parse(self._text), self.offset)
+        return tree_of(source, text, self.offset)
 
     @property
-    def event_source(self) -> _EventKit | None:
+    def event_source(self) -> _EventKit | _LineReaderSource | None:
         """The event source :meth:`tree` reads with (one per process, shared by every
         view): with :attr:`offset`, all :func:`tree_of` needs to build the same tree
         later from the same text, without the view."""
-        return self._kit if self._text is not None else None
+        if self._text is None:
+            return None
+        if self._spans:
+            return LINE_READER_SOURCE
+        return self._kit
 
 
-def tree_of(source: _EventKit, text: str, offset: int) -> Node | None:
+class _LineReaderSource:
+    """The event source of a view the line reader made: it needed no parser, so the
+    parser that builds its tree (PyYAML's C parser, else ruamel.yaml's) is imported only
+    when a tree is asked for. Most clean files never need one."""
+
+    __slots__ = ()
+
+    def kit(self) -> _EventKit | None:
+        return _pyyaml_kit() or _ruamel_kit()
+
+
+#: The one event source of every view the line reader made.
+LINE_READER_SOURCE: Final = _LineReaderSource()
+
+
+def tree_of(source: _EventKit | _LineReaderSource, text: str, offset: int) -> Node | None:
     """The tree :meth:`QuickView.tree` builds, for a view of ``text`` whose
     :attr:`~QuickView.event_source` is ``source`` and :attr:`~QuickView.offset`
     ``offset``: read again from its events, without the view's checks."""
-    return _tree(source, source.parse(text), offset)
+    kit = source.kit() if isinstance(source, _LineReaderSource) else source
+    if kit is None:
+        return None
+    return _tree(kit, kit.parse(text), offset)
 
 
 def _scalar_ordinals(data: JSONValue) -> dict[tuple[str | int, ...], int]:
@@ -250,8 +274,6 @@ def _kit(events: Any, parse: Callable[[str], Iterator[object]], *, defers: bool)
 
 @functools.cache
 def _ruamel_kit() -> _EventKit | None:
-    from newsmeta._yamltree import _c_events
-
     if event_source(pure=False) is not _c_events:
         return None
     from ruamel.yaml import events
@@ -297,17 +319,18 @@ def quick_view(
     """
     if len(text) > limits.max_front_matter_chars:
         return None
-    ruamel = _ruamel_kit()
-    if ruamel is None:
+    if event_source(pure=False) is not _c_events:
         # The full path would read this with ruamel.yaml's pure-Python parser, which
         # accepts other texts than libyaml (a tab after `key:`): only it may decide.
         return None
-    kits = (_pyyaml_kit(), ruamel) if pyyaml else (ruamel,)
     try:
         if lines:
             scanned = _scan(text, offset, limits)
             if scanned is not None:
                 return None if scanned is _REFUSED else scanned  # type: ignore[return-value]
+        # Only now is a parser imported: the line reader reads most texts without one.
+        ruamel = _ruamel_kit()
+        kits = (_pyyaml_kit(), ruamel) if pyyaml else (ruamel,)
         for kit in kits:
             if kit is None:
                 continue
@@ -842,6 +865,4 @@ def _scan(text: str, offset: int, limits: Limits) -> QuickView | object | None:
         verdict = spec_verdict(text)
         if verdict is not None and (not verdict.ok or difference(root, verdict.data) is not None):
             return _REFUSED
-    return QuickView(
-        root, spans, offset, top_level, text, _pyyaml_kit() or _ruamel_kit(), spans=True
-    )
+    return QuickView(root, spans, offset, top_level, text, spans=True)

@@ -199,11 +199,11 @@ def _pure_events(text: str) -> Iterator[object]:
 
 
 def _have_c_parser() -> bool:
-    try:
-        import _ruamel_yaml  # noqa: F401
-    except ImportError:  # pragma: no cover - depends on the platform
-        return False
-    return True
+    # Found, not imported: importing the C parser imports all of ruamel.yaml, which a
+    # run whose files the line reader reads (see newsmeta._quick) never needs.
+    from importlib.util import find_spec
+
+    return find_spec("_ruamel_yaml") is not None
 
 
 _C_PARSER: bool | None = None
