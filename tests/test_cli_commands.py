@@ -344,6 +344,25 @@ def test_the_configuration_decides_which_new_problems_refuse_an_edit(
     assert main(["set", "a.md", "quality", "--", "-1"]) == 0
 
 
+def test_a_warning_the_configuration_raises_to_an_error_refuses_an_edit_that_brings_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = _copy(GOOD, "a.md")
+    raised = '[severity]\ntext-whitespace = "error"\n'
+    Path("newsmeta.toml").write_text(raised, encoding="utf-8")
+    assert main(["set", "a.md", "title", '" Padded "']) == 1
+    assert "text-whitespace" in capsys.readouterr().err
+    assert path.read_bytes() == GOOD.read_bytes()
+    assert main(["edit", '.title = " Padded "', "a.md"]) == 1
+    assert path.read_bytes() == GOOD.read_bytes()
+    Path("newsmeta.toml").unlink()  # a warning by default: written
+    assert main(["set", "a.md", "title", '" Padded "']) == 0
+    # Raised again, the file already has it: an edit elsewhere does not bring it.
+    Path("newsmeta.toml").write_text(raised, encoding="utf-8")
+    assert main(["set", "a.md", "title", '" Other "']) == 0
+    assert 'title: " Other "' in path.read_text(encoding="utf-8")
+
+
 def test_a_missing_path_segment_suggests_the_closest_existing_path(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

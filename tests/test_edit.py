@@ -428,6 +428,25 @@ def test_save_refuses_new_errors_unless_forced(tmp_path: Path) -> None:
     assert b"heat: -5\n" in path.read_bytes()
 
 
+def test_new_errors_follow_a_severity_override_on_both_sides() -> None:
+    from newsmeta.problems import Severity
+
+    raised = {"text-whitespace": Severity.ERROR}
+    document = newsmeta.loads(ARTICLE)
+    document.set("title", " Padded ")
+    assert document.new_errors() == ()  # a warning by default
+    assert [p.code for p in document.new_errors(raised)] == ["text-whitespace"]
+    lowered = {"schema-minimum": Severity.WARNING}
+    document = newsmeta.loads(ARTICLE)
+    document.set("heat", -5)
+    assert [p.code for p in document.new_errors()] == ["schema-minimum"]
+    assert document.new_errors(lowered) == ()
+    # The loaded text already has the raised warning: editing it again brings nothing.
+    document = newsmeta.loads(ARTICLE.replace('"A title"', '" A title "'))
+    document.set("title", " Other ")
+    assert document.new_errors(raised) == ()
+
+
 def test_already_invalid_file_can_be_fixed_step_by_step(tmp_path: Path) -> None:
     text = ARTICLE.replace("quality: 27", "quality: -3").replace("category: news\n", "")
     path = tmp_path / "a.md"

@@ -115,15 +115,16 @@ class Document:
         self._disk = disk
         #: True for a document made by :func:`new` and not saved yet: it has no file.
         self._created = created
-        #: The error-level problems the document had when loaded or last saved (none for a
-        #: new document: every error it has is its own). Found with the problems of a
+        #: The problems (code and pointer, every severity: a caller's policy may raise a
+        #: warning to an error) the document had when loaded or last saved (none for a new
+        #: document: every error it has is its own). Found with the problems of a
         #: document whose checks wait (see :attr:`_analysis`); a file read on the quick
         #: path and edited since keeps its unchecked read here, checked only if an edited
         #: text has errors to compare (see :meth:`new_errors`).
         self._baseline: Counter[tuple[str, str]] | _Unchecked | None = (
-            _NO_ERRORS
+            _NO_PROBLEMS
             if created
-            else _errors_of(analysis.problems)
+            else _counted(analysis.problems)
             if isinstance(analysis, Analysis)
             else None
         )
@@ -140,7 +141,7 @@ class Document:
         read = self._read
         if isinstance(read, _Unchecked):
             read = self._read = read.check()
-            self._baseline = _errors_of(read.problems)
+            self._baseline = _counted(read.problems)
         return read
 
     @_analysis.setter
@@ -436,16 +437,26 @@ class Document:
         """True when the text differs from what was loaded or last saved."""
         return self._disk is None or self._disk != _fingerprint(self.encoded())
 
-    def new_errors(self) -> tuple[Problem, ...]:
-        """Error-level problems the document did not have when loaded (or last saved)."""
+    def new_errors(self, severity: Mapping[str, Severity] | None = None) -> tuple[Problem, ...]:
+        """Error-level problems the document did not have when loaded (or last saved).
+
+        ``severity`` overrides a code's level, as a configuration's ``severity`` table
+        does: a warning raised to an error counts as an error here, on both sides of the
+        comparison, and an error lowered below it does not count.
+        """
         if isinstance(self._read, _Unchecked):
-            return ()  # unedited since loaded: its errors are its baseline
-        errors = [problem for problem in self._analysis.problems if _is_error(problem)]
+            return ()  # unedited since loaded: its problems are its baseline
+        levels = severity or {}
+        errors = [
+            problem
+            for problem in self._analysis.problems
+            if levels.get(problem.code, problem.severity) is Severity.ERROR
+        ]
         if not errors:
             return ()
         baseline = self._baseline
         if isinstance(baseline, _Unchecked):
-            baseline = self._baseline = _errors_of(baseline.check().problems)
+            baseline = self._baseline = _counted(baseline.check().problems)
         left = Counter(baseline)
         introduced = []
         for problem in errors:
@@ -554,7 +565,7 @@ class Document:
             self.path = target
             self._disk = _fingerprint(data)
             if not isinstance(self._read, _Unchecked):
-                self._baseline = _errors_of(self._read.problems)
+                self._baseline = _counted(self._read.problems)
 
     def __repr__(self) -> str:
         where = str(self.path) if self.path is not None else "<text>"
@@ -576,18 +587,16 @@ def _kind_of(value: object) -> str:
     return f"a {type(value).__name__}"
 
 
-def _is_error(problem: Problem) -> bool:
-    return problem.severity is Severity.ERROR
-
-
-#: The baseline of a document without errors, shared (never changed in place): a loaded
+#: The baseline of a document without problems, shared (never changed in place): a loaded
 #: document keeps as few objects as it can, for the garbage collector visits each one.
-_NO_ERRORS: Counter[tuple[str, str]] = Counter()
+_NO_PROBLEMS: Counter[tuple[str, str]] = Counter()
 
 
-def _errors_of(problems: Sequence[Problem]) -> Counter[tuple[str, str]]:
-    errors = [(p.code, p.pointer) for p in problems if _is_error(p)]
-    return Counter(errors) if errors else _NO_ERRORS
+def _counted(problems: Sequence[Problem]) -> Counter[tuple[str, str]]:
+    """``problems`` as a baseline: how many there are of each code at each pointer."""
+    if not problems:
+        return _NO_PROBLEMS
+    return Counter((problem.code, problem.pointer) for problem in problems)
 
 
 def _fingerprint(data: bytes) -> bytes:

@@ -737,15 +737,11 @@ def refuse_introduced_errors(document: Document, config: Config, path: str) -> N
     below error: the verdict of every editing command, taken before it prints or writes
     (``--force`` skips it)."""
     from newsmeta.errors import NewProblemsError
-    from newsmeta.problems import Severity
     from newsmeta.validation import Policy
 
     policy = Policy(select=config.select, ignore=config.ignore, severity=config.severity)
     introduced = tuple(
-        problem
-        for problem in document.new_errors()
-        if policy.keeps(problem.code)
-        and policy.severity.get(problem.code, problem.severity) is Severity.ERROR
+        problem for problem in document.new_errors(policy.severity) if policy.keeps(problem.code)
     )
     if introduced:
         raise NewProblemsError(introduced, path)
