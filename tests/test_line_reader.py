@@ -21,7 +21,10 @@ from newsmeta._frontmatter import Split, split_front_matter
 from newsmeta._quick import (
     _REFUSED,
     _REFUSED_OR_BREAK,
+    _RFC3339,
+    _TIMESTAMP,
     QuickView,
+    _plain_value,
     _scalar_ordinals,
     _scan,
     quick_view,
@@ -215,6 +218,15 @@ def test_the_line_reader_refuses_exactly_the_characters_libyaml_refuses_or_break
         text = f"a: 'x{char}y{wide}'\n"
         refused = char in "\t\r\n'" or _REFUSED_OR_BREAK.search(char) is not None
         assert (_scan(text, 0, DEFAULT_LIMITS) is None) == refused, hex(ord(char))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(_RFC3339, fullmatch=True))
+def test_a_usual_date_time_is_what_the_plain_reader_reads_as_a_timestamp(stamp: str) -> None:
+    assert _plain_value(stamp, DEFAULT_LIMITS.max_number_chars) is _TIMESTAMP
+    yaml = f"publishedDateTime: {stamp}\nlastModifiedDateTime: {stamp}\ntitle: {stamp}\n"
+    _agrees(yaml)
+    assert _scan(yaml, 0, DEFAULT_LIMITS) is None  # under `title`, the full path decides
 
 
 def test_the_limits_are_the_event_readers() -> None:

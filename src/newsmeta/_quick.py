@@ -613,6 +613,12 @@ _REFUSED_OR_BREAK: Final = re.compile(
 #: The characters of :data:`_REFUSED_OR_BREAK` up to U+00FF (a tab and a carriage return
 #: are ruled out before), as Latin-1 bytes.
 _REFUSED_BYTES: Final = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)])
+#: An RFC 3339 date-time, as articles write them: every text it matches is a plain
+#: timestamp to YAML 1.1 and to ruamel.yaml alike (:func:`_plain_value` gives
+#: :data:`_TIMESTAMP`; a test holds it), read as text under a date-time key.
+_RFC3339: Final = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})"
+)
 #: What :func:`_scan` returns when the event reader would refuse the text too.
 _REFUSED: Final = object()
 
@@ -664,6 +670,7 @@ def _scan(text: str, offset: int, limits: Limits) -> QuickView | object | None:
     resolver_first = _RESOLVER_FIRST
     control = CONTROL_CHARACTERS.search
     not_plain_start = _NOT_PLAIN_START
+    rfc3339 = _RFC3339.fullmatch
 
     spans: list[int] = []
     top_level: dict[str, int] = {}
@@ -827,7 +834,11 @@ def _scan(text: str, offset: int, limits: Limits) -> QuickView | object | None:
             value = rest
             if first in resolver_first:
                 value = remembered(rest, give_up)
-                if value is give_up:
+                if value is give_up and key in stamp_keys and rfc3339(rest) is not None:
+                    # The usual date-time, unique to its file (so never memoised): what
+                    # _plain_value reads as a timestamp (a test holds it), here as text.
+                    value = rest
+                elif value is give_up:
                     value = _plain_value(rest, max_number_chars)
                     if value is give_up:
                         return None
