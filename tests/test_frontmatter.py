@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from newsmeta._frontmatter import FenceError, Split, split_front_matter
@@ -75,6 +75,8 @@ _CLOSING_FENCE = re.compile(r"^---(\r?\n|\Z)", re.MULTILINE)
 
 
 @given(st.text(alphabet="-\r\n a.", max_size=40), st.sampled_from(["\n", "\r\n"]))
+@example("--- \n---\n", "\n")
+@example("a\r\n---\t\r\n---", "\r\n")
 def test_the_closing_fence_is_the_first_line_that_is_exactly_three_dashes(
     rest: str, nl: str
 ) -> None:
@@ -83,6 +85,11 @@ def test_the_closing_fence_is_the_first_line_that_is_exactly_three_dashes(
     match = _CLOSING_FENCE.search(text, 3 + len(nl))
     if match is None:
         assert isinstance(split, FenceError)
+        return
+    if _SPACED_FENCE.search(text, 3 + len(nl), match.start()) is not None:
+        # A line of dashes and trailing spaces before it is the closing fence mistyped.
+        assert isinstance(split, FenceError)
+        assert split.code == "fence-close-missing"
         return
     assert isinstance(split, Split)
     assert split.closing_start == match.start()
