@@ -487,22 +487,6 @@ class QuickPass:
     problems: list[Problem]
 
 
-def _quick_view_of(text: str, limits: Limits) -> tuple[Split, QuickView] | None:
-    """The split text and its quick view, when the YAML layers have nothing to report."""
-    from newsmeta._quick import quick_view
-
-    split = split_front_matter(text)
-    if isinstance(split, FenceError):
-        return None
-    # The C parser refuses every control character but U+0085 in the YAML text, and the
-    # quick view then gives up; so the scan of :func:`text_findings` is needed only for
-    # NUL (anywhere), U+0085 and line endings, which plain searches rule out quickly.
-    if ("\x00" in text or "\r" in text or "\x85" in split.yaml) and text_findings(text, split):
-        return None
-    view = quick_view(split.yaml, split.yaml_start, limits)
-    return None if view is None else (split, view)
-
-
 def _view_rule_findings(
     text: str, split: Split, view: QuickView, path: str | None
 ) -> list[Finding] | None:
@@ -546,7 +530,7 @@ def quick_pass(
     """
     from newsmeta.schema import conforms
 
-    read = _quick_view_of(text, limits)
+    read = quick_read(text, limits)
     if read is None:
         return None
     split, view = read
@@ -593,7 +577,18 @@ def quick_read(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Split, Quick
     :func:`analyse_view`, this is :func:`analyse_quickly` in two steps, so that a caller
     can hand out the data first and check it when asked.
     """
-    return _quick_view_of(text, limits)
+    from newsmeta._quick import quick_view
+
+    split = split_front_matter(text)
+    if isinstance(split, FenceError):
+        return None
+    # The C parser refuses every control character but U+0085 in the YAML text, and the
+    # quick view then gives up; so the scan of :func:`text_findings` is needed only for
+    # NUL (anywhere), U+0085 and line endings, which plain searches rule out quickly.
+    if ("\x00" in text or "\r" in text or "\x85" in split.yaml) and text_findings(text, split):
+        return None
+    view = quick_view(split.yaml, split.yaml_start, limits)
+    return None if view is None else (split, view)
 
 
 def analyse_view(

@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Literal, cast
 
 import attrs
 
-from newsmeta._check import Analysis, analyse, analyse_quickly, analyse_view, decode, quick_read
+from newsmeta._check import Analysis, analyse, analyse_view, decode, quick_read
 from newsmeta._files import read_article_bytes
 from newsmeta._yamltree import DEFAULT_LIMITS, Finding, JSONValue, Node
 from newsmeta.errors import EditError, InvalidDocumentError, NewProblemsError
@@ -726,8 +726,8 @@ def _analysis_of(text: str, findings: list[Finding], path: str | None) -> Analys
         read = quick_read(text)
         if read is not None:
             return _Unchecked(text, read[0], read[1], path)
-    analysis, _ = analyse_quickly(text, prior=findings, path=path)
-    return analysis
+    # The quick read declined (or the bytes had findings): only the full path can tell.
+    return analyse(text, prior=findings, path=path)
 
 
 class _Unchecked:
