@@ -112,8 +112,8 @@ class Analysis:
     ``root`` is the positioned node tree. An analysis made on the quick path (see
     :func:`analyse_quickly`) has found everything without one, and builds it from the
     text on first use, exactly as :func:`analyse` would have composed it (from the quick
-    view's parser events when ``view`` is given): a loaded document that nothing asks
-    positions of never holds a tree.
+    view's lines or parser events when ``view`` is given): a loaded document that nothing
+    asks positions of never holds a tree.
     """
 
     __slots__ = (
@@ -162,9 +162,16 @@ class Analysis:
             split = self.split
             assert split is not None  # a lazy tree is for a split, readable text
             if self._source is not None:
-                from newsmeta._quick import tree_of
+                from newsmeta._quick import LINE_READER_SOURCE, line_tree, tree_of
 
-                self._root = tree_of(self._source, split.yaml, self._offset)
+                root = None
+                if self._source is LINE_READER_SOURCE:
+                    # The line reader read the text: its lines give the same tree as the
+                    # parser's events, in about half the time (an edit splices against it).
+                    root = line_tree(split.yaml, self._offset)
+                self._root = (
+                    root if root is not None else tree_of(self._source, split.yaml, self._offset)
+                )
             else:
                 self._root = compose(split.yaml, split.yaml_start, limits=self._limits).root
             self._limits = None

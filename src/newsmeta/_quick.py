@@ -877,3 +877,143 @@ def _scan(text: str, offset: int, limits: Limits) -> QuickView | object | None:
         if verdict is not None and (not verdict.ok or difference(root, verdict.data) is not None):
             return _REFUSED
     return QuickView(root, spans, offset, top_level, text, spans=True)
+
+
+def line_tree(text: str, offset: int = 0) -> Node | None:
+    """The positioned node tree of ``text``, read line by line, for a text the line
+    reader reads (see :func:`_scan`); ``None`` for a text of another shape. Only the
+    shape is checked, not what the values read as: call it on a text the line reader
+    has read.
+
+    The tree is the one :func:`tree_of` builds from the parser's events, without them:
+    the same nodes, values, styles and spans, a block collection ending where the next
+    token after it starts (or at the end of the text). Cheaper than the events by far,
+    it is what an edit of a file the line reader read splices against. A differential
+    test holds the two trees equal wherever the line reader reads.
+    """
+    if "\t" in text or "\r" in text:
+        return None
+    root = Mapping(offset, offset + len(text), None, None, False)
+    # The open collections, innermost last: (indentation, node, is it a list).
+    stack: list[tuple[int, Any, bool]] = [(0, root, False)]
+    node: Any = root
+    indent, is_list = 0, False
+    # A key whose value is not on its line: (its mapping, its key node, its column, where
+    # an empty value is placed).
+    pending: tuple[Mapping, Scalar, int, int] | None = None
+    started = False
+    at_line = 0
+    for line, spaces, dash, key, rest in _LINES.findall(text):
+        start = at_line
+        at_line += len(line) + 1
+        if not key and not dash:
+            if not rest or (rest[0] == "#" and not spaces):
+                continue  # a blank line, a comment line
+            return None
+        n = len(spaces)
+        here = offset + start + n  # where the line's first token starts
+        if pending is not None:
+            mapping, above, column, empty_at = pending
+            pending = None
+            if n > column:
+                nested: Any = (
+                    Sequence(here, here, None, None, False)
+                    if dash
+                    else Mapping(here, here, None, None, False)
+                )
+                mapping.pairs.append((above, nested))
+                indent, node, is_list = n, nested, bool(dash)
+                stack.append((n, nested, is_list))
+            else:
+                at = offset + empty_at
+                mapping.pairs.append((above, Scalar(at, at, None, None, "", "")))
+        if n != indent:
+            while stack[-1][0] > n:
+                stack.pop()[1].end = here
+            indent, node, is_list = stack[-1]
+            if indent != n:
+                return None
+        if not started:
+            root.start = here
+            started = True
+        if dash:
+            if not is_list:
+                return None
+            column = n + len(dash)
+            if key:
+                item = Mapping(here + len(dash), here + len(dash), None, None, False)
+                node.items.append(item)
+                indent, node, is_list = column, item, False
+                stack.append((column, item, False))
+                target: Any = item
+            else:
+                target = None
+                column = n
+        else:
+            if is_list:
+                return None
+            target = node
+            column = n
+        key_node: Scalar | None = None
+        if key:
+            at = offset + start + column
+            key_node = Scalar(at, at + len(key), None, None, key, "")
+        begin = at_line - 1 - len(rest)
+        first = rest[:1]
+        if first == '"':
+            close = rest.find('"', 1)
+            if close < 0:
+                return None
+            scalar = rest[1:close]
+            if "\\" in scalar:
+                quoted = _DOUBLE_QUOTED.match(rest)
+                if quoted is None:
+                    return None
+                close = quoted.end() - 1
+                unescaped = _unescaped(quoted.group(1))
+                if unescaped is None:
+                    return None
+                scalar = unescaped
+            end, style = begin + close + 1, '"'
+        elif first == "'":
+            close = rest.find("'", 1)
+            while close >= 0 and rest.startswith("'", close + 1):
+                close = rest.find("'", close + 2)
+            if close < 0:
+                return None
+            scalar = rest[1:close].replace("''", "'")
+            end, style = begin + close + 1, "'"
+        else:
+            if "#" in rest:
+                cut = 0 if rest[0] == "#" else rest.find(" #")
+                if cut >= 0:
+                    rest = rest[:cut]
+            scalar = rest.rstrip(" ")
+            if scalar and (
+                (scalar[0] in _NOT_PLAIN_START and (scalar[0] != "-" or scalar[1:2] in ("", " ")))
+                or ": " in scalar
+                or scalar[-1] == ":"
+            ):
+                return None  # not plain on one line: a flow collection, a property...
+            if not scalar:
+                if key_node is None:
+                    # An empty list item reads as null, placed right after its `-`.
+                    at = here + 1
+                    node.items.append(Scalar(at, at, None, None, "", ""))
+                    continue
+                pending = (target, key_node, column, start + column + len(key) + 1)
+                continue
+            end, style = begin + len(scalar), ""
+        value = Scalar(offset + begin, offset + end, None, None, scalar, style)
+        if key_node is not None:
+            target.pairs.append((key_node, value))
+        else:
+            node.items.append(value)
+    if pending is not None:
+        mapping, above, _, empty_at = pending
+        at = offset + empty_at
+        mapping.pairs.append((above, Scalar(at, at, None, None, "", "")))
+    end = offset + len(text)
+    while len(stack) > 1:
+        stack.pop()[1].end = end
+    return root if started else None
