@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from typing import Final
 
 from newsmeta.errors import NewsmetaError
 
@@ -19,6 +20,9 @@ __all__ = ["NotRegularFileError", "io_problem_code", "read_article", "read_artic
 
 class NotRegularFileError(NewsmetaError, OSError):
     """The path is a FIFO, socket, device or directory, not a regular file."""
+
+
+_MAX_READ: Final = 1 << 20
 
 
 def read_article_bytes(path: str | os.PathLike[str], max_bytes: int | None = None) -> bytes:
@@ -57,13 +61,22 @@ def read_article(
             raise NotRegularFileError(errno.EINVAL, f"not a regular file but {kind}", str(path))
         chunks = []
         remaining = -1 if max_bytes is None else max_bytes + 1
+        # Buffers the size of the file (one byte more, to meet its end), not a fixed
+        # megabyte: a buffer past malloc's mmap threshold is a fresh mapping, page faults
+        # and an munmap on every read wherever that threshold is fixed, as it is in Dask's
+        # workers (they set MALLOC_TRIM_THRESHOLD_). A read that fills its buffer (a file
+        # that grew, or one whose size is not told) doubles the next one.
+        size = min(status.st_size + 1, _MAX_READ)
         while remaining != 0:
-            chunk = os.read(fd, 1 << 20 if remaining < 0 else min(remaining, 1 << 20))
+            want = size if remaining < 0 else min(remaining, size)
+            chunk = os.read(fd, want)
             if not chunk:
                 break
             chunks.append(chunk)
             if remaining > 0:
                 remaining -= len(chunk)
+            if len(chunk) == want:
+                size = min(2 * size, _MAX_READ)
         return b"".join(chunks), status
     finally:
         os.close(fd)
