@@ -2,77 +2,161 @@
 
 Usage (from the repository root, venv active, with the ``dask`` extra)::
 
-    python benchmarks/bench_executors.py [DIR] [--count 10000] [--rounds 3] [--chunk-size N]
+    python benchmarks/bench_executors.py [DIR] [--count 10000] [--rounds 5] [--chunk-size N]
 
 Without ``DIR``, the generated corpus of ``bench_validate.py`` (``--count`` files, seed 1)
-is used. Rows, interleaved round by round, median of the rounds, each started after its
-executor is up (its start-up is not timed, as a long-lived cluster would not pay it):
+is used. Rows:
 
 - ``validate_many(paths)``: one process, no executor;
 - ``validate_many(paths, ProcessPoolExecutor(2))``;
-- ``validate_many(paths, Client(LocalCluster(n_workers=2, threads_per_worker=1)).get_executor())``.
+- ``validate_many(paths, client.get_executor())`` with
+  ``Client(LocalCluster(n_workers=2, threads_per_worker=1))``, Dask's default settings;
+- the same cluster started under the settings the Dask guide recommends for a cluster that
+  runs ``validate_many`` (``docs/guides/dask.md``: Dask's own monitoring less often).
 
-Both executors get the same ``chunk_size`` (default: ``newsmeta.validation.BATCH_SIZE``).
-Printed: seconds per row and the pool/Dask ratio (>= 1: Dask is at least as fast).
+What is timed is one ``validate_many`` call, the same call and the same ``chunk_size``
+(default: ``newsmeta.validation.BATCH_SIZE``) on every row. Each executor is started
+afresh for its row in each round and warmed (every worker imports newsmeta, compiles the
+schema and checks a few files) before the clock starts; it is shut down after, so no idle
+executor runs while another row is timed. Start-up is not timed: a long-lived cluster or
+pool does not pay it per call. The order of the rows alternates from round to round.
+
+For each row: wall time, and CPU time of every process taking part (this one, which holds
+the Dask scheduler and nannies, plus the workers), split into this process and the
+workers. Printed: medians, pool ÷ Dask ratios (>= 1: Dask at least as fast), and the load
+average before and after (the machine may be shared: prefer the CPU ratios then).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 
 import bench_validate
+
+#: The Dask guide's settings for a cluster that runs validate_many (keep them equal).
+QUIET_DASK = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
+
+Row = Callable[[], contextlib.AbstractContextManager[Executor | None]]
+
+
+@contextlib.contextmanager
+def no_executor() -> Iterator[None]:
+    yield None
+
+
+@contextlib.contextmanager
+def process_pool() -> Iterator[Executor]:
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        yield pool
+
+
+def dask_cluster(settings: dict[str, object]) -> Row:
+    @contextlib.contextmanager
+    def start() -> Iterator[Executor]:
+        import dask
+        from distributed import Client, LocalCluster
+
+        with (
+            dask.config.set(settings),
+            LocalCluster(  # type: ignore[no-untyped-call]
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            Client(cluster) as client,  # type: ignore[no-untyped-call]
+        ):
+            yield client.get_executor()
+
+    return start
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds of each live process in ``pids``."""
+    import psutil  # type: ignore[import-untyped]
+
+    seconds = {}
+    for pid in pids:
+        with contextlib.suppress(psutil.Error):
+            times = psutil.Process(pid).cpu_times()
+            seconds[pid] = times.user + times.system
+    return seconds
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="validate_many: Dask vs a process pool")
     parser.add_argument("directory", nargs="?", type=Path)
     parser.add_argument("--count", type=int, default=10_000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--chunk-size", type=int, default=0)
     args = parser.parse_args(argv)
 
-    from distributed import Client, LocalCluster
+    import psutil
 
     from newsmeta.validation import BATCH_SIZE, validate_many
 
     directory = args.directory or bench_validate.generated_corpus(args.count, 1, 0.02, 0.25)
     paths = sorted(str(p) for p in directory.glob("*.md"))
     chunk = args.chunk_size or BATCH_SIZE
-    with (
-        ProcessPoolExecutor(max_workers=2) as pool,
-        LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        Client(cluster) as client,  # type: ignore[no-untyped-call]
-    ):
-        dask = client.get_executor()
-        # Warm both: workers import newsmeta and compile the schema before timing.
-        validate_many(paths[:64], pool, chunk_size=8)
-        validate_many(paths[:64], dask, chunk_size=8)
-        rows: dict[str, Callable[[], object]] = {
-            "one process": lambda: validate_many(paths),
-            "process pool, 2 workers": lambda: validate_many(paths, pool, chunk_size=chunk),
-            "Dask LocalCluster, 2 workers": lambda: validate_many(paths, dask, chunk_size=chunk),
-        }
-        times: dict[str, list[float]] = {label: [] for label in rows}
-        for round_ in range(args.rounds):
-            for label, run in rows.items():
-                start = time.perf_counter()
-                run()
-                times[label].append(time.perf_counter() - start)
-            print(f"round {round_ + 1}/{args.rounds} done", file=sys.stderr)
-    median = {label: statistics.median(values) for label, values in times.items()}
+    rows: dict[str, Row] = {
+        "one process": no_executor,
+        "process pool, 2 workers": process_pool,
+        "Dask, 2 workers, defaults": dask_cluster({}),
+        "Dask, 2 workers, guide's settings": dask_cluster(QUIET_DASK),
+    }
+    wall: dict[str, list[float]] = {label: [] for label in rows}
+    here: dict[str, list[float]] = {label: [] for label in rows}
+    workers: dict[str, list[float]] = {label: [] for label in rows}
+    me = psutil.Process()
+    load_before = os.getloadavg()
+    for round_ in range(args.rounds):
+        order = list(rows) if round_ % 2 == 0 else list(reversed(rows))
+        for label in order:
+            with rows[label]() as executor:
+                for _ in range(2):  # every worker warm: 16 small tasks
+                    validate_many(paths[:64], executor, chunk_size=4)
+                children = [child.pid for child in me.children(recursive=True)]
+                before = cpu_seconds(children)
+                cpu_start, start = time.process_time(), time.perf_counter()
+                validate_many(paths, executor, chunk_size=chunk)
+                wall[label].append(time.perf_counter() - start)
+                here[label].append(time.process_time() - cpu_start)
+                after = cpu_seconds(children)
+                workers[label].append(sum(after[pid] - before.get(pid, 0.0) for pid in after))
+        print(f"round {round_ + 1}/{args.rounds} done", file=sys.stderr)
+    load_after = os.getloadavg()
+
+    def median(values: dict[str, list[float]], label: str) -> float:
+        return statistics.median(values[label])
+
+    def cpu(label: str) -> float:
+        return statistics.median(h + w for h, w in zip(here[label], workers[label], strict=True))
+
     print(f"{len(paths)} files from {directory}, chunk_size {chunk}, median of {args.rounds}")
-    for label, seconds in median.items():
-        print(f"  {label:30} {seconds:8.2f} s")
-    ratio = median["process pool, 2 workers"] / median["Dask LocalCluster, 2 workers"]
-    print(f"process pool time / Dask time: {ratio:.2f} (>= 1: Dask at least as fast)")
+    print(f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after")
+    print(f"  {'':36} {'wall s':>8} {'CPU s':>8} {'here':>8} {'workers':>8}")
+    for label in rows:
+        print(
+            f"  {label:36} {median(wall, label):8.2f} {cpu(label):8.2f}"
+            f" {median(here, label):8.2f} {median(workers, label):8.2f}"
+        )
+    pool = "process pool, 2 workers"
+    for label in rows:
+        if label.startswith("Dask"):
+            print(
+                f"pool ÷ {label}: wall {median(wall, pool) / median(wall, label):.2f},"
+                f" CPU {cpu(pool) / cpu(label):.2f} (>= 1: Dask at least as fast)"
+            )
     return 0
 
 
