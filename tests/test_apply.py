@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -558,3 +559,100 @@ def test_the_loaded_text_is_checked_only_when_an_edit_leaves_errors(monkeypatch:
     # The edited text is checked in full: its problems are those of the same text loaded.
     assert document.problems == newsmeta.loads(document.text).problems
     assert document.problems  # the excerpt placeholders, warnings of the rules
+
+
+def test_an_edited_texts_rules_run_only_when_its_problems_or_raised_levels_need_them(
+    monkeypatch: Any,
+) -> None:
+    from newsmeta import _check
+    from newsmeta.problems import Severity
+
+    runs: list[tuple[Any, ...]] = []
+    rules = _check._view_rule_findings
+
+    def counted(*args: Any) -> Any:
+        runs.append(args)
+        return rules(*args)
+
+    monkeypatch.setattr(_check, "_view_rule_findings", counted)
+    document = newsmeta.loads(ARTICLE)
+    assert document.apply(lambda data: {**data, "title": " Padded "})
+    assert document.new_errors() == ()  # the rules report warnings: they need not run
+    assert document.new_errors({"schema-minimum": Severity.WARNING}) == ()
+    assert runs == []
+    # A level that raises a rule's code to an error makes the rules decide: they run, and
+    # the whitespace they find refuses the edit, exactly as before.
+    raised = {"text-whitespace": Severity.ERROR}
+    assert [(p.code, p.pointer) for p in document.new_errors(raised)] == [
+        ("text-whitespace", "/title")
+    ]
+    # Once for the edited text, once for the loaded one it is compared with.
+    assert [r[0] for r in runs] == [document.text, ARTICLE]
+    # Asked for, the problems are those found then (not found again), which are those of
+    # the same text loaded afresh.
+    problems = document.problems
+    assert len(runs) == 2
+    assert problems == newsmeta.loads(document.text).problems
+    assert [p.code for p in problems if p.pointer == "/title"] == ["text-whitespace"]
+    # Without a raised level, asking for the problems runs the rules.
+    document.set("heat", 3)
+    assert document.new_errors() == ()
+    assert len(runs) == 3  # the fresh load above
+    assert document.problems == newsmeta.loads(document.text).problems
+    assert len(runs) == 5
+
+
+def test_a_saved_edit_is_the_baseline_of_the_next_with_its_rules_counted_late(
+    tmp_path: Any,
+) -> None:
+    from newsmeta.problems import Severity
+
+    raised = {"text-whitespace": Severity.ERROR}
+    path = tmp_path / "a.md"
+    path.write_text(ARTICLE, encoding="utf-8")
+    document = newsmeta.load(path)
+    document.set("title", " Padded ")
+    document.save()  # the whitespace is a warning by default: saved
+    document.set("title", " Other ")  # the saved text had it already
+    assert document.new_errors(raised) == ()
+    document.set("excerpt", " Padded too ")  # this one is new
+    assert [(p.code, p.pointer) for p in document.new_errors(raised)] == [
+        ("text-whitespace", "/excerpt")
+    ]
+
+
+def test_every_rule_reports_a_code_of_the_rules_layer() -> None:
+    # Document.new_errors skips the rules of an edited text unless a level raises one of
+    # these codes: a rule reporting another code (an error, say) would be missed.
+    from newsmeta._check import rule_codes, rules_may_err
+    from newsmeta.problems import CODES, Severity
+    from newsmeta.rules import RULES
+
+    codes = {code for code, _ in rule_codes()}
+    assert set(RULES) <= codes
+    assert "yaml-1.1-ambiguous" in codes  # a rule's code, though of the YAML layer
+    assert all(CODES[code].severity is not Severity.ERROR for code in codes)
+    assert not rules_may_err({})
+    assert not rules_may_err({"schema-minimum": Severity.ERROR})
+    assert all(rules_may_err({code: Severity.ERROR}) for code in codes)
+
+
+def test_the_rules_report_only_their_own_codes_on_real_files(
+    corpus: list[Path], monkeypatch: Any
+) -> None:
+    from newsmeta.rules import RULES, fixes
+
+    fixes()  # loads every rule module
+    reported: list[str] = []
+    for code, check in list(RULES.items()):
+
+        def checked(context: Any, check: Any = check, code: str = code) -> Any:
+            findings = list(check(context))
+            assert {f.code for f in findings} <= {code}
+            reported.extend(f.code for f in findings)
+            return findings
+
+        monkeypatch.setitem(RULES, code, checked)
+    for path in corpus:
+        assert newsmeta.loads(path.read_text(encoding="utf-8")).problems is not None
+    assert reported  # real files have warnings: the wrappers ran

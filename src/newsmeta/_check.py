@@ -21,7 +21,9 @@ Nothing here raises for bad input.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
+from collections.abc import Mapping as AbcMapping
 from typing import TYPE_CHECKING, Final
 
 import attrs
@@ -114,15 +116,20 @@ class Analysis:
     text on first use, exactly as :func:`analyse` would have composed it (from the quick
     view's lines or parser events when ``view`` is given): a loaded document that nothing
     asks positions of never holds a tree.
+
+    ``problems`` may wait too: an analysis made with its rules pending (see
+    :attr:`rules_pending`) runs them on first use of ``problems``, and finds exactly
+    what running them at once would have found.
     """
 
     __slots__ = (
         "_limits",
         "_offset",
+        "_pending",
+        "_problems",
         "_root",
         "_source",
         "data",
-        "problems",
         "readable",
         "split",
         "text",
@@ -144,7 +151,9 @@ class Analysis:
         self.split = split
         self._root = root
         self.data = data
-        self.problems = problems
+        self._problems = problems
+        #: What running the rules needs, while they have not run (see rules_pending).
+        self._pending: tuple[QuickView, str | None, Limits] | None = None
         #: False when the front matter could not be read completely (no fences, bad YAML...).
         self.readable = readable
         #: The limits to compose the tree under, when it is composed on first use.
@@ -154,6 +163,30 @@ class Analysis:
         # a shared parser and a number are kept, not the view.
         self._source = view.event_source if view is not None else None
         self._offset = view.offset if view is not None else 0
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem found, sorted by position (the rules run now if they wait)."""
+        pending = self._pending
+        if pending is not None:
+            view, path, limits = pending
+            split = self.split
+            assert split is not None  # rules wait only for a split, readable text
+            self._problems = analyse_view(self.text, split, view, path, limits).problems
+            self._pending = None
+        return self._problems
+
+    @problems.setter
+    def problems(self, problems: list[Problem]) -> None:
+        self._problems = problems
+        self._pending = None
+
+    @property
+    def rules_pending(self) -> bool:
+        """True while the data-quality rules have not run (see :func:`analyse_view`'s
+        ``rules``): every other layer found nothing then, so ``problems`` can hold only
+        what the rules report."""
+        return self._pending is not None
 
     @property
     def root(self) -> Node | None:
@@ -195,6 +228,24 @@ class Analysis:
             f"Analysis(readable={self.readable}, problems={len(self.problems)}, "
             f"lazy tree={self._limits is not None})"
         )
+
+
+@functools.cache
+def rule_codes() -> tuple[tuple[str, Severity], ...]:
+    """The codes the data-quality rules may report (those of the rules layer, and each
+    registered rule's), with their own severities."""
+    from newsmeta.rules import RULES, _load_rule_modules
+
+    _load_rule_modules()  # each rule module registers its codes
+    codes = {code for code, info in CODES.items() if info.layer == "rules"} | set(RULES)
+    return tuple((code, _severity(code)) for code in sorted(codes))
+
+
+def rules_may_err(levels: AbcMapping[str, Severity]) -> bool:
+    """True when a problem the data-quality rules report may count as an error under
+    ``levels`` (a code's level by name, overriding its own, as
+    :meth:`~newsmeta.document.Document.new_errors` takes them)."""
+    return any(levels.get(code, own) == Severity.ERROR for code, own in rule_codes())
 
 
 def _severity(code: str) -> Severity:
@@ -553,6 +604,7 @@ def analyse_quickly(
     limits: Limits = DEFAULT_LIMITS,
     prior: list[Finding] | None = None,
     path: str | None = None,
+    rules: bool = True,
 ) -> tuple[Analysis, QuickView | None]:
     """What :func:`analyse` returns for ``text`` (with the rules), found the cheapest way,
     and the quick view when there was one.
@@ -566,6 +618,7 @@ def analyse_quickly(
       rules run on the view's data, as :func:`analyse` would run them.
 
     Anything else goes to :func:`analyse`. A differential test holds the results equal.
+    ``rules=False`` lets the rules of a clean quick read wait (see :func:`analyse_view`).
     """
     if prior:
         return analyse(text, prior=prior, path=path, limits=limits), None
@@ -573,7 +626,7 @@ def analyse_quickly(
     if read is None:
         return analyse(text, path=path, limits=limits), None
     split, view = read
-    return analyse_view(text, split, view, path, limits), view
+    return analyse_view(text, split, view, path, limits, rules=rules), view
 
 
 def quick_read(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Split, QuickView] | None:
@@ -604,9 +657,16 @@ def analyse_view(
     view: QuickView,
     path: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    *,
+    rules: bool = True,
 ) -> Analysis:
     """What :func:`analyse` returns for ``text``, given its :func:`quick_read`: the schema
     and the rules run on the view's data (see :func:`analyse_quickly`).
+
+    With ``rules=False``, data that passes the schema has its rules wait until its
+    ``problems`` are first asked for (:attr:`Analysis.rules_pending`): an edit needs to
+    know only whether its result has errors, and the rules report warnings (unless a
+    caller's severities raise one). Data that fails the schema is checked in full.
 
     Problems are located through the view (see :class:`_ViewLocator`); the node tree is
     built from the view's events only when one of them needs it (a problem about a whole
@@ -615,6 +675,10 @@ def analyse_view(
     from newsmeta.schema import conforms, schema_errors
 
     data = view.data
+    if not rules and conforms(data):
+        analysis = Analysis(text, split, None, data, [], True, lazy=limits, view=view)
+        analysis._pending = (view, path, limits)
+        return analysis
     rule_findings = _view_rule_findings(text, split, view, path)
     valid = conforms(data)
     if valid and rule_findings is not None:

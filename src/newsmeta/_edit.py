@@ -1494,8 +1494,9 @@ def _splice_and_verify(
     if text == analysis.text:
         return analysis  # quoting what was quoted already
     # The re-read finds what the full analysis would (a differential test holds them
-    # equal), the cheapest way: a clean result needs no node tree until one is asked for.
-    result, _ = analyse_quickly(text, path=path)
+    # equal), the cheapest way: a clean result needs no node tree until one is asked for,
+    # and its rules (warnings) run only when its problems are.
+    result, _ = analyse_quickly(text, path=path, rules=False)
     if not result.readable or not same(result.data, intent):
         # Name the cause when the re-read stopped at a limit or a syntax error.
         before = {(p.code, p.pointer) for p in analysis.problems}

@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Literal, cast
 
 import attrs
 
-from newsmeta._check import Analysis, analyse, analyse_view, decode, quick_read
+from newsmeta._check import Analysis, analyse, analyse_view, decode, quick_read, rules_may_err
 from newsmeta._files import read_article_bytes
 from newsmeta._yamltree import DEFAULT_LIMITS, Finding, JSONValue, Node
 from newsmeta.errors import EditError, InvalidDocumentError, NewProblemsError
@@ -120,8 +120,9 @@ class Document:
         #: document: every error it has is its own). Found with the problems of a
         #: document whose checks wait (see :attr:`_analysis`); a file read on the quick
         #: path and edited since keeps its unchecked read here, checked only if an edited
-        #: text has errors to compare (see :meth:`new_errors`).
-        self._baseline: Counter[tuple[str, str]] | _Unchecked | None = (
+        #: text has errors to compare (see :meth:`new_errors`); a document saved since
+        #: keeps the saved analysis, whose problems are counted then too.
+        self._baseline: Counter[tuple[str, str]] | _Unchecked | Analysis | None = (
             _NO_PROBLEMS
             if created
             else _counted(analysis.problems)
@@ -447,9 +448,14 @@ class Document:
         if isinstance(self._read, _Unchecked):
             return ()  # unedited since loaded: its problems are its baseline
         levels = severity or {}
+        analysis = self._analysis
+        if analysis.rules_pending and not rules_may_err(levels):
+            # Only the rules may find anything in this text, and they report nothing
+            # that counts as an error under these levels: no need to run them.
+            return ()
         errors = [
             problem
-            for problem in self._analysis.problems
+            for problem in analysis.problems
             if levels.get(problem.code, problem.severity) is Severity.ERROR
         ]
         if not errors:
@@ -457,6 +463,8 @@ class Document:
         baseline = self._baseline
         if isinstance(baseline, _Unchecked):
             baseline = self._baseline = _counted(baseline.check().problems)
+        elif isinstance(baseline, Analysis):
+            baseline = self._baseline = _counted(baseline.problems)
         left = Counter(baseline)
         introduced = []
         for problem in errors:
@@ -565,7 +573,9 @@ class Document:
             self.path = target
             self._disk = _fingerprint(data)
             if not isinstance(self._read, _Unchecked):
-                self._baseline = _counted(self._read.problems)
+                # Counted when first compared (see new_errors): an edited text's rules
+                # wait until its problems are needed.
+                self._baseline = self._read
 
     def __repr__(self) -> str:
         where = str(self.path) if self.path is not None else "<text>"
