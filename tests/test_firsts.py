@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import newsmeta._firsts as firsts
 from newsmeta._firsts import BLOCK, FirstStatements
+
+from .conftest import ROOT, load_module
 
 
 def _replay(statements: list[tuple[str, str, int]]) -> None:
@@ -51,3 +55,33 @@ def test_random_statements_are_answered_as_a_dictionary_would(
     statements: list[tuple[str, str, int]],
 ) -> None:
     _replay(statements)
+
+
+def _validate_json(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    from newsmeta.cli import main
+
+    code = main(["validate", "--format", "json", *argv])
+    return code, capsys.readouterr().out
+
+
+def test_validate_reports_the_same_duplicates_when_every_url_hashes_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One hash for every URL: each lookup meets every earlier URL, and only the URLs
+    themselves tell them apart. The report, with the result cache and without it, is
+    the one the real hash gives."""
+    make_corpus = load_module("make_corpus", ROOT / "benchmarks/make_corpus.py")
+    content = tmp_path / "content"
+    content.mkdir()
+    generated = list(make_corpus.generate(40, 18, 0.2))
+    for name, text, _ in generated:
+        (content / name).write_text(text, encoding="utf-8", newline="")
+    for name, text, _ in generated[:6]:  # later names state the same URLs again
+        (content / f"zz-{name}").write_text(text, encoding="utf-8", newline="")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    monkeypatch.chdir(tmp_path)
+    expected = _validate_json(["--no-cache", "content"], capsys)
+    assert expected[1].count("corpus-duplicate-url") >= 6
+    monkeypatch.setattr(firsts, "_hash", lambda url: 7)
+    for argv in (["--no-cache"], ["--cache-dir", "c"], ["--cache-dir", "c"]):
+        assert _validate_json([*argv, "content"], capsys) == expected

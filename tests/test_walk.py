@@ -170,8 +170,13 @@ def test_a_big_folder_is_sorted_in_compressed_runs_and_merged(
     assert _same([str(tmp_path)]) == len(_TRICKY) * 6 + 40
 
 
-def test_a_run_gives_back_every_name_across_inflated_pieces() -> None:
+@pytest.mark.parametrize("piece", [1, 7, 1024])
+def test_a_run_gives_back_every_name_across_inflated_pieces(
+    piece: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Long names of several bytes per character, and a lone surrogate (an undecodable
-    # byte in a file name), cut across the 64 KiB pieces the run is inflated in.
+    # byte in a file name), cut across the pieces the run is inflated in.
+    monkeypatch.setattr(paths, "_PIECE", piece)
     names = [f"{i:05d}-{'ü€𝄞' * (i % 50)}.md" for i in range(3000)] + ["\udcff.md"]
     assert list(paths._unpack(paths._pack(list(names)))) == sorted(names)
+    assert list(paths._unpack(paths._pack([]))) == []

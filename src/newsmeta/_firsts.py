@@ -4,11 +4,11 @@
 first file that states it and at which line, to name them when a later file states the
 URL again. A dictionary of URL strings to ``(path, line)`` costs a few hundred bytes per
 URL, which grows a 100,000-file run by tens of megabytes. Here a URL costs a few tens
-of bytes: a 32-bit hash and a 32-bit record number in an open-addressing table held in
-two ``array`` objects (11 to 21 bytes a URL, as the table fills), and the record itself
-(path, line and URL) kept in zlib-compressed blocks of :data:`BLOCK` records. A hash
-that matches is confirmed against the record's URL, so a collision never makes two URLs
-one: the answers are exactly a dictionary's.
+of bytes: a 32-bit hash in an ``array`` by record number, an open-addressing table of
+record numbers in another (9 to 15 bytes a URL together, as the table fills), and the
+record itself (path, line and URL) kept in zlib-compressed blocks of :data:`BLOCK`
+records. A hash that matches is confirmed against the record's URL, so a collision never
+makes two URLs one: the answers are exactly a dictionary's.
 """
 
 from __future__ import annotations
@@ -29,16 +29,17 @@ BLOCK: Final = 1024
 #: instead of 40, but compressing a block then costs about three times as long, which a
 #: warm cached run over 10,000 files (nothing else to do but read back results) feels.
 _LEVEL: Final = 1
+#: An empty slot of the table (a slot holds a record number plus one).
 _EMPTY: Final = 0
 #: The table doubles when more than this share of its slots is used.
 _LOAD: Final = 0.75
 
 
 def _hash(url: str) -> int:
-    """A 32-bit hash of ``url``, never 0 (0 marks an empty slot); stable across runs. Two
-    URLs may share one: a match is only a candidate, confirmed against the record."""
+    """A 32-bit hash of ``url``, stable across runs. Two URLs may share one: a match is
+    only a candidate, confirmed against the record."""
     digest = blake2b(url.encode("utf-8", "surrogatepass"), digest_size=4).digest()
-    return int.from_bytes(digest, "little") or 1
+    return int.from_bytes(digest, "little")
 
 
 def _zeros(size: int) -> array[int]:
@@ -48,15 +49,16 @@ def _zeros(size: int) -> array[int]:
 
 class FirstStatements:
     """URL -> (path, line) of the first file that stated it, in a few tens of bytes per
-    URL. Holds up to 2**32 URLs."""
+    URL. Holds up to 2**32 - 1 URLs."""
 
-    __slots__ = ("_block", "_blocks", "_count", "_hashes", "_last", "_mask", "_records")
+    __slots__ = ("_block", "_blocks", "_hashes", "_last", "_mask", "_slots")
 
     def __init__(self) -> None:
         self._mask = 63
-        self._hashes = _zeros(64)
-        self._records = _zeros(64)
-        self._count = 0
+        #: Record number plus one in each used slot (a record's slot starts at its hash).
+        self._slots = _zeros(64)
+        #: Each record's hash, by record number: the table is rebuilt from it alone.
+        self._hashes: array[int] = array("I")
         #: Compressed blocks of full records, and the block being filled.
         self._blocks: list[bytes] = []
         self._block: list[tuple[str, int, str]] = []
@@ -64,31 +66,30 @@ class FirstStatements:
         self._last: tuple[int, list[tuple[str, int, str]]] = (-1, [])
 
     def __len__(self) -> int:
-        return self._count
+        return len(self._hashes)
 
     def setdefault(self, url: str, path: str, line: int) -> tuple[str, int]:
         """The first ``(path, line)`` that stated ``url``; ``(path, line)`` itself when
         ``url`` is new (it is then remembered)."""
         wanted = _hash(url)
-        hashes, mask = self._hashes, self._mask
+        slots, hashes, mask = self._slots, self._hashes, self._mask
         slot = wanted & mask
         while True:
-            found = hashes[slot]
+            found = slots[slot]
             if found == _EMPTY:
                 break
-            if found == wanted:
-                first_path, first_line, first_url = self._record(self._records[slot])
+            if hashes[found - 1] == wanted:
+                first_path, first_line, first_url = self._record(found - 1)
                 if first_url == url:
                     return first_path, first_line
             slot = (slot + 1) & mask  # another URL (or a collision): look further
-        hashes[slot] = wanted
-        self._records[slot] = self._count
+        hashes.append(wanted)
+        slots[slot] = len(hashes)
         self._block.append((path, line, url))
-        self._count += 1
         if len(self._block) == BLOCK:
             self._blocks.append(zlib.compress(marshal.dumps(self._block), _LEVEL))
             self._block = []
-        if self._count > _LOAD * (mask + 1):
+        if len(hashes) > _LOAD * (mask + 1):
             self._grow()
         return path, line
 
@@ -105,14 +106,11 @@ class FirstStatements:
     def _grow(self) -> None:
         size = 2 * (self._mask + 1)
         mask = size - 1
-        hashes = _zeros(size)
-        records = _zeros(size)
-        for found, record in zip(self._hashes, self._records, strict=True):
-            if found == _EMPTY:
-                continue
+        self._slots = _zeros(0)  # the old table goes before the new one is made
+        slots = _zeros(size)
+        for number, found in enumerate(self._hashes, 1):
             slot = found & mask
-            while hashes[slot] != _EMPTY:
+            while slots[slot] != _EMPTY:
                 slot = (slot + 1) & mask
-            hashes[slot] = found
-            records[slot] = record
-        self._hashes, self._records, self._mask = hashes, records, mask
+            slots[slot] = number
+        self._slots, self._mask = slots, mask

@@ -329,18 +329,27 @@ def _pack(names: list[str]) -> bytes:
     )
 
 
+#: How much of a compressed run is inflated at a time. Merging holds one piece of every
+#: run at once: inflating by input (about 5 KiB of names from 1 KiB of a run), rather
+#: than by output, also keeps no copy of a run's unread rest (``unconsumed_tail``).
+_PIECE = 1024
+
+
 def _unpack(run: bytes) -> Iterator[str]:
     """The names :func:`_pack` kept, in order, inflated a piece at a time."""
     inflate = zlib.decompressobj()
-    pending, rest = run, b""
-    while True:
-        piece = inflate.decompress(pending, 1 << 16) if pending else inflate.flush()
-        pending = inflate.unconsumed_tail
+    view = memoryview(run)
+    rest = b""
+    for start in range(0, len(run) + _PIECE, _PIECE):
+        # Past the run's end, what zlib may still hold (nothing, for a whole stream).
+        piece = (
+            inflate.decompress(view[start : start + _PIECE])
+            if start < len(run)
+            else inflate.flush()
+        )
         *names, rest = (rest + piece).split(b"\0")
         for name in names:
             yield name.decode("utf-8", "surrogatepass")
-        if not piece and not pending:
-            return
 
 
 def _sorted_names(
