@@ -180,3 +180,26 @@ def test_a_run_gives_back_every_name_across_inflated_pieces(
     names = [f"{i:05d}-{'ü€𝄞' * (i % 50)}.md" for i in range(3000)] + ["\udcff.md"]
     assert list(paths._unpack(paths._pack(list(names)))) == sorted(names)
     assert list(paths._unpack(paths._pack([]))) == []
+
+
+def test_each_folder_is_listed_once_however_often_the_walk_is_iterated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tree(tmp_path)
+    for number in range(5000):  # more than one compressed run of paths
+        (tmp_path / "z" / f"many-{number:05}.md").write_text("x", encoding="utf-8")
+    real = os.scandir
+    listed: list[str] = []
+
+    def scandir(path: str) -> object:
+        listed.append(os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    walked = paths.walk([str(tmp_path)])
+    first = list(walked)
+    assert list(walked) == first
+    assert sorted(listed) == sorted(set(listed))  # no folder listed twice
+    assert len(first) == walked.count == len(_TRICKY) * 6 + 5000
+    monkeypatch.setattr(os, "scandir", real)
+    assert first == paths.find([str(tmp_path)]).paths

@@ -322,11 +322,16 @@ def resolve_walk(
 _RUN = 4096
 
 
+def _pack_paths(paths: list[str]) -> bytes:
+    """``paths``, in their order, as :func:`_unpack` reads them back."""
+    return zlib.compress(
+        b"".join(path.encode("utf-8", "surrogatepass") + b"\0" for path in paths), 1
+    )
+
+
 def _pack(names: list[str]) -> bytes:
     names.sort()
-    return zlib.compress(
-        b"".join(name.encode("utf-8", "surrogatepass") + b"\0" for name in names), 1
-    )
+    return _pack_paths(names)
 
 
 #: How much of a compressed run is inflated at a time. Merging holds one piece of every
@@ -403,12 +408,13 @@ def _sorted_walk(
         if unreadable is not None:
             unreadable.append((directory, exc))
         return
+    prefix = os.path.join(directory, "")  # what os.path.join puts before each name
     for name in names:
-        path = os.path.join(directory, name.rstrip("/"))
-        if name.endswith("/"):
-            yield from _sorted_walk(path, skip, extensions, found, unreadable)
+        if name[-1] == "/":
+            yield from _sorted_walk(prefix + name[:-1], skip, extensions, found, unreadable)
         else:
             found()
+            path = prefix + name
             if not skip(path):
                 yield path
 
@@ -449,6 +455,11 @@ def _walked(
             streams.extend(one(match) for match in sorted(matches))
         else:
             streams.append(one(argument))
+    if len(streams) == 1:
+        # One stream (the usual single folder) is sorted already and holds each path once:
+        # a folder's names are unique, so its joined paths are too.
+        yield from streams[0]
+        return
     # Every stream is sorted by normalised path; merged, equal paths meet, and the first
     # argument's stays (heapq.merge keeps the streams' order among equals).
     previous = None
@@ -465,26 +476,26 @@ def _first(pair: tuple[str, str]) -> str:
 
 class Walk:
     """The files of :func:`find` as :func:`walk` gives them: ``count`` (how many) and
-    ``unreadable`` (the directories that could not be read, with why) come from a first
-    walk that keeps no path; each iteration walks again and yields the paths in
-    :func:`find`'s order."""
+    ``unreadable`` (the directories that could not be read, with why) come from the one
+    walk, which keeps the paths zlib-compressed in runs of :data:`_RUN` (a few bytes per
+    path, not the hundred or more of a string); each iteration inflates them a run at a
+    time and yields them in :func:`find`'s order, as the walk found them."""
 
     def __init__(
         self,
         arguments: Sequence[str],
-        exclude: Sequence[tuple[Sequence[str], str]],
-        extensions: tuple[str, ...],
+        runs: list[bytes],
         count: int,
         unreadable: list[tuple[str, OSError]],
     ) -> None:
         self.count = count
         self.unreadable = unreadable
         self._arguments = tuple(arguments)
-        self._exclude = tuple(exclude)
-        self._extensions = extensions
+        self._runs = runs
 
     def __iter__(self) -> Iterator[str]:
-        return _walked(self._arguments, self._exclude, self._extensions, lambda: None, None)
+        for run in self._runs:
+            yield from _unpack(run)
 
     def __repr__(self) -> str:
         return f"Walk({list(self._arguments)!r}, count={self.count})"
@@ -497,9 +508,10 @@ def walk(
     *,
     require: bool = False,
 ) -> Walk:
-    """:func:`find`, with the paths walked when iterated instead of listed: memory does
-    not grow with their number (a glob's matches excepted). Raises as :func:`find` does,
-    at once."""
+    """:func:`find`, with the paths kept compressed until iterated instead of listed:
+    memory grows by a few bytes per path, not by a string each (a glob's matches excepted).
+    Raises as :func:`find` does, at once. The tree is walked once, here: iterating gives
+    the paths found then."""
     matched = False
     unreadable: list[tuple[str, OSError]] = []
 
@@ -507,9 +519,20 @@ def walk(
         nonlocal matched
         matched = True
 
-    count = sum(1 for _ in _walked(arguments, exclude, extensions, found, unreadable))
+    runs: list[bytes] = []
+    pending: list[str] = []
+    count = 0
+    for path in _walked(arguments, exclude, extensions, found, unreadable):
+        pending.append(path)
+        if len(pending) == _RUN:
+            runs.append(_pack_paths(pending))
+            count += _RUN
+            pending = []
+    if pending:
+        runs.append(_pack_paths(pending))
+        count += len(pending)
     if require and not (matched or unreadable):
         where = ", ".join(repr(argument) for argument in arguments)
         kinds = " or ".join(f"*{extension}" for extension in extensions)
         raise NoInputError(f"no article files found in {where} (looked for {kinds})")
-    return Walk(arguments, exclude, extensions, count, unreadable)
+    return Walk(arguments, runs, count, unreadable)
