@@ -183,8 +183,22 @@ def test_validate_loads_neither_the_fixer_nor_a_checker_it_does_not_need(tmp_pat
     for modules in (cold, warm):
         assert not modules & {"newsmeta.fixing", "newsmeta.document", "difflib", "logging"}
     assert "newsmeta._quick" in cold
-    # Every result came from the cache: no parser, no schema, no checker.
-    assert not warm & {"newsmeta._quick", "newsmeta.schema", "yaml", "jsonschema_rs"}
+    # Every result came from the cache: no parser, no schema, no checker, no rule, and no
+    # other command's module.
+    assert not warm & {
+        "newsmeta._quick",
+        "newsmeta._check",
+        "newsmeta._yamltree",
+        "newsmeta._frontmatter",
+        "newsmeta.schema",
+        "newsmeta.rules",
+        "newsmeta.cli.verbs",
+        "newsmeta.cli.edit",
+        "yaml",
+        "ruamel.yaml",
+        "jsonschema",
+        "jsonschema_rs",
+    }
 
 
 def test_a_cold_run_on_workers_stores_what_they_found(

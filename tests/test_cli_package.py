@@ -179,6 +179,24 @@ def test_every_command_module_registers_commands_with_a_handler(name: str) -> No
     assert commands.choices, f"{name} registered no command"
     for command, sub in commands.choices.items():
         assert callable(sub.get_default("handler")), command
+    # What a run of one command builds from: the commands its module adds, no more, no less.
+    assert tuple(commands.choices) == cli.COMMANDS_OF[name]
+
+
+def test_a_command_builds_only_its_own_module_with_the_same_parser() -> None:
+    import argparse
+
+    full = cli._subcommands(cli.build_parser())
+    assert list(full) == [
+        command for module in cli.COMMAND_MODULES for command in cli.COMMANDS_OF[module]
+    ]
+    for command, sub in full.items():
+        alone = cli._subcommands(cli.build_parser(command))
+        assert command in alone
+        assert set(alone) == set(cli.COMMANDS_OF[cli._HOME_OF[command]])
+        assert alone[command].format_help() == sub.format_help()
+        assert isinstance(alone[command], argparse.ArgumentParser)
+    assert list(cli._subcommands(cli.build_parser("no-such-command"))) == list(full)
 
 
 def test_every_command_module_is_listed() -> None:

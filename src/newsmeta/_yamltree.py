@@ -28,10 +28,13 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from newsmeta._limits import DEFAULT_LIMITS, Limits
+
 if TYPE_CHECKING:
     from newsmeta._spec import SpecVerdict
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "Finding",
     "Limits",
     "Locator",
@@ -46,22 +49,6 @@ __all__ = [
 ]
 
 JSONValue = None | bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"]
-
-
-@attrs.frozen
-class Limits:
-    """Bounds on what one file may contain. Configuration may lower them, never a file."""
-
-    max_file_bytes: int = 4 * 1024 * 1024
-    max_front_matter_chars: int = 256 * 1024
-    max_depth: int = 32
-    max_nodes: int = 10_000
-    max_scalar_chars: int = 64 * 1024
-    max_key_chars: int = 256
-    max_number_chars: int = 100
-
-
-DEFAULT_LIMITS: Final = Limits()
 
 
 @attrs.define(slots=True)

@@ -71,8 +71,8 @@ from zlib import crc32
 import attrs
 
 from newsmeta._files import read_article
+from newsmeta._limits import DEFAULT_LIMITS, Limits
 from newsmeta._version import __version__
-from newsmeta._yamltree import DEFAULT_LIMITS, Limits
 from newsmeta.problems import Problem, Severity
 from newsmeta.validation import BATCH_SIZE, FileResult, UrlUse, check_bytes, check_path
 

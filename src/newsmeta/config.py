@@ -38,7 +38,7 @@ from pathlib import Path
 
 import attrs
 
-from newsmeta._yamltree import DEFAULT_LIMITS, Limits
+from newsmeta._limits import DEFAULT_LIMITS, Limits
 from newsmeta.errors import NewsmetaError
 from newsmeta.problems import CODES, Severity, matches_code
 from newsmeta.suggestions import did_you_mean

@@ -15,14 +15,17 @@ from typing import TYPE_CHECKING, Final, Protocol
 
 import attrs
 
-from newsmeta._check import Analysis, analyse, analyse_quickly, decode
-from newsmeta._yamltree import DEFAULT_LIMITS, JSONValue, Limits, find_node
+from newsmeta._limits import DEFAULT_LIMITS, Limits
 from newsmeta.problems import CODES, Problem, Severity, matches_code
 
+# The checking machinery (newsmeta._check and the parsers behind it) is imported by the
+# functions that check: a run whose results all come from the cache never loads it.
 if TYPE_CHECKING:  # concurrent.futures costs ~20 ms to import; only callers need it
     from concurrent.futures import Executor, Future
 
+    from newsmeta._check import Analysis
     from newsmeta._quick import QuickView
+    from newsmeta._yamltree import JSONValue
     from newsmeta.config import Config
     from newsmeta.document import Document
     from newsmeta.model import Model
@@ -155,6 +158,8 @@ def _json_view(value: object) -> JSONValue:
 
 def check_text(text: str, path: str = "<stdin>") -> FileResult:
     """Validate an article given as text."""
+    from newsmeta._check import analyse
+
     analysis = analyse(text, path=path)
     return FileResult(path, tuple(analysis.problems), _url_uses(analysis))
 
@@ -177,6 +182,8 @@ def check_path(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) ->
 
 def check_bytes(raw: bytes, path: str = "<stdin>", limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """Validate an article given as a file's bytes (decoded as UTF-8 here); never raises."""
+    from newsmeta._check import analyse_quickly, decode
+
     text, findings = decode(raw, limits)
     # Most files pass the YAML layers, and then need no second parse (see analyse_quickly).
     analysis, view = analyse_quickly(text, prior=findings, path=path, limits=limits)
@@ -211,6 +218,8 @@ def _url_uses(analysis: Analysis) -> tuple[UrlUse, ...]:
         view = quick_view(split.yaml, split.yaml_start, limits)
         if view is not None:
             return _quick_url_uses(view, analysis.text)
+
+    from newsmeta._yamltree import find_node
 
     def span_of(key: str) -> tuple[int, int] | None:
         _, node = find_node(analysis.root, [key])

@@ -56,6 +56,7 @@ from newsmeta.cli.common import (
 )
 
 __all__ = [
+    "COMMANDS_OF",
     "COMMAND_MODULES",
     "EXIT_BROKEN_PIPE",
     "EXIT_INTERRUPTED",
@@ -84,12 +85,32 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
+#: The commands each module of :data:`COMMAND_MODULES` adds (a test holds this to what their
+#: ``register`` functions add): a run of one command builds only its module's parser.
+COMMANDS_OF: dict[str, tuple[str, ...]] = {
+    "validate": ("validate",),
+    "cache": ("cache",),
+    "verbs": ("get", "set", "unset", "append", "insert"),
+    "rules": ("rules", "explain"),
+    "fix": ("fix",),
+    "query": ("query",),
+    "edit": ("edit",),
+    "new": ("new",),
+    "convert": ("export", "import"),
+    "schema": ("schema",),
+    "lsp": ("lsp",),
+}
+_HOME_OF = {command: module for module, names in COMMANDS_OF.items() for command in names}
+
+
 class _CommandModule(Protocol):
     def register(self, commands: Commands, /) -> None: ...
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``newsmeta`` argument parser, with every command of :data:`COMMAND_MODULES`."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The ``newsmeta`` argument parser, with every command of :data:`COMMAND_MODULES`; or,
+    when ``command`` names one, with only the commands of its module (what running it
+    needs: the other modules are not even imported)."""
     parser = Parser(
         prog="newsmeta",
         description="Validate and edit news articles stored as Markdown with YAML front matter.",
@@ -101,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         parser_class=Parser,  # a subclass: each parsing error is one line
     )
-    for name in COMMAND_MODULES:
+    home = _HOME_OF.get(command) if command is not None else None
+    for name in COMMAND_MODULES if home is None else (home,):
         module: _CommandModule = importlib.import_module(f"newsmeta.cli.{name}")
         module.register(commands)
     return parser
@@ -157,7 +179,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if sys.stdout is None:
         sys.stdout = _ClosedOutput()
     try:
-        parser = build_parser()
+        # Shell completion and the top-level help need every command; a run needs its own.
+        wanted = arguments[0] if arguments and "_ARGCOMPLETE" not in os.environ else None
+        parser = build_parser(wanted)
         _complete(parser)
         commands = _subcommands(parser)
         if arguments and not arguments[0].startswith("-") and arguments[0] not in commands:

@@ -195,7 +195,6 @@ def _run_validate(args: argparse.Namespace) -> int:
     from newsmeta.config import ConfigError, check_selectors
     from newsmeta.problems import Severity
     from newsmeta.reporters import Options, fails, load
-    from newsmeta.rules import fixable_codes  # not the fixer: start-up pays for it
     from newsmeta.validation import (
         CorpusIndex,
         FileResult,
@@ -315,11 +314,16 @@ def _run_validate(args: argparse.Namespace) -> int:
                 and args.output_file in (None, "-")
                 and isatty(stdout)
             )
+            fixable: frozenset[str] = frozenset()
+            if args.statistics or fmt in ("text", "github"):  # the formats that count them
+                from newsmeta.rules import fixable_codes  # loads the rules, not the fixer
+
+                fixable = frozenset(fixable_codes())
             options = Options(
                 color=color and fmt == "text",
                 fail_on=fail_on,
                 step_summary=os.environ.get("GITHUB_STEP_SUMMARY") or None,
-                fixable=frozenset(fixable_codes()),
+                fixable=fixable,
             )
 
             def judged() -> Iterator[FileResult]:
