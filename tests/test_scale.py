@@ -14,7 +14,14 @@ import pytest
 from newsmeta._check import analyse
 from newsmeta.config import Config
 from newsmeta.schema import format_checker, is_valid, load_schema
-from newsmeta.validation import CorpusIndex, FileResult, check_path, iter_results, validate_many
+from newsmeta.validation import (
+    BATCH_SIZE,
+    CorpusIndex,
+    FileResult,
+    check_path,
+    iter_results,
+    validate_many,
+)
 
 from .conftest import EXAMPLES
 
@@ -61,7 +68,24 @@ def test_validate_many_on_a_dask_cluster(
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        assert validate_many(paths, client.get_executor(), chunk_size=8, config=config) == expected
+        dask = _Delegating(client.get_executor())
+        assert validate_many(paths, dask, chunk_size=8, config=config) == expected
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        assert validate_many(paths, pool, chunk_size=8, config=config) == expected
+    # One task per batch of 8 paths, the last one holding the rest.
+    assert dask.batches == [8] * (len(paths) // 8) + ([len(paths) % 8] if len(paths) % 8 else [])
+
+
+class _Delegating(Executor):
+    """Hands each task to ``inner`` and records how many paths each batch holds."""
+
+    def __init__(self, inner: Executor) -> None:
+        self.inner = inner
+        self.batches: list[int] = []
+
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        self.batches.append(len(args[0]))  # type: ignore[arg-type]
+        return self.inner.submit(fn, *args, **kwargs)
 
 
 class _Recording(Executor):
@@ -75,6 +99,7 @@ class _Recording(Executor):
         future: Future[T] = Future()
         future.set_result(fn(*args, **kwargs))
         self.submitted += 1
+        self.futures.append(future)
         return future
 
 
@@ -88,6 +113,23 @@ def test_iter_results_keeps_a_bounded_number_of_chunks_in_flight() -> None:
         assert executor.submitted <= -(-consumed // 4) + 3
     assert executor.submitted == 25
     assert next(stream, None) is None
+
+
+@pytest.mark.parametrize(("count", "chunk_size"), [(10, 4), (12, 4), (3, 4), (600, None)])
+def test_every_task_holds_a_batch_of_chunk_size_paths(count: int, chunk_size: int | None) -> None:
+    paths = [str(EXAMPLES / f"missing-{i}.md") for i in range(count)]
+    executor = _Delegating(_Recording())
+    if chunk_size is None:
+        results = list(iter_results(paths, executor))
+        chunk_size = BATCH_SIZE
+    else:
+        results = list(iter_results(paths, executor, chunk_size=chunk_size))
+    assert [r.path for r in results] == paths
+    full, rest = divmod(count, chunk_size)
+    assert executor.batches == [chunk_size] * full + ([rest] if rest else [])
+    # Each task gives its batch's results as one bytes object, which any executor moves
+    # in one piece (Dask would serialise a list item by item).
+    assert all(type(task.result()) is bytes for task in executor.inner.futures)  # type: ignore[attr-defined]
 
 
 def test_iter_results_rejects_a_bad_chunk_size() -> None:
