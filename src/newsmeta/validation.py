@@ -9,7 +9,6 @@ from __future__ import annotations
 import collections
 import functools
 import os
-import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Final, Protocol
@@ -310,6 +309,8 @@ def _check_chunk(paths: list[str], limits: Limits = DEFAULT_LIMITS) -> bytes:
     checking), and unpickles them one by one in the client: about three times the work
     of one pickle of the whole batch.
     """
+    import pickle
+
     return pickle.dumps([check_path(p, limits) for p in paths], pickle.HIGHEST_PROTOCOL)
 
 
@@ -362,6 +363,8 @@ def iter_results(
 
 
 def _results_of(task: Future[bytes]) -> list[FileResult]:
+    import pickle
+
     # The bytes come from _check_chunk, run where the executor runs it: as trusted as the
     # pickles the executor itself moves.
     results: list[FileResult] = pickle.loads(task.result())
