@@ -14,8 +14,9 @@ same marks; a differential test holds them to it. Composition is iterative and c
 :class:`Limits` on the event stream, so hostile input (deep nesting, alias bombs, huge
 scalars) is refused before anything large is built.
 
-Scalars are resolved with ruamel.yaml's own YAML 1.2 implicit-resolver table, so values
-agree with what ``ruamel.yaml.YAML(typ="safe")`` loads; timestamps stay as their source
+Scalars are resolved with ruamel.yaml's own YAML 1.2 implicit-resolver table (a copy in
+:mod:`newsmeta._resolvers`, held to the library by a test), so values agree with what
+``ruamel.yaml.YAML(typ="safe")`` loads; timestamps stay as their source
 text (the schema checks them as RFC 3339 strings, and the text is what round-trips).
 """
 
@@ -672,18 +673,18 @@ _RESOLVERS: dict[tuple[int, int], dict[str, _Resolver]] = {}
 
 
 def _resolver_table(version: tuple[int, int]) -> dict[str, _Resolver]:
-    """ruamel.yaml's implicit resolvers for ``version``, indexed by first character."""
+    """ruamel.yaml's implicit resolvers for ``version``, indexed by first character (from
+    the copy in :mod:`newsmeta._resolvers`, which spares importing ruamel.yaml)."""
     table = _RESOLVERS.get(version)
     if table is None:
-        from ruamel.yaml.resolver import implicit_resolvers
+        from newsmeta._resolvers import RUAMEL_IMPLICIT
 
         table = {}
-        for versions, tag, regexp, first in implicit_resolvers:
+        for versions, tag, source, flags, first in RUAMEL_IMPLICIT:
             if version not in versions:
                 continue
+            pattern = re.compile(source, flags)
             for ch in first:
-                # ruamel may wrap a pattern in a lazy proxy; compile the real thing once.
-                pattern = re.compile(regexp.pattern, regexp.flags)
                 table.setdefault(ch, []).append((tag.rsplit(":", 1)[-1], pattern))
         _RESOLVERS[version] = table
     return table
@@ -809,20 +810,17 @@ _PYYAML_TABLE: list[dict[str, _Resolver]] = []
 
 
 def _pyyaml_reading(value: str) -> str:
-    """The type PyYAML's resolver gives the plain scalar ``value`` (``str`` when PyYAML
-    is not installed)."""
+    """The type PyYAML's resolver gives the plain scalar ``value`` (from the copy of its
+    table in :mod:`newsmeta._resolvers`, which spares importing PyYAML)."""
     if not _PYYAML_TABLE:
-        try:
-            from yaml.resolver import Resolver
-        except ImportError:  # pragma: no cover - PyYAML is a dependency
-            _PYYAML_TABLE.append({})
-        else:
-            _PYYAML_TABLE.append(
-                {
-                    first: [(tag.rsplit(":", 1)[-1], regexp) for tag, regexp in entries]
-                    for first, entries in Resolver.yaml_implicit_resolvers.items()
-                }
-            )
+        from newsmeta._resolvers import PYYAML_IMPLICIT
+
+        table: dict[str, _Resolver] = {}
+        for tag, source, flags, firsts in PYYAML_IMPLICIT:
+            pattern = re.compile(source, flags)
+            for first in firsts:
+                table.setdefault(first, []).append((tag.rsplit(":", 1)[-1], pattern))
+        _PYYAML_TABLE.append(table)
     for candidate, regexp in _PYYAML_TABLE[0].get(value[:1], ()):
         if regexp.match(value):
             return candidate
