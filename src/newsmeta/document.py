@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -18,13 +19,13 @@ import attrs
 
 from newsmeta._check import Analysis, analyse, analyse_view, decode, quick_read, rules_may_err
 from newsmeta._files import read_article_bytes
+from newsmeta._frontmatter import Split
 from newsmeta._yamltree import DEFAULT_LIMITS, Finding, JSONValue, Node
 from newsmeta.errors import EditError, InvalidDocumentError, NewProblemsError
 from newsmeta.problems import Problem, Severity
 
 if TYPE_CHECKING:
     from newsmeta._edit import Op
-    from newsmeta._frontmatter import Split
     from newsmeta._quick import QuickView
     from newsmeta._yamltree import Limits
     from newsmeta.config import Config
@@ -89,15 +90,15 @@ class Document:
         "_baseline",
         "_created",
         "_disk",
+        "_path",
         "_read",
         "_unread",
-        "path",
     )
 
     def __init__(
         self,
         analysis: Analysis | _Unchecked,
-        path: Path | None = None,
+        path: Path | str | None = None,
         disk: bytes | None = None,
         *,
         created: bool = False,
@@ -108,7 +109,9 @@ class Document:
         self._read = analysis
         #: Why the file could not be read (:func:`iter_documents`): nothing to save then.
         self._unread = unread
-        self.path = path
+        #: The path, as given (a loaded document's ``Path`` is made when first asked: one
+        #: object less, and two for the collector, while nobody asks).
+        self._path = path
         self._article: Article | None = None
         self._article_done = False
         #: Fingerprint of the bytes on disk when loaded or last saved (None: not from disk).
@@ -151,6 +154,19 @@ class Document:
         self._read = analysis
 
     @property
+    def path(self) -> Path | None:
+        """The file the document was loaded from, or is saved to by default (``None``:
+        none yet)."""
+        path = self._path
+        if isinstance(path, str):
+            path = self._path = Path(path)
+        return path
+
+    @path.setter
+    def path(self, path: Path | None) -> None:
+        self._path = path
+
+    @property
     def text(self) -> str:
         """The document's exact text."""
         return self._read.text
@@ -182,8 +198,10 @@ class Document:
         is not empty. Raises :class:`~newsmeta.errors.EditError` when the document has no
         front-matter fences.
         """
-        split = self._read.split
-        return split.body if split is not None else ""
+        read = self._read
+        if isinstance(read, _Unchecked):
+            return read.body
+        return read.split.body if read.split is not None else ""
 
     @body.setter
     def body(self, body: str) -> None:
@@ -718,7 +736,7 @@ def load(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Docum
     The problems are the ones an immediate check would find.
     """
     limit = _size_limit(max_bytes)
-    file_path = Path(path)
+    file_path = _kept_path(path)
     raw = read_article_bytes(file_path, limit)
     if len(raw) > limit:
         from newsmeta.errors import FileTooLargeError
@@ -726,6 +744,23 @@ def load(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Docum
         raise FileTooLargeError(os.fspath(path), limit)
     text, findings = decode(raw)
     return Document(_analysis_of(text, findings, os.fspath(path)), file_path, _fingerprint(raw))
+
+
+def _kept_path(path: str | os.PathLike[str]) -> Path | str:
+    """``path`` as a loaded document keeps it: its text, when that is already how ``Path``
+    writes it (the ``Path`` is then made only if asked for), else the ``Path``."""
+    name = os.fspath(path)
+    if (
+        os.sep == "/"
+        and isinstance(name, str)
+        and name not in ("", ".")
+        and "//" not in name
+        and "/./" not in name
+        and not name.startswith("./")
+        and not name.endswith(("/", "/."))
+    ):
+        return name
+    return Path(name)
 
 
 def _analysis_of(text: str, findings: list[Finding], path: str | None) -> Analysis | _Unchecked:
@@ -746,26 +781,83 @@ class _Unchecked:
     It has what :class:`Analysis` has without them (the text, its split, the data);
     :meth:`check` runs them, with the path the file was loaded from, and gives what
     :func:`~newsmeta._check.analyse_quickly` would have given at load time.
+
+    A loaded document may be kept, with thousands of others, for as long as a program
+    runs: it keeps what it holds small, and out of the garbage collector's sight where
+    it can. The split is kept as the four indices that cut the text (its pieces are
+    sliced again when asked), and a view the line reader made as its data, its spans as
+    the bytes of an ``array`` and its top-level ordinals (strings to numbers: a
+    dictionary the collector does not track); the view is made again when asked.
     """
 
-    __slots__ = ("_path", "_view", "data", "split", "text")
+    __slots__ = ("_cuts", "_offset", "_path", "_spans", "_top_level", "_view", "data", "text")
 
     def __init__(self, text: str, split: Split, view: QuickView, path: str | None) -> None:
+        from newsmeta._quick import LINE_READER_SOURCE
+
         self.text = text
-        self.split = split
+        yaml_start = len(split.bom) + len(split.opening)
+        closing_start = yaml_start + len(split.yaml)
+        self._cuts = (len(split.bom), yaml_start, closing_start, closing_start + len(split.closing))
         self.data: JSONValue = view.data
-        self._view = view
         self._path = path
+        self._offset = view.offset
+        self._top_level = view.top_level
+        if view.event_source is LINE_READER_SOURCE:
+            # 4 bytes a position (a front matter is far shorter than 2**31 characters), in
+            # bytes: not a container, so nothing for the collector to visit.
+            self._spans: bytes | None = array("i", view.values).tobytes()
+            self._view: QuickView | None = None
+        else:  # the parser's events (a view made without the line reader): kept as read
+            self._spans = None
+            self._view = view
+
+    @property
+    def split(self) -> Split:
+        """The pieces of the text, as the quick read split it."""
+        text = self.text
+        bom_end, yaml_start, closing_start, closing_end = self._cuts
+        return Split(
+            bom=text[:bom_end],
+            opening=text[bom_end:yaml_start],
+            yaml=text[yaml_start:closing_start],
+            closing=text[closing_start:closing_end],
+            body=text[closing_end:],
+        )
+
+    @property
+    def body(self) -> str:
+        """The Markdown after the closing fence."""
+        return self.text[self._cuts[3] :]
+
+    def _quick_view(self) -> QuickView:
+        if self._view is not None:
+            return self._view
+        from newsmeta._quick import QuickView
+
+        _, yaml_start, closing_start, _ = self._cuts
+        yaml = self.text[yaml_start:closing_start]
+        spans = array("i", self._spans or b"").tolist()
+        data = self.data
+        assert isinstance(data, dict)  # a quick view reads a mapping only
+        return QuickView(data, spans, self._offset, self._top_level, yaml, spans=True)
 
     def check(self) -> Analysis:
-        return analyse_view(self.text, self.split, self._view, self._path)
+        return analyse_view(self.text, self.split, self._quick_view(), self._path)
 
     def unchecked(self) -> Analysis:
         """An analysis to splice an edit into: the text, split, data and (built on first
         use) tree, without the checks. Its problems are those of the YAML layers, which
         the quick read found none of; it is never the document's analysis."""
         return Analysis(
-            self.text, self.split, None, self.data, [], True, lazy=DEFAULT_LIMITS, view=self._view
+            self.text,
+            self.split,
+            None,
+            self.data,
+            [],
+            True,
+            lazy=DEFAULT_LIMITS,
+            view=self._quick_view(),
         )
 
 
