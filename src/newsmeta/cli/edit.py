@@ -21,16 +21,23 @@ The program is compiled once for the whole run, which is one process.
 
 Over several files a progress bar shows on a terminal (never in CI) and a summary line on
 stderr counts the files changed, unchanged, skipped by ``--where`` and refused (with why).
+Changed files are saved in batches (up to :data:`_BATCH_FILES` files or
+:data:`_BATCH_BYTES` bytes, see :func:`newsmeta.document.save_many`): each file is written
+to its temporary, one barrier makes them all durable, then each is renamed into place.
+Each save stays atomic, checked against the file as it was read, and keeps the file's
+owner, mode and attributes; a file is read only after any earlier save of it is done.
+
 ``Ctrl-C`` stops the run between two files, after the summary, and never between a printed
 diff and its write; ``kill`` (SIGTERM) and a closed terminal (SIGHUP) do the same, then end
-the process as that signal does. Saves run on writer threads, and every save under way
-finishes first: no file is left half-written and no temporary is left behind. While a jq
-program is running, a signal acts when it returns; a program that never ends is stopped
-at once when no save is under way (always on the first file, and on every file once the
-program has been slow on one: each run then waits for the saves under way). A program
-quick on every file so far that never ends on the next while saves are under way is
-stopped only by SIGQUIT or SIGKILL (``kill -QUIT``, ``kill -9``); the temporary this
-may leave is removed by the next save of that file.
+the process as that signal does. Every file edited before the signal is saved first (a
+batch being saved is finished, the files waiting for one are saved): no file is left
+half-written and no temporary is left behind. While a jq program is running, a signal
+acts when it returns; a program that never ends is stopped at once when no save is
+waiting (always on the first file, and on every file once the program has been slow on
+one: each run then saves the files waiting first). A program quick on every file so far
+that never ends on the next while saves are waiting is stopped only by SIGQUIT or SIGKILL
+(``kill -QUIT``, ``kill -9``): the files waiting are then not saved (each stays whole, as
+it was) and no temporary is left.
 
 Exit codes: 0 done; 1 when a file was refused, or with ``--check`` when a file would change;
 2 for usage mistakes (a program that does not compile) and I/O errors (a read-only file
@@ -69,8 +76,6 @@ from newsmeta.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
-
     from newsmeta.config import Config
     from newsmeta.document import Document
     from newsmeta.jqprogram import Program
@@ -199,7 +204,7 @@ class _Run:
         self.signalled = 0
         #: The jq program took longer than :data:`_SLOW_PROGRAM` on some file.
         self.slow = False
-        self.writer: _Writer | None = None
+        self.batch: _Batch | None = None
 
     # --- the run ----------------------------------------------------------------------------
 
@@ -207,7 +212,8 @@ class _Run:
         """Edit every file of ``paths``; return the exit code."""
         progress = self.tally.progress
         writes = not (self.args.dry_run or self.args.check)
-        self.writer = _Writer() if writes and len(paths) > 1 else None
+        if writes and len(paths) > 1:
+            self.batch = _Batch(allow_links=self.args.allow_links, force=self.args.force)
         done = 0
         broken = False
         previous = {signum: signal.signal(signum, self._on_interrupt) for signum in _STOPPING}
@@ -216,10 +222,11 @@ class _Run:
                 if self.interrupted:
                     break
                 key = None
-                if self.writer is not None:
+                if self.batch is not None:
                     key = _identity(path)
-                    self.writer.settle(key)
-                    self._report(self.writer.finished())
+                    if key in self.batch:  # the same file again: read it as saved
+                        with self._deferred():
+                            self._save_batch()
                 outcome = self._edit(path)
                 outcome.key = key
                 progress.advance(bool(outcome.text) or self._prints(outcome))
@@ -234,11 +241,12 @@ class _Run:
             os.dup2(devnull, sys.stdout.fileno())
             broken = True
         finally:
-            if self.writer is not None:
-                # Every diff printed is written, whatever happened since; a signal that
-                # comes meanwhile is counted, not raised, so the summary still follows.
+            if self.batch is not None:
+                # Every file edited is saved (every diff printed is written), whatever
+                # happened since; a signal that comes meanwhile is counted, not raised,
+                # so the summary still follows.
                 with self._deferred():
-                    self._report(self.writer.close())
+                    self._save_batch()
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
             progress.close()
@@ -281,35 +289,35 @@ class _Run:
 
     @contextlib.contextmanager
     def _native(self) -> Iterator[None]:
-        """Run a jq program so that a signal can stop it, and never in the middle of a save.
+        """Run a jq program so that a signal can stop it, and never before a promised save.
 
         The jq binding never hands control back to Python while a program runs, so a
-        Python handler would wait for the program to end. When no save is under way (and
-        none can start), Ctrl-C and kill stop the process at once: a program that never
-        ends can be stopped. Saves under way are not waited for while the program has run
-        quickly on every file so far (a signal then acts when the program returns, a few
-        microseconds later); once it has been slow on a file, each run waits for the saves
-        under way first. With --diff it waits for every save asked for: each diff printed
-        was promised."""
-        writer = self.writer
-        quiet: contextlib.AbstractContextManager[bool] = (
-            writer.paused(self.args.diff, wait=self.slow)
-            if writer is not None
-            else contextlib.nullcontext(True)
+        Python handler would wait for the program to end. When no file waits to be saved,
+        Ctrl-C and kill stop the process at once: a program that never ends can be
+        stopped. The files waiting are not saved first while the program has run quickly
+        on every file so far (a signal then acts when the program returns, a few
+        microseconds later, and they are saved before the run ends); once it has been slow
+        on a file, each run saves the files waiting first (a slow program makes a batch's
+        savings small anyway)."""
+        batch = self.batch
+        if batch and self.slow:
+            with self._deferred():
+                self._save_batch()
+        if self.interrupted:  # a signal came while they were saved: stop here
+            raise KeyboardInterrupt
+        stoppable = not batch
+        handlers = (
+            {signum: signal.signal(signum, signal.SIG_DFL) for signum in _STOPPING}
+            if stoppable
+            else {}
         )
-        with quiet as stoppable:
-            handlers = (
-                {signum: signal.signal(signum, signal.SIG_DFL) for signum in _STOPPING}
-                if stoppable
-                else {}
-            )
-            started = time.monotonic()
-            try:
-                yield
-            finally:
-                for signum, handler in handlers.items():
-                    signal.signal(signum, handler)
-                self.slow = self.slow or time.monotonic() - started > _SLOW_PROGRAM
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            for signum, handler in handlers.items():
+                signal.signal(signum, handler)
+            self.slow = self.slow or time.monotonic() - started > _SLOW_PROGRAM
 
     # --- one file ---------------------------------------------------------------------------
 
@@ -367,17 +375,20 @@ class _Run:
             if args.check:
                 self.tally.raise_status(EXIT_PROBLEMS)
             elif not args.dry_run:
-                if self.writer is not None:
-                    self.writer.submit(
-                        path,
-                        document,
-                        outcome.key if outcome.key is not None else _identity(path),
-                        allow_links=args.allow_links,
-                        force=args.force,
-                    )
+                if self.batch is not None:
+                    key = outcome.key if outcome.key is not None else _identity(path)
+                    if self.batch.add(path, document, key):
+                        self.count(outcome)
+                        self._save_batch()
+                        return
                 else:
                     outcome = _saved(path, document, args.allow_links, args.force) or outcome
         self.count(outcome)
+
+    def _save_batch(self) -> None:
+        """Save the files waiting; count those that could not be (see :meth:`_report`)."""
+        if self.batch:
+            self._report(self.batch.save())
 
     def _report(self, results: list[tuple[str, _Outcome | None]]) -> None:
         """Count the writes that failed after their file was counted as changed."""
@@ -406,14 +417,79 @@ def _saved(path: str, document: Document, allow_links: bool, force: bool) -> _Ou
         # writes a read-only file and one whose owner or attributes cannot be kept.
         document.save(force=force, refuse_new_errors=False, allow_links=allow_links)
     except (OSError, NewsmetaError) as exc:
-        if not not_written(exc):
-            return _Outcome("refused", _REASONS.get(type(exc).__name__, "refused"), str(exc))
-        if isinstance(exc, NewsmetaError):  # read-only, owner not kept: it names the file
-            return _Outcome("failed", "could not be written", str(exc))
+        return _not_saved(path, exc)
+    return None
+
+
+def _not_saved(path: str, exc: Exception) -> _Outcome:
+    """What a file whose save raised ``exc`` counts as."""
+    from newsmeta.errors import NewsmetaError
+
+    if not not_written(exc):
+        return _Outcome("refused", _REASONS.get(type(exc).__name__, "refused"), str(exc))
+    if isinstance(exc, NewsmetaError):  # read-only, owner not kept: it names the file
+        return _Outcome("failed", "could not be written", str(exc))
+    if isinstance(exc, OSError):
         return _Outcome(
             "failed", "could not be written", f"{path}: not written: {exc.strerror or exc}"
         )
-    return None
+    return _Outcome("failed", "could not be written", f"{path}: not written: {exc}")
+
+
+#: Most files edited before they are saved together. Their saves share one durability
+#: barrier, whose cost is a journal commit: 128 files make it small per file (a fsync per
+#: file costs more than everything else a changed file needs), while a Ctrl-C still
+#: waits for no more than 128 small writes, and the messages about files that could not
+#: be saved come soon after the file's turn.
+_BATCH_FILES = 128
+
+#: Most bytes of edited files held before they are saved together (large files gain
+#: little from sharing a barrier, and the memory they hold is bounded).
+_BATCH_BYTES = 4 * 1024 * 1024
+
+
+class _Batch:
+    """Edited documents waiting to be saved together (:func:`newsmeta.document.save_many`)."""
+
+    def __init__(self, *, allow_links: bool, force: bool) -> None:
+        self.allow_links = allow_links
+        self.force = force
+        self.waiting: list[tuple[str, Document]] = []
+        self.keys: set[_Key] = set()
+        self.size = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.waiting)
+
+    def __contains__(self, key: _Key) -> bool:
+        return key in self.keys
+
+    def add(self, path: str, document: Document, key: _Key) -> bool:
+        """Keep ``document`` (the file ``key`` names) to save; True when the batch is full."""
+        self.waiting.append((path, document))
+        self.keys.add(key)
+        self.size += len(document.dumps())
+        return len(self.waiting) >= _BATCH_FILES or self.size >= _BATCH_BYTES
+
+    def save(self) -> list[tuple[str, _Outcome | None]]:
+        """Save every document waiting: each path, and why it was not saved (or None)."""
+        from newsmeta.document import save_many
+
+        waiting, self.waiting, self.keys, self.size = self.waiting, [], set(), 0
+        if not waiting:
+            return []
+        # The configuration's verdict on new problems was taken already; --force also
+        # writes a read-only file and one whose owner or attributes cannot be kept.
+        errors = save_many(
+            [document for _, document in waiting],
+            force=self.force,
+            allow_links=self.allow_links,
+            refuse_new_errors=False,
+        )
+        return [
+            (path, None if error is None else _not_saved(path, error))
+            for (path, _), error in zip(waiting, errors, strict=True)
+        ]
 
 
 #: Seconds a jq program may take on one file and still count as quick (see _Run._native).
@@ -423,117 +499,6 @@ _SLOW_PROGRAM = 0.05
 _STOPPING = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
 )
-
-
-def _hold_signals() -> None:
-    """Keep the stopping signals away from this (writer) thread for its whole life.
-
-    The kernel gives a signal sent to the process to any thread that does not block it.
-    Blocked in every writer, each one reaches the main thread, whose handler lets every
-    save under way finish (its temporary renamed, never left behind) before the run ends.
-    """
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
-
-
-class _Writer:
-    """Saves documents on a few threads while the next files are edited.
-
-    A save waits for ``fsync``, which waits for the disk, not the processor, and a file
-    system commits several at once: four writers in flight save about ten times as many
-    files per second as one on a busy disk. Each save stays atomic; a file is loaded only
-    after any earlier write to the same file is done. Signals reach the main thread only
-    (see :func:`_hold_signals`), and :meth:`paused` lets it run code a signal may end at
-    once (a jq program) while no save is under way.
-    """
-
-    THREADS = 4
-
-    def __init__(self) -> None:
-        import threading
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.pool = ThreadPoolExecutor(
-            self.THREADS, thread_name_prefix="newsmeta-save", initializer=_hold_signals
-        )
-        self.pending: dict[_Key, tuple[str, Future[_Outcome | None]]] = {}
-        #: Guards ``active`` and ``holding``, and tells when either changes.
-        self.changed = threading.Condition()
-        #: Saves under way: each may have a temporary on disk.
-        self.active = 0
-        #: Saves asked for and not done (under way or waiting for a thread).
-        self.unsaved = 0
-        #: The main thread asked that no save start (see :meth:`paused`).
-        self.holding = False
-
-    def submit(
-        self, path: str, document: Document, key: _Key, *, allow_links: bool, force: bool
-    ) -> None:
-        """Start writing ``document`` to ``path``, the file ``key`` names."""
-        with self.changed:
-            self.unsaved += 1
-        future = self.pool.submit(self._save, path, document, allow_links, force)
-        self.pending[key] = (path, future)
-
-    def _save(
-        self, path: str, document: Document, allow_links: bool, force: bool
-    ) -> _Outcome | None:
-        with self.changed:
-            while self.holding:
-                self.changed.wait()
-            self.active += 1
-        try:
-            return _saved(path, document, allow_links, force)
-        finally:
-            with self.changed:
-                self.active -= 1
-                self.unsaved -= 1
-                self.changed.notify_all()
-
-    @contextlib.contextmanager
-    def paused(self, everything: bool = False, *, wait: bool = True) -> Iterator[bool]:
-        """Wait for the saves under way (``everything``: for every save asked for), and
-        start none until the block ends: nothing is half-saved while it runs, so a signal
-        may end the process there. Yields True; without ``wait``, yields False at once
-        (and holds nothing back) when a save is under way."""
-        with self.changed:
-            # Saves waiting for a thread may start meanwhile; once none is under way
-            # (checked under the lock every save takes to start), none starts.
-            while self.unsaved if everything else self.active:
-                if not wait:
-                    break
-                self.changed.wait()
-            else:
-                self.holding = True
-        if not self.holding:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            with self.changed:
-                self.holding = False
-                self.changed.notify_all()
-
-    def settle(self, key: _Key) -> None:
-        """Wait for a write to the file ``key`` names, if one is under way."""
-        entry = self.pending.get(key)
-        if entry is not None:
-            entry[1].result()
-
-    def finished(self) -> list[tuple[str, _Outcome | None]]:
-        """The writes done since the last call: each path, and why it failed (or None)."""
-        done = [key for key, (_, future) in self.pending.items() if future.done()]
-        return [self._take(key) for key in done]
-
-    def close(self) -> list[tuple[str, _Outcome | None]]:
-        """Wait for every write; return those not reported yet."""
-        self.pool.shutdown(wait=True)
-        return [self._take(key) for key in list(self.pending)]
-
-    def _take(self, key: _Key) -> tuple[str, _Outcome | None]:
-        path, future = self.pending.pop(key)
-        return path, future.result()
 
 
 def _identity(path: str) -> _Key:
