@@ -76,7 +76,10 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    import concurrent.futures
 
 __all__ = [
     "BATCH_BYTES",
@@ -958,6 +961,7 @@ def _write_batch(
                 item.temporary.discard()
                 item.close()
             folders: set[str] = set()
+            replaced: list[int] = []
             for item in staged:
                 if item.temporary.fd is None:
                     continue  # refused by the barrier
@@ -972,11 +976,15 @@ def _write_batch(
                         write.recreate,
                     )
                     folders.add(os.path.dirname(item.target))
+                    if item.old_fd is not None:
+                        replaced.append(item.old_fd)
+                        item.old_fd = None
                 except (OSError, NewsmetaError) as exc:
                     results[item.number] = exc
                     item.temporary.discard()
                 finally:
                     item.close()
+            _close_together(replaced)
             for folder in sorted(folders):
                 _sync_folder(folder)
         finally:
@@ -1023,6 +1031,48 @@ def _make_durable(staged: list[_Staged]) -> list[tuple[_Staged, OSError]]:
             except OSError as exc:
                 failed.append((item, exc))
     return failed
+
+
+#: Threads that close the replaced files of a batch (see :func:`_close_together`).
+_CLOSERS: Final = 8
+_closer_pool: concurrent.futures.ThreadPoolExecutor | None = None
+
+
+def _close_together(fds: list[int]) -> None:
+    """Close the descriptors of replaced (now unlinked) files, several at once.
+
+    Closing the last reference to an unlinked file frees its blocks, and on some file
+    systems (ext4 mounted with ``discard``, measured on Linux 6) each such close waits a
+    few milliseconds, mostly for the kernel rather than the disk: one after the other,
+    that cost more than the whole save of a file. Closes that run at the same time share
+    that wait (200 of them: 0.8 s one by one, 0.02 s on four threads). The threads block
+    the signals :func:`_signals_deferred` holds back, so those still reach the main thread
+    only once the batch is done.
+    """
+    global _closer_pool
+    if len(fds) < 2:
+        for fd in fds:
+            os.close(fd)
+        return
+    if _closer_pool is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _closer_pool = ThreadPoolExecutor(
+            _CLOSERS, thread_name_prefix="newsmeta-close", initializer=_block_signals
+        )
+    # Each descriptor is closed exactly once, whatever happens to the others.
+    for future in [_closer_pool.submit(os.close, fd) for fd in fds]:
+        with contextlib.suppress(OSError):
+            future.result()
+
+
+def _block_signals() -> None:
+    """Keep the signals :func:`_signals_deferred` holds back away from this thread."""
+    import signal
+
+    if hasattr(signal, "pthread_sigmask"):
+        wanted = {getattr(signal, name) for name in _DEFERRED_SIGNALS if hasattr(signal, name)}
+        signal.pthread_sigmask(signal.SIG_BLOCK, wanted)
 
 
 def _sync_folder(folder: str) -> None:
