@@ -305,7 +305,7 @@ def test_every_writing_command_reports_a_read_only_file_as_an_io_error(
 def test_a_read_only_file_among_many_is_an_io_error_and_the_others_are_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
 ) -> None:
-    # Over many files (edit saves on writer threads then), the read-only one is counted
+    # Over many files (edit saves them in batches then), the read-only one is counted
     # as not written, exit 2, and every other file is still written.
     files = [tmp_path / f"{n}.md" for n in range(5)]
     for path in files:
@@ -622,7 +622,7 @@ def test_ctrl_c_during_a_command_line_save_exits_130_and_leaves_nothing(article:
 
 #: A command over the files named (``sys.argv[1:]``), where the first fsync sends the
 #: signal and each takes its time (a slow disk): the signal arrives while that save has
-#: its temporary on disk (and, in edit, while the other writer threads are busy too).
+#: its temporary on disk (in edit: while a batch's temporaries are on disk).
 _SIGNAL_IN_BULK_SAVE = """
 import os, signal, sys, time
 sent = []
@@ -639,7 +639,7 @@ sys.exit(main({command}))
 """
 
 #: The same run, where the signal comes while the jq program runs on the fourth file
-#: and the writers' fsyncs are slow; with ``slow``, the program was slow on the first file
+#: and fsyncs are slow; with ``slow``, the program was slow on the first file
 #: (so the signal ends the process at once: no save is under way).
 _SIGNAL_IN_BULK_PROGRAM = """
 import os, signal, sys, threading, time
@@ -691,8 +691,8 @@ def _whole(files: dict[Path, bytes]) -> list[Path]:
 def test_a_signal_during_a_bulk_edits_saves_leaves_whole_files_and_no_temporary(
     tmp_path: Path, name: str, returncode: int
 ) -> None:
-    # edit saves on writer threads: the signal reaches the main thread, every save under
-    # way finishes (its file whole and new), then the run ends as the signal asks.
+    # edit saves in batches on the main thread: the signal waits until the batch under way
+    # is saved (each file whole and new), then the run ends as the signal asks.
     files = _many(tmp_path)
     run = subprocess.run(
         [

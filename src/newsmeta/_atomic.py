@@ -814,7 +814,7 @@ BATCH_FILES: Final = 128
 
 #: Most bytes :func:`write_atomic_many` holds staged at once: the barrier writes them all
 #: before any rename, and a Ctrl-C waits for it.
-BATCH_BYTES: Final = 8 * 1024 * 1024
+BATCH_BYTES: Final = 4 * 1024 * 1024
 
 
 def write_atomic_many(writes: list[Write]) -> list[BaseException | None]:
@@ -851,9 +851,9 @@ def write_atomic_many(writes: list[Write]) -> list[BaseException | None]:
         end, size = start, 0
         while end < len(writes) and end - start < BATCH_FILES:
             size += len(writes[end].data)
+            if end > start and size > BATCH_BYTES:
+                break  # a larger file than the limit still goes, on its own
             end += 1
-            if size >= BATCH_BYTES:
-                break
         alone = _write_batch(writes, range(start, end), results)
         for number in alone:
             results[number] = _write_one(writes[number])
