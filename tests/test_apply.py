@@ -628,13 +628,14 @@ def test_every_rule_reports_a_code_of_the_rules_layer() -> None:
     from newsmeta.problems import CODES, Severity
     from newsmeta.rules import RULES
 
-    codes = {code for code, _ in rule_codes()}
+    codes = set(rule_codes())
     assert set(RULES) <= codes
     assert "yaml-1.1-ambiguous" in codes  # a rule's code, though of the YAML layer
     assert all(CODES[code].severity is not Severity.ERROR for code in codes)
     assert not rules_may_err({})
     assert not rules_may_err({"schema-minimum": Severity.ERROR})
     assert all(rules_may_err({code: Severity.ERROR}) for code in codes)
+    assert not rules_may_err(dict.fromkeys(codes, Severity.WARNING))
 
 
 def test_the_rules_report_only_their_own_codes_on_real_files(
@@ -656,3 +657,31 @@ def test_the_rules_report_only_their_own_codes_on_real_files(
     for path in corpus:
         assert newsmeta.loads(path.read_text(encoding="utf-8")).problems is not None
     assert reported  # real files have warnings: the wrappers ran
+
+
+_ITEM_VALUES: list[Any] = ["a", "b", "", 0, 1, 1.0, -0.0, 0.0, True, None, {"x": 1}, {"x": 1.0}, []]
+_ITEMS = st.sampled_from(_ITEM_VALUES)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ITEMS, max_size=6), st.lists(_ITEMS, max_size=4), st.integers(0, 6), st.booleans())
+def test_items_added_or_removed_at_a_lists_end_diff_as_the_alignment_does(
+    old: list[Any], extra: list[Any], keep: int, grow: bool
+) -> None:
+    from newsmeta._edit import _aligned, _diff_at_end, _diff_list
+
+    new = [*old, *extra] if grow else old[:keep]
+    if not old or not new:
+        return  # diff_data writes an emptied or new list anew, without aligning
+    expected = _aligned(old, new, ("topics",))
+    # The kept items are the very objects: the quick way is taken, and agrees.
+    assert _diff_at_end(old, new, ("topics",)) == expected
+    assert _diff_list(old, new, ("topics",)) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_ITEMS, min_size=1, max_size=5), st.lists(_ITEMS, min_size=1, max_size=5))
+def test_any_two_lists_diff_as_the_alignment_does(old: list[Any], new: list[Any]) -> None:
+    from newsmeta._edit import _aligned, _diff_list
+
+    assert _diff_list(old, new, ("topics",)) == _aligned(old, new, ("topics",))

@@ -231,21 +231,30 @@ class Analysis:
 
 
 @functools.cache
-def rule_codes() -> tuple[tuple[str, Severity], ...]:
+def rule_codes() -> dict[str, Severity]:
     """The codes the data-quality rules may report (those of the rules layer, and each
     registered rule's), with their own severities."""
     from newsmeta.rules import RULES, _load_rule_modules
 
     _load_rule_modules()  # each rule module registers its codes
     codes = {code for code, info in CODES.items() if info.layer == "rules"} | set(RULES)
-    return tuple((code, _severity(code)) for code in sorted(codes))
+    return {code: _severity(code) for code in sorted(codes)}
+
+
+@functools.cache
+def _rule_errors() -> tuple[str, ...]:
+    """The codes of :func:`rule_codes` that are errors of their own."""
+    return tuple(code for code, own in rule_codes().items() if own == Severity.ERROR)
 
 
 def rules_may_err(levels: AbcMapping[str, Severity]) -> bool:
     """True when a problem the data-quality rules report may count as an error under
     ``levels`` (a code's level by name, overriding its own, as
     :meth:`~newsmeta.document.Document.new_errors` takes them)."""
-    return any(levels.get(code, own) == Severity.ERROR for code, own in rule_codes())
+    codes = rule_codes()
+    if any(level == Severity.ERROR and code in codes for code, level in levels.items()):
+        return True
+    return any(code not in levels for code in _rule_errors())
 
 
 def _severity(code: str) -> Severity:

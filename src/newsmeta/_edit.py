@@ -1733,6 +1733,32 @@ def diff_data(old: JSONValue, new: JSONValue, parts: tuple[Part, ...] = ()) -> l
 
 
 def _diff_list(old: list[JSONValue], new: list[JSONValue], parts: tuple[Part, ...]) -> list[Op]:
+    ends = _diff_at_end(old, new, parts)
+    return ends if ends is not None else _aligned(old, new, parts)
+
+
+def _diff_at_end(
+    old: list[JSONValue], new: list[JSONValue], parts: tuple[Part, ...]
+) -> list[Op] | None:
+    """The ops of :func:`_aligned` when one list is the other with items added or
+    removed at its end (``.topics += ["AI"]``), found without aligning; else None.
+
+    The alignment would keep the shorter list's items where they are (the longest
+    matching run is all of them, and of the runs that long it takes the earliest), and
+    add or remove the rest at the end, last first.
+    """
+    n, m = len(old), len(new)
+    shorter = min(n, m)
+    for a, b in zip(old, new, strict=False):
+        if a is not b and _item_key(a) != _item_key(b):  # equal as the alignment sees them
+            return None
+    if m > n:
+        return [InsertOp(parts, n, new[j]) for j in range(m - 1, n - 1, -1)]
+    return [UnsetOp((*parts, i)) for i in range(n - 1, shorter - 1, -1)]
+
+
+def _aligned(old: list[JSONValue], new: list[JSONValue], parts: tuple[Part, ...]) -> list[Op]:
+    """The ops of :func:`diff_data` for two lists, by aligning their items."""
     import difflib
 
     matcher = difflib.SequenceMatcher(
