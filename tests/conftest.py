@@ -17,6 +17,12 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# Speed is measured by the benchmarks, never asserted by a test: on a shared or slow machine
+# hypothesis's per-example deadline fails correct code at random, so no test has one.
+settings.register_profile("newsmeta", deadline=None)
+settings.load_profile("newsmeta")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
