@@ -121,3 +121,15 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, str 
         files.append((path, defect))
     assert {d for _, d in files if d} == set(make_corpus.DEFECTS)
     return files
+
+
+@pytest.fixture
+def xattrs_supported(tmp_path: Path) -> None:
+    """Skip the test where ``tmp_path``'s file system takes no user extended attributes."""
+    probe = tmp_path / "probe"
+    probe.write_bytes(b"")
+    try:
+        os.setxattr(probe, "user.probe", b"1")
+    except (AttributeError, OSError):
+        pytest.skip("no user extended attributes here")
+    probe.unlink()

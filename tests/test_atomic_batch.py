@@ -305,17 +305,6 @@ def test_writes_beyond_a_batch_go_in_further_barriers(
     assert [n for kind, n in events.log if kind == "barrier"] == [2, 2, 2, 1]
 
 
-@pytest.fixture
-def xattrs_supported(tmp_path: Path) -> None:
-    probe = tmp_path / "probe"
-    probe.write_bytes(b"")
-    try:
-        os.setxattr(probe, "user.probe", b"1")
-    except (AttributeError, OSError):
-        pytest.skip("no user extended attributes here")
-    probe.unlink()
-
-
 @pytest.mark.usefixtures("xattrs_supported")
 def test_each_file_keeps_its_mode_and_attributes_and_a_read_only_one_is_refused(
     tmp_path: Path,

@@ -364,16 +364,6 @@ def test_an_owner_that_cannot_be_kept_is_named_and_nothing_is_written(
     assert mode == wanted & ~(stat.S_ISUID | stat.S_ISGID)
 
 
-@pytest.fixture
-def xattrs_supported(tmp_path: Path) -> None:
-    probe = tmp_path / "probe"
-    probe.write_bytes(b"")
-    try:
-        os.setxattr(probe, "user.probe", b"1")
-    except (AttributeError, OSError):
-        pytest.skip("no user extended attributes here")
-
-
 @pytest.mark.usefixtures("xattrs_supported")
 def test_extended_attributes_are_kept(article: Path) -> None:
     os.setxattr(article, "user.origin", b"wire")
