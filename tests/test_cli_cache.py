@@ -436,3 +436,17 @@ def test_changed_since_outside_git_or_with_an_unknown_revision_is_a_usage_error(
     shutil.copy(GOOD, outside / GOOD.name)
     assert main(["validate", "--changed-since", "HEAD", GOOD.name]) == 2
     assert "not in one" in capsys.readouterr().err
+
+
+def test_cache_info_says_why_a_cache_can_never_be_stored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A database name taken by a directory: every run goes on without a cache, so "nothing
+    # stored yet" would promise results that never come.
+    (tmp_path / "c" / DATABASE_NAME).mkdir(parents=True)
+    assert main(["cache", "info", "--cache-dir", "c"]) == 0
+    out = capsys.readouterr().out
+    assert "nothing stored yet" not in out
+    assert f"state:     {Path('c') / DATABASE_NAME} is not a file" in out
+    assert main(["cache", "info", "--cache-dir", "c", "--format", "json"]) == 0
+    assert "is not a file" in json.loads(capsys.readouterr().out)["problem"]

@@ -516,6 +516,9 @@ class ResultCache:
         self._prefix = self._cwd.rstrip("/") + "/"
         # Inspecting a cache (create=False) must not make one.
         self._db = self._open() if create or self.database.is_file() else None
+        if self._db is None and self.problem is None and os.path.lexists(self.database):
+            # Not a regular file (a directory, a socket...): nothing can ever be stored.
+            self.problem = f"{self.database} is not a file: results cannot be stored"
 
     # -- opening ---------------------------------------------------------------------------
 

@@ -89,10 +89,10 @@ def _run_cache(args: argparse.Namespace) -> int:
     if args.format == "json":
         out.write(json.dumps(info.to_dict(), indent=2) + "\n")
         return EXIT_OK
-    if not info.exists:
-        state = "empty: nothing stored yet"
-    elif info.problem:
+    if info.problem:
         state = info.problem
+    elif not info.exists:
+        state = "empty: nothing stored yet"
     else:
         state = f"{'writable' if info.writable else 'read-only'}, format {info.format_version}"
     out.write(
