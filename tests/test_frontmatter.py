@@ -141,6 +141,10 @@ def test_a_spaced_fence_before_the_closing_one_is_reported_where_it_is(
         ("----\na: 1\n---\n", "exactly three dashes", 0),
         ("---\na: 1\n----\n", "'----' is not exactly", 9),
         ("---\na: 1\n...\n", "'...' is not exactly", 9),
+        # A file that is the opening fence alone, without a line ending: nothing is spaced.
+        ("---", "never closed", 0),
+        ("---\r", "never closed", 0),
+        ("\ufeff---", "never closed", 1),
     ],
 )
 def test_fence_messages_say_what_is_wrong_and_where(text: str, words: str, start: int) -> None:

@@ -28,6 +28,8 @@ BOM: Final = "\ufeff"
 # Lines that look like a fence but are not one: '----', ' ---', '--- ', '...'.
 _NEAR_FENCE: Final = re.compile(r"^(?:[ \t]*-{3,}[ \t]*|\.\.\.[ \t]*)(?:\r?\n|\Z)", re.MULTILINE)
 
+_NEVER_CLOSED: Final = "The opening '---' fence is never closed by a line that is exactly '---'."
+
 
 def _why_not_opening(first_line: str) -> str:
     """A message saying how the first line fails to be the opening fence."""
@@ -92,6 +94,9 @@ def split_front_matter(text: str) -> Split | FenceError:
         opening = "---\r\n"
     elif text.startswith("---\n", pos):
         opening = "---\n"
+    elif text[pos:] in ("---", "---\r"):
+        # The opening fence alone, with no line after it: nothing closes it.
+        return FenceError("fence-close-missing", _NEVER_CLOSED, pos, pos + 3)
     else:
         first_line_end = text.find("\n", pos)
         end = len(text) if first_line_end < 0 else first_line_end
@@ -114,12 +119,7 @@ def split_front_matter(text: str) -> Split | FenceError:
                 near.start(),
                 near.start() + len(line),
             )
-        return FenceError(
-            "fence-close-missing",
-            "The opening '---' fence is never closed by a line that is exactly '---'.",
-            pos,
-            pos + 3,
-        )
+        return FenceError("fence-close-missing", _NEVER_CLOSED, pos, pos + 3)
     closing_start, closing_end = closing
     spaced = _spaced_fence(text, yaml_start, closing_start)
     if spaced is not None:
