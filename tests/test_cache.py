@@ -615,3 +615,32 @@ def test_a_result_survives_its_stored_form(problems: list[Problem], urls: list[U
 def test_every_real_and_generated_result_survives_its_stored_form(files: list[Path]) -> None:
     for result in _uncached(files):
         assert cache_module._decode(result.path, cache_module._encode(result)) == result
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "content/a.md",
+        "./content/a.md",
+        "content/./a.md",
+        "content//a.md",
+        "other/../content/a.md",
+        "content/.",
+        "content/..",
+        ".content/a.md",
+        "content/.a.md",
+        "content/..a.md",
+        "content/a.md/.",
+        "/abs/./x/../y.md",
+        "/abs/.hidden/y.md",
+    ],
+)
+def test_an_entry_key_is_the_normalised_absolute_path(
+    spelling: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However a path is spelled, its entry is that of the one normalised absolute path."""
+    monkeypatch.chdir(tmp_path)
+    with ResultCache(tmp_path / "cache") as cache:
+        key = cache._key(spelling)
+    expected = os.path.normpath(os.path.join(os.getcwd(), spelling))
+    assert key == os.fsencode(expected)

@@ -167,6 +167,7 @@ def test_a_big_folder_is_sorted_in_compressed_runs_and_merged(
     for i in range(40):
         (tmp_path / f"{(i * 7) % 40:02d}-é-{i}.md").write_text("x", encoding="utf-8")
     monkeypatch.setattr(paths, "_RUN", 3)
+    monkeypatch.setattr(paths, "_NAME_RUN", 3)
     assert _same([str(tmp_path)]) == len(_TRICKY) * 6 + 40
 
 

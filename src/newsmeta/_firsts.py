@@ -16,7 +16,6 @@ from __future__ import annotations
 import marshal
 import zlib
 from array import array
-from hashlib import blake2b
 from typing import Final
 
 __all__ = ["FirstStatements"]
@@ -36,10 +35,12 @@ _LOAD: Final = 0.75
 
 
 def _hash(url: str) -> int:
-    """A 32-bit hash of ``url``, stable across runs. Two URLs may share one: a match is
-    only a candidate, confirmed against the record."""
-    digest = blake2b(url.encode("utf-8", "surrogatepass"), digest_size=4).digest()
-    return int.from_bytes(digest, "little")
+    """A 32-bit hash of ``url``, the same throughout a run (the table lives in one
+    process). Two URLs may share one: a match is only a candidate, confirmed against the
+    record."""
+    # Python's own string hash: computed in C, kept on the string, and salted per process,
+    # so crafted URLs cannot make every lookup collide (and the answers never depend on it).
+    return hash(url) & 0xFFFFFFFF
 
 
 def _zeros(size: int) -> array[int]:

@@ -748,7 +748,11 @@ class ResultCache:
         # os.path.abspath would ask the system for the working directory on every call.
         if _SIMPLE_PATHS:
             full = name if name.startswith("/") else self._prefix + name
-            if "/." in full or "//" in full:
+            # Only a "." or ".." segment or a doubled "/" needs normalising; a folder
+            # whose name starts with a dot (".content/") does not.
+            if "//" in full or (
+                "/." in full and ("/./" in full or "/../" in full or full.endswith(("/.", "/..")))
+            ):
                 full = os.path.normpath(full)
         else:
             full = os.path.normpath(os.path.join(self._cwd, name))

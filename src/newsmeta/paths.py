@@ -316,10 +316,15 @@ def resolve_walk(
 # --- walking without a list ----------------------------------------------------------------
 
 
-#: A directory's names are sorted in runs of this many and kept zlib-compressed until
-#: read: a flat folder of 100,000 articles then costs a few bytes per name, not a few
-#: hundred (a string, a path and a tuple each).
+#: The walk keeps the paths it found zlib-compressed in runs of this many, until read: a
+#: tree of 100,000 articles then costs a few bytes per path, not a hundred or more.
 _RUN = 4096
+#: A directory's names are sorted in runs of this many, kept zlib-compressed until
+#: merged: a flat folder of 100,000 articles then costs a few bytes per name, not a few
+#: hundred (a string, a path and a tuple each). A folder of fewer names is sorted as one
+#: list (a couple of megabytes at most, for a moment), which is several times cheaper
+#: than compressing, inflating and merging its runs.
+_NAME_RUN = 16_384
 
 
 def _pack_paths(paths: list[str]) -> bytes:
@@ -378,7 +383,7 @@ def _sorted_names(
                 names.append(entry.name)
             else:
                 continue
-            if len(names) == _RUN:
+            if len(names) == _NAME_RUN:
                 runs.append(_pack(names))
                 names = []
     if not runs:
