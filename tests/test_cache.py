@@ -32,7 +32,7 @@ from newsmeta.cache import (
 )
 from newsmeta.config import Config
 from newsmeta.problems import Problem, Severity
-from newsmeta.validation import FileResult, UrlUse, check_path, validate_many
+from newsmeta.validation import CorpusIndex, FileResult, UrlUse, check_path, validate_many
 
 from .conftest import EXAMPLES, ROOT, load_module
 
@@ -644,3 +644,61 @@ def test_an_entry_key_is_the_normalised_absolute_path(
         key = cache._key(spelling)
     expected = os.path.normpath(os.path.join(os.getcwd(), spelling))
     assert key == os.fsencode(expected)
+
+
+def test_results_with_their_urls_apart_are_the_results(files: list[Path], tmp_path: Path) -> None:
+    """``stated_results`` gives what ``results`` does, with stored URLs kept apart as
+    values, and the cross-file check finds the same duplicates in either form."""
+    duplicate = files[0].parent / "zz-duplicate.md"
+    shutil.copy(files[-1], duplicate)
+    paths = [*files, duplicate]
+    expected = _uncached(paths)
+    for run in ("cold", "warm"):
+        with ResultCache(tmp_path / "cache") as cache:
+            stated = list(cache.lookup(paths).stated_results())
+        assert [urls is None for _, urls in stated] == [run == "cold"] * len(paths)
+        rebuilt = [
+            result
+            if urls is None
+            else FileResult(result.path, result.problems, tuple(UrlUse(*u) for u in urls))
+            for result, urls in stated
+        ]
+        assert rebuilt == expected
+        apart, whole = CorpusIndex(), CorpusIndex()
+        checked_apart = [
+            apart.check(result) if urls is None else apart.check_stated(result, urls)
+            for result, urls in stated
+        ]
+        checked_whole = [whole.check(result) for result in expected]
+        assert [(r.path, r.problems) for r in checked_apart] == [
+            (r.path, r.problems) for r in checked_whole
+        ]
+    assert any(p.code == "corpus-duplicate-url" for p in checked_apart[-1].problems)
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        b"[[],[]]x",
+        b"[[],[]",
+        b"[[],[[1,2]]]",
+        b"[[],{}]",
+        b'[[],["webUrl"]]',
+        b"[[],[[]]]",
+        b'[[["a","error","m","/",1,1,1,1,null]],[]]]',
+        b"[[1],[]]",
+    ],
+)
+def test_a_stored_result_of_the_wrong_shape_is_checked_instead(
+    stored: bytes, files: list[Path], tmp_path: Path
+) -> None:
+    _run(files, tmp_path / "cache")
+    with ResultCache(tmp_path / "cache") as cache:
+        assert cache._db is not None
+        context = cache._context_of(cache.limits)
+        for key, entry in cache._db.execute("SELECT path, entry FROM entries").fetchall():
+            cache._store_key(context, key, entry[:32], entry[32:48], stored)
+        cache.flush()
+    results, cached = _run(files, tmp_path / "cache")
+    assert cached == len(files)  # found intact, then checked: not read as results
+    assert results == _uncached(files)

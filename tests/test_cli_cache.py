@@ -450,3 +450,24 @@ def test_cache_info_says_why_a_cache_can_never_be_stored(
     assert f"state:     {Path('c') / DATABASE_NAME} is not a file" in out
     assert main(["cache", "info", "--cache-dir", "c", "--format", "json"]) == 0
     assert "is not a file" in json.loads(capsys.readouterr().out)["problem"]
+
+
+def test_urls_repeated_among_cached_files_are_reported_from_their_stored_form(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A warm run reads every file back, those with problems and those without: the
+    URLs they state still meet in the cross-file check, on the same files as without
+    the cache."""
+    content = tmp_path / "content"
+    files = [p for p in _corpus(content) if _url_has(p)]
+    clean = [p for p in files if not _codes(_validate(capsys, "--no-cache", str(p))[1], p.name)]
+    assert len(clean) >= 2
+    shutil.copy(clean[0], content / "zz-copy-of-a-clean-file.md")  # clean, but a duplicate
+    _set_url(clean[1], _url_of(files[0]))  # another clean file takes a URL of the first
+    cache = tmp_path / "cache"
+    first = _same_with_and_without(capsys, cache, str(content))
+    _, warm = _validate(capsys, "--cache-dir", str(cache), str(content))
+    assert warm == first
+    assert "corpus-duplicate-url" in _codes(warm, "zz-copy-of-a-clean-file.md")
+    later = max(clean[1].name, files[0].name)
+    assert "corpus-duplicate-url" in _codes(warm, later)

@@ -349,13 +349,32 @@ def _decode(path: str, text: str) -> FileResult:
     """The result :func:`_encode` stored, for ``path``; ``ValueError``, ``TypeError`` or
     ``StopIteration`` when ``text`` is not what it writes (entries are checksummed, so
     damage is found before this; this is the last guard)."""
-    (problems_data, urls_data), _ = _SCAN_JSON(text, 0)
-    problems: tuple[Problem, ...] = ()
-    if problems_data:
+    result, urls = _decode_apart(path, text)
+    return FileResult(path, result.problems, tuple([UrlUse(*use) for use in urls]))
+
+
+#: How the stored form of a result without problems begins.
+_NO_PROBLEMS: Final = "[[],"
+
+
+def _decode_apart(path: str, text: str) -> tuple[FileResult, list[list[Any]]]:
+    """:func:`_decode`, with the URLs kept apart as lists of :class:`UrlUse`'s values (for
+    :meth:`~newsmeta.validation.CorpusIndex.check_stated`): the result holds none."""
+    if text.startswith(_NO_PROBLEMS):  # most files: only the URLs to read
+        urls_data, end = _SCAN_JSON(text, len(_NO_PROBLEMS))
+        problems: tuple[Problem, ...] = ()
+    else:
+        (problems_data, urls_data), end = _SCAN_JSON(text, 0)
         for values in problems_data:
             values[_SEVERITY_AT] = Severity(values[_SEVERITY_AT])
         problems = tuple([Problem(*values) for values in problems_data])
-    return FileResult(path, problems, tuple([UrlUse(*use) for use in urls_data]))
+        end -= 1
+    if text[end:] != "]" or type(urls_data) is not list:
+        raise ValueError("not a stored result")
+    for use in urls_data:
+        if type(use) is not list or len(use) != len(_URL_FIELDS):
+            raise ValueError("not a stored URL")
+    return FileResult(path, problems), urls_data
 
 
 def _check_for_cache(
@@ -950,26 +969,50 @@ class Lookup:
         generator is closed. Raises ``ValueError`` for a ``chunk_size`` or ``in_flight``
         below 1.
         """
+        stated = self.stated_results(executor, chunk_size=chunk_size, in_flight=in_flight)
+        for result, urls in stated:
+            if urls is not None:
+                result = FileResult(result.path, result.problems, tuple(UrlUse(*u) for u in urls))
+            yield result
+
+    def stated_results(
+        self,
+        executor: Executor | None = None,
+        *,
+        chunk_size: int = BATCH_SIZE,
+        in_flight: int = 8,
+    ) -> Iterator[tuple[FileResult, list[list[Any]] | None]]:
+        """:meth:`results`, each with the URLs its file states kept apart, for
+        :meth:`~newsmeta.validation.CorpusIndex.check_stated`: ``(result, urls)``, where
+        ``urls`` is None when ``result`` holds them (a file checked in this run), else the
+        stored URLs, each a list of the values of a :class:`~newsmeta.validation.UrlUse`
+        in the order of its fields, and ``result`` holds none. A stored result is then
+        read back without making an object of each URL.
+        """
         if chunk_size < 1 or in_flight < 1:
             raise ValueError("chunk_size and in_flight must be at least 1")
         cache, names, stored, context = self._cache, self._names, self._stored, self._context
         check = functools.partial(_check_for_cache, limits=self._limits)
         to_check = [name for name, entry in zip(names, stored, strict=True) if entry is None]
         checked = _in_chunks(check, to_check, executor, chunk_size, in_flight)
+        decode, body_end = _decode_apart, -_CHECK_SIZE
+        pair: tuple[FileResult, list[list[Any]] | None]
         try:
             for index, name in enumerate(names):
                 entry = stored[index]
                 if entry is None:
                     result, fresh = next(checked)
                     cache._store(context, name, fresh)
-                else:
-                    stored[index] = b""  # read once: let it go
-                    try:
-                        result = _decode(name, entry[_DIGEST_END:-_CHECK_SIZE].decode("ascii"))
-                    except (ValueError, TypeError, StopIteration):
-                        # Intact but unreadable: written by a faulty newsmeta. Check the file.
-                        result, fresh = check([name])[0]
-                        cache._store(context, name, fresh)
-                yield result
+                    yield result, None
+                    continue
+                stored[index] = b""  # read once: let it go
+                try:
+                    pair = decode(name, entry[_DIGEST_END:body_end].decode("ascii"))
+                except (ValueError, TypeError, StopIteration):
+                    # Intact but unreadable: written by a faulty newsmeta. Check the file.
+                    result, fresh = check([name])[0]
+                    cache._store(context, name, fresh)
+                    pair = result, None
+                yield pair
         finally:
             cache.flush()

@@ -9,9 +9,9 @@ from __future__ import annotations
 import collections
 import functools
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import attrs
 
@@ -273,25 +273,37 @@ class CorpusIndex:
 
     def check(self, result: FileResult) -> FileResult:
         """``result`` with a problem added for each URL an earlier file already stated."""
+        urls = [
+            (use.key, use.url, use.line, use.column, use.end_line, use.end_column)
+            for use in result.urls
+        ]
+        return self.check_stated(result, urls)
+
+    def check_stated(self, result: FileResult, urls: Iterable[Sequence[Any]]) -> FileResult:
+        """:meth:`check` with the URLs that ``result``'s file states given apart (those of
+        ``result`` itself are not looked at), each as the values of a :class:`UrlUse` in
+        the order of its fields: ``(key, url, line, column, end_line, end_column)``. What a
+        stored result keeps is checked without making a :class:`UrlUse` of each URL."""
         extra: list[Problem] = []
         seen_here: set[str] = set()
-        for use in result.urls:
-            if use.url in seen_here:
+        path, first_of = result.path, self._first.setdefault
+        for key, url, line, column, end_line, end_column in urls:
+            if url in seen_here:
                 continue  # webUrl and originalUrl of one article are usually equal
-            seen_here.add(use.url)
-            first = self._first.setdefault(use.url, result.path, use.line)
-            if first[0] == result.path:
+            seen_here.add(url)
+            first = first_of(url, path, line)
+            if first[0] == path:
                 continue
             extra.append(
                 Problem(
                     code="corpus-duplicate-url",
                     severity=CODES["corpus-duplicate-url"].severity,
-                    message=f"This {use.key} is also stated by {first[0]} at line {first[1]}.",
-                    pointer="/" + use.key,
-                    line=use.line,
-                    column=use.column,
-                    end_line=use.end_line,
-                    end_column=use.end_column,
+                    message=f"This {key} is also stated by {first[0]} at line {first[1]}.",
+                    pointer="/" + key,
+                    line=line,
+                    column=column,
+                    end_line=end_line,
+                    end_column=end_column,
                 )
             )
         if not extra:

@@ -5,16 +5,22 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import itertools
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
     from newsmeta.cache import ResultCache
     from newsmeta.config import Config
+    from newsmeta.validation import FileResult
+
+    #: A result, with the URLs its file states kept apart (None: the result holds them),
+    #: as :meth:`newsmeta.cache.Lookup.stated_results` gives them.
+    _Stated: TypeAlias = tuple[FileResult, list[list[Any]] | None]
 
 from newsmeta.cli.common import (
     EXIT_OK,
@@ -197,7 +203,6 @@ def _run_validate(args: argparse.Namespace) -> int:
     from newsmeta.reporters import Options, fails, load
     from newsmeta.validation import (
         CorpusIndex,
-        FileResult,
         Policy,
         check_bytes,
         iter_results,
@@ -249,10 +254,11 @@ def _run_validate(args: argparse.Namespace) -> int:
     cache = None if args.no_cache or cache_disabled() else _open_cache(args.cache_dir, config)
     state = {"io": False, "fail": False}
 
-    def checked(names: Iterable[str], count: int) -> Iterator[FileResult]:
-        """One result per name (``count`` of them), in order: read back from the cache where
-        it holds, the others checked, on workers when enough of them must be. The cache is
-        asked :data:`CACHE_BATCH` names at a time, so memory stays flat."""
+    def checked(names: Iterable[str], count: int) -> Iterator[_Stated]:
+        """One result per name (``count`` of them), in order, with the URLs it states
+        apart when the cache holds it: read back from the cache where it holds, the others
+        checked, on workers when enough of them must be. The cache is asked
+        :data:`CACHE_BATCH` names at a time, so memory stays flat."""
         with contextlib.ExitStack() as stack:
             pool: ProcessPoolExecutor | None = None
             workers = 1
@@ -279,32 +285,34 @@ def _run_validate(args: argparse.Namespace) -> int:
             if cache is None:
                 on = executor(count)
                 if on is None:
-                    yield from iter_results(names, limits=config.limits)
+                    results = iter_results(names, limits=config.limits)
                 else:
-                    yield from iter_results(
+                    results = iter_results(
                         names,
                         on,
                         chunk_size=chunk(count),
                         in_flight=workers * 4,
                         limits=config.limits,
                     )
+                for result in results:
+                    yield result, None
                 return
             for batch in _batches(names, CACHE_BATCH):
                 lookup = cache.lookup(batch)
                 on = executor(lookup.to_check)
                 if on is None:
-                    yield from lookup.results()
+                    yield from lookup.stated_results()
                 else:
-                    yield from lookup.results(
+                    yield from lookup.stated_results(
                         on, chunk_size=chunk(lookup.to_check), in_flight=workers * 4
                     )
 
-    def results() -> Iterator[FileResult]:
+    def first_results() -> Iterator[_Stated]:
+        """The results that come before the files': unreadable folders', stdin's."""
         for directory, exc in unreadable:
-            yield unreadable_directory_result(directory, exc)
+            yield unreadable_directory_result(directory, exc), None
         if use_stdin:
-            yield check_bytes(raw_stdin, args.stdin_filename or "<stdin>", config.limits)
-        yield from checked(paths, count)
+            yield check_bytes(raw_stdin, args.stdin_filename or "<stdin>", config.limits), None
 
     try:
         with open_output(args.output_file) as stdout:
@@ -330,13 +338,24 @@ def _run_validate(args: argparse.Namespace) -> int:
                 total = count + len(unchanged) + use_stdin
                 with Progress(total, sys.stderr, stdout) as progress:
                     corpus = CorpusIndex()
+                    check, check_stated = corpus.check, corpus.check_stated
                     # The unchanged files enter the cross-file check first, so a URL that a
                     # changed file shares with one of them is reported on the changed file.
-                    for context in checked(unchanged, len(unchanged)):
-                        corpus.check(context)
+                    for context, urls in checked(unchanged, len(unchanged)):
+                        if urls is None:
+                            check(context)
+                        else:
+                            check_stated(context, urls)
                         progress.advance(False)
-                    for checked_result in results():
-                        raw = corpus.check(checked_result)
+                    # chain, not another generator: this loop runs once per file.
+                    for checked_result, urls in itertools.chain(
+                        first_results(), checked(paths, count)
+                    ):
+                        raw = (
+                            check(checked_result)
+                            if urls is None
+                            else check_stated(checked_result, urls)
+                        )
                         # Most files have no problem: skip the scans for them (runs per file).
                         if raw.problems:
                             if not state["io"] and any(
