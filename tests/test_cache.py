@@ -15,6 +15,7 @@ import time
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -702,3 +703,38 @@ def test_a_stored_result_of_the_wrong_shape_is_checked_instead(
     results, cached = _run(files, tmp_path / "cache")
     assert cached == len(files)  # found intact, then checked: not read as results
     assert results == _uncached(files)
+
+
+class _Recording:
+    """A database connection that remembers the statements run on it."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.statements: list[str] = []
+
+    def execute(self, statement: str, *args: Any) -> sqlite3.Cursor:
+        self.statements.append(statement)
+        return self.db.execute(statement, *args)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.db, name)
+
+
+@pytest.mark.parametrize("slack", [0, 3])
+def test_a_lookup_of_scattered_paths_finds_each_entry(
+    slack: int, files: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries are read by the range of a lookup's paths, or path by path when that range
+    holds too many other entries: either way every stored result is found."""
+    monkeypatch.setattr(cache_module, "_RANGE_SLACK", slack)
+    monkeypatch.setattr(cache_module, "_RANGE_SLACK_FIXED", 0)
+    _run(files, tmp_path / "cache")
+    scattered = files[::3]
+    with ResultCache(tmp_path / "cache") as cache:
+        recording = _Recording(cache._db)  # type: ignore[arg-type]
+        cache._db = recording  # type: ignore[assignment]
+        lookup = cache.lookup(scattered)
+        assert lookup.cached == len(scattered)
+        assert list(lookup.results()) == _uncached(scattered)
+    by_path = [s for s in recording.statements if " IN (" in s]
+    assert bool(by_path) == (slack == 0)  # two other entries between each path and the next

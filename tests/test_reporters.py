@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsmeta._escape import github_message, github_property, markdown_cell, printable
 from newsmeta.problems import CODES, Problem, Severity
@@ -385,3 +387,22 @@ def test_json_writes_a_clean_file_as_its_general_form_would(path: str) -> None:
     line = json_reporter._entry(result)
     assert line == json_reporter._dumps(result.to_dict())
     assert json.loads(line) == result.to_dict()
+
+
+_PATH_CHARACTERS = st.characters(codec="utf-8") | st.sampled_from(
+    ['"', "\\", "#", "\x7f", "\n", "\x85", "\u202e", "\udcff", "/", "["]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_PATH_CHARACTERS))
+def test_a_path_without_problems_is_written_as_any_json_value_would_be(path: str) -> None:
+    """A file without problems takes a shortcut to its line: the line is the one the
+    general encoder writes, and reads back to the path."""
+    from newsmeta._escape import json_text
+    from newsmeta.reporters import json as json_reporter
+
+    entry = json_reporter._entry(FileResult(path, ()))
+    general = json_text(json_reporter._ENCODER.encode({"path": path, "ok": True, "problems": []}))
+    assert entry == general
+    assert json.loads(entry)["path"] == path

@@ -139,8 +139,12 @@ _TRUST_STAT: Final = os.name == "posix"
 _SIMPLE_PATHS: Final = os.sep == "/" and os.altsep is None
 _RACY_NS: Final = RACY_SECONDS * 1_000_000_000
 _DAY_SECONDS: Final = 86_400
-#: Paths per ``IN (...)`` lookup: well under SQLite's oldest variable limit (999).
+#: Paths per lookup: well under SQLite's oldest variable limit (999), for ``IN (...)``.
 _LOOKUP_BATCH: Final = 500
+#: A lookup reads the entries between its least and greatest path while they number at
+#: most this many per path, plus the fixed allowance; beyond, it asks for each path.
+_RANGE_SLACK: Final = 2
+_RANGE_SLACK_FIXED: Final = 64
 #: Rows written per transaction: short transactions let concurrent writers interleave.
 _WRITE_BATCH: Final = 2_000
 #: Package folders whose modules never change a result (rendering, command line, editor).
@@ -440,6 +444,10 @@ CREATE TABLE IF NOT EXISTS entries (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 """
 _INSERT: Final = "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)"
+_SELECT_RANGE: Final = (
+    "SELECT path, entry, used_day FROM entries WHERE context = ? AND path BETWEEN ? AND ?"
+)
+_SELECT_KEYS: Final = "SELECT path, entry, used_day FROM entries WHERE context = ? AND path IN"
 _TOUCH: Final = "UPDATE entries SET used_day = ? WHERE context = ? AND path = ?"
 
 
@@ -785,10 +793,19 @@ class ResultCache:
         db = self._db
         if db is None or self._fresh:
             return None
-        marks = ", ".join("?" * len(keys))
-        query = f"SELECT path, entry, used_day FROM entries WHERE context = ? AND path IN ({marks})"
+        # A run's paths come sorted, and the entries are kept in path order: the entries
+        # between the least and the greatest key are read in one pass, about a third of
+        # the cost of looking each key up. When that range holds many entries of other
+        # files (scattered paths in a large cache), they are looked up one by one instead.
+        most = _RANGE_SLACK * len(keys) + _RANGE_SLACK_FIXED
         try:
-            return {row[0]: row for row in db.execute(query, (context, *keys))}
+            cursor = db.execute(_SELECT_RANGE, (context, min(keys), max(keys)))
+            rows = cursor.fetchmany(most + 1)
+            if len(rows) > most:
+                cursor.close()
+                marks = ", ".join("?" * len(keys))
+                rows = db.execute(f"{_SELECT_KEYS} ({marks})", (context, *keys)).fetchall()
+            return {row[0]: row for row in rows}
         except sqlite3.Error as exc:
             self._stop(exc)
             return None

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import TextIO
+from typing import Final, TextIO
 
 from newsmeta._escape import json_text
 from newsmeta.reporters import Options
@@ -51,12 +51,20 @@ def _dumps(value: object) -> str:
     return json_text(_ENCODER.encode(value))
 
 
+#: Printable ASCII but ``"``, ``\\`` and ``#``: a path of these alone is its own JSON
+#: string between quotes (nothing to escape, for JSON or for :func:`json_text`).
+_VERBATIM: Final = bytes(code for code in range(0x20, 0x7F) if chr(code) not in '"\\#')
+
+
 def _entry(result: FileResult) -> str:
     """One file's line: ``_dumps(result.to_dict())``, written directly for a file without
     problems (most of them), where only the path varies."""
     if result.problems:
         return _dumps(result.to_dict())
-    return '{"path": ' + json_text(_ENCODER.encode(result.path)) + ', "ok": true, "problems": []}'
+    path = result.path
+    if path.isascii() and not path.encode("ascii").translate(None, _VERBATIM):
+        return '{"path": "' + path + '", "ok": true, "problems": []}'
+    return '{"path": ' + json_text(_ENCODER.encode(path)) + ', "ok": true, "problems": []}'
 
 
 def render(results: Iterable[FileResult], stream: TextIO, options: Options | None = None) -> None:
