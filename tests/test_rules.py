@@ -356,3 +356,53 @@ def test_the_text_guard_lets_through_every_escape_that_can_rewrite_a_value(
     text = f"---\n{yaml}---\nBody with http:// in it.\n"
     context = RuleContext({}, None, text, None, text.index("---\nBody"))
     assert context.text_may_hold("http://") is may_hold
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            [
+                "a",
+                " ",
+                "\n",
+                "\t",
+                "\x1c",
+                "\x85",
+                "\xa0",
+                "\xc2",
+                "\xc3",
+                "\xdf",
+                "\xe0",
+                "\xe2",
+                "\xe9",
+                "\xf4",
+                "\xf5",
+                "\u2019",
+                "\u20ac",
+                "\u2028",
+                "\u3000",
+                "\U0001f389",
+                "\udcc3",
+            ]
+        ),
+        max_size=12,
+    )
+)
+def test_the_mojibake_guards_byte_search_passes_every_text_its_pattern_matches(
+    text: str,
+) -> None:
+    # The byte search only rules texts out: it must match wherever the pattern does.
+    from newsmeta.rules.text import _MISREAD_IN_TEXT, _MISREAD_IN_UTF8
+
+    if _MISREAD_IN_TEXT.search(text) is not None:
+        assert _MISREAD_IN_UTF8.search(text.encode("utf-8", "surrogatepass")) is not None
+
+
+def test_a_mojibake_after_an_accent_is_found_past_the_byte_search() -> None:
+    text = '---\ntitle: "Café Ã© ok"\nexcerpt: "Société Ã©té"\n---\n'
+    problems = newsmeta.loads(text).problems
+    assert [(p.code, p.line) for p in problems if p.code == "text-mojibake"] == [
+        ("text-mojibake", 2),
+        ("text-mojibake", 3),
+    ]

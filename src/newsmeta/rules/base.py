@@ -8,12 +8,9 @@ circle.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import Final
-
-import attrs
 
 from newsmeta._yamltree import Finding, JSONValue, Node, find_node
 from newsmeta.problems import pointer_from_parts
@@ -33,7 +30,6 @@ __all__ = [
 ]
 
 
-@attrs.frozen
 class RuleContext:
     """What a rule may look at: the JSON view, the node tree, the text and the file name.
 
@@ -44,17 +40,56 @@ class RuleContext:
     ``plain_dates_only_in_date_fields`` is True when the reader has seen that every plain
     date or timestamp value sits under a date-time key (the quick view gives up on any
     other), so no rule needs to look for one elsewhere.
+
+    A context is read, never changed: what several rules compute from it (:attr:`strings`,
+    :attr:`prose`) is computed on first use and kept. A plain class with slots: every
+    rule reads it many times per file, and plain slots are the cheapest attributes.
     """
 
-    data: dict[str, JSONValue]
-    root: Node | None
-    text: str
-    path: str | None
-    front_matter_end: int | None = None
-    locate_value: Callable[[list[str | int]], tuple[int, int] | None] | None = None
-    plain_dates_only_in_date_fields: bool = False
+    __slots__ = (
+        "_escapes_may_add",
+        "_prose",
+        "_strings",
+        "data",
+        "front_matter_end",
+        "locate_value",
+        "path",
+        "plain_dates_only_in_date_fields",
+        "root",
+        "text",
+    )
 
-    def text_may_hold(self, needle: str | re.Pattern[str], *, non_ascii: bool = False) -> bool:
+    def __init__(
+        self,
+        data: dict[str, JSONValue],
+        root: Node | None,
+        text: str,
+        path: str | None,
+        front_matter_end: int | None = None,
+        locate_value: Callable[[list[str | int]], tuple[int, int] | None] | None = None,
+        plain_dates_only_in_date_fields: bool = False,
+    ) -> None:
+        self.data = data
+        self.root = root
+        self.text = text
+        self.path = path
+        self.front_matter_end = front_matter_end
+        self.locate_value = locate_value
+        self.plain_dates_only_in_date_fields = plain_dates_only_in_date_fields
+        self._escapes_may_add: bool | None = None
+        self._prose: list[tuple[list[str | int], str]] | None = None
+        self._strings: list[tuple[list[str | int], str]] | None = None
+
+    def __repr__(self) -> str:
+        return f"RuleContext(path={self.path!r}, keys={list(self.data)!r})"
+
+    def text_may_hold(
+        self,
+        needle: str | re.Pattern[str],
+        *,
+        non_ascii: bool = False,
+        utf8: re.Pattern[bytes] | None = None,
+    ) -> bool:
         """False only when no string value can contain ``needle`` (text or a pattern).
 
         A cheap guard before walking every value. A value's characters appear literally in
@@ -64,31 +99,80 @@ class RuleContext:
         passes the guard, and a ``needle`` must match with ``\\s`` wherever the value may
         hold a space.
         ``non_ascii`` says that every match of ``needle`` holds a non-ASCII character, so
-        that ASCII front matter is ruled out without a search.
+        that ASCII front matter is ruled out without a search. ``utf8`` is a pattern that
+        matches the UTF-8 form of every match of ``needle`` (and may match more): front
+        matter whose UTF-8 form it does not match is ruled out by a byte search, which is
+        many times faster than a search of a character class in text past Latin-1.
         """
+        if self.escapes_may_add:
+            return True
         # Only the front matter: the body is usually most of the text and holds no value.
         text = self.text
         end = len(text) if self.front_matter_end is None else self.front_matter_end
-        if text.find("\\", 0, end) >= 0 and any(
-            escape.group(1) not in '"\\' for escape in _ESCAPE.finditer(text, 0, end)
-        ):
-            return True
         if isinstance(needle, str):
             return text.find(needle, 0, end) >= 0
-        if non_ascii and text[:end].isascii():
+        front = text[:end]
+        if non_ascii and front.isascii():
             return False
-        return needle.search(text, 0, end) is not None
+        if utf8 is not None and utf8.search(front.encode("utf-8", "surrogatepass")) is None:
+            return False
+        return needle.search(front) is not None
 
-    @functools.cached_property
+    @property
+    def escapes_may_add(self) -> bool:
+        """True when a backslash escape in the front matter may put into a value a
+        character that is not written there (any escape but ``\\"`` and ``\\\\``)."""
+        found = self._escapes_may_add
+        if found is None:
+            text = self.text
+            end = len(text) if self.front_matter_end is None else self.front_matter_end
+            found = self._escapes_may_add = text.find("\\", 0, end) >= 0 and any(
+                escape.group(1) not in '"\\' for escape in _ESCAPE.finditer(text, 0, end)
+            )
+        return found
+
+    @property
+    def prose(self) -> list[tuple[list[str | int], str]]:
+        """The titles and excerpts of the article and of each related article, with their
+        paths: the text that several rules read."""
+        found = self._prose
+        if found is None:
+            found = self._prose = self._find_prose()
+        return found
+
+    def _find_prose(self) -> list[tuple[list[str | int], str]]:
+        found: list[tuple[list[str | int], str]] = []
+        data = self.data
+        for key in _PROSE_KEYS:
+            value = data.get(key)
+            if isinstance(value, str):
+                found.append(([key], value))
+        related = data.get("related")
+        if isinstance(related, list):
+            for index, item in enumerate(related):
+                if isinstance(item, dict):
+                    for key in _PROSE_KEYS:
+                        value = item.get(key)
+                        if isinstance(value, str):
+                            found.append((["related", index, key], value))
+        return found
+
+    @property
     def strings(self) -> list[tuple[list[str | int], str]]:
         """Every string in the front matter with its path, in document order.
 
         Computed once per file and shared: several rules look at every string.
         """
-        return list(string_values(self.data))
+        found = self._strings
+        if found is None:
+            found = self._strings = list(string_values(self.data))
+        return found
 
 
 Rule = Callable[[RuleContext], Iterator[Finding]]
+
+#: The keys of an article's prose (see :attr:`RuleContext.prose`).
+_PROSE_KEYS: Final = ("title", "excerpt")
 
 #: A backslash and the character after it, read left to right so that ``\\\\`` is one
 #: escape. Every escape but ``\\"`` and ``\\\\`` may put another character into a value.

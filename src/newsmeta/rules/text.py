@@ -10,26 +10,9 @@ from typing import Final
 from newsmeta._yamltree import Finding
 from newsmeta.rules.base import FIXES, RuleContext, finding, rule
 
-_PROSE_KEYS: Final = ("title", "excerpt")
 _PLACEHOLDERS: Final = frozenset({"", "na", "n/a", "placeholder", "tbd", "todo", "-", "none"})
 _ENTITY: Final = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # Python's str.strip() strips every Unicode space, the no-break space included.
-
-
-def _prose(context: RuleContext) -> Iterator[tuple[list[str | int], str]]:
-    """Titles and excerpts of the article and of each related article."""
-    for key in _PROSE_KEYS:
-        value = context.data.get(key)
-        if isinstance(value, str):
-            yield [key], value
-    related = context.data.get("related")
-    if isinstance(related, list):
-        for index, item in enumerate(related):
-            if isinstance(item, dict):
-                for key in _PROSE_KEYS:
-                    value = item.get(key)
-                    if isinstance(value, str):
-                        yield ["related", index, key], value
 
 
 def repair_mojibake(value: str) -> str:
@@ -60,6 +43,11 @@ def _misread_sequence(space: str) -> re.Pattern[str]:
 _MISREAD_SEQUENCE: Final = _misread_sequence(" ")
 #: The same in the front matter's text, where the space may be a folded line break.
 _MISREAD_IN_TEXT: Final = _misread_sequence(r"\s+")
+#: What the UTF-8 form of every match of :data:`_MISREAD_IN_TEXT` starts with: the lead
+#: (U+00C2-U+00F4 is C3 82-C3 B4), then the first byte of a non-ASCII character or an
+#: ASCII space (``\\s`` holds U+001C-U+001F too). A search for it starts at each C3 byte
+#: only: most front matter is ruled out at the speed of a byte search.
+_MISREAD_IN_UTF8: Final = re.compile(rb"\xc3[\x82-\xb4][\t-\r\x1c-\x20\x80-\xff]")
 
 
 def _looks_mojibake(value: str) -> bool:
@@ -69,7 +57,7 @@ def _looks_mojibake(value: str) -> bool:
 @rule("text-mojibake")
 def mojibake(context: RuleContext) -> Iterator[Finding]:
     """Text that is UTF-8 decoded as Windows-1252 or Latin-1 (``â€™`` for ``’``)."""
-    if not context.text_may_hold(_MISREAD_IN_TEXT, non_ascii=True):
+    if not context.text_may_hold(_MISREAD_IN_TEXT, non_ascii=True, utf8=_MISREAD_IN_UTF8):
         return
     for parts, value in context.strings:
         if parts == ["secured"] or not _looks_mojibake(value):
@@ -94,7 +82,7 @@ def mojibake(context: RuleContext) -> Iterator[Finding]:
 @rule("text-html-entity")
 def html_entities(context: RuleContext) -> Iterator[Finding]:
     """HTML character references such as ``&#8217;`` or ``&amp;`` in titles and excerpts."""
-    for parts, value in _prose(context):
+    for parts, value in context.prose:
         match = _ENTITY.search(value)
         if match and html.unescape(match.group(0)) != match.group(0):
             yield finding(
@@ -108,7 +96,7 @@ def html_entities(context: RuleContext) -> Iterator[Finding]:
 @rule("text-whitespace")
 def untrimmed(context: RuleContext) -> Iterator[Finding]:
     """Leading or trailing whitespace (no-break space included) in titles and excerpts."""
-    for parts, value in _prose(context):
+    for parts, value in context.prose:
         if value and value != value.strip():
             yield finding(
                 context,
@@ -121,7 +109,7 @@ def untrimmed(context: RuleContext) -> Iterator[Finding]:
 @rule("excerpt-placeholder")
 def placeholder_excerpt(context: RuleContext) -> Iterator[Finding]:
     """An empty excerpt, or a placeholder such as ``NA`` or ``Placeholder.``."""
-    for parts, value in _prose(context):
+    for parts, value in context.prose:
         if parts[-1] != "excerpt":
             continue
         if value.strip().rstrip(".").lower() in _PLACEHOLDERS:
