@@ -623,6 +623,24 @@ _RFC3339: Final = re.compile(
 _REFUSED: Final = object()
 
 
+#: The characters past U+00FF in :data:`_REFUSED_OR_BREAK`, but the surrogates.
+_REFUSED_WIDE: Final = ("\ufeff", "\ufffe", "\uffff", "\u2028", "\u2029")
+
+
+def _refuses_wide(text: str) -> bool:
+    """True when ``text`` holds a character past U+00FF of :data:`_REFUSED_OR_BREAK`.
+
+    A few searches for one character each, and an encoding that fails on a surrogate:
+    a search of the character class costs ten times more in such a text."""
+    if any(char in text for char in _REFUSED_WIDE):
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True  # a lone surrogate
+    return False
+
+
 def _unescaped(raw: str) -> str | None:
     """The value of a double-quoted scalar written ``raw``, or None for an escape the line
     reader leaves to the event reader."""
@@ -648,17 +666,14 @@ def _scan(text: str, offset: int, limits: Limits) -> QuickView | object | None:
     """
     if "\t" in text or "\r" in text:
         return None
-    try:
-        # Most texts hold no character past U+00FF: their characters are then their
-        # bytes, and deleting the refused ones is a table lookup per byte, several times
-        # cheaper than a character class (or `isprintable`) per character.
-        narrow = text.encode("latin-1")
-    except UnicodeEncodeError:
-        if _REFUSED_OR_BREAK.search(text) is not None:
-            return None
-    else:
-        if len(narrow.translate(None, _REFUSED_BYTES)) != len(narrow):
-            return None
+    # The characters up to U+00FF are their Latin-1 bytes, and deleting the refused ones
+    # is a table lookup per byte, several times cheaper than a character class (or
+    # `isprintable`) per character.
+    narrow = text.encode("latin-1", "ignore")
+    if len(narrow.translate(None, _REFUSED_BYTES)) != len(narrow):
+        return None
+    if len(narrow) != len(text) and _refuses_wide(text):
+        return None
     max_depth = limits.max_depth
     max_scalar_chars, max_key_chars = limits.max_scalar_chars, limits.max_key_chars
     max_number_chars = limits.max_number_chars
