@@ -752,3 +752,58 @@ def test_failing_files_are_explained_as_the_reference_engine_explains_them(
             assert found == reference
             compared += bool(reference)
     assert compared > 200
+
+
+_TYPED_VALUES = st.sampled_from(
+    [
+        1,
+        1.0,
+        -1,
+        64.0,
+        "x",
+        None,
+        True,
+        "2024-01-01T00:00:00Z",
+        "0000-01-01T00:00:00Z",
+        "2016-12-31T23:59:60Z",
+        "2024-01-01t00:00:00z",
+    ]
+)
+_IMAGES = st.lists(
+    st.one_of(
+        st.dictionaries(st.sampled_from(["width", "height", "url"]), _TYPED_VALUES), st.just(1)
+    ),
+    max_size=3,
+)
+
+
+def _entries(images: st.SearchStrategy[object]) -> st.SearchStrategy[dict[str, object]]:
+    return st.fixed_dictionaries(
+        {},
+        optional={
+            "publishedDateTime": _TYPED_VALUES,
+            "quality": _TYPED_VALUES,
+            "heat": _TYPED_VALUES,
+            "images": st.one_of(images, _TYPED_VALUES),
+            "provider": st.one_of(
+                st.fixed_dictionaries({}, optional={"images": images}), _TYPED_VALUES
+            ),
+        },
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    _entries(_IMAGES),
+    st.one_of(st.none(), st.lists(st.one_of(_entries(_IMAGES), st.just("x")), max_size=3)),
+)
+def test_the_quick_typed_check_agrees_with_the_located_one(
+    article: dict[str, object], related: list[object] | None
+) -> None:
+    from newsmeta.schema import _NO_TREE, _typed_view_errors, _typed_view_holds
+
+    data: dict[str, object] = dict(article)
+    if related is not None:
+        data["related"] = related
+    expected = not _typed_view_errors(data, _NO_TREE, (0, 0), "")  # type: ignore[arg-type]
+    assert _typed_view_holds(data) is expected  # type: ignore[arg-type]
