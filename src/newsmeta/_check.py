@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Callable
 from collections.abc import Mapping as AbcMapping
 from typing import TYPE_CHECKING, Final
 
@@ -46,6 +47,7 @@ from newsmeta.problems import CODES, Problem, Severity
 
 if TYPE_CHECKING:
     from newsmeta._quick import QuickView
+    from newsmeta.rules import RuleContext
 
 __all__ = [
     "Analysis",
@@ -59,6 +61,38 @@ __all__ = [
     "quick_pass",
     "quick_read",
 ]
+
+
+# What the quick path calls for every file comes from modules imported on first use (so
+# that importing this module loads no parser, schema or rule), through these cached
+# functions: an import statement in a function costs microseconds on every call, a
+# cached call a fraction of one.
+
+
+@functools.cache
+def _quick_reader() -> Callable[[str, int, Limits], QuickView | None]:
+    from newsmeta._quick import quick_view
+
+    return quick_view
+
+
+@functools.cache
+def _schema_checks() -> tuple[
+    Callable[[JSONValue], bool],
+    Callable[[JSONValue, Node | Locator | None, tuple[int, int], str], list[Finding]],
+]:
+    from newsmeta.schema import conforms, schema_errors
+
+    return conforms, schema_errors
+
+
+@functools.cache
+def _rule_runner() -> tuple[
+    type[RuleContext], Callable[[RuleContext], list[Finding]], tuple[int, int]
+]:
+    from newsmeta.rules import UNLOCATED, RuleContext, run_rules
+
+    return RuleContext, run_rules, UNLOCATED
 
 
 class LineIndex:
@@ -558,9 +592,8 @@ def _view_rule_findings(
     text: str, split: Split, view: QuickView, path: str | None
 ) -> list[Finding] | None:
     """The rule findings of a view, located through it; ``None`` when one needs the tree."""
-    from newsmeta.rules import UNLOCATED, RuleContext, run_rules
-
-    context = RuleContext(
+    rule_context, run_rules, unlocated = _rule_runner()
+    context = rule_context(
         view.data,
         None,
         text,
@@ -570,7 +603,7 @@ def _view_rule_findings(
         plain_dates_only_in_date_fields=True,
     )
     findings = run_rules(context)
-    if any((f.start, f.end) == UNLOCATED for f in findings):
+    if findings and any((f.start, f.end) == unlocated for f in findings):
         return None
     return findings
 
@@ -646,8 +679,6 @@ def quick_read(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Split, Quick
     :func:`analyse_view`, this is :func:`analyse_quickly` in two steps, so that a caller
     can hand out the data first and check it when asked.
     """
-    from newsmeta._quick import quick_view
-
     split = split_front_matter(text)
     if isinstance(split, FenceError):
         return None
@@ -656,7 +687,7 @@ def quick_read(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Split, Quick
     # NUL (anywhere), U+0085 and line endings, which plain searches rule out quickly.
     if ("\x00" in text or "\r" in text or "\x85" in split.yaml) and text_findings(text, split):
         return None
-    view = quick_view(split.yaml, split.yaml_start, limits)
+    view = _quick_reader()(split.yaml, split.yaml_start, limits)
     return None if view is None else (split, view)
 
 
@@ -681,8 +712,7 @@ def analyse_view(
     built from the view's events only when one of them needs it (a problem about a whole
     list or a nested mapping, an empty value), else on first use of ``root``.
     """
-    from newsmeta.schema import conforms, schema_errors
-
+    conforms, schema_errors = _schema_checks()
     data = view.data
     if not rules and conforms(data):
         analysis = Analysis(text, split, None, data, [], True, lazy=limits, view=view)

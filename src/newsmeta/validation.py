@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # concurrent.futures costs ~20 ms to import; only callers nee
 
     from newsmeta._check import Analysis
     from newsmeta._quick import QuickView
-    from newsmeta._yamltree import JSONValue
+    from newsmeta._yamltree import Finding, JSONValue
     from newsmeta.config import Config
     from newsmeta.document import Document
     from newsmeta.model import Model
@@ -164,17 +164,30 @@ def check_text(text: str, path: str = "<stdin>") -> FileResult:
     return FileResult(path, tuple(analysis.problems), _url_uses(analysis))
 
 
+@functools.cache
+def _checking() -> tuple[
+    Callable[[str, int], bytes],
+    Callable[[bytes, Limits], tuple[str, list[Finding]]],
+    Callable[..., tuple[Analysis, QuickView | None]],
+]:
+    """What checking a file calls, imported on first use (and only then: a run whose
+    results all come from the cache never loads it), once: an import statement in the
+    function would cost microseconds for every file."""
+    from newsmeta._check import analyse_quickly, decode
+    from newsmeta._files import read_article_bytes
+
+    return read_article_bytes, decode, analyse_quickly
+
+
 def check_path(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """Validate the article file at ``path``. Never raises: I/O failures are problems.
 
     Only regular files are read (a FIFO is reported, never waited on), and no more than
     one byte past ``limits.max_file_bytes``.
     """
-    from newsmeta._files import read_article_bytes
-
     name = os.fspath(path)
     try:
-        raw = read_article_bytes(name, limits.max_file_bytes)
+        raw = _checking()[0](name, limits.max_file_bytes)
     except OSError as exc:
         return FileResult(name, (_io_problem(exc),))
     return check_bytes(raw, name, limits)
@@ -182,8 +195,7 @@ def check_path(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) ->
 
 def check_bytes(raw: bytes, path: str = "<stdin>", limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """Validate an article given as a file's bytes (decoded as UTF-8 here); never raises."""
-    from newsmeta._check import analyse_quickly, decode
-
+    _, decode, analyse_quickly = _checking()
     text, findings = decode(raw, limits)
     # Most files pass the YAML layers, and then need no second parse (see analyse_quickly).
     analysis, view = analyse_quickly(text, prior=findings, path=path, limits=limits)
