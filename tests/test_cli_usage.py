@@ -448,3 +448,24 @@ def test_completion_costs_nothing_when_not_completing() -> None:
         "assert 'argcomplete' not in sys.modules, 'argcomplete was imported'\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True)
+
+
+@pytest.mark.parametrize("columns", [None, "120", "40", "0", "-3", "wide"])
+def test_help_is_as_wide_as_argparse_would_make_it(
+    columns: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command line finds the terminal's width itself (not through shutil): the same
+    width argparse's own formatter takes."""
+    import argparse
+
+    from newsmeta.cli import build_parser
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    parser = build_parser("validate")
+    ours = parser._get_formatter()
+    theirs = argparse.HelpFormatter(prog=parser.prog)
+    assert ours._width == theirs._width
+    assert shutil.get_terminal_size().columns - 2 == ours._width

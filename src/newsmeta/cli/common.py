@@ -19,7 +19,7 @@ import stat
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TextIO, TypeAlias, cast
 
@@ -105,11 +105,33 @@ class Parser(argparse.ArgumentParser):
         message(f"{self.prog}: error: {message_text} (see '{self.prog} --help')")
         raise SystemExit(EXIT_USAGE)
 
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse makes a formatter for every argument added (to try its metavar), and
+        # the default one asks shutil for the terminal's width: importing shutil loads
+        # the lzma and bz2 modules, in every run. The width is the same one, found here.
+        make: Callable[..., argparse.HelpFormatter] = self.formatter_class
+        return make(prog=self.prog, width=_terminal_columns() - 2)
+
     def _print_message(self, message: str, file: object = None) -> None:
         if message:
             if file is None or file is sys.stderr:
                 _clear_progress()
             super()._print_message(message, file)  # type: ignore[arg-type]
+
+
+def _terminal_columns() -> int:
+    """The terminal's width as :func:`shutil.get_terminal_size` finds it: ``COLUMNS`` when
+    it is a positive number, else the width of the terminal on stdout, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
 
 
 #: The progress bar on screen, if any: messages clear it before they are written.
