@@ -76,6 +76,57 @@ def test_validate_many_on_a_dask_cluster(
     assert dask.batches == [8] * (len(paths) // 8) + ([len(paths) % 8] if len(paths) % 8 else [])
 
 
+class _WritingOnFirstTask(Executor):
+    """Runs each task at once; before the first, writes ``late`` (in a folder not yet read
+    if the paths stream)."""
+
+    def __init__(self, late: Path) -> None:
+        self.late = late
+
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        if not self.late.exists():
+            self.late.write_text("---\ntitle: x\n---\n", encoding="utf-8")
+        future: Future[T] = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+def test_validate_many_sends_batches_while_the_walk_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    (tmp_path / "z").mkdir()
+    late = tmp_path / "z" / "late.md"
+    executor = _WritingOnFirstTask(late)
+    results = validate_many([str(tmp_path)], executor, chunk_size=1, config=Config(tmp_path))
+    # z/ was read after the first batch went out: its file, written then, is found.
+    assert [r.path for r in results] == [str(tmp_path / "a.md"), str(late)]
+    assert results[1] == check_path(late)
+
+
+def test_validate_many_reports_unreadable_directories_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    (tmp_path / "a.md").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "c.md").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    denied = str(tmp_path / "b")
+    real = os.scandir
+
+    def scandir(path: str) -> object:  # permissions do not bind root: refuse here
+        if os.fspath(path) == denied:
+            raise PermissionError(errno.EACCES, "Permission denied", denied)
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        for executor in (None, pool):
+            results = validate_many([str(tmp_path)], executor, config=Config(tmp_path))
+            assert [r.path for r in results] == [denied, str(tmp_path / "a.md")]
+            assert [p.code for p in results[0].problems] == ["io-permission-denied"]
+
+
 class _Delegating(Executor):
     """Hands each task to ``inner`` and records how many paths each batch holds."""
 

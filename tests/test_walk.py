@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsmeta import paths
+from newsmeta.config import Config
 
 #: Names whose order differs between sorting names and sorting whole paths: `a-b/` sorts
 #: before `a/` as a path (`-` < `/`), and `a.md` before `a/x.md`.
@@ -87,6 +88,13 @@ def _same(arguments: list[str], exclude: list[tuple[tuple[str, ...], str]] | Non
     assert [(where, e.errno) for where, e in walked.unreadable] == [
         (where, e.errno) for where, e in found.unreadable
     ]
+    if all(base == os.getcwd() for _, base in exclude or ()):
+        # The same run's paths as they stream: same order, same unreadable folders.
+        met: list[tuple[str, OSError]] = []
+        patterns = [pattern for patterns, _ in exclude or () for pattern in patterns]
+        stream = paths.resolve_stream(arguments, Config(Path.cwd()), met, patterns, require=False)
+        assert list(stream) == listed
+        assert [where for where, _ in met] == [where for where, _ in found.unreadable]
     return len(listed)
 
 
@@ -120,6 +128,24 @@ def test_a_glob_without_a_match_and_no_input_raise_at_once(tmp_path: Path) -> No
     with pytest.raises(paths.NoInputError):
         paths.walk([str(tmp_path / "empty")], require=True)
     assert paths.walk([str(tmp_path / "empty")]).count == 0
+
+
+def test_a_stream_yields_before_the_walk_ends_and_raises_at_its_end(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("x", encoding="utf-8")
+    (tmp_path / "z").mkdir()
+    stream = paths.resolve_stream([str(tmp_path)], Config(tmp_path), [])
+    assert next(stream) == str(tmp_path / "a.md")
+    (tmp_path / "z" / "late.md").write_text("x", encoding="utf-8")  # z/ is not read yet
+    assert list(stream) == [str(tmp_path / "z" / "late.md")]
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(paths.NoInputError):
+        list(paths.resolve_stream([str(tmp_path / "empty")], Config(tmp_path), []))
+    assert (
+        list(paths.resolve_stream([str(tmp_path / "empty")], Config(tmp_path), [], require=False))
+        == []
+    )
+    with pytest.raises(FileNotFoundError):
+        next(paths.resolve_stream([str(tmp_path / "*.nothing")], Config(tmp_path), []))
 
 
 def test_an_unreadable_directory_is_recorded_once(

@@ -47,6 +47,7 @@ __all__ = [
     "find",
     "is_selected",
     "resolve",
+    "resolve_stream",
     "resolve_walk",
     "selected",
     "walk",
@@ -311,6 +312,37 @@ def resolve_walk(
     :func:`walk`)."""
     arguments, patterns = _patterns(arguments, config, exclude)
     return walk(arguments, patterns, config.extensions, require=require)
+
+
+def resolve_stream(
+    arguments: Sequence[str],
+    config: Config,
+    unreadable: list[tuple[str, OSError]],
+    exclude: Sequence[str] = (),
+    *,
+    require: bool = True,
+) -> Iterator[str]:
+    """:func:`resolve`'s paths, in its order, yielded while the walk goes on: a caller can
+    start working on the first files before the last directory is read.
+
+    Each directory that cannot be read is appended to ``unreadable`` (with why) as the walk
+    meets it. Globs are expanded at the first ``next()``, which raises
+    :class:`FileNotFoundError` for a glob that matches nothing; with ``require``, the
+    iteration ends by raising :class:`NoInputError` when the arguments matched nothing.
+    """
+    arguments, patterns = _patterns(arguments, config, exclude)
+    matched = False
+
+    def found() -> None:
+        nonlocal matched
+        matched = True
+
+    known = len(unreadable)
+    yield from _walked(arguments, patterns, config.extensions, found, unreadable)
+    if require and not matched and len(unreadable) == known:
+        where = ", ".join(repr(argument) for argument in arguments)
+        kinds = " or ".join(f"*{extension}" for extension in config.extensions)
+        raise NoInputError(f"no article files found in {where} (looked for {kinds})")
 
 
 # --- walking without a list ----------------------------------------------------------------

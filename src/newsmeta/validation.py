@@ -444,19 +444,22 @@ def validate_many(
     results are the same with it as without it.
     """
     from newsmeta.config import find_config
-    from newsmeta.paths import resolve
+    from newsmeta.paths import resolve_stream
 
     config = config if config is not None else find_config()
-    inputs = resolve([os.fspath(path) for path in paths], config)
+    unreadable: list[tuple[str, OSError]] = []
+    # Paths are handed on as the walk finds them: an executor's workers check the first
+    # batches while this process is still reading directories.
+    names = resolve_stream([os.fspath(path) for path in paths], config, unreadable)
     policy = Policy(select=config.select, ignore=config.ignore, severity=config.severity)
     corpus = CorpusIndex()
-    results = [unreadable_directory_result(name, exc) for name, exc in inputs.unreadable]
     if cache is not None:
-        checked = cache.results(inputs.paths, executor, chunk_size=chunk_size, limits=config.limits)
+        checked = cache.results(names, executor, chunk_size=chunk_size, limits=config.limits)
     else:
-        checked = iter_results(inputs.paths, executor, chunk_size=chunk_size, limits=config.limits)
-    results.extend(policy.apply(corpus.check(result)) for result in checked)
-    return results
+        checked = iter_results(names, executor, chunk_size=chunk_size, limits=config.limits)
+    results = [policy.apply(corpus.check(result)) for result in checked]
+    # The walk is over: the directories it could not read are known, and come first.
+    return [*(unreadable_directory_result(name, exc) for name, exc in unreadable), *results]
 
 
 def unreadable_directory_result(directory: str, error: OSError) -> FileResult:
