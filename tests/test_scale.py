@@ -4,6 +4,8 @@ jsonschema) on real files and on generated files with every kind of injected def
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
@@ -72,8 +74,10 @@ def test_validate_many_on_a_dask_cluster(
         assert validate_many(paths, dask, chunk_size=8, config=config) == expected
     with ProcessPoolExecutor(max_workers=2) as pool:
         assert validate_many(paths, pool, chunk_size=8, config=config) == expected
-    # One task per batch of 8 paths, the last one holding the rest.
-    assert dask.batches == [8] * (len(paths) // 8) + ([len(paths) % 8] if len(paths) % 8 else [])
+    # One task per batch of 8 paths, the last ones halving.
+    assert sum(dask.batches) == len(paths)
+    assert dask.batches[: (len(paths) - 8) // 8] == [8] * ((len(paths) - 8) // 8)
+    assert all(size < 8 for size in dask.batches[-2:])
 
 
 class _WritingOnFirstTask(Executor):
@@ -92,14 +96,16 @@ class _WritingOnFirstTask(Executor):
 
 
 def test_validate_many_sends_batches_while_the_walk_goes_on(tmp_path: Path) -> None:
-    (tmp_path / "a.md").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    early = [tmp_path / "a.md", tmp_path / "b.md"]
+    for path in early:
+        path.write_text("---\ntitle: x\n---\n", encoding="utf-8")
     (tmp_path / "z").mkdir()
     late = tmp_path / "z" / "late.md"
     executor = _WritingOnFirstTask(late)
     results = validate_many([str(tmp_path)], executor, chunk_size=1, config=Config(tmp_path))
     # z/ was read after the first batch went out: its file, written then, is found.
-    assert [r.path for r in results] == [str(tmp_path / "a.md"), str(late)]
-    assert results[1] == check_path(late)
+    assert [r.path for r in results] == [*map(str, early), str(late)]
+    assert results[2] == check_path(late)
 
 
 def test_validate_many_reports_unreadable_directories_first(
@@ -156,28 +162,46 @@ class _Recording(Executor):
 
 def test_iter_results_keeps_a_bounded_number_of_chunks_in_flight() -> None:
     paths = [str(EXAMPLES / "missing.md")] * 100
-    executor = _Recording()
+    recording = _Recording()
+    executor = _Delegating(recording)
     stream: Iterator[FileResult] = iter_results(paths, executor, chunk_size=4, in_flight=3)
-    for consumed in range(1, 101):
+    submitted = []
+    for _ in range(100):
         next(stream)
-        # After `consumed` results, at most in_flight chunks beyond them were submitted.
-        assert executor.submitted <= -(-consumed // 4) + 3
-    assert executor.submitted == 25
+        submitted.append(recording.submitted)
     assert next(stream, None) is None
+    ends = list(itertools.accumulate(executor.batches))
+    assert ends[-1] == 100
+    for consumed, count in enumerate(submitted, start=1):
+        # After `consumed` results, at most in_flight batches beyond them were submitted.
+        assert count <= bisect.bisect_left(ends, consumed) + 1 + 3
 
 
-@pytest.mark.parametrize(("count", "chunk_size"), [(10, 4), (12, 4), (3, 4), (600, None)])
-def test_every_task_holds_a_batch_of_chunk_size_paths(count: int, chunk_size: int | None) -> None:
+@pytest.mark.parametrize(
+    ("count", "chunk_size", "batches"),
+    [
+        (10, 4, [4, 3, 2, 1]),
+        (12, 4, [4, 4, 2, 1, 1]),
+        (3, 4, [2, 1]),
+        (1, 4, [1]),
+        (200, 32, [32] * 5 + [20, 10, 5, 3, 2]),
+        (3000, 1024, [1024, 988, 494, 247, 124, 64, 59]),
+        (2 * BATCH_SIZE, None, [BATCH_SIZE] + [BATCH_SIZE // 2**k for k in (1, 2, 3, 4, 4)]),
+    ],
+)
+def test_tasks_hold_batches_of_chunk_size_paths_then_halving_ones(
+    count: int, chunk_size: int | None, batches: list[int]
+) -> None:
     paths = [str(EXAMPLES / f"missing-{i}.md") for i in range(count)]
     executor = _Delegating(_Recording())
     if chunk_size is None:
         results = list(iter_results(paths, executor))
-        chunk_size = BATCH_SIZE
     else:
         results = list(iter_results(paths, executor, chunk_size=chunk_size))
     assert [r.path for r in results] == paths
-    full, rest = divmod(count, chunk_size)
-    assert executor.batches == [chunk_size] * full + ([rest] if rest else [])
+    # Full batches while at least two batches' worth remain, then halves (no smaller than
+    # a sixteenth of chunk_size), so that no worker checks a whole batch alone at the end.
+    assert executor.batches == batches
     # Each task gives its batch's results as one bytes object, which any executor moves
     # in one piece (Dask would serialise a list item by item).
     assert all(type(task.result()) is bytes for task in executor.inner.futures)  # type: ignore[attr-defined]

@@ -339,11 +339,31 @@ def _check_chunk(paths: list[str], limits: Limits = DEFAULT_LIMITS) -> bytes:
 
 
 #: How many files :func:`validate_many` and :func:`iter_results` send to an executor in one
-#: task, unless told otherwise. An executor's cost per task (a Dask task is scheduled,
-#: serialised and tracked: about a millisecond) is then paid once per batch, next to a batch
-#: costing about a hundred milliseconds of checking. Smaller batches spread a short run over
-#: more workers.
-BATCH_SIZE: Final = 256
+#: task, unless told otherwise (the last batches of a run are smaller: see
+#: :func:`iter_results`). An executor's cost per task is then paid once per batch of about
+#: half a second of checking: a Dask task costs several milliseconds of processor time
+#: between the client, the scheduler and the worker. Smaller batches spread a short run
+#: over more workers.
+BATCH_SIZE: Final = 1024
+
+
+def _batches(names: Iterable[str], size: int) -> Iterator[list[str]]:
+    """``names`` in batches of ``size``, but for the last ``size`` to ``2 * size - 1``:
+    those go out in batches that halve, down to a sixteenth of ``size``.
+
+    Workers take batches in order; with equal batches to the end, one worker may check a
+    whole last batch while the others have nothing left. Halving batches make them run
+    out of work at nearly the same time, for a few more tasks.
+    """
+    smallest = max(1, size // 16)
+    held: collections.deque[str] = collections.deque()
+    for name in names:
+        held.append(name)
+        if len(held) == 2 * size:  # a full batch that cannot be among the last ones
+            yield [held.popleft() for _ in range(size)]
+    while held:
+        count = min(len(held), max(smallest, -(-len(held) // 2)))
+        yield [held.popleft() for _ in range(count)]
 
 
 def iter_results(
@@ -357,11 +377,13 @@ def iter_results(
     """Yield one result per path, in the order given, as soon as each is ready.
 
     Without ``executor`` files are checked here, one at a time. With one, paths go out in
-    chunks of ``chunk_size`` (one task per chunk keeps the per-task overhead small) and
-    at most ``in_flight`` chunks are outstanding at any time, so memory stays flat however
-    many files there are: results are yielded and may be dropped while later chunks run.
-    ``limits`` bound every file (see :class:`~newsmeta._yamltree.Limits`). Raises
-    ``ValueError`` for a ``chunk_size`` or ``in_flight`` below 1.
+    batches of ``chunk_size`` (one task per batch keeps the per-task overhead small), the
+    last ``chunk_size`` to ``2 * chunk_size - 1`` paths in batches that halve down to a
+    sixteenth of it (so that the workers finish together), and at most ``in_flight``
+    batches are outstanding at any time, so memory stays flat however many files there
+    are: results are yielded and may be dropped while later batches run. ``limits`` bound
+    every file (see :class:`~newsmeta._yamltree.Limits`). Raises ``ValueError`` for a
+    ``chunk_size`` or ``in_flight`` below 1.
     """
     if chunk_size < 1 or in_flight < 1:
         raise ValueError("chunk_size and in_flight must be at least 1")
@@ -372,16 +394,10 @@ def iter_results(
         return
     check_chunk = functools.partial(_check_chunk, limits=limits)
     pending: collections.deque[Future[bytes]] = collections.deque()
-    chunk: list[str] = []
-    for name in names:
-        chunk.append(name)
-        if len(chunk) == chunk_size:
-            pending.append(executor.submit(check_chunk, chunk))
-            chunk = []
-            if len(pending) >= in_flight:
-                yield from _results_of(pending.popleft())
-    if chunk:
-        pending.append(executor.submit(check_chunk, chunk))
+    for batch in _batches(names, chunk_size):
+        pending.append(executor.submit(check_chunk, batch))
+        if len(pending) >= in_flight:
+            yield from _results_of(pending.popleft())
     while pending:
         yield from _results_of(pending.popleft())
 
