@@ -474,3 +474,20 @@ def test_urls_repeated_among_cached_files_are_reported_from_their_stored_form(
     assert "corpus-duplicate-url" in _codes(warm, "zz-copy-of-a-clean-file.md")
     later = max(clean[1].name, files[0].name)
     assert "corpus-duplicate-url" in _codes(warm, later)
+
+
+def test_cache_info_says_when_no_cache_can_be_made_where_it_would_go(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A read-only checkout: validate goes on without a cache, which info must not call
+    # "nothing stored yet". (The check is os.access, patched: tests may run as root.)
+    (tmp_path / "site").mkdir()
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda path, mode: Path(path) != tmp_path / "site" and real_access(path, mode)
+    )
+    assert main(["cache", "info", "--cache-dir", str(tmp_path / "site" / "c")]) == 0
+    out = capsys.readouterr().out
+    assert "nothing stored yet" not in out
+    assert f"state:     the cache directory {tmp_path / 'site' / 'c'} cannot be written" in out
+    assert not (tmp_path / "site" / "c").exists()

@@ -506,6 +506,15 @@ class CacheInfo:
         return data
 
 
+def _can_make(directory: Path) -> bool:
+    """Whether a cache could be made in ``directory``: it, or the nearest folder above it
+    that exists, can be written (a read-only checkout cannot)."""
+    place = directory
+    while not place.exists() and place.parent != place:
+        place = place.parent
+    return place.is_dir() and os.access(place, os.W_OK | os.X_OK)
+
+
 class ResultCache:
     """The results of earlier runs, in ``directory``; ``limits`` are those a lookup checks
     under unless it names its own (results under other limits are other entries).
@@ -543,9 +552,13 @@ class ResultCache:
         self._prefix = self._cwd.rstrip("/") + "/"
         # Inspecting a cache (create=False) must not make one.
         self._db = self._open() if create or self.database.is_file() else None
-        if self._db is None and self.problem is None and os.path.lexists(self.database):
-            # Not a regular file (a directory, a socket...): nothing can ever be stored.
-            self.problem = f"{self.database} is not a file: results cannot be stored"
+        if self._db is None and self.problem is None:
+            if os.path.lexists(self.database):
+                # Not a regular file (a directory, a socket...): nothing can ever be stored.
+                self.problem = f"{self.database} is not a file: results cannot be stored"
+            elif not _can_make(self.directory):
+                # What a run would meet (see _connect): it goes on without a cache.
+                self.problem = f"the cache directory {self.directory} cannot be written"
 
     # -- opening ---------------------------------------------------------------------------
 
