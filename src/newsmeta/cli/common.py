@@ -59,6 +59,7 @@ __all__ = [
     "find_inputs",
     "isatty",
     "jq_program",
+    "jq_stoppable",
     "load_configuration",
     "message",
     "not_utf8",
@@ -889,6 +890,30 @@ def add_jq_variables(parser: argparse.ArgumentParser) -> None:
         metavar=("NAME", "JSON"),
         help="bind $NAME to the JSON value JSON in the jq programs (repeatable)",
     )
+
+
+@contextlib.contextmanager
+def jq_stoppable() -> Iterator[None]:
+    """Run a jq program in this block so that Ctrl-C ends the process at once, as it ends
+    ``jq``: the binding hands no control back to Python until a program is done, so the
+    ``KeyboardInterrupt`` handler would wait for a program that may never end.
+
+    For commands with nothing half-done while a program runs (each earlier file saved,
+    each earlier output flushed). A Ctrl-C that is ignored (a background job) stays so.
+    """
+    try:
+        previous = signal.getsignal(signal.SIGINT)
+        if previous is None or previous is signal.SIG_IGN:
+            previous = None  # not Python's to restore, or meant to be ignored
+        else:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+    except ValueError:  # not the main thread: signals are not this thread's to change
+        previous = None
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 def jq_program(source: str, args: argparse.Namespace, option: str = "EXPR") -> Program:

@@ -24,6 +24,7 @@ from newsmeta.cli.common import (
     UsageError,
     add_config_options,
     jq_program,
+    jq_stoppable,
     load_configuration,
     message,
     not_written,
@@ -157,7 +158,9 @@ def _run_fix(args: argparse.Namespace) -> int:
                 continue
             if where is not None:
                 try:
-                    if not where.test(document.data, path=path):
+                    with jq_stoppable():  # every earlier file is saved: Ctrl-C may end it
+                        holds = where.test(document.data, path=path)
+                    if not holds:
                         tally.count("skipped")
                         continue
                 except JqError as exc:

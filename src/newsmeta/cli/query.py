@@ -33,6 +33,7 @@ from newsmeta.cli.common import (
     add_config_options,
     add_jq_variables,
     jq_program,
+    jq_stoppable,
     load_configuration,
     message,
     read_stdin_document,
@@ -102,6 +103,7 @@ def _run_query(args: argparse.Namespace) -> int:
             status = EXIT_USAGE
     if stdin is not None:
         status = max(status, _query(program, STDIN_NAME, args, stdin))
+        sys.stdout.flush()  # out before a later file's program may be stopped by Ctrl-C
     with Progress(len(paths), sys.stderr, sys.stdout) as progress:
         for path in paths:
             status = max(status, _query(program, path, args, _load(path, config)))
@@ -139,12 +141,14 @@ def _query(
     lines: list[str] = []
     status = EXIT_OK
     try:
-        for value in program.outputs(document.data, path=path):
-            if args.raw and isinstance(value, str):
-                text = printable(value, keep="\n\t")
-            else:
-                text = json_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
-            lines.append(prefix + text + "\n")
+        # Earlier files' outputs are flushed: Ctrl-C may end the process at once here.
+        with jq_stoppable():
+            for value in program.outputs(document.data, path=path):
+                if args.raw and isinstance(value, str):
+                    text = printable(value, keep="\n\t")
+                else:
+                    text = json_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+                lines.append(prefix + text + "\n")
     except JqError as exc:
         _error(f"{path}: {exc}")
         status = EXIT_PROBLEMS

@@ -54,6 +54,7 @@ from newsmeta.cli.common import (
     UsageError,
     add_config_options,
     jq_program,
+    jq_stoppable,
     load_configuration,
     message,
     read_stdin_document,
@@ -339,7 +340,9 @@ def _edit(
             from newsmeta.errors import JqError
 
             try:
-                if not where.test(doc.data, path=file):
+                with jq_stoppable():  # every earlier file is saved: Ctrl-C may end it here
+                    holds = where.test(doc.data, path=file)
+                if not holds:
                     return tally.count("skipped")
             except JqError as exc:
                 return tally.refuse(
