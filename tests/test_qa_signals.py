@@ -72,3 +72,34 @@ def test_a_program_that_never_ends_is_stopped_by_ctrl_c(tmp_path: Path, argv: li
     assert "Traceback" not in err
     assert article.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["a.md"]  # no temporary left
+
+
+def _ignoring_hangup_and_ctrl_c() -> None:
+    # As `nohup newsmeta edit ... &` starts it: a closed terminal and Ctrl-C are ignored.
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@POSIX_ONLY
+@pytest.mark.parametrize("program", [".", "(reduce range(100000) as $i (0; . + 1)) as $n | ."])
+def test_an_edit_started_with_signals_ignored_runs_to_the_end(tmp_path: Path, program: str) -> None:
+    files = [tmp_path / f"{index:02}.md" for index in range(12)]
+    for path in files:
+        shutil.copy(GOOD, path)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsmeta", "edit", f'{program} | .title = "Changed"', "."],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_ignoring_hangup_and_ctrl_c,
+    )
+    deadline = time.monotonic() + 1.0
+    while time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    for signum in (signal.SIGHUP, signal.SIGINT):
+        if process.poll() is None:
+            process.send_signal(signum)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    assert all('title: "Changed"' in path.read_text(encoding="utf-8") for path in files)

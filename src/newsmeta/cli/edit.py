@@ -205,6 +205,8 @@ class _Run:
         #: The jq program took longer than :data:`_SLOW_PROGRAM` on some file.
         self.slow = False
         self.batch: _Batch | None = None
+        #: The signals of :data:`_STOPPING` that this run handles (those not ignored).
+        self.stopping: tuple[int, ...] = _STOPPING
 
     # --- the run ----------------------------------------------------------------------------
 
@@ -216,7 +218,9 @@ class _Run:
             self.batch = _Batch(allow_links=self.args.allow_links, force=self.args.force)
         done = 0
         broken = False
-        previous = {signum: signal.signal(signum, self._on_interrupt) for signum in _STOPPING}
+        # A signal ignored when the run starts (nohup, a background job) stays ignored.
+        self.stopping = tuple(s for s in _STOPPING if signal.getsignal(s) is not signal.SIG_IGN)
+        previous = {signum: signal.signal(signum, self._on_interrupt) for signum in self.stopping}
         try:
             for path in paths:
                 if self.interrupted:
@@ -307,7 +311,7 @@ class _Run:
             raise KeyboardInterrupt
         stoppable = not batch
         handlers = (
-            {signum: signal.signal(signum, signal.SIG_DFL) for signum in _STOPPING}
+            {signum: signal.signal(signum, signal.SIG_DFL) for signum in self.stopping}
             if stoppable
             else {}
         )
