@@ -22,7 +22,7 @@ from newsmeta import _atomic
 from newsmeta._atomic import TEMP_SUFFIX, Write, fingerprint, temporary_name, write_atomic_many
 from newsmeta.cli import main
 from newsmeta.document import save_many
-from newsmeta.errors import ConcurrentModificationError, ReadOnlyFileError
+from newsmeta.errors import ConcurrentModificationError, LinkedFileError, ReadOnlyFileError
 
 from .conftest import EXAMPLES
 
@@ -405,3 +405,39 @@ def test_a_signal_in_a_batch_leaves_every_file_whole_and_no_temporary(
     assert "newsmeta edit: interrupted; 2 files not looked at" in run.stderr
     assert "6 changed" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_batch_resolves_each_path_as_one_save_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Files reached through a linked folder and a relative path are saved where they are
+    # (their temporaries beside them, nothing left); a linked file is refused unless links
+    # are allowed, and then its target is replaced while the link stays.
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "via").symlink_to(real, target_is_directory=True)
+    a, b, c, d = _files(real, 4)
+    (real / "link.md").symlink_to(c.name)
+    (real / "allowed.md").symlink_to(d.name)
+    monkeypatch.chdir(tmp_path)
+    through = Path("via") / a.name
+    relative = Path("real") / b.name
+    writes = [
+        Write(through, _new(a), expected=fingerprint(a.read_bytes())),
+        Write(relative, _new(b), expected=fingerprint(b.read_bytes())),
+        Write(real / "link.md", _new(c), expected=fingerprint(c.read_bytes())),
+        Write(real / "allowed.md", _new(d), expected=fingerprint(d.read_bytes()), allow_links=True),
+    ]
+    before_c = c.read_bytes()
+    results = write_atomic_many(writes)
+    assert results[:2] == [None, None]
+    assert isinstance(results[2], LinkedFileError)
+    assert results[3] is None
+    assert a.read_bytes() == writes[0].data
+    assert b.read_bytes() == writes[1].data
+    assert c.read_bytes() == before_c
+    assert d.read_bytes() == writes[3].data
+    assert (real / "allowed.md").is_symlink()
+    assert (tmp_path / "via").is_symlink()
+    assert _temporaries(real) == []
+    assert _temporaries(tmp_path) == []

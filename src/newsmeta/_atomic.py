@@ -904,11 +904,12 @@ def _write_batch(
 ) -> list[int]:
     """Save ``writes[numbers]`` with one barrier, filling ``results``; return the numbers
     of the files whose temporary was busy (to be saved one by one)."""
-    from newsmeta.errors import LinkedFileError, NewsmetaError
+    from newsmeta.errors import NewsmetaError
 
     busy: list[int] = []
     staged: list[_Staged] = []
     name_max: dict[str, int] = {}
+    folder_of: dict[str, str] = {}
     with _signals_deferred():
         try:
             for number in numbers:
@@ -916,9 +917,7 @@ def _write_batch(
                 temporary: _Temporary | None = None
                 old_fd: int | None = None
                 try:
-                    if not write.allow_links and os.path.islink(write.path):
-                        raise LinkedFileError(str(write.path), "it is a symbolic link")
-                    target = os.path.realpath(write.path)
+                    target = _resolved(write.path, write.allow_links, folder_of)
                     folder = os.path.dirname(target)
                     if folder not in name_max:
                         name_max[folder] = _name_max(Path(folder))
@@ -993,6 +992,32 @@ def _write_batch(
                     item.temporary.discard()
                     item.close()
     return busy
+
+
+def _resolved(path: Path, allow_links: bool, folders: dict[str, str]) -> str:
+    """``os.path.realpath(path)``, for a file of a batch whose folders resolve through
+    ``folders`` (each folder as given, resolved once for the batch: most files of a batch
+    share one, and resolving it costs a ``lstat`` per component of the path). Raises
+    :class:`~newsmeta.errors.LinkedFileError` for a symbolic link unless ``allow_links``."""
+    name = os.fspath(path)
+    folder, base = os.path.split(name)
+    try:
+        link = stat.S_ISLNK(os.lstat(name).st_mode)
+    except OSError:  # gone, say: resolved as it is, and the check that follows tells
+        return os.path.realpath(name)
+    if link:
+        if not allow_links:
+            from newsmeta.errors import LinkedFileError
+
+            raise LinkedFileError(name, "it is a symbolic link")
+        return os.path.realpath(name)
+    if base in ("", ".", ".."):
+        return os.path.realpath(name)
+    # Not a link: it resolves to its folder's real path and its own name.
+    real = folders.get(folder)
+    if real is None:
+        real = folders[folder] = os.path.realpath(folder)
+    return os.path.join(real, base)
 
 
 def _take_free(path: Path, tmp: str) -> _Temporary | None:

@@ -605,7 +605,7 @@ def _key_text(key: str) -> str:
 
 
 def _value_lines(
-    value: JSONValue, key: str | None, col: int, style: _Style
+    value: JSONValue, key: str | None, col: int, style: _Layout
 ) -> tuple[str, list[str]]:
     """What follows ``key:`` on its line, and the lines after it, for a key at ``col``."""
     if isinstance(value, dict) and value:
@@ -624,13 +624,13 @@ def _value_lines(
     return " " + house_scalar(value, key), []
 
 
-def _entry_lines(key: str, value: JSONValue, col: int, style: _Style) -> list[str]:
+def _entry_lines(key: str, value: JSONValue, col: int, style: _Layout) -> list[str]:
     head, rest = _value_lines(value, key, col, style)
     return [" " * col + _key_text(key) + ":" + head, *rest]
 
 
 def _item_lines(
-    value: JSONValue, dash_col: int, content_col: int, key: str | None, style: _Style
+    value: JSONValue, dash_col: int, content_col: int, key: str | None, style: _Layout
 ) -> list[str]:
     prefix = " " * dash_col + "-" + " " * max(1, content_col - dash_col - 1)
     if isinstance(value, dict) and value:
@@ -838,7 +838,7 @@ class _Splicer:
     """
 
     def __init__(
-        self, text: str, split: Split, root: Node | None, style: _Style, *, record: bool = False
+        self, text: str, split: Split, root: Node | None, style: _Layout, *, record: bool = False
     ) -> None:
         self.text = text
         self.split = split
@@ -1346,6 +1346,44 @@ def _detect_style(text: str, split: Split, root: Node | None) -> _Style:
     return _Style(split.newline, seq_offset, blank or not evidence)
 
 
+class _FileStyle:
+    """The file's style (:func:`_detect_style`), judged only when an edit needs it.
+
+    The line ending is known from the fences; the block-sequence offset and the
+    blank-line habit take a walk of the top-level keys, which only a new key or a new
+    block list needs: replacing a scalar or adding a scalar item to a list never asks.
+    """
+
+    __slots__ = ("_judged", "_root", "_split", "_text", "newline")
+
+    def __init__(self, text: str, split: Split, root: Node | None) -> None:
+        self.newline = split.newline
+        self._text = text
+        self._split = split
+        self._root = root
+        self._judged: _Style | None = None
+
+    def _judge(self) -> _Style:
+        judged = self._judged
+        if judged is None:
+            judged = self._judged = _detect_style(self._text, self._split, self._root)
+        return judged
+
+    @property
+    def seq_offset(self) -> int:
+        """See :attr:`_Style.seq_offset`."""
+        return self._judge().seq_offset
+
+    @property
+    def blank_before_blocks(self) -> bool:
+        """See :attr:`_Style.blank_before_blocks`."""
+        return self._judge().blank_before_blocks
+
+
+#: What lays out new block text: a style known in advance, or a file's, judged on use.
+_Layout: TypeAlias = _Style | _FileStyle
+
+
 # --- applying ----------------------------------------------------------------------------------
 
 
@@ -1637,7 +1675,7 @@ def _splice_at_once(
     Every op's path must name the same thing in ``data`` (the view ``root`` reads as) as
     after the ops before it: true of a single op and of :func:`diff_data`'s plans.
     """
-    splicer = _Splicer(text, split, root, _detect_style(text, split, root), record=True)
+    splicer = _Splicer(text, split, root, _FileStyle(text, split, root), record=True)
     for index, op in enumerate(plan):
         splicer.order, splicer.container, splicer.key = _placement(op, index)
         _run(splicer, op, data)
@@ -1678,7 +1716,7 @@ def _splice_one_by_one(
 
     view = _copy(data)
     for op in plan:
-        splicer = _Splicer(text, split, root, _detect_style(text, split, root))
+        splicer = _Splicer(text, split, root, _FileStyle(text, split, root))
         _run(splicer, op, view)
         view = _apply_data(view, op)
         text = splicer.text

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from newsmeta.config import Config
     from newsmeta.document import Document
     from newsmeta.jqprogram import Program
+    from newsmeta.validation import Policy
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
@@ -74,6 +75,7 @@ __all__ = [
     "reliable_stdout",
     "resolve_inputs",
     "split_codes",
+    "verdict_policy",
     "walk_inputs",
     "write_diff",
 ]
@@ -754,20 +756,30 @@ def not_written(exc: BaseException) -> bool:
     )
 
 
-def refuse_introduced_errors(document: Document, config: Config, path: str) -> None:
+def refuse_introduced_errors(
+    document: Document, config: Config, path: str, policy: Policy | None = None
+) -> None:
     """Raise :class:`~newsmeta.errors.NewProblemsError` when an edit of ``document`` (the
     file ``path``) introduced errors that the configuration neither ignores nor lowers
     below error: the verdict of every editing command, taken before it prints or writes
-    (``--force`` skips it)."""
+    (``--force`` skips it). ``policy`` is the configuration's (:func:`verdict_policy`),
+    for a caller that judges many files: it is then made once."""
     from newsmeta.errors import NewProblemsError
-    from newsmeta.validation import Policy
 
-    policy = Policy(select=config.select, ignore=config.ignore, severity=config.severity)
+    if policy is None:
+        policy = verdict_policy(config)
     introduced = tuple(
         problem for problem in document.new_errors(policy.severity) if policy.keeps(problem.code)
     )
     if introduced:
         raise NewProblemsError(introduced, path)
+
+
+def verdict_policy(config: Config) -> Policy:
+    """The policy :func:`refuse_introduced_errors` judges by under ``config``."""
+    from newsmeta.validation import Policy
+
+    return Policy(select=config.select, ignore=config.ignore, severity=config.severity)
 
 
 class Tally:

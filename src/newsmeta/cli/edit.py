@@ -48,12 +48,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import signal
 import sys
 import time
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -72,6 +73,7 @@ from newsmeta.cli.common import (
     refuse_introduced_errors,
     refuse_stdin,
     resolve_inputs,
+    verdict_policy,
     write_diff,
 )
 
@@ -207,6 +209,8 @@ class _Run:
         self.batch: _Batch | None = None
         #: The signals of :data:`_STOPPING` that this run handles (those not ignored).
         self.stopping: tuple[int, ...] = _STOPPING
+        #: What an edit that introduces errors is judged by (made once for every file).
+        self.policy = verdict_policy(config)
 
     # --- the run ----------------------------------------------------------------------------
 
@@ -311,16 +315,16 @@ class _Run:
             raise KeyboardInterrupt
         stoppable = not batch
         handlers = (
-            {signum: signal.signal(signum, signal.SIG_DFL) for signum in self.stopping}
+            [(signum, _set_handler(signum, _DEFAULT)) for signum in self.stopping]
             if stoppable
-            else {}
+            else ()
         )
         started = time.monotonic()
         try:
             yield
         finally:
-            for signum, handler in handlers.items():
-                signal.signal(signum, handler)
+            for signum, handler in handlers:
+                _set_handler(signum, handler)
             self.slow = self.slow or time.monotonic() - started > _SLOW_PROGRAM
 
     # --- one file ---------------------------------------------------------------------------
@@ -352,7 +356,7 @@ class _Run:
             if not document.apply(lambda _: new):
                 return _Outcome("unchanged")
             if not self.args.force:
-                refuse_introduced_errors(document, self.config, path)
+                refuse_introduced_errors(document, self.config, path, self.policy)
         except JqError as exc:
             return _Outcome("refused", _REASONS["JqError"], f"{path}: {exc}")
         except NewProblemsError as exc:
@@ -499,10 +503,21 @@ class _Batch:
 #: Seconds a jq program may take on one file and still count as quick (see _Run._native).
 _SLOW_PROGRAM = 0.05
 
-#: The signals that stop a run: Ctrl-C, kill, a closed terminal.
+#: The signals that stop a run: Ctrl-C, kill, a closed terminal (as plain numbers).
 _STOPPING = tuple(
-    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+    int(getattr(signal, name)) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
 )
+
+#: Sets a signal's handler and returns the one it replaces, as :func:`signal.signal` does,
+#: without turning each handler into an enum and back: that wrapper raises and catches a
+#: ValueError for every Python handler, five times the cost of the setting itself, and
+#: without a save waiting the handlers change twice for every file (see _Run._native).
+_set_handler: Callable[[int, Any], Any] = getattr(
+    importlib.import_module("_signal") if "_signal" in sys.modules else signal,
+    "signal",
+    signal.signal,
+)
+_DEFAULT = int(signal.SIG_DFL)
 
 
 def _identity(path: str) -> _Key:
