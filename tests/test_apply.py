@@ -238,6 +238,65 @@ def test_apply_gives_the_function_a_copy() -> None:
     assert view(document)["topics"] == ["Computer Vision", "Robotics"]
 
 
+def test_apply_without_a_copy_hands_over_the_view_and_edits_as_with_one() -> None:
+    from datetime import UTC, datetime
+
+    from newsmeta import jqprogram
+
+    program = jqprogram.compile('.topics += ["AI"] | .quality = 70')
+    with_copy, without = newsmeta.loads(ARTICLE), newsmeta.loads(ARTICLE)
+    seen: list[Any] = []
+
+    def run(data: dict[str, Any]) -> dict[str, Any]:
+        seen.append(data)
+        return program(data)
+
+    own = without.data
+    assert with_copy.apply(program)
+    assert without.apply(run, copy=False)
+    assert seen == [own]
+    assert seen[0] is own
+    assert without.dumps() == with_copy.dumps()
+    assert changed_lines(ARTICLE, without.dumps()) == [
+        "-quality: 67",
+        "+quality: 70",
+        "+  - AI",
+    ]
+    # What is new in the result is still normalised (a datetime) or refused (NaN), even
+    # beside the parts that are the view's own objects.
+    stamped = newsmeta.loads(ARTICLE)
+    when = datetime(2021, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert stamped.apply(lambda data: {**data, "publishedDateTime": when}, copy=False)
+    assert "publishedDateTime: 2021-01-02T03:04:05Z\n" in stamped.dumps()
+    nan = newsmeta.loads(ARTICLE)
+
+    def add_nan(data: dict[str, Any]) -> dict[str, Any]:
+        return {**data, "related": [*data["related"], float("nan")]}
+
+    with pytest.raises(EditError):
+        nan.apply(add_nan, copy=False)
+    assert nan.dumps() == ARTICLE
+
+
+def test_a_view_and_what_is_built_from_it_are_normalised_by_what_is_new() -> None:
+    from datetime import UTC, datetime
+
+    from newsmeta._edit import to_json_from
+
+    view_: dict[str, Any] = {"a": [1, {"b": "c"}], "d": {"e": [2]}}
+    same_parts = {**view_, "f": [3]}
+    assert to_json_from(same_parts, view_) is same_parts
+    new_item = {**view_, "a": [*view_["a"], datetime(2021, 1, 2, tzinfo=UTC)]}
+    converted = to_json_from(new_item, view_)
+    assert converted == {**view_, "a": [1, {"b": "c"}, "2021-01-02T00:00:00Z"]}
+    assert isinstance(converted, dict)
+    assert converted["d"] is view_["d"]
+    numbered: dict[Any, Any] = {**view_, 1: "x"}
+    assert to_json_from(numbered, view_) == {**view_, "1": "x"}
+    with pytest.raises(EditError):
+        to_json_from({**view_, "d": {"e": [2, float("inf")]}}, view_)
+
+
 @pytest.mark.parametrize("result", [None, [], "text", 3])
 def test_apply_refuses_a_result_that_is_not_a_mapping(result: object) -> None:
     document = newsmeta.loads(ARTICLE)

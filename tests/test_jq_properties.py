@@ -235,3 +235,25 @@ def test_an_appended_item_keeps_the_floats_before_it() -> None:
     assert isinstance(restored, list)
     assert restored[0] is old[0]
     assert restored[1] is old[1]
+
+
+def test_text_jq_could_not_keep_comes_back_as_it_was() -> None:
+    # An undecodable byte is a lone surrogate in the view, U+FFFD to jq; a surrogate pair
+    # written as two escapes is the one character to jq. Both come back as the old text,
+    # and a mapping or list of such kept values is the old object; a changed text is new.
+    old: dict[str, Any] = {
+        "title": "caf\udce9",
+        "pair": "\ud83d\ude00",
+        "topics": ["caf\udce9", "b"],
+        "provider": {"name": "x\udcff"},
+    }
+    new = {"title": "caf\ufffd", "pair": "\U0001f600", "topics": ["caf\ufffd", "b"],
+           "provider": {"name": "x\ufffd"}}  # fmt: skip
+    assert jqprogram.restore(old, new) is old
+    changed = {**new, "title": "other", "topics": ["caf\ufffd", "b", "AI"]}
+    restored = jqprogram.restore(old, changed)
+    assert isinstance(restored, dict)
+    assert restored == {**old, "title": "other", "topics": ["caf\udce9", "b", "AI"]}
+    assert restored["provider"] is old["provider"]
+    assert restored["pair"] is old["pair"]
+    assert jqprogram.restore("caf\udce9", "cafe") == "cafe"

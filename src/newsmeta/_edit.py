@@ -70,6 +70,7 @@ __all__ = [
     "format_path",
     "parse_path",
     "to_json",
+    "to_json_from",
 ]
 
 Part: TypeAlias = str | int
@@ -240,6 +241,43 @@ def to_json(value: object) -> JSONValue:
     if isinstance(value, list | tuple):
         return [to_json(v) for v in value]
     raise EditError(f"a value of type {type(value).__name__} cannot be written to front matter")
+
+
+def to_json_from(value: object, view: JSONValue) -> JSONValue:
+    """:func:`to_json` of ``value``, a new front matter made from the JSON view ``view``.
+
+    A part of ``value`` that is ``view``'s own object at the same place (what a jq
+    program's output restored from the view keeps, see
+    :func:`newsmeta.jqprogram.restore`) is plain JSON already, as every part of a view
+    is: it is not walked again."""
+    if _plain_from(value, view):
+        return value  # type: ignore[return-value]
+    return to_json(value)
+
+
+def _plain_from(value: object, view: object) -> bool:
+    """:func:`_plain` of ``value``, taking the parts that are ``view``'s own as plain."""
+    if value is view:
+        return True
+    kind = type(value)
+    if kind is dict:
+        inner = view if type(view) is dict else None
+        for key, item in value.items():  # type: ignore[attr-defined]
+            if type(key) is not str:
+                return False
+            if inner is None:
+                if not _plain(item):
+                    return False
+            elif not _plain_from(item, inner.get(key)):
+                return False
+        return True
+    if kind is list:
+        items = view if type(view) is list else ()
+        for index, item in enumerate(value):  # type: ignore[arg-type]
+            if not _plain_from(item, items[index] if index < len(items) else None):
+                return False
+        return True
+    return _plain(value)
 
 
 def _plain(value: object) -> TypeGuard[JSONValue]:

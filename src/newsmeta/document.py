@@ -327,7 +327,7 @@ class Document:
         self._article = None
         self._article_done = False
 
-    def apply(self, fn: Callable[[dict[str, JSONValue]], object]) -> bool:
+    def apply(self, fn: Callable[[dict[str, JSONValue]], object], *, copy: bool = True) -> bool:
         """Edit the front matter as data: ``fn`` maps the JSON view to the new one.
 
         ``fn`` receives a copy of :attr:`data` (it may change it in place and return it)
@@ -338,13 +338,18 @@ class Document:
         lines, and a list is compared item by item (removing one item removes its lines
         only). A jq program from :func:`newsmeta.jqprogram.compile` is one such ``fn``.
 
+        ``copy=False`` hands ``fn`` :attr:`data` itself, which ``fn`` must then leave as
+        it is: for a function that builds its result anew (a jq program does), it saves
+        copying the view, and the parts of the result that are the view's own objects
+        are known to be unchanged without being looked at again.
+
         Returns True when the text changed, False when ``fn`` returned the same data.
         Raises :class:`~newsmeta.errors.EditError` when the front matter is not a
         readable mapping, when ``fn`` returns something other than a mapping, or when
         the result cannot be written faithfully; the document is then unchanged.
         Whatever ``fn`` raises is raised as it is.
         """
-        from newsmeta._edit import copy_view, diff_data, to_json
+        from newsmeta._edit import copy_view, diff_data, to_json_from
 
         data = self.data
         read = self._read
@@ -352,13 +357,13 @@ class Document:
             raise EditError(
                 "the front matter cannot be read as a mapping; fix its fences and YAML first"
             )
-        result = fn(copy_view(data))  # type: ignore[arg-type]
+        result = fn(copy_view(data) if copy else data)  # type: ignore[arg-type]
         if not isinstance(result, Mapping):
             raise EditError(
                 f"the new front matter must be a mapping, not {_kind_of(result)}; "
                 "nothing was changed"
             )
-        new = to_json(result)
+        new = to_json_from(result, data)
         ops = diff_data(data, new)
         if not ops:
             return False

@@ -207,10 +207,16 @@ def restore(old: JSONValue, new: JSONValue) -> JSONValue:
     became U+FFFD. Lists are matched item by item (aligned when their lengths differ).
     A part of ``new`` that stands for an unchanged part of ``old`` is ``old``'s own object.
     """
-    if type(new) is str:  # most of a front matter: its leaves first, without the rest
+    kind = type(new)
+    if kind is str:  # most of a front matter: its leaves first, without the rest
         if isinstance(old, str):
             return old if old == new or _lossy_text(old) == new else new
         return new
+    # jq gives plain dicts and lists: those are matched without the checks below.
+    if kind is dict:
+        return _restore_mapping(old, new) if isinstance(old, dict) else new  # type: ignore[arg-type]
+    if kind is list:
+        return _restore_items(old, new) if isinstance(old, list) else new  # type: ignore[arg-type]
     if isinstance(old, bool) or isinstance(new, bool):
         return old if type(old) is type(new) and old == new else new
     if isinstance(old, int | float) and isinstance(new, int | float):
@@ -218,20 +224,50 @@ def restore(old: JSONValue, new: JSONValue) -> JSONValue:
     if isinstance(old, str) and isinstance(new, str):
         return old if old == new or _lossy_text(old) == new else new
     if isinstance(old, dict) and isinstance(new, dict):
-        out = {key: restore(old[key], value) if key in old else value for key, value in new.items()}
-        kept = len(out) == len(old) and all(
-            key in old and value is old[key] for key, value in out.items()
-        )
-        return old if kept else out
+        return _restore_mapping(old, new)
     if isinstance(old, list) and isinstance(new, list):
-        if len(old) == len(new):
-            items = [restore(a, b) for a, b in zip(old, new, strict=True)]
-            kept = all(a is b for a, b in zip(old, items, strict=True))
-            return old if kept else items
-        return _restore_list(old, new)
+        return _restore_items(old, new)
     if old is None and new is None:
         return old
     return new
+
+
+_MISSING: Final = object()
+
+
+def _restore_mapping(old: dict[str, JSONValue], new: dict[str, JSONValue]) -> JSONValue:
+    # One pass: each value restored (a text equal to the old one taken at once, without
+    # a call), and whether every one is the old object, in which case the old mapping is.
+    out: dict[str, JSONValue] = {}
+    kept = len(new) == len(old)
+    lookup = old.get
+    for key, value in new.items():
+        was = lookup(key, _MISSING)
+        if was is _MISSING:
+            out[key] = value
+            kept = False
+        elif type(value) is str and type(was) is str and was == value:
+            out[key] = was
+        else:
+            now = restore(was, value)  # type: ignore[arg-type]
+            out[key] = now
+            kept = kept and now is was
+    return old if kept else out
+
+
+def _restore_items(old: list[JSONValue], new: list[JSONValue]) -> JSONValue:
+    if len(old) != len(new):
+        return _restore_list(old, new)
+    items: list[JSONValue] = []
+    kept = True
+    for was, value in zip(old, new, strict=True):
+        if type(value) is str and type(was) is str and was == value:
+            items.append(was)
+        else:
+            now = restore(was, value)
+            items.append(now)
+            kept = kept and now is was
+    return old if kept else items
 
 
 def _restore_list(old: list[JSONValue], new: list[JSONValue]) -> list[JSONValue]:
@@ -282,7 +318,10 @@ def _lossy_text(value: str) -> str:
 
 
 def _has_surrogate(value: str) -> bool:
-    return any("\ud800" <= c <= "\udfff" for c in value)
+    return _SURROGATE.search(value) is not None
+
+
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 def _jq_key(value: JSONValue) -> str:

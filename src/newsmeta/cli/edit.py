@@ -353,7 +353,7 @@ class _Run:
                 if self.where is not None and not self.where.test(data, path=path):
                     return _Outcome("skipped")
                 new = self.program.transform(data, path=path)
-            if not document.apply(lambda _: new):
+            if not document.apply(lambda _: new, copy=False):
                 return _Outcome("unchanged")
             if not self.args.force:
                 refuse_introduced_errors(document, self.config, path, self.policy)
