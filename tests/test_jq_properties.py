@@ -247,8 +247,12 @@ def test_text_jq_could_not_keep_comes_back_as_it_was() -> None:
         "topics": ["caf\udce9", "b"],
         "provider": {"name": "x\udcff"},
     }
-    new = {"title": "caf\ufffd", "pair": "\U0001f600", "topics": ["caf\ufffd", "b"],
-           "provider": {"name": "x\ufffd"}}  # fmt: skip
+    new: dict[str, Any] = {
+        "title": "caf\ufffd",
+        "pair": "\U0001f600",
+        "topics": ["caf\ufffd", "b"],
+        "provider": {"name": "x\ufffd"},
+    }
     assert jqprogram.restore(old, new) is old
     changed = {**new, "title": "other", "topics": ["caf\ufffd", "b", "AI"]}
     restored = jqprogram.restore(old, changed)
