@@ -236,18 +236,20 @@ _MISSING: Final = object()
 
 
 def _restore_mapping(old: dict[str, JSONValue], new: dict[str, JSONValue]) -> JSONValue:
-    # One pass: each value restored (a text equal to the old one taken at once, without
-    # a call), and whether every one is the old object, in which case the old mapping is.
+    # One pass: each value restored (a leaf equal to the old one and of its type taken at
+    # once, without a call), and whether every one is the old object, in which case the
+    # old mapping is.
     out: dict[str, JSONValue] = {}
     kept = len(new) == len(old)
     lookup = old.get
     for key, value in new.items():
         was = lookup(key, _MISSING)
-        if was is _MISSING:
+        kind = type(value)
+        if kind is type(was) and kind is not dict and kind is not list and was == value:
+            out[key] = was  # a leaf of the same type and value: what restore would give
+        elif was is _MISSING:
             out[key] = value
             kept = False
-        elif type(value) is str and type(was) is str and was == value:
-            out[key] = was
         else:
             now = restore(was, value)  # type: ignore[arg-type]
             out[key] = now
@@ -261,7 +263,8 @@ def _restore_items(old: list[JSONValue], new: list[JSONValue]) -> JSONValue:
     items: list[JSONValue] = []
     kept = True
     for was, value in zip(old, new, strict=True):
-        if type(value) is str and type(was) is str and was == value:
+        kind = type(value)
+        if kind is type(was) and kind is not dict and kind is not list and was == value:
             items.append(was)
         else:
             now = restore(was, value)
