@@ -131,6 +131,13 @@ def _gather(
     return Inputs(listed, unreadable), matched or bool(unreadable)
 
 
+def _no_input(arguments: Sequence[str], extensions: Sequence[str]) -> NoInputError:
+    """The error of arguments that matched no article file, naming what was looked for."""
+    where = ", ".join(repr(argument) for argument in arguments)
+    kinds = " or ".join(f"*{extension}" for extension in extensions)
+    return NoInputError(f"no article files found in {where} (looked for {kinds})")
+
+
 def find(
     arguments: Sequence[str],
     exclude: Sequence[tuple[Sequence[str], str]] = (),
@@ -147,9 +154,7 @@ def find(
     """
     inputs, matched = _gather(arguments, exclude, extensions)
     if require and not matched:
-        where = ", ".join(repr(argument) for argument in arguments)
-        kinds = " or ".join(f"*{extension}" for extension in extensions)
-        raise NoInputError(f"no article files found in {where} (looked for {kinds})")
+        raise _no_input(arguments, extensions)
     return inputs
 
 
@@ -340,9 +345,7 @@ def resolve_stream(
     known = len(unreadable)
     yield from _walked(arguments, patterns, config.extensions, found, unreadable)
     if require and not matched and len(unreadable) == known:
-        where = ", ".join(repr(argument) for argument in arguments)
-        kinds = " or ".join(f"*{extension}" for extension in config.extensions)
-        raise NoInputError(f"no article files found in {where} (looked for {kinds})")
+        raise _no_input(arguments, config.extensions)
 
 
 # --- walking without a list ----------------------------------------------------------------
@@ -572,7 +575,5 @@ def walk(
         runs.append(_pack_paths(pending))
         count += len(pending)
     if require and not (matched or unreadable):
-        where = ", ".join(repr(argument) for argument in arguments)
-        kinds = " or ".join(f"*{extension}" for extension in extensions)
-        raise NoInputError(f"no article files found in {where} (looked for {kinds})")
+        raise _no_input(arguments, extensions)
     return Walk(arguments, runs, count, unreadable)
