@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsmeta import paths
@@ -146,6 +146,59 @@ def test_a_stream_yields_before_the_walk_ends_and_raises_at_its_end(tmp_path: Pa
     )
     with pytest.raises(FileNotFoundError):
         next(paths.resolve_stream([str(tmp_path / "*.nothing")], Config(tmp_path), []))
+
+
+def test_many_arguments_stream_before_the_later_ones_are_looked_at(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("x", encoding="utf-8")
+    (tmp_path / "b.md").write_text("x", encoding="utf-8")
+    (tmp_path / "z").mkdir()
+    arguments = [str(tmp_path / "z"), str(tmp_path / "b.md"), str(tmp_path / "a.md")]
+    stream = paths.resolve_stream(arguments, Config(tmp_path), [])
+    assert next(stream) == str(tmp_path / "a.md")
+    (tmp_path / "z" / "late.md").write_text("x", encoding="utf-8")  # z/ is not read yet
+    assert list(stream) == [str(tmp_path / "b.md"), str(tmp_path / "z" / "late.md")]
+
+
+_SPELLINGS = ["{}", "./{}", "{}/", "{}/.", "{}/../{}", "sub/../{}"]
+
+
+@settings(max_examples=60, deadline=None)
+@example([(".", "{}"), ("-b.md", "{}")])  # a name that sorts before "."
+@example([("a-b", "{}/"), ("a", "./{}"), ("a.md", "{}"), ("a/sub", "{}/..")])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([*_TRICKY, "a/sub", "a/a.md", "a.md", "-b.md", ".", "..", "none.md"]),
+            st.sampled_from(_SPELLINGS),
+        ),
+        min_size=2,
+        max_size=7,
+    )
+)
+def test_arguments_in_any_order_and_spelling_merge_as_one_sort(
+    chosen: list[tuple[str, str]],
+) -> None:
+    """Files, folders and the folder itself, spelt in ways that normalise alike (and
+    ``.``, whose files normalise to names that sort before it): one sort by normalised
+    path, each path once, the first argument's spelling kept."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as directory:
+        root = Path(directory) / "root"
+        root.mkdir()
+        _tree(root)
+        (root / "-b.md").write_text("x", encoding="utf-8")
+        (root / "sub").mkdir()
+        before = os.getcwd()
+        os.chdir(root)
+        try:
+            arguments = [
+                spelling.format(name, name) if name not in (".", "..") else name
+                for name, spelling in chosen
+            ]
+            _same(arguments)
+        finally:
+            os.chdir(before)
 
 
 def test_an_unreadable_directory_is_recorded_once(

@@ -28,7 +28,7 @@ from __future__ import annotations
 import heapq
 import os
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -487,7 +487,7 @@ def _walked(
             if not skip(path):
                 yield path
 
-    streams: list[Iterable[str]] = []
+    starts: list[str] = []
     for argument in arguments:
         if _is_glob(argument):
             import glob
@@ -495,26 +495,56 @@ def _walked(
             matches = glob.glob(argument, recursive=True)
             if not matches and not missing_ok:
                 raise FileNotFoundError(f"no file matches {argument!r}")
-            streams.extend(one(match) for match in sorted(matches))
+            starts.extend(sorted(matches))
         else:
-            streams.append(one(argument))
-    if len(streams) == 1:
+            starts.append(argument)
+    if len(starts) == 1:
         # One stream (the usual single folder) is sorted already and holds each path once:
         # a folder's names are unique, so its joined paths are too.
-        yield from streams[0]
+        yield from one(starts[0])
         return
     # Every stream is sorted by normalised path; merged, equal paths meet, and the first
-    # argument's stays (heapq.merge keeps the streams' order among equals).
+    # argument's stays (equal paths come in the streams' order).
     previous = None
-    keyed = (((os.path.normpath(path), path) for path in stream) for stream in streams)
-    for key, path in heapq.merge(*keyed, key=_first):
+    for key, path in _merged(starts, one):
         if key != previous:
             previous = key
             yield path
 
 
-def _first(pair: tuple[str, str]) -> str:
-    return pair[0]
+#: A heap entry of :func:`_merged`: the normalised path (or, for a stream not opened yet,
+#: a bound below all of its paths), the stream's place among the arguments, the path (or
+#: the argument), and the stream (``None``: not opened yet).
+_Entry = tuple[str, int, str, Iterator[str] | None]
+
+
+def _merged(starts: list[str], one: Callable[[str], Iterator[str]]) -> Iterator[tuple[str, str]]:
+    """The paths of ``one(start)`` for every start, each stream sorted by normalised path,
+    merged into that order (equal paths in the order of ``starts``), each with its
+    normalised form, as ``heapq.merge`` gives them; but a stream is opened (a file
+    argument stat-ed, a directory read) only when the merge reaches its start, so that the
+    first of many file arguments comes at once, not after every one has been looked at.
+
+    A start's normalised form is below every normalised path its stream gives (a
+    directory's files are it, a ``/``, then more), but for ``.``, whose files normalise to
+    bare names: the empty string is the bound then.
+    """
+    heap: list[_Entry] = []
+    for index, start in enumerate(starts):
+        bound = os.path.normpath(start)
+        heap.append(("" if bound == "." else bound, index, start, None))
+    heapq.heapify(heap)
+    while heap:
+        key, index, path, stream = heap[0]
+        if stream is None:
+            stream = one(path)
+        else:
+            yield key, path
+        following = next(stream, None)
+        if following is None:
+            heapq.heappop(heap)
+        else:
+            heapq.heapreplace(heap, (os.path.normpath(following), index, following, stream))
 
 
 class Walk:
