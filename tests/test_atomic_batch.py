@@ -441,3 +441,24 @@ def test_a_batch_resolves_each_path_as_one_save_does(
     assert (tmp_path / "via").is_symlink()
     assert _temporaries(real) == []
     assert _temporaries(tmp_path) == []
+
+
+@pytest.mark.parametrize("size", [0, 1, 1500, (1 << 16) - 1, 1 << 16, 3 << 16])
+def test_the_check_of_a_file_sees_its_bytes_and_nothing_added_after_its_status(
+    tmp_path: Path, size: int
+) -> None:
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    path = tmp_path / "a.md"
+    path.write_bytes(data)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        status = os.fstat(fd)
+        assert _atomic._holds(fd, status, fingerprint(data))
+        changed = data[:-1] + b"?" if data else b"?"
+        assert not _atomic._holds(fd, status, fingerprint(changed))
+        with open(path, "ab") as handle:  # grown since the status was taken
+            handle.write(b"!")
+        assert not _atomic._holds(fd, status, fingerprint(data))
+        assert _atomic._holds(fd, os.fstat(fd), fingerprint(data + b"!"))
+    finally:
+        os.close(fd)

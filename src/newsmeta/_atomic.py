@@ -76,10 +76,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
-
-if TYPE_CHECKING:
-    import concurrent.futures
+from typing import Final
 
 __all__ = [
     "BATCH_BYTES",
@@ -174,12 +171,17 @@ def _lock(fd: int, *, wait: bool) -> bool | None:
 
 
 def _same_file(fd: int, path: str) -> bool:
+    return _status_if_named(fd, path) is not None
+
+
+def _status_if_named(fd: int, path: str) -> os.stat_result | None:
+    """The status of the open file ``fd`` when ``path`` names it, else None."""
     try:
         named = os.lstat(path)
     except FileNotFoundError:
-        return False
+        return None
     mine = os.fstat(fd)
-    return (named.st_dev, named.st_ino) == (mine.st_dev, mine.st_ino)
+    return mine if (named.st_dev, named.st_ino) == (mine.st_dev, mine.st_ino) else None
 
 
 @contextlib.contextmanager
@@ -665,12 +667,20 @@ def _holds(fd: int, info: os.stat_result, expected: bytes) -> bool:
         return False
     chunks: list[bytes] = []
     offset = 0
+    wanted = max(info.st_size + 1, 1 << 16)
     while True:
-        chunk = os.pread(fd, max(info.st_size + 1, 1 << 16), offset)
+        chunk = os.pread(fd, wanted, offset)
         if not chunk:
-            return fingerprint(b"".join(chunks)) == expected
+            break
         chunks.append(chunk)
         offset += len(chunk)
+        if offset == info.st_size and len(chunk) < wanted:
+            # A short read of a regular file is its end, and the file is as long as its
+            # status said: no read is needed to see that nothing follows. (A byte added
+            # since the status was taken is a write racing with this check, like one that
+            # lands just after it: the checks of the swap are there for those.)
+            break
+    return fingerprint(b"".join(chunks)) == expected
 
 
 def _replace_checked(
@@ -703,9 +713,8 @@ def _replace_checked(
                 raise ConcurrentModificationError(str(path), deleted=True) from None
             swapped = False
         if swapped:
-            if _same_file(old_fd, temporary.name) and (
-                expected is None or _holds(old_fd, os.fstat(old_fd), expected)
-            ):
+            status = _status_if_named(old_fd, temporary.name)
+            if status is not None and (expected is None or _holds(old_fd, status, expected)):
                 temporary.renamed = True
                 os.unlink(temporary.name)  # the old file, which this save holds
                 return
@@ -1058,9 +1067,8 @@ def _make_durable(staged: list[_Staged]) -> list[tuple[_Staged, OSError]]:
     return failed
 
 
-#: Threads that close the replaced files of a batch (see :func:`_close_together`).
+#: Most threads that close the replaced files of a batch (see :func:`_close_together`).
 _CLOSERS: Final = 8
-_closer_pool: concurrent.futures.ThreadPoolExecutor | None = None
 
 
 def _close_together(fds: list[int]) -> None:
@@ -1070,25 +1078,47 @@ def _close_together(fds: list[int]) -> None:
     systems (ext4 mounted with ``discard``, measured on Linux 6) each such close waits a
     few milliseconds, mostly for the kernel rather than the disk: one after the other,
     that cost more than the whole save of a file. Closes that run at the same time share
-    that wait (200 of them: 0.8 s one by one, 0.02 s on four threads). The threads block
-    the signals :func:`_signals_deferred` holds back, so those still reach the main thread
-    only once the batch is done.
+    that wait (200 of them: 0.8 s one by one, 0.02 s on four threads). Up to
+    :data:`_CLOSERS` threads each close their share, one after the other: as many closes
+    wait at once as with one task per descriptor, without a task, a future and a lock per
+    file. The threads block the signals :func:`_signals_deferred` holds back, so those
+    still reach the main thread only once the batch is done. Each descriptor is closed
+    exactly once, and this returns only when every one is.
     """
-    global _closer_pool
     if len(fds) < 2:
         for fd in fds:
             os.close(fd)
         return
-    if _closer_pool is None:
-        from concurrent.futures import ThreadPoolExecutor
+    import threading
 
-        _closer_pool = ThreadPoolExecutor(
-            _CLOSERS, thread_name_prefix="newsmeta-close", initializer=_block_signals
-        )
-    # Each descriptor is closed exactly once, whatever happens to the others.
-    for future in [_closer_pool.submit(os.close, fd) for fd in fds]:
+    count = min(_CLOSERS, len(fds))
+    shares = [fds[at::count] for at in range(count)]
+    threads = [
+        threading.Thread(target=_close_each, args=(share,), name="newsmeta-close", daemon=True)
+        for share in shares[1:]
+    ]
+    started = 0
+    try:
+        for thread in threads:
+            thread.start()
+            started += 1
+    except RuntimeError:  # no thread to be had: the main thread closes the rest
+        pass
+    finally:
+        for share in [shares[0], *shares[1 + started :]]:
+            _close_each(share, block=False)
+        for thread in threads[:started]:
+            thread.join()
+
+
+def _close_each(fds: list[int], block: bool = True) -> None:
+    """Close each of ``fds`` (a failure does not stop the others: the descriptor is
+    released by the kernel whatever ``close`` reports)."""
+    if block:
+        _block_signals()
+    for fd in fds:
         with contextlib.suppress(OSError):
-            future.result()
+            os.close(fd)
 
 
 def _block_signals() -> None:
