@@ -524,14 +524,14 @@ def _save_owned(
     force: bool,
     recreate: bool,
 ) -> None:
-    old_fd, info = _open_checked(path, target, expected, allow_links, force, recreate)
+    old_fd, info, checked = _open_checked(path, target, expected, allow_links, force, recreate)
     try:
         fd = temporary.fd
         assert fd is not None
         _write_all(fd, data)
         os.fsync(fd)
         _take_metadata(path, temporary, old_fd, info, force)
-        old_fd = _put_in_place(path, target, temporary, old_fd, expected, recreate)
+        old_fd = _put_in_place(path, target, temporary, old_fd, checked, recreate)
     finally:
         if old_fd is not None:
             os.close(old_fd)
@@ -544,9 +544,10 @@ def _open_checked(
     allow_links: bool,
     force: bool,
     recreate: bool,
-) -> tuple[int | None, os.stat_result | None]:
-    """Open the file to be replaced and check it may be: its descriptor and status (both
-    None when it does not exist and may be created). Raises as :func:`write_atomic` says."""
+) -> tuple[int | None, os.stat_result | None, bytes | None]:
+    """Open the file to be replaced and check it may be: its descriptor, its status and,
+    when ``expected`` is given, the bytes found to match it (all None when it does not
+    exist and may be created). Raises as :func:`write_atomic` says."""
     from newsmeta.errors import (
         ConcurrentModificationError,
         LinkedFileError,
@@ -560,7 +561,7 @@ def _open_checked(
     except FileNotFoundError:
         if expected is not None and not recreate:
             raise ConcurrentModificationError(str(path), deleted=True) from None
-        return None, None
+        return None, None, None
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # replaced by a symlink since the path was resolved
             raise ConcurrentModificationError(str(path)) from None
@@ -571,8 +572,11 @@ def _open_checked(
             from newsmeta._files import NotRegularFileError
 
             raise NotRegularFileError(errno.EINVAL, "not a regular file", str(path))
-        if expected is not None and not _holds(old_fd, info, expected):
-            raise ConcurrentModificationError(str(path))
+        checked = None
+        if expected is not None:
+            checked = _held(old_fd, info, expected)
+            if checked is None:
+                raise ConcurrentModificationError(str(path))
         if not allow_links and info.st_nlink > 1:
             raise LinkedFileError(str(path), f"it has {info.st_nlink} hard links")
         if not force and _read_only(info, target):
@@ -584,7 +588,7 @@ def _open_checked(
     except BaseException:
         os.close(old_fd)
         raise
-    return old_fd, info
+    return old_fd, info, checked
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -618,11 +622,12 @@ def _put_in_place(
     target: str,
     temporary: _Temporary,
     old_fd: int | None,
-    expected: bytes | None,
+    checked: bytes | None,
     recreate: bool,
 ) -> int | None:
-    """Rename the (durable) temporary over ``target``, checked; the old descriptor, if it
-    is still open, for the caller to close."""
+    """Rename the (durable) temporary over ``target``, checked (``checked``: the bytes
+    the file was found to hold, or None when its bytes do not matter); the old
+    descriptor, if it is still open, for the caller to close."""
     if old_fd is None:
         temporary.rename_to(target)
     elif os.name == "nt":  # pragma: no cover - Windows cannot replace an open file
@@ -630,7 +635,7 @@ def _put_in_place(
         old_fd = None
         temporary.rename_to(target)
     else:
-        _replace_checked(path, target, temporary, old_fd, expected, recreate)
+        _replace_checked(path, target, temporary, old_fd, checked, recreate)
     return old_fd
 
 
@@ -663,8 +668,20 @@ def _create_owned(path: Path, target: str, temporary: _Temporary, data: bytes) -
 
 def _holds(fd: int, info: os.stat_result, expected: bytes) -> bool:
     """True when the open file still has the bytes whose fingerprint is ``expected``."""
+    return _held(fd, info, expected) is not None
+
+
+def _held(fd: int, info: os.stat_result, expected: bytes) -> bytes | None:
+    """The bytes of the open file, when they are those whose fingerprint is ``expected``;
+    else None."""
     if info.st_size != int.from_bytes(expected[:8], "big"):
-        return False
+        return None
+    data = _read_whole(fd, info)
+    return data if fingerprint(data) == expected else None
+
+
+def _read_whole(fd: int, info: os.stat_result) -> bytes:
+    """Every byte of the open regular file whose status is ``info``."""
     chunks: list[bytes] = []
     offset = 0
     wanted = max(info.st_size + 1, 1 << 16)
@@ -680,7 +697,7 @@ def _holds(fd: int, info: os.stat_result, expected: bytes) -> bool:
             # since the status was taken is a write racing with this check, like one that
             # lands just after it: the checks of the swap are there for those.)
             break
-    return fingerprint(b"".join(chunks)) == expected
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _replace_checked(
@@ -688,7 +705,7 @@ def _replace_checked(
     target: str,
     temporary: _Temporary,
     old_fd: int,
-    expected: bytes | None,
+    checked: bytes | None,
     recreate: bool,
 ) -> None:
     """Put the temporary in place of the file open as ``old_fd``, and of nothing else.
@@ -714,7 +731,10 @@ def _replace_checked(
             swapped = False
         if swapped:
             status = _status_if_named(old_fd, temporary.name)
-            if status is not None and (expected is None or _holds(old_fd, status, expected)):
+            if status is not None and (
+                checked is None
+                or (status.st_size == len(checked) and _read_whole(old_fd, status) == checked)
+            ):
                 temporary.renamed = True
                 os.unlink(temporary.name)  # the old file, which this save holds
                 return
@@ -890,15 +910,22 @@ def _write_one(write: Write) -> BaseException | None:
 class _Staged:
     """A file of a batch between its write and its rename."""
 
-    __slots__ = ("device", "number", "old_fd", "target", "temporary")
+    __slots__ = ("checked", "device", "number", "old_fd", "target", "temporary")
 
     def __init__(
-        self, number: int, target: str, temporary: _Temporary, old_fd: int | None, device: int
+        self,
+        number: int,
+        target: str,
+        temporary: _Temporary,
+        old_fd: int | None,
+        checked: bytes | None,
+        device: int,
     ) -> None:
         self.number = number
         self.target = target
         self.temporary = temporary
         self.old_fd = old_fd
+        self.checked = checked  # what the file held when checked (None: not checked)
         self.device = device
 
     def close(self) -> None:
@@ -936,7 +963,7 @@ def _write_batch(
                     if temporary is None:
                         busy.append(number)
                         continue
-                    old_fd, info = _open_checked(
+                    old_fd, info, checked = _open_checked(
                         write.path,
                         target,
                         write.expected,
@@ -963,7 +990,7 @@ def _write_batch(
                     if old_fd is not None:
                         os.close(old_fd)
                     raise
-                staged.append(_Staged(number, target, temporary, old_fd, device))
+                staged.append(_Staged(number, target, temporary, old_fd, checked, device))
             for item, error in _make_durable(staged):
                 results[item.number] = error
                 item.temporary.discard()
@@ -980,7 +1007,7 @@ def _write_batch(
                         item.target,
                         item.temporary,
                         item.old_fd,
-                        write.expected,
+                        item.checked,
                         write.recreate,
                     )
                     folders.add(os.path.dirname(item.target))
