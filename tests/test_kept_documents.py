@@ -102,3 +102,28 @@ def test_the_path_is_made_once_when_asked_and_is_the_path_given(tmp_path: Path) 
     document = newsmeta.load(source)
     document.path = tmp_path / "moved.md"
     assert document.path == tmp_path / "moved.md"
+
+
+def _keys(value: object) -> Iterable[str]:
+    """Every mapping key in a JSON value, depth first."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield key
+            yield from _keys(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _keys(inner)
+
+
+def test_kept_documents_share_one_string_per_key(articles: list[Path]) -> None:
+    kept = _load_all(articles)
+    assert all(isinstance(document._read, _Unchecked) for document in kept)
+    by_text: dict[str, set[int]] = {}
+    for document in kept:
+        for key in _keys(document.data):
+            by_text.setdefault(key, set()).add(id(key))
+    assert {"title", "images", "url", "provider"} <= by_text.keys()
+    # Every document holds the same object for a key, not a copy of its own.
+    assert all(len(ids) == 1 for ids in by_text.values()), {
+        key: len(ids) for key, ids in by_text.items() if len(ids) > 1
+    }

@@ -352,13 +352,14 @@ _DEFER: Final = object()
 #: files. :data:`_GIVE_UP` marks text the quick path leaves to the full path.
 _PLAIN_VALUES: dict[str, JSONValue | object] = {}
 #: Plain keys known to read as strings within the default key-length limit (the format's
-#: keys repeat in every file), and without properties: they need no other check.
-_GOOD_KEYS: set[str] = set()
+#: keys repeat in every file), and without properties: they need no other check. Each
+#: maps to itself: the line reader gives every view this one string of a key.
+_GOOD_KEYS: dict[str, str] = {}
 _MEMO_MAX: Final = 4096
 _GIVE_UP: Final = object()
 
 
-def _memos(limits: Limits) -> tuple[dict[str, JSONValue | object], set[str]]:
+def _memos(limits: Limits) -> tuple[dict[str, JSONValue | object], dict[str, str]]:
     """The plain-value and good-key memos a reader under ``limits`` may use.
 
     The memos hold what was read under the default limits only: a value read under other
@@ -369,7 +370,7 @@ def _memos(limits: Limits) -> tuple[dict[str, JSONValue | object], set[str]]:
         and limits.max_key_chars == DEFAULT_LIMITS.max_key_chars
     ):
         return _PLAIN_VALUES, _GOOD_KEYS
-    return {}, set()
+    return {}, {}
 
 
 #: The kinds of plain scalar the quick path reads; '<<' and '=' are left to the full path.
@@ -524,7 +525,7 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
                         raise _GiveUp
                     if len(good_keys) >= _MEMO_MAX:
                         good_keys.clear()
-                    good_keys.add(key)
+                    good_keys[key] = key
             if key in mapping:
                 raise _GiveUp  # a duplicate key
             event = following()
@@ -679,6 +680,7 @@ def _scan(text: str, offset: int, limits: Limits) -> QuickView | object | None:
     max_number_chars = limits.max_number_chars
     check_length = len(text) > max_scalar_chars
     plain_values, good_keys = _memos(limits)
+    known_key = good_keys.get
     remembered = plain_values.get
     give_up = _GIVE_UP
     stamp_keys = date_time_keys()
@@ -770,12 +772,17 @@ def _scan(text: str, offset: int, limits: Limits) -> QuickView | object | None:
         if key:
             if key in target:
                 return None  # a duplicate key
-            if key not in good_keys:
+            known = known_key(key)
+            if known is None:
                 if len(key) > max_key_chars or _plain_info(key)[0] not in ("str", "timestamp"):
                     return None
                 if len(good_keys) >= _MEMO_MAX:
                     good_keys.clear()
-                good_keys.add(key)
+                good_keys[key] = key
+            else:
+                # The memo's own string: every document read keeps one copy of a key, not
+                # one each (kept documents hold less, and the collector frees less).
+                key = known
             nodes += 1
         # Where the rest of the line starts in the text (it runs to the end of the line).
         begin = at_line - 1 - len(rest)
