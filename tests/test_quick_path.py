@@ -10,6 +10,7 @@ the quick path is really taken, so that the comparison is not vacuous.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import pytest
@@ -316,7 +317,7 @@ def _same_view(yaml: str) -> bool:
 
     Returns whether there was a view to compare.
     """
-    fast = quick_view(yaml)
+    fast = quick_view(yaml, pyyaml=True)
     if fast is None:
         return False
     authority = quick_view(yaml, pyyaml=False)
@@ -352,6 +353,56 @@ def test_flow_collections_and_directives_are_read_by_ruamel_yaml(yaml: str) -> N
     assert _outcome(yaml, pyyaml=True) == _outcome(yaml, pyyaml=False)
     raw = f"---\n{yaml}---\n".encode()
     assert check_bytes(raw, "a.md") == _full_result(raw, "a.md")
+
+
+# A flow collection and a multi-line quoted value: texts the line reader leaves to the events.
+_FOR_THE_EVENTS = 'title: "one\n  two"\ntags: [a, b]\nn: 3\n'
+
+
+def test_a_few_texts_for_the_events_do_not_import_pyyaml() -> None:
+    import subprocess
+
+    # A fresh process: the test session itself has imported PyYAML long ago.
+    code = (
+        "import sys\n"
+        "from newsmeta._quick import quick_view\n"
+        "from newsmeta.validation import check_bytes\n"
+        f"assert quick_view({_FOR_THE_EVENTS!r}) is not None\n"
+        "check_bytes(b'---\\ntitle: \"open\\n---\\n', 'a.md')\n"
+        "check_bytes(b'---\\na: 1\\na: 2\\n---\\n', 'a.md')\n"
+        "print('yaml' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "False"
+
+
+def test_pyyaml_events_are_read_once_enough_texts_need_events(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import newsmeta._quick as quick
+
+    used: list[bool] = []
+    real = quick._event_kits
+
+    def spy(pyyaml: bool | None) -> tuple[object, ...]:
+        kits = real(pyyaml)
+        used.append(kits[0] is quick._pyyaml_kit())
+        return kits
+
+    monkeypatch.setattr(quick, "_event_kits", spy)
+    monkeypatch.delitem(sys.modules, "yaml", raising=False)  # as if never imported
+    monkeypatch.setattr(quick, "_event_reads", 0)
+    first = quick_view(_FOR_THE_EVENTS)
+    monkeypatch.setattr(quick, "_event_reads", quick.PYYAML_AFTER)
+    later = quick_view(_FOR_THE_EVENTS)
+    assert used == [False, True]
+    authority = quick_view(_FOR_THE_EVENTS, pyyaml=False)
+    assert first is not None
+    assert later is not None
+    assert authority is not None
+    assert first.data == later.data == authority.data
 
 
 def test_real_files_give_the_same_view_from_both_event_sources(corpus: list[Path]) -> None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Callable, Iterator
 from collections.abc import Sequence as AbcSequence
 from itertools import islice
@@ -143,13 +144,16 @@ class QuickView:
 
 class _LineReaderSource:
     """The event source of a view the line reader made: it needed no parser, so the
-    parser that builds its tree (PyYAML's C parser, else ruamel.yaml's) is imported only
-    when a tree is asked for. Most clean files never need one."""
+    parser that builds its tree (the first of :func:`_event_kits`) is imported only when
+    a tree is asked for. Most clean files never need one."""
 
     __slots__ = ()
 
     def kit(self) -> _EventKit | None:
-        return _pyyaml_kit() or _ruamel_kit()
+        for kit in _event_kits(None):
+            if kit is not None:
+                return kit
+        return _pyyaml_kit()
 
 
 #: The one event source of every view the line reader made.
@@ -301,21 +305,47 @@ def _pyyaml_kit() -> _EventKit | None:
     return _kit(events, _pyyaml_events, defers=True)
 
 
+#: How many texts a process reads from ruamel.yaml's events before it reads them from
+#: PyYAML's. PyYAML's events reach Python at about two thirds of the cost, but importing
+#: PyYAML (its whole pure-Python loader and dumper come with it) costs as much as reading
+#: a few hundred front matters from ruamel.yaml's events instead; and most texts that
+#: the line reader leaves to the events end on the full path (a syntax error, a duplicate
+#: key), which imports ruamel.yaml anyway. So a run with a few such texts never imports
+#: PyYAML, and one with many imports it once it pays back. When PyYAML is already
+#: imported (by the program using newsmeta), its events are read from the start.
+PYYAML_AFTER: Final = 256
+_event_reads = 0
+
+
+def _event_kits(pyyaml: bool | None) -> tuple[_EventKit | None, ...]:
+    """The event sources to read a text with, in order: PyYAML's, then ruamel.yaml's
+    when ``pyyaml``; ruamel.yaml's alone when not; when None, as :data:`PYYAML_AFTER`
+    says."""
+    global _event_reads
+    if pyyaml is None:
+        _event_reads += 1
+        pyyaml = _event_reads > PYYAML_AFTER or "yaml" in sys.modules
+    ruamel = _ruamel_kit()
+    return (_pyyaml_kit(), ruamel) if pyyaml else (ruamel,)
+
+
 def quick_view(
     text: str,
     offset: int = 0,
     limits: Limits = DEFAULT_LIMITS,
     *,
-    pyyaml: bool = True,
+    pyyaml: bool | None = None,
     lines: bool = True,
 ) -> QuickView | None:
     """The JSON view of ``text`` (the YAML between the fences, at ``offset`` in the file).
 
     Returns ``None`` unless ``text`` is one YAML document holding a mapping in which the
     full path would find nothing to report, and when no C parser is installed. Never
-    raises for bad input. ``pyyaml=False`` reads ruamel.yaml's events only;
-    ``lines=False`` skips the line reader (see :func:`_scan`), which reads most front
-    matters without a parser event.
+    raises for bad input. Texts the line reader does not read are read from parser
+    events: ``pyyaml=True`` reads PyYAML's first (up to the first flow collection or
+    directive), ``pyyaml=False`` ruamel.yaml's only, and the default chooses as
+    :data:`PYYAML_AFTER` says; the view is the same. ``lines=False`` skips the line
+    reader (see :func:`_scan`), which reads most front matters without a parser event.
     """
     if len(text) > limits.max_front_matter_chars:
         return None
@@ -329,9 +359,7 @@ def quick_view(
             if scanned is not None:
                 return None if scanned is _REFUSED else scanned  # type: ignore[return-value]
         # Only now is a parser imported: the line reader reads most texts without one.
-        ruamel = _ruamel_kit()
-        kits = (_pyyaml_kit(), ruamel) if pyyaml else (ruamel,)
-        for kit in kits:
+        for kit in _event_kits(pyyaml):
             if kit is None:
                 continue
             view = _build(kit, text, offset, limits)
