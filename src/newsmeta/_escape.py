@@ -103,8 +103,8 @@ def _command_escape(match: re.Match[str]) -> str:
     return match.group()[:-1] + ("\\x3a" if match.group("colon") is not None else "\\x23")
 
 
-#: Printable ASCII but ``#``: a text made of these alone has nothing to escape.
-_PLAIN_ASCII: Final = bytes(code for code in range(0x20, 0x7F) if code != ord("#"))
+#: Printable ASCII: a text made of these alone, without ``##``, has nothing to escape.
+_PRINTABLE_ASCII: Final = bytes(range(0x20, 0x7F))
 
 
 def json_text(text: str) -> str:
@@ -116,10 +116,16 @@ def json_text(text: str) -> str:
     workflow command. Newlines between tokens are kept; JSON strings never hold a raw
     newline, so no line of the result can begin with a string's ``::``.
     """
-    if text.isascii() and not text.encode("ascii").translate(None, _PLAIN_ASCII):
-        # Printable ASCII without "#" holds nothing to escape: most paths and messages,
-        # at the cost of one table scan instead of two regular-expression passes.
-        return text
+    # A "#" is escaped only as the second of "##[" or "##vso[": without "##", only the
+    # unsafe characters could change. Most paths and messages hold none, and finding
+    # that costs one table scan (printable ASCII) or one search, not two substitutions
+    # (messages quote "&#8217;" and accented text).
+    if "##" not in text:
+        if text.isascii():
+            if not text.encode("ascii").translate(None, _PRINTABLE_ASCII):
+                return text
+        elif _UNSAFE.search(text) is None:
+            return text
     return _json_text_escaped(text)
 
 
