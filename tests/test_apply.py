@@ -744,3 +744,22 @@ def test_any_two_lists_diff_as_the_alignment_does(old: list[Any], new: list[Any]
     from newsmeta._edit import _aligned, _diff_list
 
     assert _diff_list(old, new, ("topics",)) == _aligned(old, new, ("topics",))
+
+
+def test_same_is_json_equality_with_every_number_type_apart() -> None:
+    from newsmeta._edit import same
+
+    class Text(str):
+        pass
+
+    assert same({"a": [1, {"b": True}], "c": "x"}, {"c": "x", "a": [1, {"b": True}]})
+    assert same([Text("x")], ["x"])
+    assert same({"n": 0.0}, {"n": -0.0})
+    assert same({"t": Text("a")}, {"t": Text("a")})
+    assert not same({"a": [1, {"b": True}]}, {"a": [1, {"b": 1}]})
+    assert not same([1], [1.0])
+    assert not same([0], [False])
+    assert not same({"a": None}, {"a": []})
+    assert not same([[1, 2]], [[1, 2, 3]])
+    assert not same({"a": 1}, {"a": 1, "b": 1})
+    assert not same({"a": [1]}, {"a": (1,)})  # type: ignore[dict-item]

@@ -312,18 +312,31 @@ def same(a: JSONValue, b: JSONValue) -> bool:
 
 
 def _strictly_same(a: JSONValue, b: JSONValue) -> bool:
+    # Loops and exact types first rather than all() over generators and isinstance: this
+    # walks every value of a front matter for each edit's re-read.
     if a is b:
         return True
-    if isinstance(a, str) and isinstance(b, str):
+    kind = type(a)
+    if kind is not type(b):
+        return isinstance(a, str) and isinstance(b, str) and str(a) == str(b)
+    if kind is str:
+        return a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        if a.keys() != b.keys():
+            return False
+        for key, value in a.items():  # noqa: SIM110
+            if not _strictly_same(value, b[key]):
+                return False
+        return True
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return False
+        for x, y in zip(a, b, strict=True):  # noqa: SIM110
+            if not _strictly_same(x, y):
+                return False
+        return True
+    if isinstance(a, str):
         return str(a) == str(b)
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        assert isinstance(b, dict)
-        return a.keys() == b.keys() and all(_strictly_same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        assert isinstance(b, list)
-        return len(a) == len(b) and all(_strictly_same(x, y) for x, y in zip(a, b, strict=True))
     return a == b
 
 
