@@ -23,6 +23,7 @@ from newsmeta import (
     NewProblemsError,
     PathNotFoundError,
     VerificationError,
+    jqprogram,
 )
 from newsmeta._edit import parse_path
 
@@ -270,6 +271,63 @@ def test_append_model_object_writes_house_style(doc: newsmeta.Document) -> None:
 def test_unset_list_item_by_negative_index(doc: newsmeta.Document) -> None:
     doc.unset("topics[-1]")
     assert changed_lines(ARTICLE, doc.dumps()) == ["-  - AI"]
+
+
+RELATED_WITH_COMMENTS = """---
+title: Hello
+related:
+  # about the first entry
+  - url: https://a.example/x  # first
+    title: A
+    # inside the first entry
+  # before the second entry
+  - url: https://b.example/y
+    title: B
+    # inside the second entry
+# after the list
+tags: [a]
+---
+"""
+
+
+@pytest.mark.parametrize("edit", ["unset", "jq"])
+def test_deleting_an_item_takes_the_comments_on_its_own_lines(edit: str) -> None:
+    # A comment indented into the entry is the entry's; one at the dash's column, before
+    # the next entry or after the list, is not.
+    document = newsmeta.loads(RELATED_WITH_COMMENTS)
+    if edit == "unset":
+        document.unset("related[0]")
+    else:
+        document.apply(jqprogram.compile("del(.related[0])"))
+    assert changed_lines(RELATED_WITH_COMMENTS, document.dumps()) == [
+        "-  - url: https://a.example/x  # first",
+        "-    title: A",
+        "-    # inside the first entry",
+    ]
+
+
+def test_deleting_the_last_item_takes_its_comments_not_the_next_keys() -> None:
+    document = newsmeta.loads(RELATED_WITH_COMMENTS)
+    document.unset("related[-1]")
+    assert changed_lines(RELATED_WITH_COMMENTS, document.dumps()) == [
+        "-  - url: https://b.example/y",
+        "-    title: B",
+        "-    # inside the second entry",
+    ]
+
+
+def test_deleting_the_only_item_takes_its_comments() -> None:
+    text = "---\nrelated:\n  - url: https://a.example/x\n    # inside\n# after\n---\n"
+    document = newsmeta.loads(text)
+    document.unset("related[0]")
+    assert document.dumps() == "---\nrelated: []\n# after\n---\n"
+
+
+def test_deleting_a_key_takes_the_comments_indented_into_its_value() -> None:
+    document = newsmeta.loads(RELATED_WITH_COMMENTS)
+    document.unset("related")
+    assert "# after the list" in document.dumps()
+    assert "entry" not in document.dumps().replace("# about the first entry", "")
 
 
 def test_unset_the_only_item_leaves_an_empty_list(doc: newsmeta.Document) -> None:

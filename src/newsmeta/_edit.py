@@ -9,7 +9,8 @@ at the exact span of the node it touches, with new text styled from its surround
 - a new key goes to its canonical position, with the mapping's indentation;
 - a new list item copies its sibling's dash column and content column, and lands right
   after the last item (before any blank line or comment that follows it);
-- deleting a key or an item removes exactly its lines, end-of-line comment included;
+- deleting a key or an item removes exactly its lines, end-of-line comment included, and
+  the comment lines right after it that are indented into it;
 - renaming a key replaces only the key's text: the value, its position and comments stay;
 - generated text uses the file's line ending.
 
@@ -1056,8 +1057,17 @@ class _Splicer:
         return len(line) - len(line.lstrip(" ")) + 2
 
     def _replace_subtree(
-        self, parent: Node, key: Node | None, node: Node, value: JSONValue, name: str | None
+        self,
+        parent: Node,
+        key: Node | None,
+        node: Node,
+        value: JSONValue,
+        name: str | None,
+        *,
+        emptied: bool = False,
     ) -> None:
+        """Write ``value`` in place of ``node``; ``emptied`` when its last child is being
+        removed, whose comment lines go with it (see :meth:`_own_comments_end`)."""
         text = self.text
         if getattr(parent, "flow", False):
             self._splice(node.start, content_end(text, node), flow_text(value, name))
@@ -1067,6 +1077,8 @@ class _Splicer:
             assert key is not None
             colon = text.index(":", key.end)
             col = key.start - _line_start(text, key.start)
+            if emptied:
+                end = self._own_comments_end(end, col)
             head, rest = _value_lines(value, name, col, self.style)
             self._splice(colon + 1, end, head + "\n" + "".join(line + "\n" for line in rest))
             return
@@ -1187,7 +1199,12 @@ class _Splicer:
             gparts = parts[:-1]
             _, gkey, _ = self._walk(gparts)
             self._replace_subtree(
-                grand, gkey, parent, {} if isinstance(parent, Mapping) else [], _last_key(gparts)
+                grand,
+                gkey,
+                parent,
+                {} if isinstance(parent, Mapping) else [],
+                _last_key(gparts),
+                emptied=True,
             )
             return
         end = _line_end(text, content_end(text, node))
@@ -1196,18 +1213,41 @@ class _Splicer:
             start = _line_start(text, dash)
             if not _only_spaces(text, start, dash):
                 raise EditError(f"cannot remove {where}: the item shares its line with a dash")
+            end = self._own_comments_end(end, dash - start)
             self._splice(self._blank_before(start, end, parent, index), end, "")
             return
         start = _line_start(text, first.start)
         if _only_spaces(text, start, first.start) or text[start : first.start].strip() == "?":
             # A key on its own line, or an explicit one (``? key`` then ``: value``): its
             # lines go, through the value's last line.
+            end = self._own_comments_end(end, first.start - start)
             self._splice(self._blank_before(start, end, parent, index), end, "")
         elif index + 1 < count:
             # First key of a list item (``- url: ...``): the next key moves up after the dash.
             self._splice(first.start, siblings[index + 1].start, "")
         else:  # pragma: no cover - a lone key of a list item is handled above
             raise EditError(f"cannot remove {where}: it shares its line with other text")
+
+    def _own_comments_end(self, end: int, column: int) -> int:
+        """Where the lines of a removed key or item end, given ``end`` (after its last line
+        of content) and ``column`` (its dash's or key's column): comment lines right after
+        it that are indented deeper than ``column`` are written inside it, and go with it.
+        A comment at ``column`` or left of it, or after a blank line, stays: it stands
+        before what follows."""
+        text = self.text
+        limit = self.split.closing_start
+        if not text[_line_start(text, end - 1) : end].strip():
+            # It ends with a blank line (a `|+` scalar keeps it): a comment after it stays.
+            return end
+        while end < limit:
+            found = text.find("\n", end, limit)
+            line_end = limit if found < 0 else found + 1
+            line = text[end:line_end]
+            indent = len(line) - len(line.lstrip(" "))
+            if indent <= column or not line[indent:].startswith("#"):
+                break
+            end = line_end
+        return end
 
     def _blank_before(self, start: int, end: int, parent: Node, index: int) -> int:
         """Where removing the whole lines ``text[start:end]`` (child ``index`` of
