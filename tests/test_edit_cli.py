@@ -90,6 +90,26 @@ def test_refused_edit_exits_1_and_leaves_file_identical(
     assert article.read_bytes() == ARTICLE.encode()
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["get", "FILE", "nope"],
+        ["set", "FILE", "provider.images", "x"],
+        ["unset", "FILE", "nope"],
+        ["append", "FILE", "nope[0].x", "y"],
+        ["insert", "FILE", "topics[9]", "0", "y"],
+        ["edit", ".heat = -5", "FILE"],
+    ],
+)
+def test_every_edit_command_names_itself_in_its_messages(
+    article: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    # As argparse, query, edit, new and export do: `newsmeta COMMAND: FILE: ...`.
+    assert main([str(article) if word == "FILE" else word for word in argv]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"newsmeta {argv[0]}: {article}: "), err
+
+
 def test_force_writes_an_edit_that_introduces_errors(article: Path) -> None:
     assert main(["set", "--force", str(article), "heat", "--", "-5"]) == 0
     assert "heat: -5\n" in article.read_text(encoding="utf-8")

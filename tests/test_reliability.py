@@ -465,7 +465,7 @@ def test_a_folder_that_cannot_take_the_temporary_changes_nothing(stress: ModuleT
         code, err = stress._run_cli_as(65534, ["set", str(path), "title", "x"])
         assert code == 2
         assert err == (
-            f"newsmeta: {path}: not written: Permission denied "
+            f"newsmeta set: {path}: not written: Permission denied "
             f"(creating the temporary .a.md{TEMP_SUFFIX})\n"
         )
         assert path.read_text(encoding="utf-8") == ARTICLE
@@ -823,7 +823,7 @@ def test_edit_commands_honour_the_configured_limit(
     if command == ["fix"]:  # fix names each file's problem with its code, as validate does
         assert err.startswith(f"{article}: error limit-file-size: {reason}\n")
     else:
-        assert err == f"newsmeta: {article}: {reason}\n"
+        assert err == f"newsmeta {command[0]}: {article}: {reason}\n"
     assert article.read_text(encoding="utf-8") == ARTICLE
 
 

@@ -163,8 +163,8 @@ def _handler(name: str) -> Callable[[argparse.Namespace], int]:
     return run
 
 
-def _error(text: str) -> None:
-    message(f"newsmeta: {text}")
+def _error(name: str, text: str) -> None:
+    message(f"newsmeta {name}: {text}")
 
 
 def _shown(text: str, limit: int = 40) -> str:
@@ -219,7 +219,9 @@ def _run(name: str, args: argparse.Namespace) -> int:
     would = getattr(args, "dry_run", False)
     with Tally(f"newsmeta {name}", len(paths), where=where, would=would) as tally:
         for directory, error in unreadable:
-            tally.fail(f"newsmeta: {directory}: directory not read: {error.strerror or error}")
+            tally.fail(
+                f"newsmeta {name}: {directory}: directory not read: {error.strerror or error}"
+            )
         for file in paths:
             if name == "get":
                 tally.raise_status(_get(file, path, config, prefix=len(paths) > 1, raw=args.raw))
@@ -237,7 +239,7 @@ def _where(args: argparse.Namespace) -> Program | None:
     return None if source is None else jq_program(source, args, "--where")
 
 
-def _load(file: str, config: Config) -> Document | None:
+def _load(name: str, file: str, config: Config) -> Document | None:
     from newsmeta.document import load
 
     if file == "-":  # get reads an article from stdin
@@ -245,7 +247,7 @@ def _load(file: str, config: Config) -> Document | None:
     try:
         return load(file, max_bytes=config.limits.max_file_bytes)
     except OSError as exc:
-        _error(f"{file}: {exc.strerror or exc}")
+        _error(name, f"{file}: {exc.strerror or exc}")
         return None
 
 
@@ -265,16 +267,16 @@ def _not_found(file: str, doc: Document, path: str, exc: Exception) -> str:
 def _get(file: str, path: str, config: Config, *, prefix: bool, raw: bool) -> int:
     from newsmeta.errors import EditError, PathNotFoundError
 
-    doc = _load(file, config)
+    doc = _load("get", file, config)
     if doc is None:
         return EXIT_USAGE
     try:
         value = doc.get(path)
     except PathNotFoundError as exc:
-        _error(_not_found(file, doc, path, exc))
+        _error("get", _not_found(file, doc, path, exc))
         return EXIT_REFUSED
     except EditError as exc:
-        _error(f"{file}: {exc}")
+        _error("get", f"{file}: {exc}")
         return EXIT_REFUSED
     from newsmeta._escape import json_text, printable, unsafe
 
@@ -332,7 +334,7 @@ def _edit(
     )
 
     for attempt in range(RETRIES + 1):
-        doc = _load(file, config)
+        doc = _load(name, file, config)
         if doc is None:
             return tally.fail()
         where: Program | None = args.where_program
@@ -346,7 +348,7 @@ def _edit(
                     return tally.count("skipped")
             except JqError as exc:
                 return tally.refuse(
-                    "the --where condition failed", f"newsmeta: {file}: --where: {exc}"
+                    "the --where condition failed", f"newsmeta {name}: {file}: --where: {exc}"
                 )
         before = doc.dumps()
         try:
@@ -380,20 +382,20 @@ def _edit(
                 time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
                 continue
             # The message names the file.
-            return tally.refuse(_REASONS["ConcurrentModificationError"], f"newsmeta: {exc}")
+            return tally.refuse(_REASONS["ConcurrentModificationError"], f"newsmeta {name}: {exc}")
         except (ReadOnlyFileError, MetadataNotKeptError) as exc:
             # The file cannot be written as it is: an I/O error, as not_written() says for
             # every command (exit code 2); the message names the file and --force.
-            return tally.fail(f"newsmeta: {exc}")
+            return tally.fail(f"newsmeta {name}: {exc}")
         except (NewProblemsError, LinkedFileError) as exc:
             reason = _REASONS.get(type(exc).__name__, "refused")
-            return tally.refuse(reason, f"newsmeta: {exc}")  # the message names the file
+            return tally.refuse(reason, f"newsmeta {name}: {exc}")  # the message names the file
         except PathNotFoundError as exc:
             reason = _REASONS["PathNotFoundError"]
-            return tally.refuse(reason, f"newsmeta: {_not_found(file, doc, path, exc)}")
+            return tally.refuse(reason, f"newsmeta {name}: {_not_found(file, doc, path, exc)}")
         except NewsmetaError as exc:
             reason = _REASONS.get(type(exc).__name__, "refused by the editor")
-            return tally.refuse(reason, f"newsmeta: {file}: {exc}")
+            return tally.refuse(reason, f"newsmeta {name}: {file}: {exc}")
         except OSError as exc:
-            return tally.fail(f"newsmeta: {file}: not written: {exc.strerror or exc}")
+            return tally.fail(f"newsmeta {name}: {file}: not written: {exc.strerror or exc}")
     return EXIT_REFUSED  # pragma: no cover - the loop always returns
