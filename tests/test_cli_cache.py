@@ -455,6 +455,17 @@ def test_cache_info_says_why_a_cache_can_never_be_stored(
     assert "is not a file" in json.loads(capsys.readouterr().out)["problem"]
 
 
+def test_cache_clear_says_why_there_is_nothing_to_clear(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "c" / DATABASE_NAME).mkdir(parents=True)
+    assert main(["cache", "clear", "--cache-dir", "c"]) == 0
+    out = capsys.readouterr().out
+    why = f"{Path('c') / DATABASE_NAME} is not a file: results cannot be stored"
+    assert out == f"nothing to clear: {why}\n"
+    assert (tmp_path / "c" / DATABASE_NAME).is_dir()
+
+
 def test_urls_repeated_among_cached_files_are_reported_from_their_stored_form(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from newsmeta.cli.common import (
@@ -76,7 +77,9 @@ def _run_cache(args: argparse.Namespace) -> int:
     if args.action == "clear":
         with ResultCache(directory, limits=config.limits, create=False) as cache:
             if not cache.exists:
-                out.write(f"nothing to clear: no cache in {directory}\n")
+                taken = os.path.lexists(cache.database)  # by a directory, a socket...
+                why = cache.problem if taken and cache.problem else f"no cache in {directory}"
+                out.write(f"nothing to clear: {why}\n")
                 return EXIT_OK
             try:
                 count = cache.clear()
