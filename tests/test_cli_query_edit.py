@@ -149,6 +149,25 @@ def test_query_failing_on_one_file_goes_on_and_exits_1(
     assert "content/c.md: jq: error: too good" in captured.err
 
 
+def test_query_halt_error_ends_the_run_as_jq_does(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # jq prints a string raw on stderr (no newline added), exits 5, and reads no more input.
+    program = '.quality, (select(.quality == 90) | "stop at \\($path)\\n" | halt_error)'
+    assert main(["query", program, "content"]) == 5
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == ["70", "10", "90"]
+    assert captured.err == "stop at content/c.md\n"
+
+
+def test_query_halt_error_with_a_status_and_a_value_that_is_not_text(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["query", "{q: .quality} | halt_error(3)", "content/a.md"]) == 3
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", '{"q":70}\n')
+
+
 def test_query_reports_unreadable_front_matter_and_goes_on(
     folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -36,6 +36,8 @@ SAMPLES: dict[str, object] = {
     "writable_by_someone": True,
     "lost": ["owner", "user.origin"],
     "limit": 4096,
+    "output": "stopped at a.md\n",
+    "status": 3,
 }
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "InvalidDocumentError",
     "InvalidPathError",
     "JqError",
+    "JqHaltError",
     "LinkedFileError",
     "MetadataNotKeptError",
     "NewProblemsError",
@@ -191,6 +192,19 @@ class JqError(NewsmetaError, ValueError):
     """A jq program did not compile, failed on a file's data, or gave an output the
     operation cannot use (no output, several, or not an object for an edit). The message
     says which, in jq's own words where jq gave some."""
+
+
+class JqHaltError(JqError):
+    """A jq program called ``halt_error``: jq would print ``output`` on stderr as it is and
+    end the whole run with exit status ``status`` (5 for ``halt_error``, the argument for
+    ``halt_error(status)``). ``output`` is the program's input to ``halt_error``: a string
+    as it is, any other value as compact JSON and a newline."""
+
+    def __init__(self, output: str, status: int) -> None:
+        self.output = output
+        self.status = status
+        shown = output.rstrip("\n") or "(no message)"
+        super().__init__(f"jq: halt_error with exit status {status}: {shown}")
 
 
 class NewProblemsError(NewsmetaError, ValueError):

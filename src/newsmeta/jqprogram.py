@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final, cast
 
 from newsmeta._yamltree import JSONValue
-from newsmeta.errors import JqError
+from newsmeta.errors import JqError, JqHaltError
 
 __all__ = ["Program", "compile"]
 
@@ -44,6 +44,16 @@ _END: Final = object()
 _NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: How the program receives its input: ``[path, data]``, split into ``$path`` and ``.``.
 #: The newlines keep a trailing ``# comment`` of the program from swallowing the ``)``.
+#: The binding ends a program quietly at ``halt_error``, with no word of its message or
+#: status: these definitions raise them as an error that :meth:`Program.outputs` knows.
+#: (Unlike jq's own, ``try`` and ``?`` catch it.)
+_HALT_TAG: Final = "\u001enewsmeta-halt"
+_HALT_DEFS: Final = (
+    'def halt_error($status): if ($status | type) == "number" '
+    f'then error({{"{_HALT_TAG}": [., $status]}}) '
+    'else error("halt_error/1: number required") end; '
+    "def halt_error: halt_error(5); "
+)
 _WRAPPER: Final = ".[0] as $path | .[1] | (\n{source}\n)"
 
 
@@ -65,7 +75,7 @@ def compile(source: str, variables: Mapping[str, JSONValue] | None = None) -> Pr
     try:
         # Compiled alone first, so that a mistake is reported where the user wrote it.
         jq.compile(source, args={**bound, "path": None})
-        compiled = jq.compile(_WRAPPER.format(source=source), args=bound)
+        compiled = jq.compile(_HALT_DEFS + _WRAPPER.format(source=source), args=bound)
     except UnicodeEncodeError:
         raise JqError("the jq program holds characters that are not valid UTF-8") from None
     except ValueError as exc:
@@ -119,7 +129,9 @@ class Program:
             yield cast("JSONValue", first)
             yield from iterator
         except ValueError as exc:
-            raise JqError(_runtime_message(exc)) from None
+            # Raised without a local name: an exception held by this frame would make a
+            # cycle with the binding's iterator, which the binding cannot be collected in.
+            raise (_halt(exc) or JqError(_runtime_message(exc))) from None
         except RecursionError:
             raise JqError("jq: the output is nested too deeply") from None
 
@@ -178,6 +190,28 @@ class Program:
             return self.transform(data, path=path)
 
         return run
+
+
+def _halt(exc: ValueError) -> JqHaltError | None:
+    """The ``halt_error`` that ``exc`` carries (see ``_HALT_DEFS``), or None."""
+    text = str(exc)
+    if "newsmeta-halt" not in text:
+        return None
+    try:
+        carried = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(carried, dict) or list(carried) != [_HALT_TAG]:
+        return None
+    value, status = carried[_HALT_TAG]
+    # As jq prints it: a string raw, null not at all, anything else as JSON on a line.
+    output = value if isinstance(value, str) else "" if value is None else _compact(value) + "\n"
+    # The status goes to the operating system as jq's does: an int, its low 8 bits.
+    return JqHaltError(output, int(status) & 0xFF)
+
+
+def _compact(value: JSONValue) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _runtime_message(exc: ValueError) -> str:

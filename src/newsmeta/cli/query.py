@@ -101,15 +101,27 @@ def _run_query(args: argparse.Namespace) -> int:
         for directory, error in inputs.unreadable:
             _error(f"{directory}: directory not read: {error.strerror or error}")
             status = EXIT_USAGE
-    if stdin is not None:
-        status = max(status, _query(program, STDIN_NAME, args, stdin))
-        sys.stdout.flush()  # out before a later file's program may be stopped by Ctrl-C
-    with Progress(len(paths), sys.stderr, sys.stdout) as progress:
-        for path in paths:
-            status = max(status, _query(program, path, args, _load(path, config)))
-            # A reader that went away (``| head``) is noticed at this file, not a later one.
-            sys.stdout.flush()
-            progress.advance(False)
+    from newsmeta.errors import JqHaltError
+
+    try:
+        if stdin is not None:
+            status = max(status, _query(program, STDIN_NAME, args, stdin))
+            sys.stdout.flush()  # out before a later file's program may be stopped by Ctrl-C
+        with Progress(len(paths), sys.stderr, sys.stdout) as progress:
+            for path in paths:
+                status = max(status, _query(program, path, args, _load(path, config)))
+                # A reader that went away (``| head``) is noticed at this file, not later.
+                sys.stdout.flush()
+                progress.advance(False)
+    except JqHaltError as halt:
+        # As jq: the run ends here, the program's text goes to stderr as it is (escaped
+        # as every output is), and its status is the exit status.
+        from newsmeta._escape import printable
+
+        sys.stdout.flush()
+        sys.stderr.write(printable(halt.output, keep="\n\t"))
+        sys.stderr.flush()
+        return halt.status
     return status
 
 
@@ -127,7 +139,7 @@ def _query(
     program: Program, path: str, args: argparse.Namespace, document: Document | OSError
 ) -> int:
     from newsmeta._escape import json_text, printable
-    from newsmeta.errors import JqError
+    from newsmeta.errors import JqError, JqHaltError
 
     if isinstance(document, OSError):
         _error(f"{path}: {document.strerror or document}")
@@ -149,6 +161,9 @@ def _query(
                 else:
                     text = json_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
                 lines.append(prefix + text + "\n")
+    except JqHaltError:
+        sys.stdout.writelines(lines)  # the outputs before it, as jq prints them
+        raise
     except JqError as exc:
         _error(f"{path}: {exc}")
         status = EXIT_PROBLEMS
