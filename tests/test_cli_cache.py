@@ -441,6 +441,24 @@ def test_changed_since_outside_git_or_with_an_unknown_revision_is_a_usage_error(
     assert "not in one" in capsys.readouterr().err
 
 
+def test_changed_since_finds_the_repository_of_the_paths_given(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Run from outside the work tree, with paths inside it (a directory and a glob).
+    files = sorted((repo / "content").glob("*.md"))
+    files[2].write_text(files[2].read_text("utf-8") + "\nmore\n", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    os.chdir(outside)
+    for argument in (str(repo / "content"), str(repo / "content" / "*.md")):
+        _, report = _validate(capsys, "--no-cache", "--changed-since", "HEAD", argument)
+        assert _reported(report) == [files[2].name]
+    shutil.copy(GOOD, outside / GOOD.name)
+    argv = ["validate", "--changed-since", "HEAD", str(repo / "content"), GOOD.name]
+    assert main(argv) == 2
+    assert f"git work tree, and {GOOD.name} is not in one" in capsys.readouterr().err
+
+
 def test_cache_info_says_why_a_cache_can_never_be_stored(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

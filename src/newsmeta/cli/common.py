@@ -378,6 +378,36 @@ class ChangedFiles:
                 raise UsageError(f"--changed-since: git failed: {reason[-1] if reason else '?'}")
         return cls(top, _git_names(diff.stdout, top) | _git_names(untracked.stdout, top))
 
+    @classmethod
+    def since_for(cls, ref: str, arguments: Sequence[str]) -> ChangedFiles:
+        """:meth:`since` in the work tree that holds the path ``arguments`` (files,
+        directories or globs), wherever the command runs; from the working directory when
+        there are none. Raises :class:`UsageError` when an argument is not in a git work
+        tree, or they lie in different ones."""
+        if not arguments:
+            return cls.since(ref)
+        found: dict[str, str] = {}  # work tree -> the first argument in it
+        for argument in arguments:
+            folder = argument
+            while folder and not os.path.exists(folder):
+                folder = os.path.dirname(folder)  # a glob, or a path not there (yet)
+            if folder and not os.path.isdir(folder):
+                folder = os.path.dirname(folder)
+            folder = folder or "."
+            top = _git(["rev-parse", "--show-toplevel"], folder)
+            if top.returncode != 0:
+                raise UsageError(
+                    f"--changed-since needs a git work tree, and {argument} is not in one"
+                )
+            found.setdefault(os.fsdecode(top.stdout.rstrip(b"\n")), argument)
+        if len(found) > 1:
+            first, second = list(found.values())[:2]
+            raise UsageError(
+                f"--changed-since compares one git work tree, and {first} and {second} are "
+                "in different ones: run once for each"
+            )
+        return cls.since(ref, next(iter(found)))
+
     def __contains__(self, path: object) -> bool:
         """True when ``path`` changed, or lies outside the work tree (git cannot tell: it
         is treated as changed)."""

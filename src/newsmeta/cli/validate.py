@@ -246,7 +246,7 @@ def _run_validate(args: argparse.Namespace) -> int:
     # Only the changed files are reported; the others still count for the cross-file check.
     unchanged: list[str] = []
     if args.changed_since is not None:
-        changed = ChangedFiles.since(args.changed_since)
+        changed = ChangedFiles.since_for(args.changed_since, arguments)
         listed = list(paths)
         unchanged = [path for path in listed if path not in changed]
         paths = [path for path in listed if path in changed]
