@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from newsmeta._check import analyse
+from newsmeta._check import analyse, analyse_quickly
 from newsmeta._frontmatter import Split, split_front_matter
 from newsmeta._yamltree import Mapping, Node, Scalar, Sequence, compose, to_data
 
@@ -221,6 +221,31 @@ def test_a_character_yaml_refuses_is_located_where_it_is() -> None:
     result = analyse('---\ntitle: "a\x1b[31m b"\n---\n')
     syntax = [(p.line, p.column) for p in result.problems if p.code == "yaml-syntax"]
     assert syntax == [(2, 10)]
+
+
+@pytest.mark.parametrize(
+    ("yaml", "column"),
+    [
+        ("\ttitle: x\n", 1),
+        ("# note\n \ttitle: x\nheat: 1\n", 2),
+        ('\t"title": x\n', 1),
+        ("\t- a\n", 1),
+    ],
+)
+def test_a_tab_before_the_first_key_is_a_syntax_error(yaml: str, column: int) -> None:
+    # YAML indents with spaces only: a block mapping or list cannot begin after a tab
+    # (the suite's 4EJS, DK95/06 and Y79Y/004-009 are this at deeper levels).
+    text = "---\n" + yaml + "---\n"
+    for result in (analyse(text), analyse_quickly(text)[0]):
+        syntax = [(p.line, p.column) for p in result.problems if p.code == "yaml-syntax"]
+        assert syntax == [(2 + yaml.startswith("#"), column)]
+
+
+@pytest.mark.parametrize("yaml", ["\t{title: x}\n", "\t\n  title: x\n", "\t# note\ntitle: x\n"])
+def test_a_tab_that_is_not_indentation_is_fine(yaml: str) -> None:
+    result = analyse("---\n" + yaml + "---\n")
+    assert result.data == {"title": "x"}
+    assert not [p for p in result.problems if p.code.startswith("yaml")]
 
 
 def test_remembered_keys_still_obey_a_lowered_key_limit() -> None:

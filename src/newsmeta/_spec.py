@@ -139,7 +139,38 @@ def spec_verdict(text: str) -> SpecVerdict | None:
         message = words.rstrip().rsplit("\n", 1)[-1].strip()
         message = message[:1].upper() + message[1:]
         return SpecVerdict(False, None, _index(text, line, column), message.rstrip(".") + ".")
+    if isinstance(data, dict | list):
+        tab = _tab_before_block(text)
+        if tab >= 0:
+            return SpecVerdict(False, None, tab, _TAB_BEFORE_BLOCK)
     return SpecVerdict(True, data)
+
+
+_TAB_BEFORE_BLOCK: Final = (
+    "Tabs disallowed within indentation: YAML indents with spaces only, and a key or "
+    "list item cannot follow a tab."
+)
+
+
+def _tab_before_block(text: str) -> int:
+    """Index of a tab before the first line of a top-level block mapping or list, or -1.
+
+    yaml-rs reads ``\ttitle: x`` as a mapping; the spec has no room for a tab before a
+    block collection (it is indentation, which is spaces only), as libyaml and ruamel.yaml
+    say and the suite says of the same at deeper levels (4EJS, DK95/06, Y79Y). Only called
+    on a text read as a mapping or list, whose first content line begins it: a flow one
+    (``\t{...}``) and one with properties (``&a``, ``!tag``) are left to the parser.
+    """
+    for line_match in re.finditer(r"[^\n]*\n?", text):
+        line = line_match.group()
+        content = line.lstrip(" \t")
+        if not content.strip() or content.startswith("#"):
+            continue  # blank or comment lines come before the collection
+        lead = line[: len(line) - len(content)]
+        if "\t" not in lead or content[0] in "{[&!%" or content.startswith("---"):
+            return -1
+        return line_match.start() + lead.index("\t")
+    return -1
 
 
 def _index(text: str, line: int, column: int) -> int:
