@@ -306,6 +306,37 @@ def test_deleting_an_item_takes_the_comments_on_its_own_lines(edit: str) -> None
     ]
 
 
+@pytest.mark.parametrize(
+    ("before", "program", "after"),
+    [
+        # A quoted date moved into a timestamp field stays a string to YAML 1.1 readers...
+        (
+            'updated: "2024-01-02T10:00:00Z"',
+            ".publishedDateTime = .updated | del(.updated)",
+            'publishedDateTime: "2024-01-02T10:00:00Z"',
+        ),
+        # ...and a plain timestamp moved out of one stays a timestamp.
+        (
+            "publishedDateTime: 2024-01-02T10:00:00Z",
+            ".updated = .publishedDateTime | del(.publishedDateTime)",
+            "updated: 2024-01-02T10:00:00Z",
+        ),
+        (
+            'date: "2024-01-02"',
+            'with_entries(if .key == "date" then .key = "day" else . end)',
+            'day: "2024-01-02"',
+        ),
+    ],
+)
+def test_a_value_moved_to_another_key_keeps_its_quoting(
+    before: str, program: str, after: str
+) -> None:
+    text = f'---\ntitle: "x"\n{before}\n---\nbody\n'
+    document = newsmeta.loads(text)
+    document.apply(jqprogram.compile(program))
+    assert after in document.dumps().splitlines()
+
+
 def test_deleting_the_last_item_takes_its_comments_not_the_next_keys() -> None:
     document = newsmeta.loads(RELATED_WITH_COMMENTS)
     document.unset("related[-1]")

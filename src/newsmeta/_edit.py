@@ -101,6 +101,12 @@ class Stamp(str):
     __slots__ = ()
 
 
+class Quoted(str):
+    """A string moved from a quoted scalar: written double-quoted wherever it goes."""
+
+    __slots__ = ()
+
+
 # --- paths ---------------------------------------------------------------------------------
 
 _DOTTED: Final = re.compile(r"\[(-?\d+)\]|\.?([^.\[\]]+)")
@@ -529,8 +535,10 @@ def house_scalar(value: JSONValue, key: str | None, *, flow: bool = False) -> st
     """A one-line scalar in the house style of ``key`` (FORMAT.md)."""
     if not isinstance(value, str):
         return _plain_text(value)
-    if key not in DOUBLE_QUOTED_KEYS and plain_ok(
-        value, flow=flow, timestamp=_is_timestamp(value, key)
+    if (
+        key not in DOUBLE_QUOTED_KEYS
+        and not isinstance(value, Quoted)
+        and plain_ok(value, flow=flow, timestamp=_is_timestamp(value, key))
     ):
         return value
     return double_quoted(value)
@@ -1615,6 +1623,8 @@ def _splice_and_verify(
     split = analysis.split
     assert split is not None
     old = analysis.data
+    if any(isinstance(op, UnsetOp) for op in plan) and any(isinstance(op, SetOp) for op in plan):
+        plan = _moved_with_style(plan, analysis.root, old)
     text = None
     if len(plan) == 1 or not one_by_one:
         text = _splice_at_once(analysis.text, split, analysis.root, plan, old)
@@ -1654,6 +1664,48 @@ def _splice_and_verify(
             result.data,
         )
     return result
+
+
+def _moved_with_style(plan: list[Op], root: Node | None, old: JSONValue) -> list[Op]:
+    """``plan`` with each string it moves to a new key (``.new = .old | del(.old)``, a
+    rename through ``with_entries``) marked with the quoting it had, so that a YAML 1.1
+    reader (PyYAML, Jekyll) reads the same type as before: a quoted string stays quoted
+    (a date would become a timestamp), a plain timestamp stays plain. The source is a
+    string scalar the plan removes, with that text; all such sources must agree."""
+    styles: dict[str, set[str]] = {}
+    for op in plan:
+        if isinstance(op, UnsetOp):
+            value, _ = _current(old, op.parts)
+            node = _node_at(root, op.parts)
+            if isinstance(value, str) and isinstance(node, Scalar):
+                quoted = node.style in ("'", '"')
+                styles.setdefault(value, set()).add("quoted" if quoted else node.style)
+    moved: list[Op] = []
+    for op in plan:
+        text = op.value if isinstance(op, SetOp) else None
+        # Only a new key: an existing one keeps its own quoting.
+        if isinstance(text, str) and len(styles.get(text, ())) == 1:
+            style = next(iter(styles[text]))
+            if not _current(old, op.parts)[1]:
+                if style == "quoted":
+                    op = SetOp(op.parts, Quoted(text))
+                elif style == "" and resolve_plain(text) == "timestamp":
+                    op = SetOp(op.parts, Stamp(text))
+        moved.append(op)
+    return moved
+
+
+def _node_at(root: Node | None, parts: AbcSequence[Part]) -> Node | None:
+    node = root
+    for part in parts:
+        if isinstance(node, Mapping) and isinstance(part, str):
+            pair = node.get(part)
+            node = None if pair is None else pair[1]
+        elif isinstance(node, Sequence) and isinstance(part, int) and 0 <= part < len(node.items):
+            node = node.items[part]
+        else:
+            return None
+    return node
 
 
 def _first_difference(
