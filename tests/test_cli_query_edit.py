@@ -168,6 +168,13 @@ def test_query_halt_error_with_a_status_and_a_value_that_is_not_text(
     assert (captured.out, captured.err) == ("", '{"q":70}\n')
 
 
+def test_query_halt_ends_the_run_quietly_as_jq_does(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["query", "$path, halt", "content"]) == 0
+    assert capsys.readouterr() == ('"content/a.md"\n', "")
+
+
 def test_query_reports_unreadable_front_matter_and_goes_on(
     folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

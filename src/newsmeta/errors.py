@@ -195,16 +195,21 @@ class JqError(NewsmetaError, ValueError):
 
 
 class JqHaltError(JqError):
-    """A jq program called ``halt_error``: jq would print ``output`` on stderr as it is and
-    end the whole run with exit status ``status`` (5 for ``halt_error``, the argument for
-    ``halt_error(status)``). ``output`` is the program's input to ``halt_error``: a string
-    as it is, any other value as compact JSON and a newline."""
+    """A jq program called ``halt_error`` or ``halt``: jq would print ``output`` on stderr
+    as it is and end the whole run with exit status ``status`` (5 for ``halt_error``, the
+    argument for ``halt_error(status)``, 0 for ``halt``). ``output`` is the program's
+    input to ``halt_error``: a string as it is, null as nothing, any other value as compact
+    JSON and a newline."""
 
     def __init__(self, output: str, status: int) -> None:
         self.output = output
         self.status = status
-        shown = output.rstrip("\n") or "(no message)"
-        super().__init__(f"jq: halt_error with exit status {status}: {shown}")
+        shown = output.rstrip("\n")
+        super().__init__(
+            f"jq: halt_error with exit status {status}: {shown}"
+            if shown
+            else f"jq: the program halted with exit status {status}"
+        )
 
 
 class NewProblemsError(NewsmetaError, ValueError):

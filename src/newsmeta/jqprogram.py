@@ -44,8 +44,9 @@ _END: Final = object()
 _NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: How the program receives its input: ``[path, data]``, split into ``$path`` and ``.``.
 #: The newlines keep a trailing ``# comment`` of the program from swallowing the ``)``.
-#: The binding ends a program quietly at ``halt_error``, with no word of its message or
-#: status: these definitions raise them as an error that :meth:`Program.outputs` knows.
+#: The binding ends a program quietly at ``halt_error`` and ``halt``, with no word of the
+#: message or status: these definitions raise them as an error that :meth:`Program.outputs`
+#: knows (``halt`` as ``null | halt_error(0)``: jq prints nothing and exits 0).
 #: (Unlike jq's own, ``try`` and ``?`` catch it.)
 _HALT_TAG: Final = "\u001enewsmeta-halt"
 _HALT_DEFS: Final = (
@@ -53,6 +54,7 @@ _HALT_DEFS: Final = (
     f'then error({{"{_HALT_TAG}": [., $status]}}) '
     'else error("halt_error/1: number required") end; '
     "def halt_error: halt_error(5); "
+    f'def halt: error({{"{_HALT_TAG}": [null, 0]}}); '
 )
 _WRAPPER: Final = ".[0] as $path | .[1] | (\n{source}\n)"
 
