@@ -175,6 +175,14 @@ def test_query_halt_ends_the_run_quietly_as_jq_does(
     assert capsys.readouterr() == ('"content/a.md"\n', "")
 
 
+def test_query_input_filename_is_the_path_and_input_has_no_more(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Each file is one input, as `jq . a.md` reads it: no other input is left to read.
+    assert main(["query", "input_filename, (try input catch .)", "content/a.md"]) == 0
+    assert capsys.readouterr().out == '"content/a.md"\n"No more inputs"\n'
+
+
 def test_query_reports_unreadable_front_matter_and_goes_on(
     folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -56,7 +56,12 @@ _HALT_DEFS: Final = (
     "def halt_error: halt_error(5); "
     f'def halt: error({{"{_HALT_TAG}": [null, 0]}}); '
 )
-_WRAPPER: Final = ".[0] as $path | .[1] | (\n{source}\n)"
+#: ``input_filename`` is the file's path, and ``input`` finds no other input: each file is
+#: one input, as jq reads a file holding one value (the binding gave null and "break").
+_WRAPPER: Final = (
+    ".[0] as $path | def input_filename: $path; "
+    'def input: error("No more inputs"); .[1] | (\n{source}\n)'
+)
 
 
 def compile(source: str, variables: Mapping[str, JSONValue] | None = None) -> Program:
