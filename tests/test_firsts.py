@@ -23,9 +23,17 @@ def _replay(statements: list[tuple[str, str, int]]) -> None:
     assert len(memory) == len(expected)
 
 
-def test_thousands_of_urls_across_blocks_and_growth_are_remembered_exactly() -> None:
-    statements = [(f"https://example.com/{i % 6000}", f"content/{i}.md", i) for i in range(18000)]
-    assert 4 * BLOCK < 6000  # several compressed blocks, and the table grows many times
+@pytest.mark.parametrize("kept", [0, 2, firsts.KEPT_BLOCKS])
+def test_thousands_of_urls_across_blocks_and_growth_are_remembered_exactly(
+    kept: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(firsts, "KEPT_BLOCKS", kept)
+    distinct = (kept + 4) * BLOCK + 100
+    statements = [
+        (f"https://example.com/{i % distinct}", f"c/{i}.md", i) for i in range(3 * distinct)
+    ]
+    # Blocks kept as they are (if any), several compressed ones, one being filled; and the
+    # table grows many times.
     _replay(statements)
 
 
