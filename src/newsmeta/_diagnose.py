@@ -143,9 +143,11 @@ class _Scan:
 #: blank, ``#`` (a comment), quote or bracket.
 _PLAIN_RUN: Final = re.compile(r"[^\n \t\r#\"'\[\]{}]+")
 #: The rest of a double-quoted scalar up to its closing quote (a backslash escapes the
-#: character after it, whatever it is), and of a single-quoted one (``''`` is a quote).
-_DOUBLE_QUOTED_REST: Final = re.compile(r'(?:[^"\\]++|\\.)*+"', re.DOTALL)
-_SINGLE_QUOTED_REST: Final = re.compile(r"[^']*+(?:''[^']*+)*+'")
+#: character after it, whatever it is), and of a single-quoted one (``''`` is a quote,
+#: so the closing quote is one no quote follows). Written without possessive quantifiers,
+#: which CPython before 3.11.5 matches wrongly (gh-100061, gh-106052).
+_DOUBLE_QUOTED_REST: Final = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_SINGLE_QUOTED_REST: Final = re.compile(r"[^']*(?:''[^']*)*'(?!')")
 
 
 _KEY_LINE: Final = re.compile(

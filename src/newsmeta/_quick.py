@@ -620,10 +620,11 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
 #: its indentation, `- ` (a list item) or "", `key` (before `:` and the spaces after it)
 #: or "", and the rest of the line. One call for all the lines: a quoted scalar is then
 #: found with ``str.find``, many times faster than a character class per character.
-#: Possessive quantifiers: the rest of the line matches anything, so giving characters
-#: back could never change a match, and keeping none to give back saves the bookkeeping.
+#: The rest of the line matches anything, so the first way through always matches and
+#: nothing is given back. (No possessive quantifiers: CPython before 3.11.5 matches some
+#: of them wrongly, gh-100061 and gh-106052, and cut the first character of list items.)
 _LINES: Final = re.compile(
-    r"^(( *+)(-(?: ++|$))?+(?:([A-Za-z][A-Za-z0-9_]*+):(?: ++|$))?+(.*+))$", re.MULTILINE
+    r"^(( *)(-(?: +|$))?(?:([A-Za-z][A-Za-z0-9_]*):(?: +|$))?(.*))$", re.MULTILINE
 )
 #: A double-quoted scalar with backslash escapes, at the start of what it is matched on.
 _DOUBLE_QUOTED: Final = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"')
