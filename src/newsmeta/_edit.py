@@ -41,6 +41,7 @@ from newsmeta._yamltree import (
     Scalar,
     Sequence,
     compose,
+    find_node,
     resolve_plain,
     yaml11_differs,
 )
@@ -1676,7 +1677,7 @@ def _moved_with_style(plan: list[Op], root: Node | None, old: JSONValue) -> list
     for op in plan:
         if isinstance(op, UnsetOp):
             value, _ = _current(old, op.parts)
-            node = _node_at(root, op.parts)
+            _, node = find_node(root, list(op.parts))
             if isinstance(value, str) and isinstance(node, Scalar):
                 quoted = node.style in ("'", '"')
                 styles.setdefault(value, set()).add("quoted" if quoted else node.style)
@@ -1693,19 +1694,6 @@ def _moved_with_style(plan: list[Op], root: Node | None, old: JSONValue) -> list
                     op = SetOp(op.parts, Stamp(text))
         moved.append(op)
     return moved
-
-
-def _node_at(root: Node | None, parts: AbcSequence[Part]) -> Node | None:
-    node = root
-    for part in parts:
-        if isinstance(node, Mapping) and isinstance(part, str):
-            pair = node.get(part)
-            node = None if pair is None else pair[1]
-        elif isinstance(node, Sequence) and isinstance(part, int) and 0 <= part < len(node.items):
-            node = node.items[part]
-        else:
-            return None
-    return node
 
 
 def _first_difference(
