@@ -16,11 +16,20 @@ once), the median of the rounds is reported, and the per-file rows run once (the
 minutes). Ratios are of wall time and of CPU time (user + system of the child processes),
 rows of one run only.
 
-    python benchmarks/bench_bulk_edit.py [DIR] [--rounds N] [--sample N] [--json OUT]
+    python benchmarks/bench_bulk_edit.py [DIR] [--rounds N] [--sample N] [--scratch DIR]
+                                         [--json OUT]
 
 ``--sample N`` times the per-file rows on the first N files only and scales them to the
 whole folder (said in the output). The machine is shared by several engineers: absolute
 times vary from run to run; compare the ratios of one run.
+
+Every copy the rows edit is made before the first timed run and deleted after the last
+one. On ext4 without a journal, creating a file skips every inode of its group deleted in
+the last minutes, reading the inode table to do so: copies deleted between the runs would
+make the edit's own temporaries (one per saved file) cost more than they do in use. The
+copies go to ``--scratch`` (default: the temporary folder), whose file system is printed:
+the saves' kernel time depends on it (``--scratch /dev/shm`` for tmpfs, a folder on the
+disk for the disk), so compare runs on the same file system.
 """
 
 from __future__ import annotations
@@ -78,6 +87,31 @@ def _fresh(source: list[Path], scratch: Path) -> Path:
     return folder
 
 
+def file_system(path: Path) -> str:
+    """The type, mount point and options of the file system holding ``path``, from
+    ``/proc/self/mountinfo`` (matched by device number); ``"unknown"`` elsewhere."""
+    try:
+        device = os.stat(path).st_dev
+        lines = Path("/proc/self/mountinfo").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return "unknown"
+    wanted = f"{os.major(device)}:{os.minor(device)}"
+    found = None
+    for line in lines:
+        # id parent major:minor root mount-point options [optional...] - type source super
+        fields = line.split()
+        if len(fields) < 7 or fields[2] != wanted or "-" not in fields[6:]:
+            continue
+        dash = fields.index("-", 6)
+        mount_point, options = fields[4], fields[5]
+        kind = fields[dash + 1] if len(fields) > dash + 1 else "?"
+        extra = fields[dash + 3] if len(fields) > dash + 3 else ""
+        # The longest mount point that holds ``path`` is the one in use.
+        if found is None or len(mount_point) > len(found[0]):
+            found = (mount_point, f"{kind} on {mount_point} ({options}; {extra})")
+    return found[1] if found is not None else "unknown"
+
+
 def _selected(source: list[Path]) -> list[str]:
     """The files ``PUBLISH`` changes."""
     import newsmeta
@@ -97,6 +131,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", nargs="?", default=str(SHARED / "corpus"))
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--sample", type=int, default=0, help="per-file rows on N files only")
+    parser.add_argument(
+        "--scratch",
+        metavar="DIR",
+        default=None,
+        help="where the copies are made (default: the temporary folder); its file system "
+        "is printed",
+    )
     parser.add_argument("--json", metavar="OUT", default=None)
     args = parser.parse_args(argv)
     source = sorted(Path(args.folder).glob("*.md"))
@@ -108,35 +149,50 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [name for name in selected if name in {p.name for p in sample}]
     scale_publish = len(selected) / max(1, len(chosen))
     times: dict[str, list[tuple[float, float]]] = {}
-    with tempfile.TemporaryDirectory() as scratch_name:
-        scratch = Path(scratch_name)
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(dir=args.scratch, prefix="bench-bulk-edit-") as name:
+        scratch = Path(name)
+        system = file_system(scratch)
         for path in source:
             path.read_bytes()  # a warm page cache for every row
 
-        def row(name: str, run: Callable[[Path], None], *, copy: bool = True) -> None:
-            folder = _fresh(source, scratch) if copy else Path(args.folder)
+        edited = ("edit topics", "edit publish", "edit topics --check")
+        # Every copy first, none deleted before the last timed run (see the docstring).
+        copies = {(job, i): _fresh(source, scratch) for job in edited for i in range(args.rounds)}
+        for job in ("append topics", "set published"):
+            copies[job, 0] = _fresh(source, scratch)
+
+        def row(name: str, run: Callable[[Path], None], folder: Path) -> None:
             wall, cpu = _timed(lambda: run(folder))
             times.setdefault(name, []).append((wall, cpu))
-            if copy:
-                shutil.rmtree(folder)
 
-        for _ in range(args.rounds):
-            row("edit topics (one process)", lambda d: _call([*NEWSMETA, "edit", AI, str(d)]))
-            row("edit publish (one process)", lambda d: _call([*NEWSMETA, "edit", PUBLISH, str(d)]))
+        original = Path(args.folder)
+        for i in range(args.rounds):
+            row(
+                "edit topics (one process)",
+                lambda d: _call([*NEWSMETA, "edit", AI, str(d)]),
+                copies["edit topics", i],
+            )
+            row(
+                "edit publish (one process)",
+                lambda d: _call([*NEWSMETA, "edit", PUBLISH, str(d)]),
+                copies["edit publish", i],
+            )
             # The same edit, writing nothing: what the saves (atomic, fsynced) cost apart.
             row(
                 "edit topics --check (no write)",
                 lambda d: _call([*NEWSMETA, "edit", "--check", AI, str(d)], ok=(1,)),
+                copies["edit topics --check", i],
             )
             row(
                 "validate (default jobs)",
                 lambda d: _call([*NEWSMETA, "validate", str(d)], ok=(0, 1)),
-                copy=False,
+                original,
             )
             row(
                 "validate --jobs 1",
                 lambda d: _call([*NEWSMETA, "validate", "--jobs", "1", str(d)], ok=(0, 1)),
-                copy=False,
+                original,
             )
 
         def per_file_topics(folder: Path) -> None:
@@ -147,8 +203,10 @@ def main(argv: list[str] | None = None) -> int:
             for name in chosen:
                 _call([*NEWSMETA, "set", str(folder / name), "published", "true"])
 
-        row("append topics, one process per file", per_file_topics)
-        row("set published, one process per file", per_file_publish)
+        row("append topics, one process per file", per_file_topics, copies["append topics", 0])
+        row("set published, one process per file", per_file_publish, copies["set published", 0])
+        load_after = os.getloadavg()
+        # The copies go with the scratch folder, after the last timed run.
     medians = {
         name: (statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs))
         for name, runs in times.items()
@@ -163,6 +221,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"median of {args.rounds} rounds (per-file rows: one round", end="")
     print(f", {len(sample)} files scaled x{scale:.2f})" if args.sample else ")")
     print("the machine is shared: compare the ratios of this run, not absolute times")
+    print(f"copies edited on: {system}")
+    print(
+        "load average (1, 5, 15 min): "
+        f"{' '.join(f'{x:.2f}' for x in load_before)} before, "
+        f"{' '.join(f'{x:.2f}' for x in load_after)} after"
+    )
     for name, (wall, cpu) in medians.items():
         print(f"  {name:<40} wall {wall:8.2f} s   cpu {cpu:8.2f} s")
 
@@ -194,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:<36} {wall:6.2f}x  {cpu:6.2f}x")
     if args.json:
         out = {"files": len(source), "medians": medians, "ratios": ratios,
-               "load": os.getloadavg()}  # fmt: skip
+               "file_system": system, "load": [load_before, load_after]}  # fmt: skip
         Path(args.json).write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     return 0
 
