@@ -261,3 +261,40 @@ def test_text_jq_could_not_keep_comes_back_as_it_was() -> None:
     assert restored["provider"] is old["provider"]
     assert restored["pair"] is old["pair"]
     assert jqprogram.restore("caf\udce9", "cafe") == "cafe"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # Programs that cannot name the path get the data alone: the same results.
+        ('.topics += ["AI"] | .topics', [["a", "AI"]]),
+        ("[., input]", None),
+        ("try input catch .", ["No more inputs"]),
+        ("keys", [["title", "topics"]]),
+        # Programs that may name it, in each way it can be named, get it.
+        ("$path", ["content/a.md"]),
+        ('"at \\($path)"', ["at content/a.md"]),
+        ("input_filename", ["content/a.md"]),
+        ("[paths] | length", [3]),
+        ("def f($path): $path; f(1), $path", [1, "content/a.md"]),
+    ],
+)
+def test_a_program_runs_on_the_data_whether_or_not_it_names_the_path(
+    source: str, expected: list[Any] | None
+) -> None:
+    data: dict[str, Any] = {"title": "T", "topics": ["a"]}
+    program = jqprogram.compile(source)
+    if expected is None:
+        with pytest.raises(JqError, match="No more inputs"):
+            list(program.outputs(data, path="content/a.md"))
+    else:
+        assert list(program.outputs(data, path="content/a.md")) == expected
+    # The same program given the path apart from the data, as every program once was.
+    wrapped = jqprogram.compile(f"{source} | . as $out | $path | $out")
+    if expected is not None:
+        assert list(wrapped.outputs(data, path="content/a.md")) == expected
+
+
+def test_a_program_that_reads_the_path_sees_null_without_one() -> None:
+    assert list(jqprogram.compile("$path, input_filename").outputs({"a": 1})) == [None, None]
+    assert jqprogram.compile(".a += 1").transform({"a": 1}) == {"a": 2}

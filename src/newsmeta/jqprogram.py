@@ -29,7 +29,6 @@ This module is the only one that imports the binding; ``import newsmeta`` never 
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -62,6 +61,18 @@ _WRAPPER: Final = (
     ".[0] as $path | def input_filename: $path; "
     'def input: error("No more inputs"); .[1] | (\n{source}\n)'
 )
+#: The same for a program that cannot name the path (see :func:`_may_name_path`): its
+#: input is the data alone, which spares jq parsing ``[path, ...]`` and splitting it.
+_WRAPPER_WITHOUT_PATH: Final = (
+    'def input_filename: null; def input: error("No more inputs"); . | (\n{source}\n)'
+)
+
+
+def _may_name_path(source: str) -> bool:
+    """False only when ``source`` cannot read the file's path: it holds neither ``path``
+    (``$path``, also inside a string's ``\\(...)``) nor ``input_filename``. Erring
+    towards True costs a little time, never a result."""
+    return "path" in source or "input_filename" in source
 
 
 def compile(source: str, variables: Mapping[str, JSONValue] | None = None) -> Program:
@@ -82,12 +93,14 @@ def compile(source: str, variables: Mapping[str, JSONValue] | None = None) -> Pr
     try:
         # Compiled alone first, so that a mistake is reported where the user wrote it.
         jq.compile(source, args={**bound, "path": None})
-        compiled = jq.compile(_HALT_DEFS + _WRAPPER.format(source=source), args=bound)
+        with_path = _may_name_path(source)
+        wrapper = _WRAPPER if with_path else _WRAPPER_WITHOUT_PATH
+        compiled = jq.compile(_HALT_DEFS + wrapper.format(source=source), args=bound)
     except UnicodeEncodeError:
         raise JqError("the jq program holds characters that are not valid UTF-8") from None
     except ValueError as exc:
         raise JqError(_compile_message(str(exc))) from None
-    return Program(source, compiled)
+    return Program(source, compiled, with_path)
 
 
 def _compile_message(text: str) -> str:
@@ -104,12 +117,15 @@ def _compile_message(text: str) -> str:
 class Program:
     """A compiled jq program. Build one with :func:`compile`."""
 
-    __slots__ = ("_compiled", "source")
+    __slots__ = ("_compiled", "_with_path", "source")
 
-    def __init__(self, source: str, compiled: Any) -> None:
+    def __init__(self, source: str, compiled: Any, with_path: bool = True) -> None:
         #: The program's text, as given.
         self.source = source
         self._compiled = compiled
+        # Whether the compiled program takes ``[path, data]`` (it may name the path) or
+        # the data alone.
+        self._with_path = with_path
 
     def __repr__(self) -> str:
         return f"<jq program {self.source!r}>"
@@ -122,14 +138,17 @@ class Program:
         iterator: Iterator[JSONValue]
         try:
             try:
-                iterator = iter(self._compiled.input_value([path, data]))
+                given = [path, data] if self._with_path else data
+                iterator = iter(self._compiled.input_value(given))
                 first = next(iterator, _END)
             except ValueError as exc:
                 if not str(exc).startswith("parse error"):
                     raise
                 # A lone surrogate (from a "\ud800" escape in the YAML) is no JSON jq
                 # reads: give it the text as jq would have kept it.
-                iterator = iter(self._compiled.input_value([path, _jq_text(data)]))
+                text = _jq_text(data)
+                given = [path, text] if self._with_path else text
+                iterator = iter(self._compiled.input_value(given))
                 first = next(iterator, _END)
             if first is _END:
                 return
@@ -336,6 +355,8 @@ def _restore_list(old: list[JSONValue], new: list[JSONValue]) -> list[JSONValue]
     old_middle, new_middle = old[head : len(old) - tail], new[head : len(new) - tail]
     if not old_middle or not new_middle:
         return out
+    import difflib  # only when a list changed in its middle
+
     matcher = difflib.SequenceMatcher(
         None, [_jq_key(v) for v in old_middle], [_jq_key(v) for v in new_middle], autojunk=False
     )
