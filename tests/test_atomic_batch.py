@@ -462,3 +462,16 @@ def test_the_check_of_a_file_sees_its_bytes_and_nothing_added_after_its_status(
         assert _atomic._holds(fd, os.fstat(fd), fingerprint(data + b"!"))
     finally:
         os.close(fd)
+
+
+def test_a_fingerprint_is_the_length_and_blake2b_of_the_bytes() -> None:
+    import hashlib
+
+    for data in (b"", b"---\ntitle: T\n---\n", bytes(range(256)) * 300):
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        assert fingerprint(data) == len(data).to_bytes(8, "big") + digest
+    assert fingerprint(b"a") != fingerprint(b"b")
+    long = "x" * 300 + ".md"
+    key = hashlib.blake2b(os.fsencode(long), digest_size=8).hexdigest()
+    assert temporary_name(long) == temporary_name(long)
+    assert key in temporary_name(long)

@@ -69,7 +69,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import stat
 import sys
@@ -106,9 +105,17 @@ STALE_AFTER: float = 60.0
 _DEFERRED_SIGNALS: Final = ("SIGINT", "SIGTERM", "SIGHUP")
 
 
+try:
+    # What hashlib.blake2b is in CPython, without hashlib's loading of OpenSSL (about 2%
+    # of the start-up of a command that saves a file).
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # another implementation
+    from hashlib import blake2b as _blake2b
+
+
 def fingerprint(data: bytes) -> bytes:
     """A digest of a file's bytes (its length first), to notice that the file changed."""
-    return len(data).to_bytes(8, "big") + hashlib.blake2b(data, digest_size=16).digest()
+    return len(data).to_bytes(8, "big") + _blake2b(data, digest_size=16).digest()
 
 
 def _name_max(folder: Path) -> int:
@@ -128,7 +135,7 @@ def temporary_name(name: str, name_max: int = 255) -> str:
     plain = f".{name}{TEMP_SUFFIX}"
     if len(os.fsencode(plain)) <= name_max:
         return plain
-    key = hashlib.blake2b(os.fsencode(name), digest_size=8).hexdigest()
+    key = _blake2b(os.fsencode(name), digest_size=8).hexdigest()
     tail = f"~{key}{TEMP_SUFFIX}"
     room = max(0, name_max - 1 - len(tail))
     short = name
