@@ -930,8 +930,20 @@ class _Unchecked:
             [],
             True,
             lazy=DEFAULT_LIMITS,
-            view=self._quick_view(),
+            view=self._view if self._view is not None else self._tree_source(),
         )
+
+    def _tree_source(self) -> QuickView:
+        """A view of the line reader's text without its spans: all an analysis keeps of a
+        view is where to read its tree from (the event source and the offset), and the
+        spans, which locate problems, are the costly part of making the view again."""
+        from newsmeta._quick import QuickView
+
+        _, yaml_start, closing_start, _ = self._cuts
+        data = self.data
+        assert isinstance(data, dict)  # a quick view reads a mapping only
+        yaml = self.text[yaml_start:closing_start]
+        return QuickView(data, [], self._offset, self._top_level, yaml, spans=True)
 
 
 def _size_limit(max_bytes: int | None) -> int:
