@@ -62,6 +62,7 @@ def _agrees(yaml: str, offset: int = 0, limits: Limits = DEFAULT_LIMITS) -> bool
     assert events is not None, yaml
     assert _same_typed(scanned.data, events.data), yaml
     assert scanned.top_level == events.top_level, yaml
+    assert scanned.plain_dates_elsewhere == events.plain_dates_elsewhere, yaml
     paths = list(_scalar_ordinals(events.data))
     assert [scanned.span(p) for p in paths] == [events.span(p) for p in paths], yaml
     return True
@@ -224,9 +225,16 @@ def test_the_line_reader_refuses_exactly_the_characters_libyaml_refuses_or_break
 @given(st.from_regex(_RFC3339, fullmatch=True))
 def test_a_usual_date_time_is_what_the_plain_reader_reads_as_a_timestamp(stamp: str) -> None:
     assert _plain_value(stamp, DEFAULT_LIMITS.max_number_chars) is _TIMESTAMP
-    yaml = f"publishedDateTime: {stamp}\nlastModifiedDateTime: {stamp}\ntitle: {stamp}\n"
-    _agrees(yaml)
-    assert _scan(yaml, 0, DEFAULT_LIMITS) is None  # under `title`, the full path decides
+    dates = f"publishedDateTime: {stamp}\n"
+    assert _agrees(dates)
+    view = _scan(dates, 0, DEFAULT_LIMITS)
+    assert isinstance(view, QuickView)
+    assert not view.plain_dates_elsewhere
+    yaml = f"{dates}lastModifiedDateTime: {stamp}\ntitle: {stamp}\n"
+    assert _agrees(yaml)
+    view = _scan(yaml, 0, DEFAULT_LIMITS)
+    assert isinstance(view, QuickView)
+    assert view.plain_dates_elsewhere  # under other keys: the rules look for it
 
 
 def test_the_limits_are_the_event_readers() -> None:

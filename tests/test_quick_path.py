@@ -197,12 +197,45 @@ def test_the_quick_view_equals_the_full_view(yaml: str) -> None:
         ),
     ],
 )
-def test_a_plain_timestamp_under_another_key_than_a_date_time_one_is_left_to_the_full_path(
+def test_a_plain_timestamp_under_another_key_than_a_date_time_one_is_flagged_for_the_rules(
     plain: str, quoted: str
 ) -> None:
-    # YAML 1.1 readers read it as a date: in a text field, the full path reports it.
-    assert quick_view(plain) is None
-    assert quick_view(quoted) is not None
+    # YAML 1.1 readers read it as a date: in a text field, a rule reports it, so the view
+    # says it holds one; quoted, it is text to every reader.
+    for view in (quick_view(plain), quick_view(plain, lines=False)):
+        assert view is not None
+        assert view.plain_dates_elsewhere
+    for view in (quick_view(quoted), quick_view(quoted, lines=False)):
+        assert view is not None
+        assert not view.plain_dates_elsewhere
+    for yaml in (plain, quoted):
+        raw = f"---\n{yaml}---\n".encode()
+        _assert_same(raw)
+
+
+def test_a_plain_timestamp_under_an_unknown_key_is_located_on_the_quick_path() -> None:
+    raw = _SAMPLE.replace(b"\ntitle:", b"\npublishDateTime: 2020-07-13T07:53:00Z\ntitle:", 1)
+    assert raw != _SAMPLE
+    _assert_same(raw)
+    text, findings = decode(raw)
+    assert not findings
+    split = _split(text)
+    view = quick_view(split.yaml, split.yaml_start)
+    assert view is not None
+    assert view.plain_dates_elsewhere
+    codes = [p.code for p in check_bytes(raw).problems]
+    assert "schema-unknown-key" in codes
+
+
+def test_a_plain_timestamp_in_a_text_field_is_reported_on_the_quick_path() -> None:
+    title = b'title: "Harbour City Votes to Put Solar Panels on Every School Roof"'
+    raw = _SAMPLE.replace(title, b"title: 2020-07-13T07:53:00Z", 1)
+    assert raw != _SAMPLE
+    _assert_same(raw)
+    text, _ = decode(raw)
+    found = quick_pass(text, path="a.md")
+    assert found is not None  # the view read it, and the rule located it through the view
+    assert [p.code for p in found.problems] == ["yaml-1.1-ambiguous"]
 
 
 # --- locating without a tree ------------------------------------------------------------

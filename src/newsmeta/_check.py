@@ -600,7 +600,7 @@ def _view_rule_findings(
         path,
         split.closing_start,
         view.span,
-        plain_dates_only_in_date_fields=True,
+        plain_dates_only_in_date_fields=not view.plain_dates_elsewhere,
     )
     findings = run_rules(context)
     if findings and any((f.start, f.end) == unlocated for f in findings):

@@ -5,10 +5,12 @@ no node tree and no positions. :func:`quick_view` builds the JSON view straight 
 events and gives up (returns ``None``) at the first thing that the full path
 (:func:`~newsmeta._yamltree.compose` then :func:`~newsmeta._yamltree.to_data`) would
 report or treat specially: a syntax error, a limit, an anchor, alias or tag, a duplicate
-or non-string key, a YAML 1.1 ambiguity (a plain timestamp anywhere but under a
-date-time key included), an escaped control character, a number JSON cannot hold, more
-than one document. Giving up is always safe; the caller then runs the
-full path, which finds and locates the problem.
+or non-string key, a YAML 1.1 ambiguity, an escaped control character, a number JSON
+cannot hold, more than one document. Giving up is always safe; the caller then runs the
+full path, which finds and locates the problem. A plain timestamp is read as its text,
+as the full path reads it; one anywhere but under a date-time key is a date to YAML 1.1
+readers, which only a data-quality rule (knowing the field) may report, so the view says
+that it holds one (:attr:`QuickView.plain_dates_elsewhere`) and the rules look.
 
 The contract, held by a differential test: whenever :func:`quick_view` returns a view,
 the full path returns the same JSON view and no findings.
@@ -66,6 +68,10 @@ class QuickView:
     the YAML text in the file (plus one after a leading byte-order mark, which libyaml
     does not count). :meth:`span` locates a value through them, without a tree;
     :meth:`tree` builds the positioned node tree from the parser's events.
+
+    ``plain_dates_elsewhere`` is False only when the reader has seen that every plain
+    timestamp value sits under a date-time key (the rules then need not look for one in
+    a text field); a view made without knowing says True.
     """
 
     __slots__ = (
@@ -75,6 +81,7 @@ class QuickView:
         "_text",
         "data",
         "offset",
+        "plain_dates_elsewhere",
         "top_level",
         "values",
     )
@@ -89,6 +96,7 @@ class QuickView:
         kit: _EventKit | None = None,
         *,
         spans: bool = False,
+        plain_dates_elsewhere: bool = True,
     ) -> None:
         self.data = data
         self.values = values
@@ -100,6 +108,7 @@ class QuickView:
         self._kit = kit
         self._spans = spans
         self._ordinals: dict[tuple[str | int, ...], int] | None = None
+        self.plain_dates_elsewhere = plain_dates_elsewhere
 
     def span(self, parts: AbcSequence[str | int]) -> tuple[int, int] | None:
         """The character span in the file of the scalar value at ``parts``, or ``None``
@@ -461,6 +470,7 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
     keep = values.append
     top_level: dict[str, int] = {}
     suspect = False
+    dates_elsewhere = False
     # Keys and collections read so far (scalar values are counted by `values`).
     counted = 0
     # Events are read as they come, not collected first: an event kept alive is one more
@@ -470,7 +480,7 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
     def value_of(event: Any, key: str | None) -> JSONValue:
         """The JSON value of a scalar value event under ``key`` (``None`` in a list),
         and it is remembered for spans."""
-        nonlocal suspect
+        nonlocal suspect, dates_elsewhere
         if properties and (event.anchor is not None or event.tag is not None):
             raise _GiveUp
         scalar: str = event.value
@@ -488,9 +498,9 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
                 if value is _TIMESTAMP:
                     # Timestamps are text in the view, and unique enough not to be
                     # remembered. A plain one anywhere but under a date-time key is
-                    # a date to YAML 1.1 readers: the full path decides (a rule).
+                    # a date to YAML 1.1 readers: a rule decides, told that it is there.
                     if key is None or key not in stamp_keys:
-                        raise _GiveUp
+                        dates_elsewhere = True
                     return scalar
                 if len(plain_values) >= _MEMO_MAX:
                     plain_values.clear()
@@ -603,7 +613,9 @@ def _build(kit: _EventKit, text: str, offset: int, limits: Limits) -> QuickView 
         verdict = spec_verdict(text)
         if verdict is not None and (not verdict.ok or difference(root, verdict.data) is not None):
             return None
-    return QuickView(root, values, offset, top_level, text, kit)
+    return QuickView(
+        root, values, offset, top_level, text, kit, plain_dates_elsewhere=dates_elsewhere
+    )
 
 
 # --- the line reader ------------------------------------------------------------------------
@@ -720,6 +732,7 @@ def _scan(text: str, offset: int, limits: Limits) -> QuickView | object | None:
 
     spans: list[int] = []
     top_level: dict[str, int] = {}
+    dates_elsewhere = False
     nodes = 1  # the root, counted as the event reader counts
     root: dict[str, JSONValue] = {}
     # The open collections, innermost last: (indentation, collection, is it a list).
@@ -895,9 +908,9 @@ def _scan(text: str, offset: int, limits: Limits) -> QuickView | object | None:
                         return None
                     if value is _TIMESTAMP:
                         # As the event reader: a plain timestamp under another key than a
-                        # date-time one is a date to YAML 1.1 readers; the full path decides.
+                        # date-time one is a date to YAML 1.1 readers; a rule decides.
                         if not key or key not in stamp_keys:
-                            return None
+                            dates_elsewhere = True
                         value = rest
                     else:
                         if len(plain_values) >= _MEMO_MAX:
@@ -927,7 +940,9 @@ def _scan(text: str, offset: int, limits: Limits) -> QuickView | object | None:
         verdict = spec_verdict(text)
         if verdict is not None and (not verdict.ok or difference(root, verdict.data) is not None):
             return _REFUSED
-    return QuickView(root, spans, offset, top_level, text, spans=True)
+    return QuickView(
+        root, spans, offset, top_level, text, spans=True, plain_dates_elsewhere=dates_elsewhere
+    )
 
 
 def line_tree(text: str, offset: int = 0) -> Node | None:

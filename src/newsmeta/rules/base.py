@@ -38,8 +38,8 @@ class RuleContext:
     when there is no tree, through ``locate_value``: the span of the scalar value at a
     path, or ``None`` (the finding is then marked :data:`UNLOCATED`).
     ``plain_dates_only_in_date_fields`` is True when the reader has seen that every plain
-    date or timestamp value sits under a date-time key (the quick view gives up on any
-    other), so no rule needs to look for one elsewhere.
+    date or timestamp value sits under a date-time key (a quick view says whether it
+    holds one elsewhere), so no rule needs to look for one elsewhere.
 
     A context is read, never changed: what several rules compute from it (:attr:`strings`,
     :attr:`prose`) is computed on first use and kept. A plain class with slots: every
