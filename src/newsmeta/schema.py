@@ -752,11 +752,19 @@ def _known_keys(subschema: object) -> tuple[str, ...]:
 
 def _key_hint(name: str, known: tuple[str, ...], present: Mapping[str, object]) -> str:
     """``; did you mean 'x'?`` for an unknown key, saying when ``x`` is itself missing."""
-    suggestion = closest(name, known)
+    suggestion = _closest_known(name, known)
     if suggestion is None:
         return ""
     missing = ", which is missing" if suggestion not in present else ""
     return f"; did you mean {suggestion!r}{missing}?"
+
+
+@functools.lru_cache(maxsize=1024)
+def _closest_known(name: str, known: tuple[str, ...]) -> str | None:
+    """:func:`closest`, remembered: the same mistyped key recurs across the files of a
+    run (one template, one habit), and comparing it with every known key costs more
+    than the rest of locating it."""
+    return closest(name, known)
 
 
 def _valid_against(subschema: Mapping[str, object], value: str) -> bool:
