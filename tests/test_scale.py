@@ -15,11 +15,15 @@ import pytest
 
 from newsmeta._check import analyse
 from newsmeta.config import Config
+from newsmeta.problems import Severity
 from newsmeta.schema import format_checker, is_valid, load_schema
 from newsmeta.validation import (
     BATCH_SIZE,
     CorpusIndex,
     FileResult,
+    _check_chunk,
+    _packed,
+    _unpacked,
     check_path,
     iter_results,
     validate_many,
@@ -205,6 +209,34 @@ def test_tasks_hold_batches_of_chunk_size_paths_then_halving_ones(
     # Each task gives its batch's results as one bytes object, which any executor moves
     # in one piece (Dask would serialise a list item by item).
     assert all(type(task.result()) is bytes for task in executor.inner.futures)  # type: ignore[attr-defined]
+
+
+def test_a_batch_packs_its_results_compactly_and_reads_them_back_equal(
+    generated: list[tuple[Path, str | None]], tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.md"
+    broken.write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    two = tmp_path / "two-urls.md"
+    text = (EXAMPLES / "2024-03-05-harbour-city-school-solar.md").read_text("utf-8")
+    two.write_text(text.replace('originalUrl: "https://', 'originalUrl: "https://old.'), "utf-8")
+    paths = [*_mixed(generated, tmp_path), str(broken), str(two)]
+    results = [check_path(p) for p in paths]
+    # Every shape a result takes: problems of each level, one with the parser's detail,
+    # files stating one URL twice or two different ones, and files with neither.
+    levels = {p.severity for r in results for p in r.problems}
+    assert levels == {Severity.ERROR, Severity.WARNING}
+    assert any(p.detail for r in results for p in r.problems)
+    assert any(len({u.url for u in r.urls}) == 2 for r in results)
+    assert any(len(r.urls) == 2 and r.urls[0].url == r.urls[1].url for r in results)
+    assert any(not r.problems and not r.urls for r in results)
+
+    packed = _packed(results)
+    assert _unpacked(paths, packed) == results
+    assert _unpacked(paths, _check_chunk(paths)) == results
+    # The paths stay with the caller, and a URL a file states twice travels once.
+    assert str(tmp_path).encode() not in packed
+    same = next(r for r in results if r.urls and r.urls[0].url == r.urls[-1].url)
+    assert _packed([same]).count(same.urls[0].url.encode()) == 1
 
 
 def test_iter_results_rejects_a_bad_chunk_size() -> None:
