@@ -127,3 +127,16 @@ def test_kept_documents_share_one_string_per_key(articles: list[Path]) -> None:
     assert all(len(ids) == 1 for ids in by_text.values()), {
         key: len(ids) for key, ids in by_text.items() if len(ids) > 1
     }
+
+
+def test_a_kept_document_holds_no_dictionary_but_its_data(articles: list[Path]) -> None:
+    kept = _load_all(articles)
+    assert all(isinstance(document._read, _Unchecked) for document in kept)
+    for document in kept:
+        read = document._read
+        held = [getattr(read, name) for name in _Unchecked.__slots__ if hasattr(read, name)]
+        # An index of the values (by key, by path) would be as large as the data's own
+        # mapping: it is made from the data when a problem is to be located.
+        assert [value for value in held if isinstance(value, dict)] == [document.data]
+    # Problems are located as before: test_quick_path compares loaded documents failing
+    # the schema or a rule with the full path's.

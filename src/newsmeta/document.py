@@ -858,12 +858,14 @@ class _Unchecked:
     A loaded document may be kept, with thousands of others, for as long as a program
     runs: it keeps what it holds small, and out of the garbage collector's sight where
     it can. The split is kept as the four indices that cut the text (its pieces are
-    sliced again when asked), and a view the line reader made as its data, its spans as
-    the bytes of an ``array`` and its top-level ordinals (strings to numbers: a
-    dictionary the collector does not track); the view is made again when asked.
+    sliced again when asked), and a view the line reader made as its data and its spans,
+    as the bytes of an ``array``; the view is made again when asked. The view's index of
+    its top-level values is not kept (a dictionary of every top-level key, about 0.4 KB):
+    the view made again finds a value's span through its data, which only locating a
+    problem needs; and its offset is where the YAML starts.
     """
 
-    __slots__ = ("_cuts", "_offset", "_path", "_spans", "_top_level", "_view", "data", "text")
+    __slots__ = ("_cuts", "_path", "_spans", "_view", "data", "text")
 
     def __init__(self, text: str, split: Split, view: QuickView, path: str | None) -> None:
         from newsmeta._quick import LINE_READER_SOURCE
@@ -874,9 +876,7 @@ class _Unchecked:
         self._cuts = (len(split.bom), yaml_start, closing_start, closing_start + len(split.closing))
         self.data: JSONValue = view.data
         self._path = path
-        self._offset = view.offset
-        self._top_level = view.top_level
-        if view.event_source is LINE_READER_SOURCE:
+        if view.event_source is LINE_READER_SOURCE and view.offset == yaml_start:
             # 4 bytes a position (a front matter is far shorter than 2**31 characters), in
             # bytes: not a container, so nothing for the collector to visit.
             self._spans: bytes | None = array("i", view.values).tobytes()
@@ -913,7 +913,7 @@ class _Unchecked:
         spans = array("i", self._spans or b"").tolist()
         data = self.data
         assert isinstance(data, dict)  # a quick view reads a mapping only
-        return QuickView(data, spans, self._offset, self._top_level, yaml, spans=True)
+        return QuickView(data, spans, yaml_start, None, yaml, spans=True)
 
     def check(self) -> Analysis:
         return analyse_view(self.text, self.split, self._quick_view(), self._path)
@@ -943,7 +943,7 @@ class _Unchecked:
         data = self.data
         assert isinstance(data, dict)  # a quick view reads a mapping only
         yaml = self.text[yaml_start:closing_start]
-        return QuickView(data, [], self._offset, self._top_level, yaml, spans=True)
+        return QuickView(data, [], yaml_start, None, yaml, spans=True)
 
 
 def _size_limit(max_bytes: int | None) -> int:
