@@ -238,14 +238,17 @@ def test_random_trees_are_found_and_walked_in_path_order(names: list[str]) -> No
         _same([directory])
 
 
+@pytest.mark.parametrize("kept", [0, 2, 100])
 def test_a_big_folder_is_sorted_in_compressed_runs_and_merged(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kept: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A folder with more names than one run: the runs are merged back into find's order."""
+    """A folder with more names than one run: the runs are merged back into find's order,
+    and the walk's paths read back alike from kept and compressed runs."""
     _tree(tmp_path)
     for i in range(40):
         (tmp_path / f"{(i * 7) % 40:02d}-é-{i}.md").write_text("x", encoding="utf-8")
     monkeypatch.setattr(paths, "_RUN", 3)
+    monkeypatch.setattr(paths, "_KEPT_RUNS", kept)
     monkeypatch.setattr(paths, "_NAME_RUN", 3)
     assert _same([str(tmp_path)]) == len(_TRICKY) * 6 + 40
 
