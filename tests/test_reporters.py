@@ -406,3 +406,83 @@ def test_a_path_without_problems_is_written_as_any_json_value_would_be(path: str
     general = json_text(json_reporter._ENCODER.encode({"path": path, "ok": True, "problems": []}))
     assert entry == general
     assert json.loads(entry)["path"] == path
+
+
+class _CountingStream(io.StringIO):
+    """A stream that counts its writes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes = 0
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
+
+
+def test_json_writes_results_that_come_quickly_in_blocks() -> None:
+    from newsmeta.reporters import json as json_reporter
+
+    results = [FileResult(f"content/{n:04}.md", ()) for n in range(500)] + [BAD, WARN]
+    stream = _CountingStream()
+    json_reporter.render(iter(results), stream, Options())
+    document = json.loads(stream.getvalue())
+    assert [entry["path"] for entry in document["files"]] == [r.path for r in results]
+    assert document["summary"] == {"files": 502, "errors": 2, "warnings": 1}
+    # Header, at most one write a block (plus a block written early on a busy machine),
+    # the end and the summary: far fewer writes than files.
+    assert stream.writes <= 2 * (len(results) // json_reporter.BLOCK_ENTRIES + 1) + 3
+
+
+def test_json_writes_each_result_that_comes_slowly_before_asking_for_the_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Output still streams: an entry that came after a pause is written before the
+    reporter waits for the next one."""
+    from newsmeta.reporters import json as json_reporter
+
+    now = [0.0]
+
+    def clock() -> float:
+        return now[0]
+
+    monkeypatch.setattr(json_reporter, "_clock", clock)
+    stream = io.StringIO()
+    seen: list[str] = []
+
+    def slow() -> Iterator[FileResult]:
+        for n in range(5):
+            seen.append(stream.getvalue())
+            now[0] += 2 * json_reporter.BLOCK_SECONDS  # this file took a while
+            yield FileResult(f"content/{n}.md", ())
+        seen.append(stream.getvalue())
+
+    json_reporter.render(slow(), stream, Options())
+    for n in range(5):
+        assert f"content/{n}.md" in seen[n + 1]
+
+
+def test_json_writes_a_block_whose_first_entry_has_waited_long_enough(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from newsmeta.reporters import json as json_reporter
+
+    now = [0.0]
+    monkeypatch.setattr(json_reporter, "_clock", lambda: now[0])
+    stream = io.StringIO()
+    seen: list[str] = []
+    step = json_reporter.BLOCK_SECONDS / 3.9  # each quick, four of them slow
+
+    def steady() -> Iterator[FileResult]:
+        for n in range(12):
+            seen.append(stream.getvalue())
+            now[0] += step
+            yield FileResult(f"content/{n}.md", ())
+        seen.append(stream.getvalue())
+
+    json_reporter.render(steady(), stream, Options())
+    # An entry is written once BLOCK_SECONDS of results (four here) came after it, far
+    # fewer than a full block of them; seen[k] is the output before result k was asked for.
+    for n in range(12 - 4):
+        assert f"content/{n}.md" in seen[n + 5]
+    assert f"content/{n + 1}.md" not in seen[n + 2]
