@@ -290,3 +290,19 @@ def test_mutated_articles_are_read_by_lines_as_by_events(raw: bytes) -> None:
 @given(st.lists(st.sampled_from([t.decode("utf-8") for t in _LINE_TOKENS] + ["a", "b"])))
 def test_random_lines_are_read_by_lines_as_by_events(tokens: list[str]) -> None:
     _agrees("".join(tokens))
+
+
+@pytest.mark.parametrize(
+    "yaml",
+    [
+        "a: 1\nb: 2\na: 3\n",
+        "a:\nb: x\na: y\n",
+        "items:\n  - name: x\n    size: 1\n    name: y\n",
+        "top:\n  inner: 1\n  inner: 2\nlater: [unread, by, lines]\n",
+    ],
+)
+def test_a_duplicate_key_is_refused_without_reading_the_events(yaml: str) -> None:
+    # The event reader gives up on a duplicate key too: only the full path reports it.
+    assert _scan(yaml, 0, DEFAULT_LIMITS) is _REFUSED
+    assert quick_view(yaml) is None
+    assert quick_view(yaml, lines=False) is None

@@ -786,3 +786,18 @@ def test_mutated_articles_load_like_the_full_path(raw: bytes) -> None:
     assert loaded.article == full.article
     assert loaded.problems == full.problems
     _assert_same_tree(loaded.node, full.node)
+
+
+def test_a_line_reader_views_tree_is_read_from_its_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = _SAMPLE.decode()
+    split = _split(text)
+    view = quick_view(split.yaml, split.yaml_start)
+    assert view is not None
+    expected = compose(split.yaml, split.yaml_start).root
+    import newsmeta._quick as quick
+
+    def no_events(*args: object) -> None:
+        raise AssertionError("the parser's events were read")
+
+    monkeypatch.setattr(quick, "tree_of", no_events)
+    _assert_same_tree(view.tree(), expected)

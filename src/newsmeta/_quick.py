@@ -137,6 +137,12 @@ class QuickView:
         source, text = self.event_source, self._text
         if source is None or text is None:
             return None
+        if source is LINE_READER_SOURCE:
+            # The line reader read the text: its lines give the same tree as the parser's
+            # events, without importing a parser or making an object per event.
+            root = line_tree(text, self.offset)
+            if root is not None:
+                return root
         return tree_of(source, text, self.offset)
 
     @property
@@ -661,7 +667,8 @@ _REFUSED_BYTES: Final = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *ra
 _RFC3339: Final = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})"
 )
-#: What :func:`_scan` returns when the event reader would refuse the text too.
+#: What :func:`_scan` returns when the event reader would refuse the text too (a duplicate
+#: key, or a text the spec reads otherwise).
 _REFUSED: Final = object()
 
 
@@ -700,8 +707,10 @@ def _after_quote(tail: str) -> bool:
 
 def _scan(text: str, offset: int, limits: Limits) -> QuickView | object | None:
     """The view of ``text`` read line by line; ``None`` when the text is not of the shape
-    the line reader knows (the event reader reads it), :data:`_REFUSED` when it is, but
-    the spec reads it otherwise (the event reader would give the same view, and refuse it).
+    the line reader knows (the event reader reads it), :data:`_REFUSED` when the event
+    reader would refuse it too: a duplicate key in the lines read so far, or a text of the
+    shape that the spec reads otherwise (the event reader would give the same view, and
+    refuse it).
 
     The rules are the event reader's, value by value: the same memos, limits, YAML 1.1
     checks and timestamp keys (see :func:`_build`).
@@ -813,7 +822,9 @@ def _scan(text: str, offset: int, limits: Limits) -> QuickView | object | None:
             column = n
         if key:
             if key in target:
-                return None  # a duplicate key
+                # A duplicate key: the event reader gives up on it too, and only the full
+                # path reports it (reading the text's events again here would be wasted).
+                return _REFUSED
             known = known_key(key)
             if known is None:
                 if len(key) > max_key_chars or _plain_info(key)[0] not in ("str", "timestamp"):
