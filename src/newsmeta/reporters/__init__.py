@@ -5,9 +5,10 @@ Each format lives in its own module, loaded only when asked for, with one functi
     render(results: Iterable[FileResult], stream: TextIO, options: Options) -> None
 
 ``results`` may be a lazy iterator: ``text`` and ``github`` write each file's lines as it
-arrives (so output streams and memory stays flat); ``json``, ``sarif`` and ``junit`` must
-see every file before writing their one document. Every string that came from a file or a
-file name is escaped with :mod:`newsmeta._escape` before it is written.
+arrives, and ``json`` its file entries, in blocks (so output streams and memory stays
+flat); ``sarif`` and ``junit`` must see every file before writing their one document.
+Every string that came from a file or a file name is escaped with :mod:`newsmeta._escape`
+before it is written.
 """
 
 from __future__ import annotations
