@@ -21,8 +21,15 @@ from hypothesis import strategies as st
 import newsmeta
 from newsmeta._check import Analysis, quick_read
 from newsmeta._edit import apply, diff_data, to_json
-from newsmeta._quick import LINE_READER_SOURCE, QuickView, _scan, line_tree, tree_of
-from newsmeta._yamltree import DEFAULT_LIMITS, Mapping, Node, Scalar, Sequence
+from newsmeta._quick import (
+    LINE_READER_SOURCE,
+    QuickView,
+    _LazyMapping,
+    _scan,
+    line_tree,
+    tree_of,
+)
+from newsmeta._yamltree import DEFAULT_LIMITS, Mapping, Node, Scalar, Sequence, compose
 from newsmeta.errors import EditError
 
 from .articles import mutated
@@ -40,7 +47,12 @@ def _rows(node: Node | None) -> list[Row]:
         n = stack.pop()
         rows.append(
             (
-                type(n).__name__,
+                # A collection read later is one of its kind.
+                "Mapping"
+                if isinstance(n, Mapping)
+                else "Sequence"
+                if isinstance(n, Sequence)
+                else type(n).__name__,
                 n.start,
                 n.end,
                 n.anchor,
@@ -64,7 +76,10 @@ def _trees_agree(yaml: str, offset: int = 0) -> bool:
         return False
     lines = line_tree(yaml, offset)
     assert lines is not None, yaml
-    assert _rows(lines) == _rows(tree_of(LINE_READER_SOURCE, yaml, offset)), yaml
+    events = _rows(tree_of(LINE_READER_SOURCE, yaml, offset))
+    assert _rows(lines) == events, yaml
+    # Every top-level collection read later, when looked into, gives the same tree.
+    assert _rows(line_tree(yaml, offset, frozenset())) == events, yaml
     return True
 
 
@@ -125,6 +140,38 @@ def test_mutated_articles_have_the_same_tree_by_lines_as_by_events(raw: bytes) -
 @given(st.lists(st.sampled_from([t.decode("utf-8") for t in _LINE_TOKENS] + ["a", "b"])))
 def test_random_lines_have_the_same_tree_by_lines_as_by_events(tokens: list[str]) -> None:
     _trees_agree("".join(tokens))
+
+
+def test_collections_of_keys_not_named_are_read_when_first_looked_into() -> None:
+    yaml = "title: T\nprovider:\n  name: P\n  images:\n    - url: u\n\n# note\ntopics:\n  - a\n"
+    root = line_tree(yaml, 4, frozenset({"topics"}))
+    assert isinstance(root, Mapping)
+    provider, topics = root.pairs[1][1], root.pairs[2][1]
+    assert isinstance(provider, _LazyMapping)
+    assert provider.lines is not None  # not read yet
+    assert (provider.start, provider.end) == (
+        4 + yaml.index("  name") + 2,
+        4 + yaml.index("topics"),
+    )
+    assert type(topics) is Sequence  # named: read at once
+    assert _rows(root) == _rows(line_tree(yaml, 4))
+    assert provider.lines is None
+    first = provider.pairs[0][1]
+    assert isinstance(first, Scalar)
+    assert (first.value, first.start) == ("P", 4 + yaml.index("P"))
+
+
+def test_a_collection_read_later_that_its_lines_cannot_give_is_read_by_the_parser() -> None:
+    # An indented comment is a shape only the parser reads; the node still gets its pairs.
+    text = "a:\n  b: 1\n  # note\n  c: [2]\n"
+    node = _LazyMapping(10 + 5)
+    node.lines = (text, 10)
+    expected = compose(text, 10).root
+    assert isinstance(expected, Mapping)
+    value = expected.pairs[0][1]
+    assert isinstance(value, Mapping)
+    assert _rows(node)[1:] == _rows(value)[1:]
+    assert [k.value for k, _ in node.pairs if isinstance(k, Scalar)] == ["b", "c"]
 
 
 def test_a_loaded_file_builds_its_tree_from_its_lines() -> None:

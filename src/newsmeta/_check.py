@@ -225,6 +225,18 @@ class Analysis:
     @property
     def root(self) -> Node | None:
         """The root of the positioned node tree (``None`` for no front matter)."""
+        return self.tree()
+
+    @root.setter
+    def root(self, root: Node | None) -> None:
+        self._root = root
+        self._limits = None
+        self._source = None
+
+    def tree(self, only: frozenset[str] | None = None) -> Node | None:
+        """:attr:`root`; when the tree is made now from the line reader's lines, the
+        collections under top-level keys not in ``only`` are read when first looked into
+        (see :func:`~newsmeta._quick.line_tree`): an edit names the keys it changes."""
         if self._limits is not None:
             split = self.split
             assert split is not None  # a lazy tree is for a split, readable text
@@ -235,7 +247,7 @@ class Analysis:
                 if self._source is LINE_READER_SOURCE:
                     # The line reader read the text: its lines give the same tree as the
                     # parser's events, in about half the time (an edit splices against it).
-                    root = line_tree(split.yaml, self._offset)
+                    root = line_tree(split.yaml, self._offset, only)
                 self._root = (
                     root if root is not None else tree_of(self._source, split.yaml, self._offset)
                 )
@@ -244,12 +256,6 @@ class Analysis:
             self._limits = None
             self._source = None
         return self._root
-
-    @root.setter
-    def root(self, root: Node | None) -> None:
-        self._root = root
-        self._limits = None
-        self._source = None
 
     @property
     def tree_limits(self) -> Limits | None:

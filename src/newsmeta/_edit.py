@@ -1624,13 +1624,16 @@ def _splice_and_verify(
     split = analysis.split
     assert split is not None
     old = analysis.data
+    # The splices look into the keys the plan names; of the others, only where they are.
+    touched = frozenset(str(op.parts[0]) for op in plan if op.parts)
+    root = analysis.tree(touched if all(op.parts for op in plan) else None)
     if any(isinstance(op, UnsetOp) for op in plan) and any(isinstance(op, SetOp) for op in plan):
-        plan = _moved_with_style(plan, analysis.root, old)
+        plan = _moved_with_style(plan, root, old)
     text = None
     if len(plan) == 1 or not one_by_one:
-        text = _splice_at_once(analysis.text, split, analysis.root, plan, old)
+        text = _splice_at_once(analysis.text, split, root, plan, old)
     if text is None:
-        text = _splice_one_by_one(analysis.text, split, analysis.root, plan, old)
+        text = _splice_one_by_one(analysis.text, split, root, plan, old)
     if text == analysis.text:
         return analysis  # quoting what was quoted already
     # The re-read finds what the full analysis would (a differential test holds them

@@ -956,7 +956,7 @@ def _scan(text: str, offset: int, limits: Limits) -> QuickView | object | None:
     )
 
 
-def line_tree(text: str, offset: int = 0) -> Node | None:
+def line_tree(text: str, offset: int = 0, only: frozenset[str] | None = None) -> Node | None:
     """The positioned node tree of ``text``, read line by line, for a text the line
     reader reads (see :func:`_scan`); ``None`` for a text of another shape. Only the
     shape is checked, not what the values read as: call it on a text the line reader
@@ -967,6 +967,11 @@ def line_tree(text: str, offset: int = 0) -> Node | None:
     token after it starts (or at the end of the text). Cheaper than the events by far,
     it is what an edit of a file the line reader read splices against. A differential
     test holds the two trees equal wherever the line reader reads.
+
+    With ``only``, the block collection under a top-level key not in ``only`` is read
+    when its pairs or items are first asked for (an edit of one key needs the other
+    keys' places, rather than their contents); its lines are not looked at until then,
+    so their shape decides nothing else.
     """
     if "\t" in text or "\r" in text:
         return None
@@ -980,18 +985,35 @@ def line_tree(text: str, offset: int = 0) -> Node | None:
     pending: tuple[Mapping, Scalar, int, int] | None = None
     started = False
     at_line = 0
+    # The collection under a top-level key whose lines are read later, while its lines
+    # go by: (the node, where its key's line starts).
+    skipping: tuple[_LazyMapping | _LazySequence, int] | None = None
+    key_line = 0
     for line, spaces, dash, key, rest in _LINES.findall(text):
         start = at_line
         at_line += len(line) + 1
         if not key and not dash:
             if not rest or (rest[0] == "#" and not spaces):
                 continue  # a blank line, a comment line
-            return None
+            if skipping is None or not spaces:
+                return None
         n = len(spaces)
+        if skipping is not None:
+            if n:
+                continue
+            lazy, lines_start = skipping
+            skipping = None
+            lazy.end = offset + start
+            lazy.lines = (text[lines_start:start], offset + lines_start)
         here = offset + start + n  # where the line's first token starts
         if pending is not None:
             mapping, above, column, empty_at = pending
             pending = None
+            if n > column and only is not None and mapping is root and above.value not in only:
+                lazy_node = _LazySequence(here) if dash else _LazyMapping(here)
+                mapping.pairs.append((above, lazy_node))
+                skipping = (lazy_node, key_line)
+                continue
             if n > column:
                 nested: Any = (
                     Sequence(here, here, None, None, False)
@@ -1035,6 +1057,7 @@ def line_tree(text: str, offset: int = 0) -> Node | None:
         if key:
             at = offset + start + column
             key_node = Scalar(at, at + len(key), None, None, key, "")
+            key_line = start
         begin = at_line - 1 - len(rest)
         first = rest[:1]
         if first == '"':
@@ -1091,6 +1114,85 @@ def line_tree(text: str, offset: int = 0) -> Node | None:
         at = offset + empty_at
         mapping.pairs.append((above, Scalar(at, at, None, None, "", "")))
     end = offset + len(text)
+    if skipping is not None:
+        lazy, lines_start = skipping
+        lazy.end = end
+        lazy.lines = (text[lines_start:], offset + lines_start)
     while len(stack) > 1:
         stack.pop()[1].end = end
     return root if started else None
+
+
+def _read_later(node: _LazyMapping | _LazySequence) -> Node | None:
+    """The collection ``node`` stands for, read from its key's lines, which end where
+    ``node`` ends: that text is a mapping of one key at the left margin, at the same
+    place in the file (see :func:`line_tree`). ``None`` when the lines are of a shape
+    only the parser reads."""
+    lines = node.lines
+    node.lines = None
+    if lines is None:
+        return None
+    text, offset = lines
+    root = line_tree(text, offset)
+    if not isinstance(root, Mapping) or len(root.pairs) != 1:
+        # The line reader read the whole text, so the parser's tree has this key.
+        from newsmeta._yamltree import compose
+
+        root = compose(text, offset).root
+    if not isinstance(root, Mapping) or len(root.pairs) != 1:
+        return None
+    return root.pairs[0][1]
+
+
+#: The slots that hold a mapping's pairs and a sequence's items, under the properties of
+#: the collections read later.
+_PAIRS: Final[Any] = Mapping.__dict__["pairs"]
+_ITEMS: Final[Any] = Sequence.__dict__["items"]
+
+
+class _LazyMapping(Mapping):
+    """A block mapping under a top-level key whose pairs are read when first asked for
+    (see :func:`line_tree`); anything else about it is known at once."""
+
+    __slots__ = ("lines",)
+
+    def __init__(self, start: int) -> None:
+        super().__init__(start, start, None, None, False)
+        #: Its key's lines and where they start in the file, until they are read.
+        self.lines: tuple[str, int] | None = None
+
+    @property
+    def pairs(self) -> list[tuple[Node, Node]]:
+        if self.lines is not None:
+            read = _read_later(self)
+            _PAIRS.__set__(self, read.pairs if isinstance(read, Mapping) else [])
+        pairs: list[tuple[Node, Node]] = _PAIRS.__get__(self)
+        return pairs
+
+    @pairs.setter
+    def pairs(self, pairs: list[tuple[Node, Node]]) -> None:
+        _PAIRS.__set__(self, pairs)
+
+
+class _LazySequence(Sequence):
+    """A block sequence under a top-level key whose items are read when first asked for
+    (see :func:`line_tree`); anything else about it is known at once."""
+
+    __slots__ = ("lines",)
+
+    def __init__(self, start: int) -> None:
+        super().__init__(start, start, None, None, False)
+        #: Its key's lines and where they start in the file, until they are read.
+        self.lines: tuple[str, int] | None = None
+
+    @property
+    def items(self) -> list[Node]:
+        if self.lines is not None:
+            read = _read_later(self)
+            _ITEMS.__set__(self, read.items if isinstance(read, Sequence) else [])
+        items: list[Node] = _ITEMS.__get__(self)
+        return items
+
+    @items.setter
+    def items(self, items: list[Node]) -> None:
+        _ITEMS.__set__(self, items)
