@@ -312,7 +312,8 @@ class Document:
     def _edit(self, ops: Sequence[Op], intent: JSONValue = None) -> None:
         from newsmeta._edit import apply
 
-        where = os.fspath(self.path) if self.path is not None else None
+        # The path as given (a str, or a Path made only if asked for: not made for this).
+        where = os.fspath(self._path) if self._path is not None else None
         read = self._read
         # A splice needs the text, its data and its tree, not its problems: a file read on
         # the quick path is edited unchecked, and its errors are found only if the edited
