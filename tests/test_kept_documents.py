@@ -140,3 +140,20 @@ def test_a_kept_document_holds_no_dictionary_but_its_data(articles: list[Path]) 
         assert [value for value in held if isinstance(value, dict)] == [document.data]
     # Problems are located as before: test_quick_path compares loaded documents failing
     # the schema or a rule with the full path's.
+
+
+def test_the_view_made_again_indexes_the_values_as_the_read_did(articles: list[Path]) -> None:
+    from newsmeta._check import quick_read
+
+    empty = articles[0].read_text("utf-8").replace("\ntitle: ", "\nsubtitle:\ntitle: ", 1)
+    texts = [*(path.read_text("utf-8") for path in articles), empty]
+    for text in texts:
+        document = newsmeta.loads(text)
+        read = document._read
+        assert isinstance(read, _Unchecked)
+        fresh = quick_read(text)
+        assert fresh is not None
+        again = read._quick_view()
+        assert list(again.top_level.items()) == list(fresh[1].top_level.items())
+        assert again.values == fresh[1].values
+    assert newsmeta.loads(empty).data["subtitle"] is None  # type: ignore[index,call-overload]

@@ -859,11 +859,11 @@ class _Unchecked:
     A loaded document may be kept, with thousands of others, for as long as a program
     runs: it keeps what it holds small, and out of the garbage collector's sight where
     it can. The split is kept as the four indices that cut the text (its pieces are
-    sliced again when asked), and a view the line reader made as its data and its spans,
-    as the bytes of an ``array``; the view is made again when asked. The view's index of
-    its top-level values is not kept (a dictionary of every top-level key, about 0.4 KB):
-    the view made again finds a value's span through its data, which only locating a
-    problem needs; and its offset is where the YAML starts.
+    sliced again when asked), and a view the line reader made as its data and, as the
+    bytes of one ``array``, its spans followed by its top-level ordinals (the index of
+    each top-level scalar value, in the data's order: a dictionary of every top-level
+    key would hold about 0.4 KB); the view is made again when asked, its offset being
+    where the YAML starts.
     """
 
     __slots__ = ("_cuts", "_path", "_spans", "_view", "data", "text")
@@ -879,8 +879,12 @@ class _Unchecked:
         self._path = path
         if view.event_source is LINE_READER_SOURCE and view.offset == yaml_start:
             # 4 bytes a position (a front matter is far shorter than 2**31 characters), in
-            # bytes: not a container, so nothing for the collector to visit.
-            self._spans: bytes | None = array("i", view.values).tobytes()
+            # bytes: not a container, so nothing for the collector to visit. The line
+            # reader indexes exactly the top-level keys whose values are scalars, in the
+            # data's order: their ordinals follow the spans, and the keys are the data's.
+            positions = array("i", view.values)
+            positions.extend(view.top_level.values())
+            self._spans: bytes | None = positions.tobytes()
             self._view: QuickView | None = None
         else:  # the parser's events (a view made without the line reader): kept as read
             self._spans = None
@@ -914,7 +918,11 @@ class _Unchecked:
         spans = array("i", self._spans or b"").tolist()
         data = self.data
         assert isinstance(data, dict)  # a quick view reads a mapping only
-        return QuickView(data, spans, yaml_start, None, yaml, spans=True)
+        keys = [key for key, value in data.items() if not isinstance(value, dict | list)]
+        cut = len(spans) - len(keys)
+        top_level = dict(zip(keys, spans[cut:], strict=True))
+        del spans[cut:]
+        return QuickView(data, spans, yaml_start, top_level, yaml, spans=True)
 
     def check(self) -> Analysis:
         return analyse_view(self.text, self.split, self._quick_view(), self._path)
