@@ -801,3 +801,52 @@ def test_a_line_reader_views_tree_is_read_from_its_lines(monkeypatch: pytest.Mon
 
     monkeypatch.setattr(quick, "tree_of", no_events)
     _assert_same_tree(view.tree(), expected)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=2), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_JSON)
+def test_counting_finds_every_ordinal_the_index_holds(data: object) -> None:
+    from newsmeta._quick import _ordinal_of, _scalar_ordinals
+
+    index = _scalar_ordinals(data)  # type: ignore[arg-type]
+    for path, ordinal in index.items():
+        assert _ordinal_of(data, path) == ordinal  # type: ignore[arg-type]
+    missing: list[tuple[str | int, ...]] = [("nothing",), (0,), (-1,), ("", 0, "x")]
+    for path in missing:
+        if path not in index:
+            assert _ordinal_of(data, path) is None  # type: ignore[arg-type]
+
+
+def test_a_view_locates_by_counting_as_by_its_index(corpus: list[Path]) -> None:
+    from newsmeta._quick import QuickView, _scalar_ordinals
+
+    checked = 0
+    for path in corpus[:40]:
+        split = _split(path.read_text(encoding="utf-8"))
+        indexed = quick_view(split.yaml, split.yaml_start)
+        if indexed is None:
+            continue
+        for _ in range(QuickView.COUNTED):
+            indexed.span(["no such key", 0])  # past these, it locates through its index
+        paths: list[list[str | int]] = [list(p) for p in _scalar_ordinals(indexed.data)]
+        extra: list[list[str | int]] = [
+            ["no such key"],
+            ["topics", 99],
+            ["provider"],
+            ["related", 0],
+        ]
+        for parts in [*paths, *extra]:
+            counting = quick_view(split.yaml, split.yaml_start)
+            assert counting is not None
+            assert counting.span(parts) == indexed.span(parts), parts
+        checked += 1
+    assert checked > 20

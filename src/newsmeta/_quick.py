@@ -75,6 +75,7 @@ class QuickView:
     """
 
     __slots__ = (
+        "_counted",
         "_kit",
         "_ordinals",
         "_spans",
@@ -108,7 +109,12 @@ class QuickView:
         self._kit = kit
         self._spans = spans
         self._ordinals: dict[tuple[str | int, ...], int] | None = None
+        self._counted = 0
         self.plain_dates_elsewhere = plain_dates_elsewhere
+
+    #: Values located by counting before the index of every value's path is built (so that
+    #: locating many values stays linear in the size of the front matter).
+    COUNTED: Final = 4
 
     def span(self, parts: AbcSequence[str | int]) -> tuple[int, int] | None:
         """The character span in the file of the scalar value at ``parts``, or ``None``
@@ -119,9 +125,15 @@ class QuickView:
             return None  # True == 1 as a dictionary key, but it is no list index
         else:
             ordinals = self._ordinals
-            if ordinals is None:
-                ordinals = self._ordinals = _scalar_ordinals(self.data)
-            ordinal = ordinals.get(tuple(parts))
+            if ordinals is None and self._counted < self.COUNTED:
+                # A failing file usually asks for one or two values: counting the scalars
+                # before each costs less than indexing every value's path.
+                self._counted += 1
+                ordinal = _ordinal_of(self.data, parts)
+            else:
+                if ordinals is None:
+                    ordinals = self._ordinals = _scalar_ordinals(self.data)
+                ordinal = ordinals.get(tuple(parts))
         if ordinal is None:
             return None
         if self._spans:
@@ -183,6 +195,42 @@ def tree_of(source: _EventKit | _LineReaderSource, text: str, offset: int) -> No
     if kit is None:
         return None
     return _tree(kit, kit.parse(text), offset)
+
+
+def _scalars_in(value: JSONValue) -> int:
+    """How many scalar values ``value`` holds (1 for a scalar itself)."""
+    if isinstance(value, dict):
+        return sum(_scalars_in(item) for item in value.values())
+    if isinstance(value, list):
+        return sum(_scalars_in(item) for item in value)
+    return 1
+
+
+def _ordinal_of(data: JSONValue, parts: AbcSequence[str | int]) -> int | None:
+    """The ordinal of the scalar value at ``parts`` in depth-first order (what
+    :func:`_scalar_ordinals` maps ``tuple(parts)`` to), found by counting the scalars
+    before it; ``None`` when ``parts`` names no scalar value."""
+    count = 0
+    node = data
+    for part in parts:
+        if isinstance(node, dict):
+            if not isinstance(part, str) or part not in node:
+                return None
+            for key, item in node.items():
+                if key == part:
+                    break
+                count += _scalars_in(item)
+        elif isinstance(node, list):
+            if not isinstance(part, int) or not 0 <= part < len(node):
+                return None
+            for item in node[:part]:
+                count += _scalars_in(item)
+        else:
+            return None
+        node = node[part]  # type: ignore[index]
+    if isinstance(node, dict | list):
+        return None
+    return count
 
 
 def _scalar_ordinals(data: JSONValue) -> dict[tuple[str | int, ...], int]:
