@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import shutil
@@ -146,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     selected = _selected(source)
     sample = source[: args.sample] if args.sample else source
     scale = len(source) / len(sample)
-    chosen = [name for name in selected if name in {p.name for p in sample}]
+    # As many selected files as the sample has (the first files may hold none of them).
+    chosen = selected[: len(sample)]
     scale_publish = len(selected) / max(1, len(chosen))
     times: dict[str, list[tuple[float, float]]] = {}
     load_before = os.getloadavg()
@@ -218,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
         wall, cpu = medians[name]
         medians[name] = (wall * factor, cpu * factor)
     print(f"{len(source)} files in {args.folder}; {len(selected)} selected by the publish job;")
+    if not chosen:
+        print("(no file selected: the per-file set row times nothing and has no ratio)")
     print(f"median of {args.rounds} rounds (per-file rows: one round", end="")
     print(f", {len(sample)} files scaled x{scale:.2f})" if args.sample else ")")
     print("the machine is shared: compare the ratios of this run, not absolute times")
@@ -231,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:<40} wall {wall:8.2f} s   cpu {cpu:8.2f} s")
 
     def ratio(a: str, b: str) -> tuple[float, float]:
+        if not all(medians[a]) or not all(medians[b]):
+            return math.nan, math.nan  # a row that timed nothing (no file selected)
         return medians[a][0] / medians[b][0], medians[a][1] / medians[b][1]
 
     ratios = {
@@ -255,9 +261,13 @@ def main(argv: list[str] | None = None) -> int:
     }
     print("ratios (wall, cpu):")
     for name, (wall, cpu) in ratios.items():
-        print(f"  {name:<36} {wall:6.2f}x  {cpu:6.2f}x")
+        if math.isnan(wall):
+            print(f"  {name:<36}     n/a      n/a")
+        else:
+            print(f"  {name:<36} {wall:6.2f}x  {cpu:6.2f}x")
     if args.json:
-        out = {"files": len(source), "medians": medians, "ratios": ratios,
+        kept = {name: pair for name, pair in ratios.items() if not math.isnan(pair[0])}
+        out = {"files": len(source), "medians": medians, "ratios": kept,
                "file_system": system, "load": [load_before, load_after]}  # fmt: skip
         Path(args.json).write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     return 0
