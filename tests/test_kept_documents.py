@@ -146,7 +146,9 @@ def test_the_view_made_again_indexes_the_values_as_the_read_did(articles: list[P
     from newsmeta._check import quick_read
 
     empty = articles[0].read_text("utf-8").replace("\ntitle: ", "\nsubtitle:\ntitle: ", 1)
-    texts = [*(path.read_text("utf-8") for path in articles), empty]
+    # A plain timestamp in a text field: the rules must look for it when checking.
+    dated = articles[0].read_text("utf-8").replace("\ntitle: ", "\nnote: 2024-01-02\ntitle: ", 1)
+    texts = [*(path.read_text("utf-8") for path in articles), empty, dated]
     for text in texts:
         document = newsmeta.loads(text)
         read = document._read
@@ -156,4 +158,8 @@ def test_the_view_made_again_indexes_the_values_as_the_read_did(articles: list[P
         again = read._quick_view()
         assert list(again.top_level.items()) == list(fresh[1].top_level.items())
         assert again.values == fresh[1].values
+        assert again.plain_dates_elsewhere is fresh[1].plain_dates_elsewhere
     assert newsmeta.loads(empty).data["subtitle"] is None  # type: ignore[index,call-overload]
+    fresh_views = [quick_read(text) for text in texts]
+    flags = {view[1].plain_dates_elsewhere for view in fresh_views if view is not None}
+    assert flags == {False, True}  # both kinds of view were compared

@@ -866,7 +866,7 @@ class _Unchecked:
     where the YAML starts.
     """
 
-    __slots__ = ("_cuts", "_path", "_spans", "_view", "data", "text")
+    __slots__ = ("_cuts", "_dates_elsewhere", "_path", "_spans", "_view", "data", "text")
 
     def __init__(self, text: str, split: Split, view: QuickView, path: str | None) -> None:
         from newsmeta._quick import LINE_READER_SOURCE
@@ -885,9 +885,13 @@ class _Unchecked:
             positions = array("i", view.values)
             positions.extend(view.top_level.values())
             self._spans: bytes | None = positions.tobytes()
+            # What the reader saw of plain timestamps, so that the checks' rules need not
+            # look for one in a text field again (see QuickView.plain_dates_elsewhere).
+            self._dates_elsewhere = view.plain_dates_elsewhere
             self._view: QuickView | None = None
         else:  # the parser's events (a view made without the line reader): kept as read
             self._spans = None
+            self._dates_elsewhere = True
             self._view = view
 
     @property
@@ -922,7 +926,15 @@ class _Unchecked:
         cut = len(spans) - len(keys)
         top_level = dict(zip(keys, spans[cut:], strict=True))
         del spans[cut:]
-        return QuickView(data, spans, yaml_start, top_level, yaml, spans=True)
+        return QuickView(
+            data,
+            spans,
+            yaml_start,
+            top_level,
+            yaml,
+            spans=True,
+            plain_dates_elsewhere=self._dates_elsewhere,
+        )
 
     def check(self) -> Analysis:
         return analyse_view(self.text, self.split, self._quick_view(), self._path)
