@@ -10,7 +10,8 @@ timed through ``newsmeta.load(...)`` (with the typed article and every problem l
 through ``check_bytes`` (what ``newsmeta validate`` does per file), best of ``--rounds``,
 in CPU time of this process (the machine may be shared).
 
-The reader's memos of plain scalars and keys (bounded at a few thousand entries) are emptied
+The reader's memos of plain scalars and keys, and the schema's of suggestions for unknown
+keys (each bounded at a few thousand entries or fewer), are emptied
 before every timed run, so each run reads its file as a new file with unseen keys would be
 read: without that (``--warm``), the small size is read entirely from memos filled by the
 previous rounds while the large one overflows them, and the ratio compares a memoised read
@@ -112,7 +113,7 @@ def _load(loads: Callable[..., Any], text: str) -> object:
 
 def _forget() -> None:
     """Empty the reader's memos of plain scalars and keys (see the module's docstring)."""
-    from newsmeta import _quick, _yamltree
+    from newsmeta import _quick, _yamltree, schema
 
     for memo in (
         _quick._PLAIN_VALUES,
@@ -122,6 +123,9 @@ def _forget() -> None:
         _yamltree._CHECKED_KEYS,
     ):
         memo.clear()
+    # Suggestions for unknown keys are remembered up to a bound: left full, the small case
+    # would be served from it while the large one (past the bound) is not.
+    schema._closest_known.cache_clear()
 
 
 def best(run: Callable[[], object], rounds: int, warm: bool = False) -> float:
