@@ -73,8 +73,16 @@ import attrs
 from newsmeta._files import read_article
 from newsmeta._limits import DEFAULT_LIMITS, Limits
 from newsmeta._version import __version__
-from newsmeta.problems import Problem, Severity
-from newsmeta.validation import BATCH_SIZE, FileResult, UrlUse, check_bytes, check_path
+from newsmeta.problems import Problem
+from newsmeta.validation import (
+    BATCH_SIZE,
+    FileResult,
+    UrlUse,
+    _problem_of_row,
+    _problem_row,
+    check_bytes,
+    check_path,
+)
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor, Future
@@ -325,21 +333,16 @@ def _stat_key(status: os.stat_result, read_ns: int) -> bytes:
     return key
 
 
-#: The fields of a problem and of a URL, in the order they are stored. Taken from the
-#: classes themselves, so a field added later is stored too (and, since the classes are
-#: newsmeta's code, a result stored before the change belongs to another context).
-_PROBLEM_FIELDS: Final = tuple(field.name for field in attrs.fields(Problem))
-_SEVERITY_AT: Final = _PROBLEM_FIELDS.index("severity")
+#: The fields of a URL, in the order they are stored (a problem's are
+#: :func:`~newsmeta.validation._problem_row`'s). Taken from the classes themselves, so a
+#: field added later is stored too (and, since the classes are newsmeta's code, a result
+#: stored before the change belongs to another context).
 _URL_FIELDS: Final = tuple(field.name for field in attrs.fields(UrlUse))
 
 
 def _encode(result: FileResult) -> str:
     """The stored form of a result: its problems and its URLs, as ASCII JSON."""
-    problems = []
-    for problem in result.problems:
-        values: list[object] = [getattr(problem, name) for name in _PROBLEM_FIELDS]
-        values[_SEVERITY_AT] = problem.severity.value
-        problems.append(values)
+    problems = [_problem_row(problem) for problem in result.problems]
     urls = [[getattr(use, name) for name in _URL_FIELDS] for use in result.urls]
     return json.dumps([problems, urls], ensure_ascii=True, separators=(",", ":"))
 
@@ -369,9 +372,7 @@ def _decode_apart(path: str, text: str) -> tuple[FileResult, list[list[Any]]]:
         problems: tuple[Problem, ...] = ()
     else:
         (problems_data, urls_data), end = _SCAN_JSON(text, 0)
-        for values in problems_data:
-            values[_SEVERITY_AT] = Severity(values[_SEVERITY_AT])
-        problems = tuple([Problem(*values) for values in problems_data])
+        problems = tuple([_problem_of_row(values) for values in problems_data])
         end -= 1
     if text[end:] != "]" or type(urls_data) is not list:
         raise ValueError("not a stored result")

@@ -337,10 +337,25 @@ def _check_chunk(paths: list[str], limits: Limits = DEFAULT_LIMITS) -> bytes:
     return _packed([check_path(p, limits) for p in paths])
 
 
-#: The fields of a :class:`Problem`, in the order of its ``__init__``: a packed problem
-#: holds their values in this order (the severity as its text).
+#: The fields of a :class:`Problem`, in the order of its ``__init__``: a packed or cached
+#: problem holds their values in this order (the severity as its text). Taken from the
+#: class itself, so a field added later is kept too.
 _PROBLEM_FIELDS: Final = tuple(field.name for field in attrs.fields(Problem))
 _SEVERITY_AT: Final = _PROBLEM_FIELDS.index("severity")
+
+
+def _problem_row(problem: Problem) -> list[Any]:
+    """``problem``'s values in :data:`_PROBLEM_FIELDS` order, its severity as its text:
+    plain values that ``marshal`` and JSON both hold (a batch's results, the cache)."""
+    values = [getattr(problem, name) for name in _PROBLEM_FIELDS]
+    values[_SEVERITY_AT] = problem.severity.value
+    return values
+
+
+def _problem_of_row(values: list[Any]) -> Problem:
+    """The problem :func:`_problem_row` gave ``values`` for (``values`` is reused)."""
+    values[_SEVERITY_AT] = Severity(values[_SEVERITY_AT])
+    return Problem(*values)
 
 
 def _packed(results: Sequence[FileResult]) -> bytes:
@@ -356,17 +371,11 @@ def _packed(results: Sequence[FileResult]) -> bytes:
     """
     import marshal
 
-    fields, severity_at = _PROBLEM_FIELDS, _SEVERITY_AT
     packed: list[tuple[tuple[Any, ...], tuple[Any, ...]]] = []
     for result in results:
         problems: tuple[Any, ...] = ()
         if result.problems:
-            rows = []
-            for problem in result.problems:
-                values = [getattr(problem, name) for name in fields]
-                values[severity_at] = problem.severity.value
-                rows.append(tuple(values))
-            problems = tuple(rows)
+            problems = tuple([tuple(_problem_row(problem)) for problem in result.problems])
         urls: tuple[Any, ...] = ()
         if result.urls:
             uses: list[tuple[str, str | None, int, int, int, int]] = []
@@ -393,16 +402,10 @@ def _unpacked(paths: Sequence[str], packed: bytes) -> list[FileResult]:
     """The results :func:`_packed` packed, for ``paths`` in the same order."""
     import marshal
 
-    severity_at = _SEVERITY_AT
     results: list[FileResult] = []
     for path, (problems, urls) in zip(paths, marshal.loads(packed), strict=True):
         if problems:
-            rows = []
-            for row in problems:
-                values = list(row)
-                values[severity_at] = Severity(values[severity_at])
-                rows.append(Problem(*values))
-            problems = tuple(rows)
+            problems = tuple([_problem_of_row(list(row)) for row in problems])
         if urls:
             uses = []
             last = None
