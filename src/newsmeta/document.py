@@ -235,7 +235,12 @@ class Document:
 
     @property
     def data(self) -> JSONValue:
-        """The JSON-compatible front matter (timestamps as their RFC 3339 text)."""
+        """The JSON-compatible front matter (timestamps as their RFC 3339 text).
+
+        It is the document's own, not a copy: read it, and change the document through
+        :meth:`set`, :meth:`apply` and the other edits, which keep the text, this data and
+        the problems in step. Changed in place, it no longer matches the text, and what
+        the document says afterwards (its problems, their places) is undefined."""
         return self._read.data
 
     @property
