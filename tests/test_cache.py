@@ -21,6 +21,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import newsmeta._firsts as firsts
 from newsmeta import cache as cache_module
 from newsmeta.cache import (
     DATABASE_NAME,
@@ -33,7 +34,14 @@ from newsmeta.cache import (
 )
 from newsmeta.config import Config
 from newsmeta.problems import Problem, Severity
-from newsmeta.validation import CorpusIndex, FileResult, UrlUse, check_path, validate_many
+from newsmeta.validation import (
+    CorpusIndex,
+    FileResult,
+    HashedUrls,
+    UrlUse,
+    check_path,
+    validate_many,
+)
 
 from .conftest import EXAMPLES, ROOT, load_module
 
@@ -608,9 +616,9 @@ _URLS = st.builds(UrlUse, _TEXT, _TEXT, _NUMBER, _NUMBER, _NUMBER, _NUMBER)
 @given(st.lists(_PROBLEMS, max_size=4), st.lists(_URLS, max_size=3))
 def test_a_result_survives_its_stored_form(problems: list[Problem], urls: list[UrlUse]) -> None:
     result = FileResult("some/path.md", tuple(problems), tuple(urls))
-    text = cache_module._encode(result)
-    assert text.isascii()
-    assert cache_module._decode("some/path.md", text) == result
+    stored = cache_module._encode(result)
+    assert stored[cache_module._json_start(stored, 0) :].isascii()
+    assert cache_module._decode("some/path.md", stored) == result
 
 
 def test_every_real_and_generated_result_survives_its_stored_form(files: list[Path]) -> None:
@@ -647,6 +655,14 @@ def test_an_entry_key_is_the_normalised_absolute_path(
     assert key == os.fsencode(expected)
 
 
+def _uses(urls: list[list[Any]] | HashedUrls) -> tuple[UrlUse, ...]:
+    """The URLs that ``stated_results`` gave apart, as the result would hold them."""
+    if isinstance(urls, tuple):
+        _, source, values = urls
+        urls = values("unused.md", source)
+    return tuple(UrlUse(*use) for use in urls)
+
+
 def test_results_with_their_urls_apart_are_the_results(files: list[Path], tmp_path: Path) -> None:
     """``stated_results`` gives what ``results`` does, with stored URLs kept apart as
     values, and the cross-file check finds the same duplicates in either form."""
@@ -658,16 +674,23 @@ def test_results_with_their_urls_apart_are_the_results(files: list[Path], tmp_pa
         with ResultCache(tmp_path / "cache") as cache:
             stated = list(cache.lookup(paths).stated_results())
         assert [urls is None for _, urls in stated] == [run == "cold"] * len(paths)
+        # Stored results without problems come with their URLs by hash, the others with
+        # the URLs' values.
+        assert [isinstance(urls, tuple) for _, urls in stated] == [
+            run == "warm" and not result.problems for result in expected
+        ]
         rebuilt = [
-            result
-            if urls is None
-            else FileResult(result.path, result.problems, tuple(UrlUse(*u) for u in urls))
+            result if urls is None else FileResult(result.path, result.problems, _uses(urls))
             for result, urls in stated
         ]
         assert rebuilt == expected
         apart, whole = CorpusIndex(), CorpusIndex()
         checked_apart = [
-            apart.check(result) if urls is None else apart.check_stated(result, urls)
+            apart.check(result)
+            if urls is None
+            else apart.check_hashed(result, urls)
+            if isinstance(urls, tuple)
+            else apart.check_stated(result, urls)
             for result, urls in stated
         ]
         checked_whole = [whole.check(result) for result in expected]
@@ -703,6 +726,56 @@ def test_a_stored_result_of_the_wrong_shape_is_checked_instead(
     results, cached = _run(files, tmp_path / "cache")
     assert cached == len(files)  # found intact, then checked: not read as results
     assert results == _uncached(files)
+
+
+def test_stored_urls_read_only_on_a_collision_come_from_the_file_when_unreadable(
+    files: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A result without problems is read back by its URLs' hashes; the JSON of its URLs is
+    read only when a hash is met again. Should that JSON be unreadable (a faulty writer,
+    under a valid checksum), the URLs are read from the file: the duplicates found are
+    those of a run without the cache."""
+    monkeypatch.setattr(firsts, "_hash", lambda url: 7)  # every URL meets every other
+    duplicate = files[0].parent / "zz-duplicate.md"
+    shutil.copy(files[-1], duplicate)
+    paths = [*files, duplicate]
+    _run(paths, tmp_path / "cache")
+    broken = 0
+    with ResultCache(tmp_path / "cache") as cache:
+        assert cache._db is not None
+        context = cache._context_of(cache.limits)
+        for key, entry in cache._db.execute("SELECT path, entry FROM entries").fetchall():
+            start = cache_module._json_start(entry, 48)
+            if entry[48] != cache_module._UNHASHED and entry[start:].startswith(b"[[],"):
+                body = entry[48:start] + b'[[],[["webUrl",'  # cut short
+                cache._store_key(context, key, entry[:32], entry[32:48], body)
+                broken += 1
+        cache.flush()
+    assert broken > 3
+
+    def corpus_pass(results: Iterator[tuple[FileResult, Any]]) -> list[FileResult]:
+        index = CorpusIndex()
+        return [
+            index.check(result)
+            if urls is None
+            else index.check_hashed(result, urls)
+            if isinstance(urls, tuple)
+            else index.check_stated(result, urls)
+            for result, urls in results
+        ]
+
+    with ResultCache(tmp_path / "cache") as cache:
+        lookup = cache.lookup(paths)
+        assert lookup.cached == len(paths)
+        stated = list(lookup.stated_results())
+        assert sum(isinstance(urls, tuple) for _, urls in stated) == broken
+        checked = corpus_pass(iter(stated))
+        assert list(cache.lookup(paths).results()) == _uncached(paths)
+    expected = CorpusIndex()
+    assert [(r.path, r.problems) for r in checked] == [
+        (r.path, r.problems) for r in map(expected.check, _uncached(paths))
+    ]
+    assert any(p.code == "corpus-duplicate-url" for p in checked[-1].problems)
 
 
 class _Recording:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import newsmeta._firsts as firsts
 from newsmeta.cache import DATABASE_NAME
 from newsmeta.cli import main
 
@@ -503,6 +504,46 @@ def test_urls_repeated_among_cached_files_are_reported_from_their_stored_form(
     assert "corpus-duplicate-url" in _codes(warm, "zz-copy-of-a-clean-file.md")
     later = max(clean[1].name, files[0].name)
     assert "corpus-duplicate-url" in _codes(warm, later)
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_a_changed_url_whose_hash_a_cached_file_stored_is_told_apart_by_its_text(
+    shared: bool,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A cached file's URLs enter the cross-file check by their stored hashes. A changed
+    file whose new URL has one of those hashes (a collision: another URL) is not a
+    duplicate, whether it comes before the cached file or after it; one that states the
+    very URL (shared) is, as without the cache."""
+    content = tmp_path / "content"
+    files = [p for p in _corpus(content) if _url_has(p)]
+    cache = tmp_path / "cache"
+    _validate(capsys, "--cache-dir", str(cache), str(content))
+    # Cached files without problems enter by hash alone: one changed file takes a URL with
+    # the hash of such a file's URL before it, another one with that of one after it.
+    clean = [p for p in files if not _codes(_validate(capsys, "--no-cache", str(p))[1], p.name)]
+    first, last = clean[0], clean[-1]
+    changed = [p for p in files if first.name < p.name < last.name][:2]
+    assert len(changed) == 2
+    before, after = _url_of(first), _url_of(last)
+    new_urls = (
+        [before, after]
+        if shared
+        else ["https://example.com/collides-with-one-before", "https://example.com/after"]
+    )
+    for path, url in zip(changed, new_urls, strict=True):
+        _set_url(path, url)
+    hashes = {new_urls[0]: firsts.url_hash(before), new_urls[1]: firsts.url_hash(after)}
+    monkeypatch.setattr(firsts, "_hash", lambda url: hashes.get(url) or firsts.url_hash(url))
+    report = _same_with_and_without(capsys, cache, str(content))
+    duplicates = [
+        path.name for path in files if "corpus-duplicate-url" in _codes(report, path.name)
+    ]
+    assert duplicates == ([changed[0].name, last.name] if shared else [])
+    # And again, every file now cached: the collisions are met among stored hashes.
+    assert _same_with_and_without(capsys, cache, str(content)) == report
 
 
 def test_cache_info_says_when_no_cache_can_be_made_where_it_would_go(

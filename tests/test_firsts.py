@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -93,3 +95,78 @@ def test_validate_reports_the_same_duplicates_when_every_url_hashes_alike(
     monkeypatch.setattr(firsts, "_hash", lambda url: 7)
     for argv in (["--no-cache"], ["--cache-dir", "c"], ["--cache-dir", "c"]):
         assert _validate_json([*argv, "content"], capsys) == expected
+
+
+def _replay_files(files: list[tuple[str, list[tuple[str, int]]]], hashed: set[int]) -> None:
+    """Feed each file's distinct URLs to a dictionary and to the compact memory: the files
+    whose number is in ``hashed`` by their hashes (as a stored result enters it), falling
+    back to URL by URL when a hash was met before; the others URL by URL."""
+    expected: dict[str, tuple[str, int]] = {}
+    memory = FirstStatements()
+    for number, (path, uses) in enumerate(files):
+        firsts_of = [expected.setdefault(url, (path, line)) for url, line in uses]
+        if number in hashed:
+            stated = [value for url, line in uses for value in (firsts._hash(url), line)]
+            source = json.dumps([["webUrl", url, line, 1, line, 9] for url, line in uses])
+            if memory.add_new(stated, path, source.encode("ascii")):
+                assert firsts_of == [(path, line) for _, line in uses]
+                continue
+        assert [memory.setdefault(url, path, line) for url, line in uses] == firsts_of
+    assert len(memory) == len(expected)
+
+
+_FILES = st.lists(
+    st.tuples(
+        st.text(min_size=1, max_size=4),
+        st.dictionaries(
+            st.sampled_from(["u1", "u2", "https://a.b/c", "", "é", "\ud800"]) | st.text(),
+            st.integers(min_value=1, max_value=2**40),
+            max_size=3,
+        ).map(lambda uses: list(uses.items())),
+    ),
+    max_size=200,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_FILES, st.sets(st.integers(min_value=0, max_value=199)))
+def test_urls_entered_by_hash_are_answered_as_a_dictionary_would(
+    files: list[tuple[str, list[tuple[str, int]]]], hashed: set[int]
+) -> None:
+    _replay_files(files, hashed)
+
+
+@settings(max_examples=50, deadline=None)
+@given(_FILES, st.sets(st.integers(min_value=0, max_value=199)))
+def test_urls_entered_by_colliding_hashes_are_told_apart(
+    files: list[tuple[str, list[tuple[str, int]]]], hashed: set[int]
+) -> None:
+    # Four hash values: most hashes are met again, and only the URLs tell them apart.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(firsts, "_hash", lambda url: firsts.url_hash(url) % 4)
+        _replay_files([(path, uses) for path, uses in files if _distinct(uses)], hashed)
+
+
+def _distinct(uses: list[tuple[str, int]]) -> bool:
+    """Whether a file's URLs have distinct hashes: a stored result keeps them by hash only
+    then (else its URLs go URL by URL)."""
+    return len({firsts._hash(url) for url, _ in uses}) == len(uses)
+
+
+def test_the_hash_is_the_same_in_every_process() -> None:
+    import subprocess
+    import sys
+
+    script = "from newsmeta._firsts import url_hash; print(url_hash('https://a.b/é\\ud800'))"
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    }
+    # Pinned: the cache stores it, so it must not depend on the process or the platform.
+    assert runs == {"6646424090384515087\n"}

@@ -14,12 +14,20 @@ URL, so a collision never makes two URLs one: the answers are exactly a dictiona
 
 from __future__ import annotations
 
+import json
 import marshal
+import os
 import zlib
 from array import array
+from collections.abc import Sequence
 from typing import Final
 
-__all__ = ["FirstStatements"]
+try:  # hashlib would load OpenSSL too (a few ms of start-up) to hand back this very class
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - an interpreter without the builtin module
+    from hashlib import blake2b
+
+__all__ = ["FirstStatements", "url_hash"]
 
 #: Records per compressed block: large enough to compress well (about 20 bytes a record
 #: of real-looking paths and URLs, against 28 in blocks of 256), small enough that reading
@@ -41,15 +49,36 @@ _RAW: Final = -15
 _EMPTY: Final = 0
 #: The table doubles when more than this share of its slots is used.
 _LOAD: Final = 0.75
+_BITS: Final = 64
+_ALL_BITS: Final = (1 << _BITS) - 1
 
 
-def _hash(url: str) -> int:
-    """A 32-bit hash of ``url``, the same throughout a run (the table lives in one
-    process). Two URLs may share one: a match is only a candidate, confirmed against the
-    record."""
-    # Python's own string hash: computed in C, kept on the string, and salted per process,
-    # so crafted URLs cannot make every lookup collide (and the answers never depend on it).
-    return hash(url) & 0xFFFFFFFF
+def url_hash(url: str) -> int:
+    """A 64-bit hash of ``url``, the same in every process and on every platform (the
+    result cache stores it). Two URLs may share one: a match is only a candidate,
+    confirmed against the URLs themselves."""
+    # surrogatepass: any str, lone surrogates too, has its own bytes.
+    data = url.encode("utf-8", "surrogatepass")
+    return int.from_bytes(blake2b(data, digest_size=8).digest(), "little")
+
+
+#: The hash the table uses (a name of its own, so tests can make every URL collide).
+_hash = url_hash
+
+
+def _url_with_hash(source: bytes, wanted: int) -> str | None:
+    """The URL of ``source`` (a JSON array of URL statements, each ``[key, url, ...]``)
+    whose hash is ``wanted``; None when there is none, or ``source`` cannot be read."""
+    try:
+        uses = json.loads(source)
+    except ValueError:
+        return None
+    if type(uses) is not list:
+        return None
+    for use in uses:
+        if type(use) is list and len(use) > 1 and type(use[1]) is str and _hash(use[1]) == wanted:
+            return use[1]
+    return None
 
 
 def _zeros(size: int) -> array[int]:
@@ -61,21 +90,38 @@ class FirstStatements:
     """URL -> (path, line) of the first file that stated it, in a few tens of bytes per
     URL. Holds up to 2**32 - 1 URLs."""
 
-    __slots__ = ("_block", "_blocks", "_hashes", "_kept", "_last", "_mask", "_slots")
+    __slots__ = (
+        "_block",
+        "_blocks",
+        "_hashes",
+        "_kept",
+        "_last",
+        "_mask",
+        "_multiplier",
+        "_shift",
+        "_slots",
+    )
 
     def __init__(self) -> None:
         self._mask = 63
-        #: Record number plus one in each used slot (a record's slot starts at its hash).
+        self._shift = _BITS - 6
+        #: A hash's first slot is the top bits of its product with this random odd number
+        #: (multiply-shift): the hashes are the same in every process, and anyone can
+        #: craft URLs whose hashes share their low bits, but not their slots.
+        self._multiplier = int.from_bytes(os.urandom(8), "little") | 1
+        #: Record number plus one in each used slot (a record's slot starts at its hash's).
         self._slots = _zeros(64)
         #: Each record's hash, by record number: the table is rebuilt from it alone.
-        self._hashes: array[int] = array("I")
+        self._hashes: array[int] = array("Q")
         #: The first full blocks of records as they are, the compressed ones after them,
         #: and the block being filled.
-        self._kept: list[list[tuple[str, int, str]]] = []
+        #: A record's third value is its URL, or the JSON of its file's URL statements
+        #: (those added by hash: see :meth:`add_new`).
+        self._kept: list[list[tuple[str, int, str | bytes]]] = []
         self._blocks: list[bytes] = []
-        self._block: list[tuple[str, int, str]] = []
+        self._block: list[tuple[str, int, str | bytes]] = []
         #: The last block read back, by number (repeated URLs often come from one place).
-        self._last: tuple[int, list[tuple[str, int, str]]] = (-1, [])
+        self._last: tuple[int, list[tuple[str, int, str | bytes]]] = (-1, [])
 
     def __len__(self) -> int:
         return len(self._hashes)
@@ -85,30 +131,74 @@ class FirstStatements:
         ``url`` is new (it is then remembered)."""
         wanted = _hash(url)
         slots, hashes, mask = self._slots, self._hashes, self._mask
-        slot = wanted & mask
+        slot = (wanted * self._multiplier & _ALL_BITS) >> self._shift
         while True:
             found = slots[slot]
             if found == _EMPTY:
                 break
             if hashes[found - 1] == wanted:
-                first_path, first_line, first_url = self._record(found - 1)
+                first_path, first_line, first = self._record(found - 1)
+                first_url = first if isinstance(first, str) else _url_with_hash(first, wanted)
                 if first_url == url:
                     return first_path, first_line
             slot = (slot + 1) & mask  # another URL (or a collision): look further
-        hashes.append(wanted)
-        slots[slot] = len(hashes)
-        self._block.append((path, line, url))
-        if len(self._block) == BLOCK:
-            if len(self._kept) < KEPT_BLOCKS:
-                self._kept.append(self._block)
-            else:
-                self._blocks.append(zlib.compress(marshal.dumps(self._block), _LEVEL, _RAW))
-            self._block = []
-        if len(hashes) > _LOAD * (mask + 1):
-            self._grow()
+        self._add(wanted, slot, (path, line, url))
         return path, line
 
-    def _record(self, number: int) -> tuple[str, int, str]:
+    def add_new(self, stated: Sequence[int], path: str, source: bytes) -> bool:
+        """Remember URLs by their hashes alone, when none of those hashes is known yet;
+        returns whether it did (else nothing is remembered: a URL was stated before, or
+        a hash collides, and the caller goes URL by URL with :meth:`setdefault`).
+
+        ``stated`` holds each distinct URL's :func:`url_hash` followed by its line (``h1,
+        line1, h2, line2...``); ``path`` states all of them, and ``source`` is the JSON
+        array of its URL statements (``[key, url, line, ...]`` each), read back only when
+        a later hash matches one of these. When this returns True, :meth:`setdefault` of
+        each URL would have answered with ``path`` and its line.
+        """
+        slots, hashes, mask = self._slots, self._hashes, self._mask
+        multiplier, shift = self._multiplier, self._shift
+        free = []
+        for index in range(0, len(stated), 2):
+            wanted = stated[index]
+            slot = (wanted * multiplier & _ALL_BITS) >> shift
+            while True:
+                found = slots[slot]
+                if found == _EMPTY:
+                    break
+                if hashes[found - 1] == wanted:
+                    return False
+                slot = (slot + 1) & mask
+            free.append(slot)
+        if len(free) == 1:  # most files: one URL (or two alike), its free slot found
+            self._add(stated[0], free[0], (path, stated[1], source))
+            return True
+        for index in range(0, len(stated), 2):
+            wanted = stated[index]
+            slot = (wanted * self._multiplier & _ALL_BITS) >> self._shift
+            slots, mask = self._slots, self._mask  # the table may have grown
+            while slots[slot] != _EMPTY:
+                slot = (slot + 1) & mask
+            self._add(wanted, slot, (path, stated[index + 1], source))
+        return True
+
+    def _add(self, wanted: int, slot: int, record: tuple[str, int, str | bytes]) -> None:
+        """Remember ``record``, whose hash is ``wanted``, in the free ``slot``."""
+        hashes = self._hashes
+        hashes.append(wanted)
+        self._slots[slot] = len(hashes)
+        block = self._block
+        block.append(record)
+        if len(block) == BLOCK:
+            if len(self._kept) < KEPT_BLOCKS:
+                self._kept.append(block)
+            else:
+                self._blocks.append(zlib.compress(marshal.dumps(block), _LEVEL, _RAW))
+            self._block = []
+        if len(hashes) > _LOAD * (self._mask + 1):
+            self._grow()
+
+    def _record(self, number: int) -> tuple[str, int, str | bytes]:
         block, index = divmod(number, BLOCK)
         kept = self._kept
         if block < len(kept):
@@ -124,12 +214,12 @@ class FirstStatements:
 
     def _grow(self) -> None:
         size = 2 * (self._mask + 1)
-        mask = size - 1
+        mask, shift, multiplier = size - 1, self._shift - 1, self._multiplier
         self._slots = _zeros(0)  # the old table goes before the new one is made
         slots = _zeros(size)
         for number, found in enumerate(self._hashes, 1):
-            slot = found & mask
+            slot = (found * multiplier & _ALL_BITS) >> shift
             while slots[slot] != _EMPTY:
                 slot = (slot + 1) & mask
             slots[slot] = number
-        self._slots, self._mask = slots, mask
+        self._slots, self._mask, self._shift = slots, mask, shift

@@ -70,6 +70,7 @@ from zlib import crc32
 
 import attrs
 
+from newsmeta import _firsts
 from newsmeta._files import read_article
 from newsmeta._limits import DEFAULT_LIMITS, Limits
 from newsmeta._version import __version__
@@ -77,6 +78,7 @@ from newsmeta.problems import Problem
 from newsmeta.validation import (
     BATCH_SIZE,
     FileResult,
+    StatedUrls,
     UrlUse,
     _problem_of_row,
     _problem_row,
@@ -116,7 +118,7 @@ CACHE_DIR_ENV: Final = "NEWSMETA_CACHE_DIR"
 DATABASE_NAME: Final = "results.sqlite3"
 #: The layout of the database. A database of another layout is rebuilt (older) or left
 #: alone (newer), never read.
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
 #: Entries unused for this many days are deleted.
 KEEP_DAYS: Final = 30
 #: A file changed less than this long before it was read is hashed on every later run,
@@ -170,7 +172,7 @@ _R = TypeVar("_R")
 
 #: What a check gives the cache for a file: its stat key (:data:`_NO_STAT`: always hash it), the
 #: digest of its bytes and the encoded result; None when the result must not be stored.
-_Stored: TypeAlias = "tuple[bytes, bytes, str] | None"
+_Stored: TypeAlias = "tuple[bytes, bytes, bytes] | None"
 _FS_ENCODING: Final = sys.getfilesystemencoding()
 _FS_ERRORS: Final = sys.getfilesystemencodeerrors()
 
@@ -304,12 +306,21 @@ def _digest(raw: bytes) -> bytes:
 _STAT: Final = struct.Struct("<qqqQ")
 #: The stat key of an entry that must be hashed on every run.
 _NO_STAT: Final = bytes(_STAT.size)
-#: An entry: the stat key, the digest of the bytes, the result as ASCII JSON, then a
-#: CRC-32 (little-endian) of the context, the path and all that. One blob: each column
-#: costs a Python object per row read, and a warm run reads every row.
+#: An entry: the stat key, the digest of the bytes, the stored result (:func:`_encode`),
+#: then a CRC-32 (little-endian) of the context, the path and all that. One blob: each
+#: column costs a Python object per row read, and a warm run reads every row.
 _STAT_END: Final = _STAT.size
 _DIGEST_END: Final = _STAT_END + 16
 _CHECK_SIZE: Final = 4
+#: A stored result begins with how many of its file's URLs are stored hashed, then, for
+#: each, its hash (:func:`newsmeta._firsts.url_hash`) and line, as unsigned 64-bit
+#: little-endian numbers; then the result as ASCII JSON. Any bytes read as numbers, so a
+#: damaged or crafted entry cannot do harm there (unlike ``marshal`` or ``pickle``).
+#: :data:`_UNHASHED` instead of a count: the URLs are only in the JSON (more than
+#: :data:`_MOST_HASHED` of them, two alike by hash, or a line out of range).
+_MOST_HASHED: Final = 8
+_UNHASHED: Final = 255
+_HASHED: Final = tuple(struct.Struct(f"<{2 * count}Q") for count in range(_MOST_HASHED + 1))
 #: What CRC-32 gives over data followed by its own CRC (little-endian): an entry is intact
 #: when the CRC over the context, the path and the entry is this.
 _CRC_RESIDUE: Final = 0x2144DF1C
@@ -340,11 +351,32 @@ def _stat_key(status: os.stat_result, read_ns: int) -> bytes:
 _URL_FIELDS: Final = tuple(field.name for field in attrs.fields(UrlUse))
 
 
-def _encode(result: FileResult) -> str:
-    """The stored form of a result: its problems and its URLs, as ASCII JSON."""
+def _encode(result: FileResult) -> bytes:
+    """The stored form of a result: the hashes and lines of its distinct URLs (see
+    :data:`_HASHED`), then its problems and its URLs as ASCII JSON."""
     problems = [_problem_row(problem) for problem in result.problems]
     urls = [[getattr(use, name) for name in _URL_FIELDS] for use in result.urls]
-    return json.dumps([problems, urls], ensure_ascii=True, separators=(",", ":"))
+    text = json.dumps([problems, urls], ensure_ascii=True, separators=(",", ":"))
+    return _hashed_urls(result.urls) + text.encode("ascii")
+
+
+def _hashed_urls(uses: Iterable[UrlUse]) -> bytes:
+    """The head of a stored result: each distinct URL's hash and first line, as
+    :meth:`~newsmeta._firsts.FirstStatements.add_new` takes them."""
+    stated: list[int] = []
+    seen: set[str] = set()
+    for use in uses:
+        if use.url not in seen:
+            seen.add(use.url)
+            stated += (_firsts._hash(use.url), use.line)
+    count = len(seen)
+    if (
+        count > _MOST_HASHED
+        or len(set(stated[::2])) != count  # two URLs of one file hash alike
+        or not all(0 <= value < 1 << 64 for value in stated)
+    ):
+        return bytes((_UNHASHED,))
+    return bytes((count,)) + _HASHED[count].pack(*stated)
 
 
 #: The C scanner behind json.loads, called directly: a stored result is one JSON array,
@@ -352,16 +384,28 @@ def _encode(result: FileResult) -> str:
 _SCAN_JSON: Final[Callable[[str, int], tuple[Any, int]]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
-def _decode(path: str, text: str) -> FileResult:
+def _decode(path: str, stored: bytes) -> FileResult:
     """The result :func:`_encode` stored, for ``path``; ``ValueError``, ``TypeError`` or
-    ``StopIteration`` when ``text`` is not what it writes (entries are checksummed, so
+    ``StopIteration`` when ``stored`` is not what it writes (entries are checksummed, so
     damage is found before this; this is the last guard)."""
-    result, urls = _decode_apart(path, text)
+    result, urls = _decode_apart(path, stored[_json_start(stored, 0) :].decode("ascii"))
     return FileResult(path, result.problems, tuple([UrlUse(*use) for use in urls]))
 
 
-#: How the stored form of a result without problems begins.
+def _json_start(stored: bytes, start: int) -> int:
+    """Where the JSON of the stored result at ``start`` in ``stored`` begins;
+    ``ValueError`` when its head is not one :func:`_encode` writes."""
+    count = stored[start]
+    if count == _UNHASHED:
+        return start + 1
+    if count > _MOST_HASHED:
+        raise ValueError("not a stored result")
+    return start + 1 + _HASHED[count].size
+
+
+#: How the stored form of a result without problems begins (its JSON).
 _NO_PROBLEMS: Final = "[[],"
+_NO_PROBLEMS_BYTES: Final = _NO_PROBLEMS.encode("ascii")
 
 
 def _decode_apart(path: str, text: str) -> tuple[FileResult, list[list[Any]]]:
@@ -380,6 +424,21 @@ def _decode_apart(path: str, text: str) -> tuple[FileResult, list[list[Any]]]:
         if type(use) is not list or len(use) != len(_URL_FIELDS):
             raise ValueError("not a stored URL")
     return FileResult(path, problems), urls_data
+
+
+def _url_values(path: str, source: bytes, limits: Limits = DEFAULT_LIMITS) -> list[list[Any]]:
+    """The URLs of the file ``path`` whose stored JSON is ``source``, each the values of a
+    :class:`UrlUse`; read from the file itself when ``source`` cannot be read (an entry
+    written by a faulty newsmeta)."""
+    try:
+        values = json.loads(source)
+    except ValueError:
+        values = None
+    if type(values) is list and all(
+        type(use) is list and len(use) == len(_URL_FIELDS) for use in values
+    ):
+        return values
+    return [[getattr(use, name) for name in _URL_FIELDS] for use in check_path(path, limits).urls]
 
 
 def _check_for_cache(
@@ -827,7 +886,7 @@ class ResultCache:
     def _store(self, context: bytes, name: str, stored: _Stored) -> None:
         if stored is not None and self.writable:
             stat_key, digest, result = stored
-            self._store_key(context, self._key(name), stat_key, digest, result.encode("ascii"))
+            self._store_key(context, self._key(name), stat_key, digest, result)
 
     def _store_key(
         self, context: bytes, key: bytes, stat_key: bytes, digest: bytes, result: bytes
@@ -1002,8 +1061,11 @@ class Lookup:
         """
         stated = self.stated_results(executor, chunk_size=chunk_size, in_flight=in_flight)
         for result, urls in stated:
+            if isinstance(urls, tuple):
+                urls = urls[2](result.path, urls[1])
             if urls is not None:
-                result = FileResult(result.path, result.problems, tuple(UrlUse(*u) for u in urls))
+                uses = tuple([UrlUse(*use) for use in urls])
+                result = FileResult(result.path, result.problems, uses)
             yield result
 
     def stated_results(
@@ -1012,13 +1074,18 @@ class Lookup:
         *,
         chunk_size: int = BATCH_SIZE,
         in_flight: int = 8,
-    ) -> Iterator[tuple[FileResult, list[list[Any]] | None]]:
+    ) -> Iterator[tuple[FileResult, StatedUrls]]:
         """:meth:`results`, each with the URLs its file states kept apart, for
-        :meth:`~newsmeta.validation.CorpusIndex.check_stated`: ``(result, urls)``, where
-        ``urls`` is None when ``result`` holds them (a file checked in this run), else the
-        stored URLs, each a list of the values of a :class:`~newsmeta.validation.UrlUse`
-        in the order of its fields, and ``result`` holds none. A stored result is then
-        read back without making an object of each URL.
+        :class:`~newsmeta.validation.CorpusIndex`: ``(result, urls)``, where ``urls`` is
+        None when ``result`` holds them (a file checked in this run; for
+        :meth:`~newsmeta.validation.CorpusIndex.check`), else ``result`` holds none and
+        ``urls`` is what was stored: a list of URLs, each a list of the values of a
+        :class:`~newsmeta.validation.UrlUse` in the order of its fields (for
+        :meth:`~newsmeta.validation.CorpusIndex.check_stated`), or, for a result without
+        problems, the URLs by their hashes, a
+        :data:`~newsmeta.validation.HashedUrls` tuple (for
+        :meth:`~newsmeta.validation.CorpusIndex.check_hashed`). Most stored results are
+        then read back without reading their JSON at all.
         """
         if chunk_size < 1 or in_flight < 1:
             raise ValueError("chunk_size and in_flight must be at least 1")
@@ -1026,8 +1093,12 @@ class Lookup:
         check = functools.partial(_check_for_cache, limits=self._limits)
         to_check = [name for name, entry in zip(names, stored, strict=True) if entry is None]
         checked = _in_chunks(check, to_check, executor, chunk_size, in_flight)
-        decode, body_end = _decode_apart, -_CHECK_SIZE
-        pair: tuple[FileResult, list[list[Any]] | None]
+        decode, body_end, urls_end = _decode_apart, -_CHECK_SIZE, -_CHECK_SIZE - 1
+        layouts, head, most, unhashed = _HASHED, _DIGEST_END + 1, _MOST_HASHED, _UNHASHED
+        no_problems = _NO_PROBLEMS_BYTES
+        # One object for every file: what reads a file's URLs when a hash is met again.
+        values = functools.partial(_url_values, limits=self._limits)
+        pair: tuple[FileResult, StatedUrls]
         try:
             for index, name in enumerate(names):
                 entry = stored[index]
@@ -1038,7 +1109,20 @@ class Lookup:
                     continue
                 stored[index] = b""  # read once: let it go
                 try:
-                    pair = decode(name, entry[_DIGEST_END:body_end].decode("ascii"))
+                    count = entry[_DIGEST_END]
+                    if count <= most:
+                        layout = layouts[count]
+                        start = head + layout.size
+                        if entry.startswith(no_problems, start):  # most files
+                            hashed = layout.unpack_from(entry, head)
+                            source = entry[start + len(no_problems) : urls_end]
+                            yield FileResult(name, ()), (hashed, source, values)
+                            continue
+                    elif count == unhashed:
+                        start = head
+                    else:
+                        raise ValueError("not a stored result")
+                    pair = decode(name, entry[start:body_end].decode("ascii"))
                 except (ValueError, TypeError, StopIteration):
                     # Intact but unreadable: written by a faulty newsmeta. Check the file.
                     result, fresh = check([name])[0]

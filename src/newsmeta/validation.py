@@ -11,7 +11,7 @@ import functools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeAlias
 
 import attrs
 
@@ -268,6 +268,19 @@ def _url_use(key: str, url: str, text: str, start: int, end: int) -> UrlUse:
     return UrlUse(key, url, line, column, end_line, end_column)
 
 
+#: A stored file's URLs by their hashes, for :meth:`CorpusIndex.check_hashed`: ``(stated,
+#: source, values)``. ``stated`` holds each distinct URL's
+#: :func:`~newsmeta._firsts.url_hash` followed by the line that first states it; ``source``
+#: is the JSON array of the file's URLs, each the values of a :class:`UrlUse` in the order
+#: of its fields; ``values(path, source)`` reads that array (from the file itself, should
+#: ``source`` not be readable). The JSON is read only when a hash was met before.
+HashedUrls: TypeAlias = "tuple[Sequence[int], bytes, Callable[[str, bytes], list[list[Any]]]]"
+#: The URLs that go with a result when the result holds none (see
+#: :meth:`newsmeta.cache.Lookup.stated_results`): None (the result holds them), the values
+#: of each :class:`UrlUse`, or :data:`HashedUrls`.
+StatedUrls: TypeAlias = "list[list[Any]] | HashedUrls | None"
+
+
 class CorpusIndex:
     """The corpus-level pass: the same ``webUrl``/``originalUrl`` in two articles.
 
@@ -290,6 +303,14 @@ class CorpusIndex:
             for use in result.urls
         ]
         return self.check_stated(result, urls)
+
+    def check_hashed(self, result: FileResult, hashed: HashedUrls) -> FileResult:
+        """:meth:`check_stated` with the URLs by their hashes (:data:`HashedUrls`): while
+        none of those hashes was met before (most files), the URLs are not read at all."""
+        stated, source, values = hashed
+        if self._first.add_new(stated, result.path, source):
+            return result
+        return self.check_stated(result, values(result.path, source))
 
     def check_stated(self, result: FileResult, urls: Iterable[Sequence[Any]]) -> FileResult:
         """:meth:`check` with the URLs that ``result``'s file states given apart (those of

@@ -9,18 +9,18 @@ import itertools
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
     from newsmeta.cache import ResultCache
     from newsmeta.config import Config
-    from newsmeta.validation import FileResult
+    from newsmeta.validation import FileResult, StatedUrls
 
     #: A result, with the URLs its file states kept apart (None: the result holds them),
     #: as :meth:`newsmeta.cache.Lookup.stated_results` gives them.
-    _Stated: TypeAlias = tuple[FileResult, list[list[Any]] | None]
+    _Stated: TypeAlias = tuple[FileResult, StatedUrls]
 
 from newsmeta.cli.common import (
     EXIT_OK,
@@ -339,11 +339,14 @@ def _run_validate(args: argparse.Namespace) -> int:
                 with Progress(total, sys.stderr, stdout) as progress:
                     corpus = CorpusIndex()
                     check, check_stated = corpus.check, corpus.check_stated
+                    check_hashed = corpus.check_hashed
                     # The unchanged files enter the cross-file check first, so a URL that a
                     # changed file shares with one of them is reported on the changed file.
                     for context, urls in checked(unchanged, len(unchanged)):
                         if urls is None:
                             check(context)
+                        elif isinstance(urls, tuple):
+                            check_hashed(context, urls)
                         else:
                             check_stated(context, urls)
                         progress.advance(False)
@@ -351,11 +354,12 @@ def _run_validate(args: argparse.Namespace) -> int:
                     for checked_result, urls in itertools.chain(
                         first_results(), checked(paths, count)
                     ):
-                        raw = (
-                            check(checked_result)
-                            if urls is None
-                            else check_stated(checked_result, urls)
-                        )
+                        if urls is None:
+                            raw = check(checked_result)
+                        elif isinstance(urls, tuple):  # stored, without problems: most files
+                            raw = check_hashed(checked_result, urls)
+                        else:
+                            raw = check_stated(checked_result, urls)
                         # Most files have no problem: skip the scans for them (runs per file).
                         if raw.problems:
                             if not state["io"] and any(
