@@ -82,3 +82,30 @@ def test_python_dash_m_runs_the_cli() -> None:
     assert result.returncode == 1
     assert "schema-enum" in result.stdout
     assert result.stderr == ""
+
+
+def test_importing_the_command_line_leaves_the_collector_as_it_was() -> None:
+    script = (
+        "import gc, sys\n"
+        "enabled = sys.argv[1] == 'on'\n"
+        "(gc.enable if enabled else gc.disable)()\n"
+        "import newsmeta.cli\n"
+        "assert gc.isenabled() is enabled\n"
+    )
+    for state in ("on", "off"):
+        subprocess.run([sys.executable, "-c", script, state], check=True)
+
+
+def test_the_objects_are_frozen_only_once_the_program_exits() -> None:
+    # atexit runs its functions last registered first: this check runs after main's.
+    script = (
+        "import atexit, gc\n"
+        "atexit.register(lambda: print('frozen at exit:', gc.get_freeze_count() > 0))\n"
+        "from newsmeta.cli import main\n"
+        "assert main(['rules']) == 0\n"
+        "assert gc.get_freeze_count() == 0, 'frozen during the run'\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "frozen at exit: True"
