@@ -12,7 +12,8 @@ is used. Rows:
 - ``validate_many(paths, client.get_executor())`` with
   ``Client(LocalCluster(n_workers=2, threads_per_worker=1))``, Dask's default settings;
 - the same cluster started under the settings the Dask guide recommends for a cluster that
-  runs ``validate_many`` (``docs/guides/dask.md``: Dask's own monitoring less often).
+  runs ``validate_many`` (``docs/guides/dask.md``: Dask's own monitoring less often, and
+  a batch sent to a worker only when it has a thread free).
 
 What is timed is one ``validate_many`` call, the same call and the same ``chunk_size``
 (default: ``newsmeta.validation.BATCH_SIZE``) on every row. Each executor is started
@@ -47,6 +48,7 @@ QUIET_DASK = {
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "5s",
     "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.scheduler.worker-saturation": 1.0,
 }
 
 Row = Callable[[], contextlib.AbstractContextManager[Executor | None]]
