@@ -30,6 +30,7 @@ for decoding back (JSON output, which is for decoding, is exact).
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final
 
@@ -50,17 +51,31 @@ _UNSAFE_CLASS: Final = (
     "\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069"
     "\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f"
 )
-_UNSAFE: Final = re.compile(f"[{_UNSAFE_CLASS}]")
 
-#: Where a workflow command could start: ``::`` first on a line (after whitespace, as
-#: the runner trims it), or ``##[`` / ``##vso[`` anywhere. Group ``colon`` / ``hash`` is
-#: the one character to escape.
-_COMMAND: Final = re.compile(
-    r"(?:^|(?<=\n))[^\S\n]*(?P<colon>:)(?=:)|(?P<hash>#)(?=#(?:vso)?\[)", re.IGNORECASE
-)
+# The patterns below are compiled when first used: a run whose paths and messages are
+# printable ASCII needs none of them, and the Unicode classes take about a millisecond.
 
-#: Everything the policy changes, for a fast "is this safe as it is?" test.
-_RISKY: Final = re.compile(f"[{_UNSAFE_CLASS}]|^\\s*::|##(?:vso)?\\[", re.IGNORECASE)
+
+@functools.cache
+def _unsafe() -> re.Pattern[str]:
+    """One character of :data:`_UNSAFE_CLASS`."""
+    return re.compile(f"[{_UNSAFE_CLASS}]")
+
+
+@functools.cache
+def _command() -> re.Pattern[str]:
+    """Where a workflow command could start: ``::`` first on a line (after whitespace, as
+    the runner trims it), or ``##[`` / ``##vso[`` anywhere. Group ``colon`` / ``hash`` is
+    the one character to escape."""
+    return re.compile(
+        r"(?:^|(?<=\n))[^\S\n]*(?P<colon>:)(?=:)|(?P<hash>#)(?=#(?:vso)?\[)", re.IGNORECASE
+    )
+
+
+@functools.cache
+def _risky() -> re.Pattern[str]:
+    """Everything the policy changes, for a fast "is this safe as it is?" test."""
+    return re.compile(f"[{_UNSAFE_CLASS}]|^\\s*::|##(?:vso)?\\[", re.IGNORECASE)
 
 
 def _escape_char(code: int) -> str:
@@ -78,7 +93,7 @@ def _json_escape(code: int) -> str:
 
 def unsafe(text: str) -> bool:
     """True when :func:`printable` would change ``text`` (it is not safe to print raw)."""
-    return _RISKY.search(text) is not None
+    return _risky().search(text) is not None
 
 
 def printable(text: str, keep: str = "") -> str:
@@ -90,12 +105,12 @@ def printable(text: str, keep: str = "") -> str:
     ``"\\n\\t"`` for a multi-line value) are left as they are; each line is then guarded.
     """
     if keep:
-        text = _UNSAFE.sub(
+        text = _unsafe().sub(
             lambda m: m.group() if m.group() in keep else _escape_char(ord(m.group())), text
         )
     else:
-        text = _UNSAFE.sub(lambda m: _escape_char(ord(m.group())), text)
-    return _COMMAND.sub(_command_escape, text)
+        text = _unsafe().sub(lambda m: _escape_char(ord(m.group())), text)
+    return _command().sub(_command_escape, text)
 
 
 def _command_escape(match: re.Match[str]) -> str:
@@ -124,20 +139,23 @@ def json_text(text: str) -> str:
         if text.isascii():
             if not text.encode("ascii").translate(None, _PRINTABLE_ASCII):
                 return text
-        elif _UNSAFE.search(text) is None:
+        elif _unsafe().search(text) is None:
             return text
     return _json_text_escaped(text)
 
 
 def _json_text_escaped(text: str) -> str:
     """:func:`json_text` without its shortcut for text with nothing to escape."""
-    text = _UNSAFE.sub(
+    text = _unsafe().sub(
         lambda m: m.group() if m.group() == "\n" else _json_escape(ord(m.group())), text
     )
-    return _HASH.sub("\\\\u0023", text)
+    return _hash().sub("\\\\u0023", text)
 
 
-_HASH: Final = re.compile(r"#(?=#(?:vso)?\[)", re.IGNORECASE)
+@functools.cache
+def _hash() -> re.Pattern[str]:
+    """The ``#`` that would make ``##[`` or ``##vso[`` a workflow command."""
+    return re.compile(r"#(?=#(?:vso)?\[)", re.IGNORECASE)
 
 
 def github_message(text: str) -> str:
