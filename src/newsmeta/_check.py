@@ -27,9 +27,8 @@ from collections.abc import Callable
 from collections.abc import Mapping as AbcMapping
 from typing import TYPE_CHECKING, Final
 
-import attrs
-
 from newsmeta._frontmatter import BOM, FenceError, Split, split_front_matter
+from newsmeta._records import FrozenRecord
 from newsmeta._yamltree import (
     CONTROL_CHARACTERS,
     DEFAULT_LIMITS,
@@ -584,14 +583,20 @@ def _as_the_spec_reads(
     return ParseResult(parsed.root, [finding], False, parsed.spec, parsed.pure), None, []
 
 
-@attrs.frozen
-class QuickPass:
+class QuickPass(FrozenRecord):
     """What :func:`quick_pass` found: the split text, the JSON view, and the located
     problems (all of them data-quality warnings or errors from the rules; usually none)."""
 
+    __slots__ = ("problems", "split", "view")
+    _fields = ("split", "view", "problems")
     split: Split
     view: QuickView
     problems: list[Problem]
+
+    def __init__(self, split: Split, view: QuickView, problems: list[Problem]) -> None:
+        object.__setattr__(self, "split", split)
+        object.__setattr__(self, "view", view)
+        object.__setattr__(self, "problems", problems)
 
 
 def _view_rule_findings(

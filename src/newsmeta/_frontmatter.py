@@ -20,13 +20,15 @@ from __future__ import annotations
 import re
 from typing import Final
 
-import attrs
+from newsmeta._records import FrozenRecord
 
 __all__ = ["FenceError", "Split", "split_front_matter"]
 
 BOM: Final = "\ufeff"
 # Lines that look like a fence but are not one: '----', ' ---', '--- ', '...'.
 _NEAR_FENCE: Final = re.compile(r"^(?:[ \t]*-{3,}[ \t]*|\.\.\.[ \t]*)(?:\r?\n|\Z)", re.MULTILINE)
+
+_set = object.__setattr__
 
 _NEVER_CLOSED: Final = "The opening '---' fence is never closed by a line that is exactly '---'."
 
@@ -44,15 +46,23 @@ def _why_not_opening(first_line: str) -> str:
     return "The first line must be exactly '---' to open the front matter."
 
 
-@attrs.frozen
-class Split:
+class Split(FrozenRecord):
     """The pieces of an article's text; they join back to it exactly."""
 
+    __slots__ = ("body", "bom", "closing", "opening", "yaml")
+    _fields = ("bom", "opening", "yaml", "closing", "body")
     bom: str
     opening: str
     yaml: str
     closing: str
     body: str
+
+    def __init__(self, bom: str, opening: str, yaml: str, closing: str, body: str) -> None:
+        _set(self, "bom", bom)
+        _set(self, "opening", opening)
+        _set(self, "yaml", yaml)
+        _set(self, "closing", closing)
+        _set(self, "body", body)
 
     @property
     def yaml_start(self) -> int:
@@ -76,14 +86,21 @@ class Split:
         )
 
 
-@attrs.frozen
-class FenceError:
+class FenceError(FrozenRecord):
     """Why the text could not be split: ``code`` is a problem code, ``start``/``end`` indices."""
 
+    __slots__ = ("code", "end", "message", "start")
+    _fields = ("code", "message", "start", "end")
     code: str
     message: str
     start: int
     end: int
+
+    def __init__(self, code: str, message: str, start: int, end: int) -> None:
+        _set(self, "code", code)
+        _set(self, "message", message)
+        _set(self, "start", start)
+        _set(self, "end", end)
 
 
 def split_front_matter(text: str) -> Split | FenceError:

@@ -35,9 +35,8 @@ from collections.abc import Sequence as AbcSequence
 from itertools import islice
 from typing import Any, Final
 
-import attrs
-
 from newsmeta._frontmatter import BOM
+from newsmeta._records import FrozenRecord
 from newsmeta._spec import difference, needs_spec, spec_verdict
 from newsmeta._yamltree import (
     _RESOLVER_FIRST,
@@ -304,10 +303,35 @@ def _tree(kit: _EventKit, events: Iterator[Any], offset: int) -> Node | None:
     return root
 
 
-@attrs.frozen
-class _EventKit:
+class _EventKit(FrozenRecord):
     """One C parser's event classes (each has ``anchor``, ``tag``, ``value``...)."""
 
+    __slots__ = (
+        "defers",
+        "document_end",
+        "document_start",
+        "mapping_end",
+        "mapping_start",
+        "parse",
+        "scalar",
+        "sequence_end",
+        "sequence_start",
+        "stream_end",
+        "stream_start",
+    )
+    _fields = (
+        "parse",
+        "scalar",
+        "mapping_start",
+        "sequence_start",
+        "mapping_end",
+        "sequence_end",
+        "document_start",
+        "document_end",
+        "stream_start",
+        "stream_end",
+        "defers",
+    )
     parse: Callable[[str], Iterator[object]]
     scalar: type
     mapping_start: type
@@ -321,21 +345,26 @@ class _EventKit:
     #: True for PyYAML's parser: hand flow collections and directives over to ruamel.yaml.
     defers: bool
 
+    def __init__(self, parse: Callable[[str], Iterator[object]], *rest: Any) -> None:
+        """The fields in the order of ``_fields``."""
+        for name, value in zip(self._fields, (parse, *rest), strict=True):
+            object.__setattr__(self, name, value)
+
 
 def _kit(events: Any, parse: Callable[[str], Iterator[object]], *, defers: bool) -> _EventKit:
     """The kit of a parser whose event classes are in the module ``events``."""
     return _EventKit(
-        parse=parse,
-        scalar=events.ScalarEvent,
-        mapping_start=events.MappingStartEvent,
-        sequence_start=events.SequenceStartEvent,
-        mapping_end=events.MappingEndEvent,
-        sequence_end=events.SequenceEndEvent,
-        document_start=events.DocumentStartEvent,
-        document_end=events.DocumentEndEvent,
-        stream_start=events.StreamStartEvent,
-        stream_end=events.StreamEndEvent,
-        defers=defers,
+        parse,
+        events.ScalarEvent,
+        events.MappingStartEvent,
+        events.SequenceStartEvent,
+        events.MappingEndEvent,
+        events.SequenceEndEvent,
+        events.DocumentStartEvent,
+        events.DocumentEndEvent,
+        events.StreamStartEvent,
+        events.StreamEndEvent,
+        defers,
     )
 
 

@@ -55,7 +55,7 @@ import functools
 import re
 from typing import Any, Final
 
-import attrs
+from newsmeta._records import FrozenRecord
 
 __all__ = ["SpecVerdict", "difference", "needs_spec", "spec_verdict"]
 
@@ -90,8 +90,7 @@ def needs_spec(text: str) -> bool:
     return False
 
 
-@attrs.frozen
-class SpecVerdict:
+class SpecVerdict(FrozenRecord):
     """What the YAML 1.2 spec parser says of a YAML text.
 
     ``ok`` with ``data`` (the value it reads, scalars typed by the 1.2 core schema,
@@ -99,10 +98,18 @@ class SpecVerdict:
     reports in the text and its ``message`` (its own words, one sentence).
     """
 
+    __slots__ = ("data", "index", "message", "ok")
+    _fields = ("ok", "data", "index", "message")
     ok: bool
-    data: Any = None
-    index: int = 0
-    message: str = ""
+    data: Any
+    index: int
+    message: str
+
+    def __init__(self, ok: bool, data: Any = None, index: int = 0, message: str = "") -> None:
+        object.__setattr__(self, "ok", ok)
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "index", index)
+        object.__setattr__(self, "message", message)
 
 
 @functools.cache

@@ -27,9 +27,8 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Final
 
-import attrs
-
 from newsmeta._limits import DEFAULT_LIMITS, Limits
+from newsmeta._records import Record
 
 if TYPE_CHECKING:
     from newsmeta._spec import SpecVerdict
@@ -52,17 +51,28 @@ __all__ = [
 JSONValue = None | bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"]
 
 
-@attrs.define(slots=True)
-class Finding:
+class Finding(Record):
     """A problem before it is located: character indices into the whole file."""
 
+    __slots__ = ("code", "end", "message", "pointer", "related", "start")
+    _fields = ("code", "message", "pointer", "start", "end", "related")
     code: str
     message: str
     pointer: str
     start: int
     end: int
     #: Index of a second position the message refers to as ``{related}``, or -1.
-    related: int = -1
+    related: int
+
+    def __init__(
+        self, code: str, message: str, pointer: str, start: int, end: int, related: int = -1
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.pointer = pointer
+        self.start = start
+        self.end = end
+        self.related = related
 
 
 class Node:
@@ -157,19 +167,34 @@ class Alias(Node):
     __slots__ = ()
 
 
-@attrs.define
-class ParseResult:
+class ParseResult(Record):
     """The root node (``None`` for an empty or unparsable front matter) and the findings."""
 
+    __slots__ = ("complete", "findings", "pure", "root", "spec")
+    _fields = ("root", "findings", "complete", "spec", "pure")
     root: Node | None
     findings: list[Finding]
     #: True when the tree is complete; False when parsing stopped at an error or a limit.
     complete: bool
     #: The YAML 1.2 spec's reading of the text when it was asked (see :mod:`newsmeta._spec`);
     #: the caller compares it with the tree's JSON view.
-    spec: SpecVerdict | None = None
+    spec: SpecVerdict | None
     #: True when the tree was read by ruamel.yaml's pure-Python parser.
-    pure: bool = True
+    pure: bool
+
+    def __init__(
+        self,
+        root: Node | None,
+        findings: list[Finding],
+        complete: bool,
+        spec: SpecVerdict | None = None,
+        pure: bool = True,
+    ) -> None:
+        self.root = root
+        self.findings = findings
+        self.complete = complete
+        self.spec = spec
+        self.pure = pure
 
 
 def _c_events(text: str) -> Iterator[object]:
