@@ -14,7 +14,6 @@ import contextlib
 import errno
 import io
 import os
-import signal
 import stat
 import sys
 import time
@@ -86,10 +85,13 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1
 #: A usage mistake, a bad configuration, or a file that could not be read or written.
 EXIT_USAGE = 2
+# The signal numbers are written out: importing the signal module (which makes its enums)
+# would cost every run for two constants. SIGINT is 2 everywhere, SIGPIPE 13 wherever
+# there is one.
 #: The run was interrupted (Ctrl-C): 128 + SIGINT, as a shell reports it.
-EXIT_INTERRUPTED = 128 + signal.SIGINT
+EXIT_INTERRUPTED = 128 + 2
 #: The reader of the output went away (``| head``): 128 + SIGPIPE, as a shell reports it.
-EXIT_BROKEN_PIPE = 128 + getattr(signal, "SIGPIPE", 13)
+EXIT_BROKEN_PIPE = 128 + 13
 
 #: The object a command module's ``register`` adds its subcommands to.
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -943,6 +945,8 @@ def jq_stoppable() -> Iterator[None]:
     For commands with nothing half-done while a program runs (each earlier file saved,
     each earlier output flushed). A Ctrl-C that is ignored (a background job) stays so.
     """
+    import signal
+
     try:
         previous = signal.getsignal(signal.SIGINT)
         if previous is None or previous is signal.SIG_IGN:
