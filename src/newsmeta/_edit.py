@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Final, TypeAlias, TypeGuard
 
 import attrs
 
-from newsmeta._check import Analysis, analyse_quickly
+from newsmeta._check import Analysis, analyse_quickly, analyse_view
 from newsmeta._yamltree import (
     Alias,
     JSONValue,
@@ -57,6 +57,7 @@ from newsmeta.problems import dotted_path, parts_from_pointer
 
 if TYPE_CHECKING:
     from newsmeta._frontmatter import Split
+    from newsmeta._quick import QuickView
 
 __all__ = [
     "InsertOp",
@@ -1561,6 +1562,7 @@ def apply(
     *,
     path: str | None = None,
     intent: JSONValue = None,
+    view: QuickView | None = None,
 ) -> Analysis:
     """Apply ``ops`` to the analysed text and return the analysis of the result.
 
@@ -1574,6 +1576,9 @@ def apply(
     ``path`` is the file's name, for rules that look at it. ``intent``, when given, is the
     new view that ``ops`` came from (``ops == diff_data(analysis.data, intent)``): they are
     then spliced as they are, without being applied to a copy of the view first.
+    ``view``, when given, is the line reader's view of the analysed text (with its
+    spans): the result is then read again only where it changed (see
+    :func:`~newsmeta._quick.rescan`), which gives what reading all of it would.
     Raises :class:`~newsmeta.errors.EditError` (or a subclass: InvalidPathError,
     PathNotFoundError, AliasEditError, VerificationError) and changes nothing then.
     """
@@ -1591,7 +1596,7 @@ def apply(
         plan = list(ops)
         if not plan:
             return analysis
-        return _splice_and_verify(analysis, plan, intent, path)
+        return _splice_and_verify(analysis, plan, intent, path, view=view)
     intent = _copy(old)
     prepared: list[Op] = []
     for raw_op in ops:
@@ -1609,7 +1614,7 @@ def apply(
     plan = prepared if _as_given(prepared, old) else diff_data(old, intent)
     if not plan:
         return analysis  # the ops cancel out
-    return _splice_and_verify(analysis, plan, intent, path, one_by_one=plan is prepared)
+    return _splice_and_verify(analysis, plan, intent, path, one_by_one=plan is prepared, view=view)
 
 
 def _splice_and_verify(
@@ -1619,8 +1624,10 @@ def _splice_and_verify(
     path: str | None,
     *,
     one_by_one: bool = False,
+    view: QuickView | None = None,
 ) -> Analysis:
-    """Splice ``plan`` into the analysed text and verify the result reads as ``intent``."""
+    """Splice ``plan`` into the analysed text and verify the result reads as ``intent``
+    (``view``: see :func:`apply`)."""
     split = analysis.split
     assert split is not None
     old = analysis.data
@@ -1630,8 +1637,12 @@ def _splice_and_verify(
     if any(isinstance(op, UnsetOp) for op in plan) and any(isinstance(op, SetOp) for op in plan):
         plan = _moved_with_style(plan, root, old)
     text = None
+    # The part of the text the splices replaced, when known: only it is read again.
+    changed: tuple[int, int] | None = None
     if len(plan) == 1 or not one_by_one:
-        text = _splice_at_once(analysis.text, split, root, plan, old)
+        spliced = _splice_at_once(analysis.text, split, root, plan, old)
+        if spliced is not None:
+            text, changed = spliced
     if text is None:
         text = _splice_one_by_one(analysis.text, split, root, plan, old)
     if text == analysis.text:
@@ -1639,7 +1650,7 @@ def _splice_and_verify(
     # The re-read finds what the full analysis would (a differential test holds them
     # equal), the cheapest way: a clean result needs no node tree until one is asked for,
     # and its rules (warnings) run only when its problems are.
-    result, _ = analyse_quickly(text, path=path, rules=False)
+    result = _read_again(analysis, text, path, view, changed)
     if not result.readable or not same(result.data, intent):
         # Name the cause when the re-read stopped at a limit or a syntax error.
         before = {(p.code, p.pointer) for p in analysis.problems}
@@ -1668,6 +1679,79 @@ def _splice_and_verify(
             result.data,
         )
     return result
+
+
+def _read_again(
+    analysis: Analysis,
+    text: str,
+    path: str | None,
+    view: QuickView | None,
+    changed: tuple[int, int] | None = None,
+) -> Analysis:
+    """The analysis of ``text``, an edit of the analysed text, as
+    ``analyse_quickly(text, path=path, rules=False)`` gives it: with ``view`` (the line
+    reader's view of the analysed text), only the top-level entries the edit changed
+    are read again when the edit stays inside the YAML text (see
+    :func:`~newsmeta._quick.rescan`). ``changed``, when known, is the part of the
+    analysed text the edit replaced (else the texts are compared to find it)."""
+    read = _quick_reread(analysis, text, view, changed) if view is not None else None
+    if read is None:
+        result, _ = analyse_quickly(text, path=path, rules=False)
+        return result
+    split, new_view = read
+    return analyse_view(text, split, new_view, path, rules=False)
+
+
+def _quick_reread(
+    analysis: Analysis, text: str, view: QuickView, changed: tuple[int, int] | None = None
+) -> tuple[Split, QuickView] | None:
+    """:func:`~newsmeta._check.quick_read` of ``text``, found from ``view``, the line
+    reader's view of the analysed text; None when only reading ``text`` whole can tell."""
+    from newsmeta._frontmatter import Split, split_front_matter
+    from newsmeta._quick import rescan
+
+    old_split = analysis.split
+    split = split_front_matter(text)
+    if not isinstance(split, Split) or old_split is None:
+        return None
+    old_text = analysis.text
+    start = split.yaml_start
+    delta = len(text) - len(old_text)
+    if start != old_split.yaml_start or len(split.yaml) - len(old_split.yaml) != delta:
+        return None  # the fences moved: the change is not inside the YAML text alone
+    if "\x00" in text or "\r" in text or "\x85" in split.yaml:
+        return None  # what quick_read looks at more closely
+    if changed is None:
+        lo, hi = _changed(old_split.yaml, split.yaml)
+    else:
+        lo, hi = changed[0] - start, changed[1] - start
+        if lo < 0 or hi > len(old_split.yaml):
+            return None  # a fence or the body changed too
+    new_view = rescan(view, old_split.yaml, split.yaml, lo, hi)
+    return None if new_view is None else (split, new_view)
+
+
+def _changed(old: str, new: str) -> tuple[int, int]:
+    """``lo`` and ``hi`` such that ``new`` is ``old`` with ``old[lo:hi]`` replaced, as
+    short a part as can be: the texts agree before ``lo`` and after ``hi``."""
+    shorter = min(len(old), len(new))
+    # The longest common beginning and end, by halving (each comparison is one memcmp).
+    low, high = 0, shorter
+    while low < high:
+        middle = (low + high + 1) // 2
+        if old[:middle] == new[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    lo = low
+    low, high = 0, shorter - lo
+    while low < high:
+        middle = (low + high + 1) // 2
+        if old[len(old) - middle :] == new[len(new) - middle :]:
+            low = middle
+        else:
+            high = middle - 1
+    return lo, len(old) - low
 
 
 def _moved_with_style(plan: list[Op], root: Node | None, old: JSONValue) -> list[Op]:
@@ -1802,9 +1886,11 @@ def _placement(op: Op, index: int) -> tuple[tuple[int, int], tuple[Part, ...], b
 
 def _splice_at_once(
     text: str, split: Split, root: Node | None, plan: list[Op], data: JSONValue
-) -> str | None:
+) -> tuple[str, tuple[int, int]] | None:
     """``text`` with every op of ``plan`` spliced in, each computed against the one tree
-    ``root``; None when two splices would overlap (their order would matter).
+    ``root``, and the part of ``text`` the splices replaced (from the first one's start
+    to the last one's end); None when two splices would overlap (their order would
+    matter).
 
     Every op's path must name the same thing in ``data`` (the view ``root`` reads as) as
     after the ops before it: true of a single op and of :func:`diff_data`'s plans.
@@ -1813,8 +1899,14 @@ def _splice_at_once(
     for index, op in enumerate(plan):
         splicer.order, splicer.container, splicer.key = _placement(op, index)
         _run(splicer, op, data)
-    assert splicer.recorded is not None
-    return _join(text, splicer.recorded)
+    recorded = splicer.recorded
+    assert recorded is not None
+    joined = _join(text, recorded)
+    if joined is None:
+        return None
+    if not recorded:
+        return joined, (0, 0)
+    return joined, (min(s.start for s in recorded), max(s.end for s in recorded))
 
 
 def _join(text: str, splices: list[_Splice]) -> str | None:

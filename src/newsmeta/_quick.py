@@ -1033,6 +1033,106 @@ def _scan(text: str, offset: int, limits: Limits) -> QuickView | object | None:
     )
 
 
+def rescan(
+    view: QuickView, old: str, new: str, lo: int, hi: int, limits: Limits = DEFAULT_LIMITS
+) -> QuickView | None:
+    """What :func:`quick_view` gives for the YAML text ``new``, found by reading only the
+    top-level entries it changed; ``None`` when that cannot tell (then read ``new`` whole).
+
+    ``view`` is the line reader's view of ``old`` (its spans, at the offset where ``new``
+    starts too) under ``limits``, and ``new`` is ``old`` with ``old[lo:hi]`` replaced.
+    The line reader's state at a top-level key's line is the same whatever came before
+    it (every collection is closed, a key left without a value reads as null): the lines
+    from the key line of the entry holding the character before the change up to the
+    key line of the first entry after it, both in the unchanged text, are read alone,
+    and the entries before and after them keep their values and spans (moved by the
+    change's length). A differential test holds the result equal to reading ``new``
+    whole. ``new``'s data shares the unchanged entries' values with ``view``'s.
+    """
+    if view.event_source is not LINE_READER_SOURCE or not 0 <= lo <= hi <= len(old):
+        return None
+    if len(new) > limits.max_front_matter_chars or event_source(pure=False) is not _c_events:
+        return None
+    # Whole-text conditions: the spec parser's say, and the node limit (a node takes at
+    # least one character of the text, so a short text cannot reach it).
+    if needs_spec(new) or 2 * len(new) + 2 > limits.max_nodes:
+        return None
+    start = old.rfind("\n", 0, lo - 1) + 1 if lo > 0 else 0
+    while start and not _top_level_key_at(old, start):
+        start = old.rfind("\n", 0, start - 1) + 1
+    end = old.find("\n", hi) + 1 or len(old)
+    while end < len(old) and not _top_level_key_at(old, end):
+        end = old.find("\n", end) + 1 or len(old)
+    delta = len(new) - len(old)
+    try:
+        region = _scan(new[start : end + delta], 0, limits)
+    except Exception:
+        return None
+    if not isinstance(region, QuickView):
+        return None
+    spans = view.values
+    # The entries the part read again held, by their key lines (a line the line reader
+    # read that starts with a letter is a top-level key's): those before and after them
+    # keep their values, found by where they start (the spans are in the text's order).
+    entries = list(view.data.items())
+    replaced = _TOP_LEVEL_KEYS.findall(old, start, end)
+    try:
+        kept = [key for key, _ in entries].index(replaced[0]) if replaced else 0
+    except ValueError:  # not a text the line reader read as ``view``
+        return None
+    following = len(entries) - kept - len(replaced)
+    if following < 0:
+        return None
+    from bisect import bisect_left
+
+    starts = spans[0::2]
+    kept_before = bisect_left(starts, start)
+    first_after = bisect_left(starts, end)
+    data: dict[str, JSONValue] = dict(entries[:kept])
+    for key, value in region.data.items():
+        if key in data:
+            return None  # a key defined twice: the event reader decides
+        data[key] = value
+    after = entries[len(entries) - following :] if following else []
+    for key, value in after:
+        if key in data:
+            return None
+        data[key] = value
+    read = len(region.values) // 2
+    values = spans[: 2 * kept_before]
+    values.extend([at + start for at in region.values])
+    if after:
+        values.extend([at + delta for at in spans[2 * first_after :]])
+    old_top = view.top_level
+    top_level = {key: old_top[key] for key, _ in entries[:kept] if key in old_top}
+    for key, at in region.top_level.items():
+        top_level[key] = at + kept_before
+    for key, _ in after:
+        if key in old_top:
+            top_level[key] = old_top[key] - first_after + kept_before + read
+    return QuickView(
+        data,
+        values,
+        view.offset,
+        top_level,
+        new,
+        spans=True,
+        # True when either part may hold one (a view that does not know says True).
+        plain_dates_elsewhere=view.plain_dates_elsewhere or region.plain_dates_elsewhere,
+    )
+
+
+#: A top-level key at the start of a line the line reader read.
+_TOP_LEVEL_KEYS: Final = re.compile(r"^([A-Za-z][A-Za-z0-9_]*):", re.MULTILINE)
+
+
+def _top_level_key_at(text: str, at: int) -> bool:
+    """True when the line starting at ``at`` of a text the line reader read is a
+    top-level key's line (every line it read that starts with a letter is one)."""
+    first = text[at : at + 1]
+    return first.isascii() and first.isalpha()
+
+
 def line_tree(text: str, offset: int = 0, only: frozenset[str] | None = None) -> Node | None:
     """The positioned node tree of ``text``, read line by line, for a text the line
     reader reads (see :func:`_scan`); ``None`` for a text of another shape. Only the

@@ -324,7 +324,10 @@ class Document:
         # the quick path is edited unchecked, and its errors are found only if the edited
         # text has errors to compare them with (see new_errors).
         loaded = read.unchecked() if isinstance(read, _Unchecked) else read
-        analysis = apply(loaded, ops, path=where, intent=intent)
+        # The line reader's view of a text read on the quick path: the edited text is
+        # then read again only where it changed.
+        view = read.line_view() if isinstance(read, _Unchecked) else None
+        analysis = apply(loaded, ops, path=where, intent=intent, view=view)
         if analysis is loaded:
             return
         if isinstance(read, _Unchecked):
@@ -943,6 +946,11 @@ class _Unchecked:
 
     def check(self) -> Analysis:
         return analyse_view(self.text, self.split, self._quick_view(), self._path)
+
+    def line_view(self) -> QuickView | None:
+        """The line reader's view of the text, with its spans; None for a view the
+        parser's events made."""
+        return self._quick_view() if self._spans is not None else None
 
     def unchecked(self) -> Analysis:
         """An analysis to splice an edit into: the text, split, data and (built on first
