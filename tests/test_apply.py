@@ -345,7 +345,7 @@ def test_a_multi_op_edit_reads_the_tree_once_and_verifies_once(
     document = newsmeta.loads(ARTICLE)
     calls = {"compose": 0, "analyse": 0}
     compose = getattr(edit, "compose")  # noqa: B009
-    analyse = getattr(edit, "analyse_quickly")  # noqa: B009
+    analyse = getattr(edit, "_read_again")  # noqa: B009
 
     def counted_compose(*args: Any, **kwargs: Any) -> Any:
         calls["compose"] += 1
@@ -356,7 +356,7 @@ def test_a_multi_op_edit_reads_the_tree_once_and_verifies_once(
         return analyse(*args, **kwargs)
 
     monkeypatch.setattr(edit, "compose", counted_compose)
-    monkeypatch.setattr(edit, "analyse_quickly", counted_analyse)
+    monkeypatch.setattr(edit, "_read_again", counted_analyse)
     document.apply(
         jq(
             '.title = "T" | .quality = 1 | .topics += ["AI"] | del(.heat) | .images = '
