@@ -23,24 +23,37 @@ from __future__ import annotations
 import re
 from typing import Final
 
-import attrs
+from newsmeta._records import FrozenRecord
 
 __all__ = ["Diagnosis", "diagnose"]
 
+_set = object.__setattr__
 
-@attrs.frozen
-class Diagnosis:
+
+class Diagnosis(FrozenRecord):
     """A plain-words ``message`` and the span it points at (indices into the YAML text)."""
 
+    __slots__ = ("end", "message", "start")
+    _fields = ("message", "start", "end")
     message: str
     start: int
     end: int
 
+    def __init__(self, message: str, start: int, end: int) -> None:
+        _set(self, "message", message)
+        _set(self, "start", start)
+        _set(self, "end", end)
 
-@attrs.frozen
-class _Line:
+
+class _Line(FrozenRecord):
+    __slots__ = ("start", "text")
+    _fields = ("start", "text")
     start: int  # index of the line's first character in the YAML text
     text: str  # without its line break (a trailing CR is kept out too)
+
+    def __init__(self, start: int, text: str) -> None:
+        _set(self, "start", start)
+        _set(self, "text", text)
 
     @property
     def indent(self) -> int:
@@ -52,13 +65,19 @@ class _Line:
         return not stripped or stripped.startswith("#")
 
 
-@attrs.frozen
-class _Quoted:
+class _Quoted(FrozenRecord):
     """A quoted scalar: where it opens, where it closes (None: never), and its quote."""
 
+    __slots__ = ("close", "open", "quote")
+    _fields = ("open", "close", "quote")
     open: int
     close: int | None
     quote: str
+
+    def __init__(self, open: int, close: int | None, quote: str) -> None:
+        _set(self, "open", open)
+        _set(self, "close", close)
+        _set(self, "quote", quote)
 
 
 def _lines(yaml: str) -> list[_Line]:
