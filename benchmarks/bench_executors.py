@@ -24,8 +24,12 @@ pool does not pay it per call. The order of the rows alternates from round to ro
 
 For each row: wall time, and CPU time of every process taking part (this one, which holds
 the Dask scheduler and nannies, plus the workers), split into this process and the
-workers. Printed: medians, pool ÷ Dask ratios (>= 1: Dask at least as fast), and the load
-average before and after (the machine may be shared: prefer the CPU ratios then).
+workers; and the idle tail: from the moment the first worker finished its last task to
+the moment the last worker finished its own (each task notes, where it ran, when it
+finished), the time the run left a worker without work at its end. Printed: medians,
+pool ÷ Dask ratios (>= 1: Dask at least as fast), and the load average before and after
+(the machine may be shared: prefer the CPU ratios and the idle tail then, which depend
+less on what else runs).
 """
 
 from __future__ import annotations
@@ -37,8 +41,9 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
 
 import bench_validate
 
@@ -52,6 +57,44 @@ QUIET_DASK = {
 }
 
 Row = Callable[[], contextlib.AbstractContextManager[Executor | None]]
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def stamped(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> tuple[Any, int, float]:
+    """``fn``'s result, with the process that ran it and when it finished (wall clock)."""
+    result = fn(*args, **kwargs)
+    return result, os.getpid(), time.time()
+
+
+class Stamping(Executor):
+    """Hands every task to ``inner`` and notes, per process that ran tasks, when its last
+    one finished. What the caller gets back is the task's own result."""
+
+    def __init__(self, inner: Executor) -> None:
+        self.inner = inner
+        self.last_end: dict[int, float] = {}
+
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        outer: Future[T] = Future()
+
+        def done(task: Future[tuple[Any, int, float]]) -> None:
+            try:
+                result, pid, end = task.result()
+            except BaseException as exc:  # handed on to the caller as is
+                outer.set_exception(exc)
+                return
+            self.last_end[pid] = max(end, self.last_end.get(pid, end))
+            outer.set_result(result)
+
+        self.inner.submit(stamped, fn, *args, **kwargs).add_done_callback(done)
+        return outer
+
+    def idle_tail(self) -> float:
+        """Seconds from the first worker's last task end to the last worker's (0 with
+        fewer than two workers seen)."""
+        ends = self.last_end.values()
+        return max(ends) - min(ends) if len(self.last_end) > 1 else 0.0
 
 
 @contextlib.contextmanager
@@ -119,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     wall: dict[str, list[float]] = {label: [] for label in rows}
     here: dict[str, list[float]] = {label: [] for label in rows}
     workers: dict[str, list[float]] = {label: [] for label in rows}
+    tail: dict[str, list[float]] = {label: [] for label in rows}
     me = psutil.Process()
     load_before = os.getloadavg()
     for round_ in range(args.rounds):
@@ -129,9 +173,11 @@ def main(argv: list[str] | None = None) -> int:
                     validate_many(paths[:64], executor, chunk_size=4)
                 children = [child.pid for child in me.children(recursive=True)]
                 before = cpu_seconds(children)
+                stamping = Stamping(executor) if executor is not None else None
                 cpu_start, start = time.process_time(), time.perf_counter()
-                validate_many(paths, executor, chunk_size=chunk)
+                validate_many(paths, stamping, chunk_size=chunk)
                 wall[label].append(time.perf_counter() - start)
+                tail[label].append(stamping.idle_tail() if stamping is not None else 0.0)
                 here[label].append(time.process_time() - cpu_start)
                 after = cpu_seconds(children)
                 workers[label].append(sum(after[pid] - before.get(pid, 0.0) for pid in after))
@@ -146,11 +192,12 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"{len(paths)} files from {directory}, chunk_size {chunk}, median of {args.rounds}")
     print(f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after")
-    print(f"  {'':36} {'wall s':>8} {'CPU s':>8} {'here':>8} {'workers':>8}")
+    print(f"  {'':36} {'wall s':>8} {'CPU s':>8} {'here':>8} {'workers':>8} {'idle tail':>10}")
     for label in rows:
         print(
             f"  {label:36} {median(wall, label):8.2f} {cpu(label):8.2f}"
             f" {median(here, label):8.2f} {median(workers, label):8.2f}"
+            f" {median(tail, label):10.3f}"
         )
     pool = "process pool, 2 workers"
     for label in rows:
