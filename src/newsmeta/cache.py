@@ -782,25 +782,26 @@ class ResultCache:
         """
         limits = self.limits if limits is None else limits
         context = self._context_of(limits)
-        names = [os.fspath(p) for p in paths]
+        names: list[str] = list(map(os.fspath, paths))  # type: ignore[arg-type]
         stored: list[bytes | None] = [None] * len(names)
         # This loop runs once per file on every warm run: names are bound locally.
         context_crc, today, touched = crc32(context), self._today, self._touched
-        trust, stat_of, status_bytes, key_of = _TRUST_STAT, os.stat, _status_bytes, self._key
+        trust, stat_of, pack, shortest = _TRUST_STAT, os.stat, _STAT.pack, _DIGEST_END + _CHECK_SIZE
         for start in range(0, len(names) if self._db is not None else 0, _LOOKUP_BATCH):
             batch = names[start : start + _LOOKUP_BATCH]
-            keys = [key_of(name) for name in batch]
+            keys = self._keys(batch)
             rows = self._fetch(context, keys)
             if rows is None:
                 break
+            row_of = rows.get
             for offset, key in enumerate(keys):
-                row = rows.get(key)
+                row = row_of(key)
                 if row is None:
                     continue
-                _, entry, used_day = row
+                entry = row[1]
                 if (
                     type(entry) is not bytes
-                    or len(entry) < _DIGEST_END + _CHECK_SIZE
+                    or len(entry) < shortest
                     or crc32(entry, crc32(key, context_crc)) != _CRC_RESIDUE
                 ):
                     continue  # damaged: the file is checked, and the entry replaced
@@ -809,8 +810,14 @@ class ResultCache:
                     status = stat_of(name)
                 except OSError:
                     continue  # the check reports why
-                if trust and entry[:_STAT_END] == status_bytes(status):
-                    if used_day != today:
+                try:  # _status_bytes, inline: this runs for every file
+                    same = trust and entry.startswith(
+                        pack(status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+                    )
+                except struct.error:
+                    same = False
+                if same:
+                    if row[2] != today:
                         touched.append((today, context, key))
                     stored[start + offset] = entry
                 elif stat.S_ISREG(status.st_mode):
@@ -848,6 +855,23 @@ class ResultCache:
         :func:`~newsmeta.validation.validate_many`."""
         lookup = self.lookup(paths, limits=limits)
         return lookup.results(executor, chunk_size=chunk_size, in_flight=in_flight)
+
+    def _keys(self, names: list[str]) -> list[bytes]:
+        """:meth:`_key` of each of ``names``."""
+        if _SIMPLE_PATHS:
+            # The usual run: relative paths that need no normalising. Whatever a name
+            # holds, the joined text holds too, so none of these is missed.
+            joined = "\0".join(names)
+            if not (
+                "//" in joined
+                or "/." in joined
+                or "\0/" in joined
+                or "\0." in joined
+                or joined.startswith(("/", "."))
+            ):
+                prefix = self._prefix
+                return [(prefix + name).encode(_FS_ENCODING, _FS_ERRORS) for name in names]
+        return [self._key(name) for name in names]
 
     def _key(self, name: str) -> bytes:
         """The entry key of a path: absolute, normalised, as the file system's bytes."""
