@@ -165,13 +165,8 @@ CACHE_BATCH = 4096
 
 
 def _batches(names: Iterable[str], size: int) -> Iterator[list[str]]:
-    batch: list[str] = []
-    for name in names:
-        batch.append(name)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
+    remaining = iter(names)
+    while batch := list(itertools.islice(remaining, size)):
         yield batch
 
 
@@ -340,6 +335,8 @@ def _run_validate(args: argparse.Namespace) -> int:
                     corpus = CorpusIndex()
                     check, check_stated = corpus.check, corpus.check_stated
                     check_hashed = corpus.check_hashed
+                    # Without a bar to draw (most runs), nothing to call for each file.
+                    advance = progress.advance if progress.enabled else None
                     # The unchanged files enter the cross-file check first, so a URL that a
                     # changed file shares with one of them is reported on the changed file.
                     for context, urls in checked(unchanged, len(unchanged)):
@@ -349,7 +346,8 @@ def _run_validate(args: argparse.Namespace) -> int:
                             check_hashed(context, urls)
                         else:
                             check_stated(context, urls)
-                        progress.advance(False)
+                        if advance is not None:
+                            advance(False)
                     # chain, not another generator: this loop runs once per file.
                     for checked_result, urls in itertools.chain(
                         first_results(), checked(paths, count)
@@ -373,7 +371,8 @@ def _run_validate(args: argparse.Namespace) -> int:
                                 state["fail"] = True
                         else:
                             result = raw
-                        progress.advance(bool(result.problems) and not args.statistics)
+                        if advance is not None:
+                            advance(bool(result.problems) and not args.statistics)
                         yield result
 
             render = load(fmt)
