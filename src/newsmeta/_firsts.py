@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import marshal
-import os
 import zlib
 from array import array
 from collections.abc import Sequence
@@ -49,8 +48,6 @@ _RAW: Final = -15
 _EMPTY: Final = 0
 #: The table doubles when more than this share of its slots is used.
 _LOAD: Final = 0.75
-_BITS: Final = 64
-_ALL_BITS: Final = (1 << _BITS) - 1
 
 
 def url_hash(url: str) -> int:
@@ -97,19 +94,15 @@ class FirstStatements:
         "_kept",
         "_last",
         "_mask",
-        "_multiplier",
-        "_shift",
         "_slots",
     )
 
     def __init__(self) -> None:
         self._mask = 63
-        self._shift = _BITS - 6
-        #: A hash's first slot is the top bits of its product with this random odd number
-        #: (multiply-shift): the hashes are the same in every process, and anyone can
-        #: craft URLs whose hashes share their low bits, but not their slots.
-        self._multiplier = int.from_bytes(os.urandom(8), "little") | 1
-        #: Record number plus one in each used slot (a record's slot starts at its hash's).
+        #: Record number plus one in each used slot. The search for a hash starts at
+        #: Python's hash of its 8 bytes (masked by the size): the hashes are the same in
+        #: every process, so anyone can craft URLs whose hashes share their low bits, but
+        #: Python's hash of bytes is keyed afresh in each process, so not their slots.
         self._slots = _zeros(64)
         #: Each record's hash, by record number: the table is rebuilt from it alone.
         self._hashes: array[int] = array("Q")
@@ -131,7 +124,7 @@ class FirstStatements:
         ``url`` is new (it is then remembered)."""
         wanted = _hash(url)
         slots, hashes, mask = self._slots, self._hashes, self._mask
-        slot = (wanted * self._multiplier & _ALL_BITS) >> self._shift
+        slot = hash(wanted.to_bytes(8, "little")) & mask
         while True:
             found = slots[slot]
             if found == _EMPTY:
@@ -157,11 +150,20 @@ class FirstStatements:
         each URL would have answered with ``path`` and its line.
         """
         slots, hashes, mask = self._slots, self._hashes, self._mask
-        multiplier, shift = self._multiplier, self._shift
-        free = []
+        if len(stated) == 2:  # most files: one URL (or two alike); this runs for each
+            wanted = stated[0]
+            slot = hash(wanted.to_bytes(8, "little")) & mask
+            found = slots[slot]
+            while found != _EMPTY:
+                if hashes[found - 1] == wanted:
+                    return False
+                slot = (slot + 1) & mask
+                found = slots[slot]
+            self._add(wanted, slot, (path, stated[1], source))
+            return True
         for index in range(0, len(stated), 2):
             wanted = stated[index]
-            slot = (wanted * multiplier & _ALL_BITS) >> shift
+            slot = hash(wanted.to_bytes(8, "little")) & mask
             while True:
                 found = slots[slot]
                 if found == _EMPTY:
@@ -169,14 +171,10 @@ class FirstStatements:
                 if hashes[found - 1] == wanted:
                     return False
                 slot = (slot + 1) & mask
-            free.append(slot)
-        if len(free) == 1:  # most files: one URL (or two alike), its free slot found
-            self._add(stated[0], free[0], (path, stated[1], source))
-            return True
         for index in range(0, len(stated), 2):
             wanted = stated[index]
-            slot = (wanted * self._multiplier & _ALL_BITS) >> self._shift
             slots, mask = self._slots, self._mask  # the table may have grown
+            slot = hash(wanted.to_bytes(8, "little")) & mask
             while slots[slot] != _EMPTY:
                 slot = (slot + 1) & mask
             self._add(wanted, slot, (path, stated[index + 1], source))
@@ -214,12 +212,12 @@ class FirstStatements:
 
     def _grow(self) -> None:
         size = 2 * (self._mask + 1)
-        mask, shift, multiplier = size - 1, self._shift - 1, self._multiplier
+        mask = size - 1
         self._slots = _zeros(0)  # the old table goes before the new one is made
         slots = _zeros(size)
         for number, found in enumerate(self._hashes, 1):
-            slot = (found * multiplier & _ALL_BITS) >> shift
+            slot = hash(found.to_bytes(8, "little")) & mask
             while slots[slot] != _EMPTY:
                 slot = (slot + 1) & mask
             slots[slot] = number
-        self._slots, self._mask, self._shift = slots, mask, shift
+        self._slots, self._mask = slots, mask
