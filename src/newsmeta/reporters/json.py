@@ -84,17 +84,24 @@ def render(results: Iterable[FileResult], stream: TextIO, options: Options | Non
     files = errors = warnings = 0
     stream.write(f'{{\n  "version": {SHAPE_VERSION},\n  "files": [')
     block: list[str] = []
-    clock = _clock
+    clock, verbatim, separator = _clock, _VERBATIM, "\n    "
     first_at = last_at = clock()
     for result in results:
         now = clock()
         if not block:
             first_at = now
-        block.append(("," if files else "") + "\n    " + _entry(result))
-        files += 1
         if result.problems:
+            block.append(separator + _entry(result))
             errors += result.errors
             warnings += result.warnings
+        else:  # _entry's shortcut, inline, in one string: this runs for most files
+            path = result.path
+            if path.isascii() and not path.encode("ascii").translate(None, verbatim):
+                block.append(f'{separator}{{"path": "{path}", "ok": true, "problems": []}}')
+            else:
+                block.append(separator + _entry(result))
+        separator = ",\n    "
+        files += 1
         if (
             len(block) >= BLOCK_ENTRIES
             or now - last_at >= BLOCK_SECONDS  # results come slowly: write each one
