@@ -1125,7 +1125,8 @@ class Lookup:
         checked = _in_chunks(check, to_check, executor, chunk_size, in_flight)
         decode, body_end, urls_end = _decode_apart, -_CHECK_SIZE, -_CHECK_SIZE - 1
         layouts, head, most, unhashed = _HASHED, _DIGEST_END + 1, _MOST_HASHED, _UNHASHED
-        no_problems = _NO_PROBLEMS_BYTES
+        no_problems, counted, result_of = _NO_PROBLEMS_BYTES, _DIGEST_END, FileResult
+        skip = len(no_problems)
         # One object for every file: what reads a file's URLs when a hash is met again.
         values = functools.partial(_url_values, limits=self._limits)
         pair: tuple[FileResult, StatedUrls]
@@ -1139,14 +1140,14 @@ class Lookup:
                     continue
                 stored[index] = b""  # read once: let it go
                 try:
-                    count = entry[_DIGEST_END]
+                    count = entry[counted]
                     if count <= most:
                         layout = layouts[count]
                         start = head + layout.size
                         if entry.startswith(no_problems, start):  # most files
                             hashed = layout.unpack_from(entry, head)
-                            source = entry[start + len(no_problems) : urls_end]
-                            yield FileResult(name, ()), (hashed, source, values)
+                            source = entry[start + skip : urls_end]
+                            yield result_of(name, ()), (hashed, source, values)
                             continue
                     elif count == unhashed:
                         start = head
