@@ -47,13 +47,12 @@ included); 130 interrupted (Ctrl-C).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib
 import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -286,17 +285,11 @@ class _Run:
         if not self.deferring:
             raise KeyboardInterrupt
 
-    @contextlib.contextmanager
-    def _deferred(self) -> Iterator[None]:
+    def _deferred(self) -> _Deferring:
         """Ctrl-C waits until the block is done: a printed diff is always written."""
-        self.deferring = True
-        try:
-            yield
-        finally:
-            self.deferring = False
+        return _Deferring(self)
 
-    @contextlib.contextmanager
-    def _native(self) -> Iterator[None]:
+    def _native(self) -> _NativeCall:
         """Run a jq program so that a signal can stop it, and never before a promised save.
 
         The jq binding never hands control back to Python while a program runs, so a
@@ -307,25 +300,7 @@ class _Run:
         microseconds later, and they are saved before the run ends); once it has been slow
         on a file, each run saves the files waiting first (a slow program makes a batch's
         savings small anyway)."""
-        batch = self.batch
-        if batch and self.slow:
-            with self._deferred():
-                self._save_batch()
-        if self.interrupted:  # a signal came while they were saved: stop here
-            raise KeyboardInterrupt
-        stoppable = not batch
-        handlers = (
-            [(signum, _set_handler(signum, _DEFAULT)) for signum in self.stopping]
-            if stoppable
-            else ()
-        )
-        started = time.monotonic()
-        try:
-            yield
-        finally:
-            for signum, handler in handlers:
-                _set_handler(signum, handler)
-            self.slow = self.slow or time.monotonic() - started > _SLOW_PROGRAM
+        return _NativeCall(self)
 
     # --- one file ---------------------------------------------------------------------------
 
@@ -414,6 +389,55 @@ class _Run:
             self.tally.fail(text)
         else:
             self.tally.count(outcome.kind, text)
+
+
+# The two contexts below are plain classes rather than generator-based context managers:
+# they are entered once or twice for every file, and a generator's set-up costs several
+# times theirs.
+
+
+class _Deferring:
+    """The block of :meth:`_Run._deferred`: a signal in it is counted, not raised."""
+
+    __slots__ = ("_run",)
+
+    def __init__(self, run: _Run) -> None:
+        self._run = run
+
+    def __enter__(self) -> None:
+        self._run.deferring = True
+
+    def __exit__(self, *exc: object) -> None:
+        self._run.deferring = False
+
+
+class _NativeCall:
+    """The block of :meth:`_Run._native`, around one run of the jq programs."""
+
+    __slots__ = ("_handlers", "_run", "_started")
+
+    def __init__(self, run: _Run) -> None:
+        self._run = run
+        self._handlers: list[tuple[int, Any]] = []
+        self._started = 0.0
+
+    def __enter__(self) -> None:
+        run = self._run
+        batch = run.batch
+        if batch and run.slow:
+            with _Deferring(run):
+                run._save_batch()
+        if run.interrupted:  # a signal came while they were saved: stop here
+            raise KeyboardInterrupt
+        if not batch:  # stoppable: nothing waits to be saved
+            self._handlers = [(signum, _set_handler(signum, _DEFAULT)) for signum in run.stopping]
+        self._started = time.monotonic()
+
+    def __exit__(self, *exc: object) -> None:
+        run = self._run
+        for signum, handler in self._handlers:
+            _set_handler(signum, handler)
+        run.slow = run.slow or time.monotonic() - self._started > _SLOW_PROGRAM
 
 
 def _saved(path: str, document: Document, allow_links: bool, force: bool) -> _Outcome | None:
