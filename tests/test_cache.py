@@ -685,14 +685,7 @@ def test_results_with_their_urls_apart_are_the_results(files: list[Path], tmp_pa
         ]
         assert rebuilt == expected
         apart, whole = CorpusIndex(), CorpusIndex()
-        checked_apart = [
-            apart.check(result)
-            if urls is None
-            else apart.check_hashed(result, urls)
-            if isinstance(urls, tuple)
-            else apart.check_stated(result, urls)
-            for result, urls in stated
-        ]
+        checked_apart = [apart.check_apart(result, urls) for result, urls in stated]
         checked_whole = [whole.check(result) for result in expected]
         assert [(r.path, r.problems) for r in checked_apart] == [
             (r.path, r.problems) for r in checked_whole
@@ -755,14 +748,7 @@ def test_stored_urls_read_only_on_a_collision_come_from_the_file_when_unreadable
 
     def corpus_pass(results: Iterator[tuple[FileResult, Any]]) -> list[FileResult]:
         index = CorpusIndex()
-        return [
-            index.check(result)
-            if urls is None
-            else index.check_hashed(result, urls)
-            if isinstance(urls, tuple)
-            else index.check_stated(result, urls)
-            for result, urls in results
-        ]
+        return [index.check_apart(result, urls) for result, urls in results]
 
     with ResultCache(tmp_path / "cache") as cache:
         lookup = cache.lookup(paths)

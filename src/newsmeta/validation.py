@@ -304,6 +304,17 @@ class CorpusIndex:
         ]
         return self.check_stated(result, urls)
 
+    def check_apart(self, result: FileResult, urls: StatedUrls) -> FileResult:
+        """The pass for a result and its URLs as
+        :meth:`~newsmeta.cache.Lookup.stated_results` yields them: :meth:`check` when
+        ``urls`` is None (``result`` holds them), :meth:`check_hashed` for URLs by their
+        hashes, else :meth:`check_stated`."""
+        if urls is None:
+            return self.check(result)
+        if isinstance(urls, tuple):  # stored without problems: most files of a warm run
+            return self.check_hashed(result, urls)
+        return self.check_stated(result, urls)
+
     def check_hashed(self, result: FileResult, hashed: HashedUrls) -> FileResult:
         """:meth:`check_stated` with the URLs by their hashes (:data:`HashedUrls`): while
         none of those hashes was met before (most files), the URLs are not read at all."""

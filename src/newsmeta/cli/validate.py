@@ -333,31 +333,20 @@ def _run_validate(args: argparse.Namespace) -> int:
                 total = count + len(unchanged) + use_stdin
                 with Progress(total, sys.stderr, stdout) as progress:
                     corpus = CorpusIndex()
-                    check, check_stated = corpus.check, corpus.check_stated
-                    check_hashed = corpus.check_hashed
+                    check = corpus.check_apart
                     # Without a bar to draw (most runs), nothing to call for each file.
                     advance = progress.advance if progress.enabled else None
                     # The unchanged files enter the cross-file check first, so a URL that a
                     # changed file shares with one of them is reported on the changed file.
                     for context, urls in checked(unchanged, len(unchanged)):
-                        if urls is None:
-                            check(context)
-                        elif isinstance(urls, tuple):
-                            check_hashed(context, urls)
-                        else:
-                            check_stated(context, urls)
+                        check(context, urls)
                         if advance is not None:
                             advance(False)
                     # chain, not another generator: this loop runs once per file.
                     for checked_result, urls in itertools.chain(
                         first_results(), checked(paths, count)
                     ):
-                        if urls is None:
-                            raw = check(checked_result)
-                        elif isinstance(urls, tuple):  # stored, without problems: most files
-                            raw = check_hashed(checked_result, urls)
-                        else:
-                            raw = check_stated(checked_result, urls)
+                        raw = check(checked_result, urls)
                         # Most files have no problem: skip the scans for them (runs per file).
                         if raw.problems:
                             if not state["io"] and any(
