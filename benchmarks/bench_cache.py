@@ -38,8 +38,18 @@ Then, once: start-up on one file (no cache, warm cache, check-jsonschema, bare P
 Reported per size: files/s by wall and by CPU, peak RSS, microseconds per file, and the
 ratios that the cache is judged by, all taken within this one run: cold over warm and cold
 over warm-with-1%-changed (both ways of being cold), warm and cold against check-jsonschema
-and against the floor. Across sizes: warm microseconds per file (flat means linear time)
-and warm peak RSS.
+and against the floor. Each ratio is given two ways:
+
+``wall`` and ``cpu``
+    the median throughput of one row over the median throughput of the other, each median
+    taken over all rounds on its own.
+``paired wall`` and ``paired cpu``
+    the median over rounds of that round's own ratio: each round runs the rows back to back
+    (cold, then warm, then warm with 1% changed), so a change of load between rounds hits
+    both sides of a round's ratio alike and cancels. On a shared machine this is the
+    steadier figure; the two agree when the load holds still.
+
+Across sizes: warm microseconds per file (flat means linear time) and warm peak RSS.
 
 Every command is printed as it is first run. On a shared 2-core machine only ratios from
 one run mean anything, never absolute times.
@@ -51,6 +61,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import sys
 import time
 from collections.abc import Sequence
@@ -123,6 +134,22 @@ def per_file_us(row: bv.Row, by_cpu: bool = False) -> float | None:
         return None
     seconds = row.median_cpu() if by_cpu else row.median_wall()
     return seconds / row.files * 1e6
+
+
+def paired_ratio(
+    rows: dict[str, bv.Row], top: str, bottom: str, by_cpu: bool = False
+) -> float | None:
+    """The median over rounds of ``bottom``'s time over ``top``'s in the same round (as
+    :func:`bench_validate.ratio`, > 1 when ``top`` is faster); None unless both rows ran
+    every round (in-process floor rows included)."""
+    a, b = rows.get(top), rows.get(bottom)
+    if a is None or b is None or not a.ok or not b.ok or len(a.runs) != len(b.runs):
+        return None
+    per_round = [
+        (y.cpu_s if by_cpu else y.wall_s) / max(x.cpu_s if by_cpu else x.wall_s, 1e-9)
+        for x, y in zip(a.runs, b.runs, strict=True)
+    ]
+    return statistics.median(per_round)
 
 
 def fmt(value: float | None, suffix: str = "x") -> str:
@@ -325,11 +352,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             (f"warm vs {keyed[k].label}", f"warm-{n}", k) for k in keyed if k.startswith("floor-")
         ]
         print("  RATIOS (throughput over throughput in this run; > 1: the first is faster)")
-        print(f"  {'':52} {'wall':>8} {'cpu':>8}")
+        print("  (paired: the median of each round's own ratio; see the module docstring)")
+        print(f"  {'':52} {'wall':>8} {'cpu':>8} {'paired wall':>12} {'paired cpu':>11}")
         for label, top, bottom in pairs:
             wall, cpu = bv.ratio(keyed, top, bottom), bv.ratio(keyed, top, bottom, by_cpu=True)
-            ratios[label] = {"wall": wall, "cpu": cpu}
-            print(f"  {label:52} {fmt(wall):>8} {fmt(cpu):>8}")
+            paired_wall = paired_ratio(keyed, top, bottom)
+            paired_cpu = paired_ratio(keyed, top, bottom, by_cpu=True)
+            ratios[label] = {
+                "wall": wall,
+                "cpu": cpu,
+                "paired_wall": paired_wall,
+                "paired_cpu": paired_cpu,
+            }
+            print(
+                f"  {label:52} {fmt(wall):>8} {fmt(cpu):>8} "
+                f"{fmt(paired_wall):>12} {fmt(paired_cpu):>11}"
+            )
         report["sizes"][str(n)] = {
             "dir": str(size.md_dir),
             "rows": [row.summary() for row in rows.values()],
