@@ -170,3 +170,69 @@ def test_the_hash_is_the_same_in_every_process() -> None:
     }
     # Pinned: the cache stores it, so it must not depend on the process or the platform.
     assert runs == {"6646424090384515087\n"}
+
+
+def _replay_runs(files: list[tuple[str, list[tuple[str, int]]]], expected_size: int) -> None:
+    """Feed every file's distinct URLs by their hashes in one run (:meth:`add_run`, as a
+    warm run's files without problems enter it), each file that it stops at URL by URL,
+    and check every answer against a dictionary."""
+    expected: dict[str, tuple[str, int]] = {}
+    memory = FirstStatements(expected_size)
+    hashed = [
+        (
+            [value for url, line in uses for value in (firsts._hash(url), line)],
+            json.dumps([["webUrl", url, line, 1, line, 9] for url, line in uses]).encode(),
+        )
+        for _, uses in files
+    ]
+    paths = [path for path, _ in files]
+    start = 0
+    while start < len(files):
+        stop = memory.add_run(hashed, paths, start)
+        assert start <= stop <= len(files)
+        for path, uses in files[start:stop]:  # entered by hash: each URL is new here
+            for url, line in uses:
+                assert expected.setdefault(url, (path, line)) == (path, line)
+        if stop < len(files):
+            path, uses = files[stop]
+            # add_run stops only where a hash was met before, and enters nothing of it.
+            known = {firsts._hash(url) for url in expected}
+            assert any(firsts._hash(url) in known for url, _ in uses)
+            firsts_of = [expected.setdefault(url, (path, line)) for url, line in uses]
+            assert [memory.setdefault(url, path, line) for url, line in uses] == firsts_of
+        start = stop + 1
+    assert len(memory) == len(expected)
+    for url, first in expected.items():
+        assert memory.setdefault(url, "later.md", 1) == first
+
+
+@settings(max_examples=100, deadline=None)
+@given(_FILES, st.integers(min_value=0, max_value=300))
+def test_urls_entered_in_runs_are_answered_as_a_dictionary_would(
+    files: list[tuple[str, list[tuple[str, int]]]], expected_size: int
+) -> None:
+    # Small blocks, so that a run fills, keeps and compresses several of them, and the table
+    # grows in the middle of a run (unless the size hint made it large enough).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(firsts, "BLOCK", 4)
+        patch.setattr(firsts, "KEPT_BLOCKS", 1)
+        _replay_runs([(path, uses) for path, uses in files if _distinct(uses)], expected_size)
+
+
+@settings(max_examples=50, deadline=None)
+@given(_FILES)
+def test_urls_entered_in_runs_with_colliding_hashes_are_told_apart(
+    files: list[tuple[str, list[tuple[str, int]]]],
+) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(firsts, "_hash", lambda url: firsts.url_hash(url) % 4)
+        patch.setattr(firsts, "BLOCK", 4)
+        _replay_runs([(path, uses) for path, uses in files if _distinct(uses)], 0)
+
+
+def test_a_size_hint_makes_room_at_once_and_changes_no_answer() -> None:
+    hinted, plain = FirstStatements(10_000), FirstStatements()
+    assert len(hinted._slots) >= 10_000 / firsts._LOAD > len(plain._slots)
+    statements = [(f"https://example.com/{i % 3000}", f"{i}.md", i) for i in range(6000)]
+    for url, path, line in statements:
+        assert hinted.setdefault(url, path, line) == plain.setdefault(url, path, line)

@@ -97,13 +97,18 @@ class FirstStatements:
         "_slots",
     )
 
-    def __init__(self) -> None:
-        self._mask = 63
+    def __init__(self, expected: int = 0) -> None:
+        """An empty table, made large enough for ``expected`` URLs from the start (it grows
+        as needed either way; growing rehashes every URL so far)."""
+        size = 64
+        while _LOAD * size < expected:
+            size *= 2
+        self._mask = size - 1
         #: Record number plus one in each used slot. The search for a hash starts at
         #: Python's hash of its 8 bytes (masked by the size): the hashes are the same in
         #: every process, so anyone can craft URLs whose hashes share their low bits, but
         #: Python's hash of bytes is keyed afresh in each process, so not their slots.
-        self._slots = _zeros(64)
+        self._slots = _zeros(size)
         #: Each record's hash, by record number: the table is rebuilt from it alone.
         self._hashes: array[int] = array("Q")
         #: The first full blocks of records as they are, the compressed ones after them,
@@ -180,6 +185,51 @@ class FirstStatements:
             self._add(wanted, slot, (path, stated[index + 1], source))
         return True
 
+    def add_run(
+        self, hashed: Sequence[tuple[Sequence[int], bytes]], paths: Sequence[str], start: int
+    ) -> int:
+        """:meth:`add_new` of ``hashed[i]`` (``(stated, source)``) for ``paths[i]``, from
+        ``start`` on, in order, while it adds them; returns the index of the first that it
+        did not add (``len(paths)`` when it added all). A warm cached run enters most of
+        its files here: one call for many files."""
+        add_new, empty, end, index = self.add_new, _EMPTY, len(paths), start
+        hashes = self._hashes
+        append_hash = hashes.append
+        # add_new and _add of one URL, inline, with the table's parts bound: this loop runs
+        # for most files of a warm run. They are bound again after the table changed.
+        slots, mask, block = self._slots, self._mask, self._block
+        append_record, most = block.append, _LOAD * (mask + 1)
+        while index < end:
+            stated, source = hashed[index]
+            if len(stated) != 2:
+                if not add_new(stated, paths[index], source):
+                    return index
+                slots, mask, block = self._slots, self._mask, self._block
+                append_record, most = block.append, _LOAD * (mask + 1)
+                index += 1
+                continue
+            wanted = stated[0]
+            slot = hash(wanted.to_bytes(8, "little")) & mask
+            found = slots[slot]
+            while found != empty:
+                if hashes[found - 1] == wanted:
+                    return index
+                slot = (slot + 1) & mask
+                found = slots[slot]
+            append_hash(wanted)
+            slots[slot] = len(hashes)
+            append_record((paths[index], stated[1], source))
+            if len(block) == BLOCK:
+                self._seal()
+                block = self._block
+                append_record = block.append
+            if len(hashes) > most:
+                self._grow()
+                slots, mask = self._slots, self._mask
+                most = _LOAD * (mask + 1)
+            index += 1
+        return end
+
     def _add(self, wanted: int, slot: int, record: tuple[str, int, str | bytes]) -> None:
         """Remember ``record``, whose hash is ``wanted``, in the free ``slot``."""
         hashes = self._hashes
@@ -188,13 +238,18 @@ class FirstStatements:
         block = self._block
         block.append(record)
         if len(block) == BLOCK:
-            if len(self._kept) < KEPT_BLOCKS:
-                self._kept.append(block)
-            else:
-                self._blocks.append(zlib.compress(marshal.dumps(block), _LEVEL, _RAW))
-            self._block = []
+            self._seal()
         if len(hashes) > _LOAD * (self._mask + 1):
             self._grow()
+
+    def _seal(self) -> None:
+        """Put the full block being filled away (kept, or compressed) and start another."""
+        block = self._block
+        if len(self._kept) < KEPT_BLOCKS:
+            self._kept.append(block)
+        else:
+            self._blocks.append(zlib.compress(marshal.dumps(block), _LEVEL, _RAW))
+        self._block = []
 
     def _record(self, number: int) -> tuple[str, int, str | bytes]:
         block, index = divmod(number, BLOCK)
