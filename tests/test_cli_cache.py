@@ -11,7 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ import pytest
 import newsmeta._firsts as firsts
 from newsmeta.cache import DATABASE_NAME
 from newsmeta.cli import main
+from newsmeta.validation import CleanRun, CorpusIndex, Reported
 
 from .conftest import EXAMPLES, ROOT, load_module
 
@@ -147,6 +148,57 @@ def test_the_text_and_github_outputs_are_the_same_too(
             code = main(["validate", "--format", fmt, *argv, str(content)])
             outputs.append((code, capsys.readouterr().out))
         assert outputs[0] == outputs[1] == outputs[2]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--format", "json"],
+        ["--format", "text"],
+        ["--format", "github"],
+        ["--format", "sarif"],
+        ["--format", "junit"],
+        ["--format", "text", "--statistics"],
+        ["--format", "json", "--statistics"],
+        ["--format", "json", "--ignore", "corpus"],
+    ],
+)
+def test_a_warm_run_writes_byte_for_byte_what_a_run_without_cache_does(
+    argv: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A warm run hands the files whose stored results have no problems on in runs, not
+    one result each: every format still writes what it writes without the cache, for
+    names that need escaping and for a URL repeated among such files (which ends a run)."""
+    content = tmp_path / "content"
+    files = [p for p in _corpus(content, 20) if _url_has(p)]
+    clean = [p for p in files if not _codes(_validate(capsys, "--no-cache", str(p))[1], p.name)]
+    assert len(clean) >= 4
+    odd = ['"quoted"', "#hash", "ünï", "back\\slash", "tab\t"]
+    for number, (source, mark) in enumerate(zip(clean, odd, strict=False)):
+        copy = content / f"{source.stem}-{mark}.md"  # a name to escape, the same date
+        url = _url_of(source)  # its own URLs, on the same site (webUrl and originalUrl)
+        text = source.read_text(encoding="utf-8").replace(url, f"{url}-odd-{number}")
+        copy.write_text(text, encoding="utf-8", newline="")
+    report = _validate(capsys, "--no-cache", str(content))[1]
+    assert all(not _codes(report, f"-{mark}.md") for mark in odd)  # no problem: a run
+    _set_url(clean[2], _url_of(clean[0]))  # a clean file repeats another's URL
+    runs: list[int] = []
+    check_run = CorpusIndex.check_run
+
+    def counted(index: CorpusIndex, run: CleanRun) -> Iterator[Reported]:
+        runs.append(len(run))
+        return check_run(index, run)
+
+    monkeypatch.setattr(CorpusIndex, "check_run", counted)
+    outputs = []
+    for cache in (["--cache-dir", "c"], ["--cache-dir", "c"], ["--no-cache"]):
+        code = main(["validate", *argv, *cache, str(content)])
+        outputs.append((code, capsys.readouterr().out))
+    assert outputs[1] == outputs[0] == outputs[2]
+    assert sum(runs) >= len(clean)  # the warm run went through runs
 
 
 def test_a_warm_run_checks_no_file(

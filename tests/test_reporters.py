@@ -486,3 +486,76 @@ def test_json_writes_a_block_whose_first_entry_has_waited_long_enough(
     for n in range(12 - 4):
         assert f"content/{n}.md" in seen[n + 5]
     assert f"content/{n + 1}.md" not in seen[n + 2]
+
+
+# --- runs of files without problems ----------------------------------------------------------
+
+
+def _with_problem(path: str) -> FileResult:
+    problem = Problem(
+        code="yaml-syntax",
+        severity=Severity.ERROR,
+        message="The front matter is not valid YAML.",
+        pointer="",
+        line=2,
+        column=3,
+        end_line=2,
+        end_column=4,
+    )
+    return FileResult(path, (problem,))
+
+
+_PATHS = st.lists(
+    st.sampled_from(["a.md", "dir/b.md", 'q"u.md', "h#sh.md", "ü.md", "\x1bx.md", "\udcff.md"])
+    | st.text(min_size=1, max_size=8),
+    max_size=12,
+)
+
+
+def _rendered(name: str, items: list[object], options: Options) -> str:
+    stream = io.StringIO()
+    if name == "statistics":
+        from newsmeta.reporters import statistics
+
+        statistics.render(items, stream, options)  # type: ignore[arg-type]
+    elif name == "statistics-json":
+        from newsmeta.reporters import statistics
+
+        statistics.render_json(items, stream, options)  # type: ignore[arg-type]
+    else:
+        load(name)(items, stream, options)  # type: ignore[arg-type]
+    return stream.getvalue()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from([*FORMATS, "statistics", "statistics-json"]),
+    _PATHS,
+    st.sets(st.integers(min_value=0, max_value=11)),
+    st.sets(st.integers(min_value=0, max_value=12)),
+)
+def test_a_run_of_paths_renders_as_the_results_without_problems_would(
+    name: str, paths: list[str], with_problems: set[int], cuts: set[int]
+) -> None:
+    # The files without problems go as runs of paths, cut anywhere (an empty run too),
+    # between the results with problems: the output is that of one result per file.
+    options = Options(fixable=frozenset({"yaml-syntax"}))
+    results = [
+        _with_problem(path) if index in with_problems else FileResult(path, ())
+        for index, path in enumerate(paths)
+    ]
+    items: list[object] = []
+    run: list[str] = []
+    for index, result in enumerate(results):
+        if index in cuts:
+            items.append(run)
+            run = []
+        if result.problems:
+            if run:
+                items.append(run)
+                run = []
+            items.append(result)
+        else:
+            run.append(result.path)
+    items.append(run)
+    assert _rendered(name, items, options) == _rendered(name, list(results), options)

@@ -63,7 +63,7 @@ import stat
 import struct
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
 from zlib import crc32
@@ -77,6 +77,7 @@ from newsmeta._version import __version__
 from newsmeta.problems import Problem
 from newsmeta.validation import (
     BATCH_SIZE,
+    CleanRun,
     FileResult,
     StatedUrls,
     UrlUse,
@@ -1117,6 +1118,24 @@ class Lookup:
         :meth:`~newsmeta.validation.CorpusIndex.check_hashed`). Most stored results are
         then read back without reading their JSON at all.
         """
+        runs = self.stated_runs(executor, chunk_size=chunk_size, in_flight=in_flight)
+        for item in runs:
+            if type(item) is CleanRun:
+                yield from item.stated()
+            else:
+                yield item  # type: ignore[misc]
+
+    def stated_runs(
+        self,
+        executor: Executor | None = None,
+        *,
+        chunk_size: int = BATCH_SIZE,
+        in_flight: int = 8,
+    ) -> Iterator[tuple[FileResult, StatedUrls] | CleanRun]:
+        """:meth:`stated_results`, with each run of files in a row whose stored results
+        have no problems handed on as one :class:`~newsmeta.validation.CleanRun` (for
+        :meth:`~newsmeta.validation.CorpusIndex.check_run`) instead of a pair per file:
+        most files of a warm run, which then cost no result object each."""
         if chunk_size < 1 or in_flight < 1:
             raise ValueError("chunk_size and in_flight must be at least 1")
         cache, names, stored, context = self._cache, self._names, self._stored, self._context
@@ -1125,15 +1144,22 @@ class Lookup:
         checked = _in_chunks(check, to_check, executor, chunk_size, in_flight)
         decode, body_end, urls_end = _decode_apart, -_CHECK_SIZE, -_CHECK_SIZE - 1
         layouts, head, most, unhashed = _HASHED, _DIGEST_END + 1, _MOST_HASHED, _UNHASHED
-        no_problems, counted, result_of = _NO_PROBLEMS_BYTES, _DIGEST_END, FileResult
+        no_problems, counted = _NO_PROBLEMS_BYTES, _DIGEST_END
         skip = len(no_problems)
         # One object for every file: what reads a file's URLs when a hash is met again.
         values = functools.partial(_url_values, limits=self._limits)
+        clean_paths: list[str] = []
+        clean_hashed: list[tuple[Sequence[int], bytes]] = []
+        add_path, add_hashed = clean_paths.append, clean_hashed.append
         pair: tuple[FileResult, StatedUrls]
         try:
             for index, name in enumerate(names):
                 entry = stored[index]
                 if entry is None:
+                    if clean_paths:
+                        yield CleanRun(clean_paths, clean_hashed, values)
+                        clean_paths, clean_hashed = [], []
+                        add_path, add_hashed = clean_paths.append, clean_hashed.append
                     result, fresh = next(checked)
                     cache._store(context, name, fresh)
                     yield result, None
@@ -1145,9 +1171,10 @@ class Lookup:
                         layout = layouts[count]
                         start = head + layout.size
                         if entry.startswith(no_problems, start):  # most files
-                            hashed = layout.unpack_from(entry, head)
-                            source = entry[start + skip : urls_end]
-                            yield result_of(name, ()), (hashed, source, values)
+                            add_path(name)
+                            add_hashed(
+                                (layout.unpack_from(entry, head), entry[start + skip : urls_end])
+                            )
                             continue
                     elif count == unhashed:
                         start = head
@@ -1159,6 +1186,12 @@ class Lookup:
                     result, fresh = check([name])[0]
                     cache._store(context, name, fresh)
                     pair = result, None
+                if clean_paths:
+                    yield CleanRun(clean_paths, clean_hashed, values)
+                    clean_paths, clean_hashed = [], []
+                    add_path, add_hashed = clean_paths.append, clean_hashed.append
                 yield pair
+            if clean_paths:
+                yield CleanRun(clean_paths, clean_hashed, values)
         finally:
             cache.flush()

@@ -34,9 +34,12 @@ _MINUTE: Final = timedelta(minutes=1)
 
 __all__ = [
     "BATCH_SIZE",
+    "CleanPaths",
+    "CleanRun",
     "CorpusIndex",
     "FileResult",
     "Policy",
+    "Reported",
     "ResultStore",
     "UrlUse",
     "check",
@@ -279,6 +282,42 @@ HashedUrls: TypeAlias = "tuple[Sequence[int], bytes, Callable[[str, bytes], list
 #: :meth:`newsmeta.cache.Lookup.stated_results`): None (the result holds them), the values
 #: of each :class:`UrlUse`, or :data:`HashedUrls`.
 StatedUrls: TypeAlias = "list[list[Any]] | HashedUrls | None"
+#: A run of files without problems, by path, in order. A stream of results may hold one
+#: in place of a :class:`FileResult` for each of these files (a warm cached run hands most
+#: of its files on this way); every reporter takes both, and renders a run exactly as it
+#: renders those results.
+CleanPaths: TypeAlias = "list[str]"
+#: What a stream of results holds: results, and runs of files without problems.
+Reported: TypeAlias = "FileResult | CleanPaths"
+
+
+class CleanRun:
+    """Files in a row whose stored results have no problems (see
+    :meth:`newsmeta.cache.Lookup.stated_runs`): their ``paths``, and for each the first two
+    of its :data:`HashedUrls` (``hashed[i]`` is ``(stated, source)`` of ``paths[i]``), with
+    the one reader of such URLs that all of them share (``values``). For
+    :meth:`CorpusIndex.check_run`."""
+
+    __slots__ = ("hashed", "paths", "values")
+
+    def __init__(
+        self,
+        paths: list[str],
+        hashed: list[tuple[Sequence[int], bytes]],
+        values: Callable[[str, bytes], list[list[Any]]],
+    ) -> None:
+        self.paths = paths
+        self.hashed = hashed
+        self.values = values
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def stated(self) -> Iterator[tuple[FileResult, HashedUrls]]:
+        """One ``(result, urls)`` per file, as :meth:`CorpusIndex.check_hashed` takes them."""
+        values = self.values
+        for path, (stated, source) in zip(self.paths, self.hashed, strict=True):
+            yield FileResult(path, ()), (stated, source, values)
 
 
 class CorpusIndex:
@@ -291,10 +330,12 @@ class CorpusIndex:
     problems or texts.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, expected: int = 0) -> None:
+        """``expected``: about how many distinct URLs to make room for at once, such as the
+        number of files of the run (a hint: the index grows as needed either way)."""
         from newsmeta._firsts import FirstStatements
 
-        self._first = FirstStatements()
+        self._first = FirstStatements(expected)
 
     def check(self, result: FileResult) -> FileResult:
         """``result`` with a problem added for each URL an earlier file already stated."""
@@ -322,6 +363,23 @@ class CorpusIndex:
         if self._first.add_new(stated, result.path, source):
             return result
         return self.check_stated(result, values(result.path, source))
+
+    def check_run(self, run: CleanRun) -> Iterator[Reported]:
+        """:meth:`check_hashed` of each file of ``run``, in order, without a result for
+        each: the files that stay without problems come as runs of their paths
+        (:data:`CleanPaths`), and a file that states a URL an earlier one did as its
+        result (then with a ``corpus-duplicate-url`` problem, or none after all when only
+        a hash was met before)."""
+        paths, hashed, values = run.paths, run.hashed, run.values
+        add_run, end, start = self._first.add_run, len(paths), 0
+        while start < end:
+            stop = add_run(hashed, paths, start)  # the first file it could not add
+            if stop > start:
+                yield paths if start == 0 and stop == end else paths[start:stop]
+            if stop < end:
+                path = paths[stop]
+                yield self.check_stated(FileResult(path, ()), values(path, hashed[stop][1]))
+            start = stop + 1
 
     def check_stated(self, result: FileResult, urls: Iterable[Sequence[Any]]) -> FileResult:
         """:meth:`check` with the URLs that ``result``'s file states given apart (those of

@@ -16,11 +16,12 @@ if TYPE_CHECKING:
 
     from newsmeta.cache import ResultCache
     from newsmeta.config import Config
-    from newsmeta.validation import FileResult, StatedUrls
+    from newsmeta.validation import CleanRun, FileResult, Reported, StatedUrls
 
     #: A result, with the URLs its file states kept apart (None: the result holds them),
-    #: as :meth:`newsmeta.cache.Lookup.stated_results` gives them.
-    _Stated: TypeAlias = tuple[FileResult, StatedUrls]
+    #: or a run of stored results without problems, as
+    #: :meth:`newsmeta.cache.Lookup.stated_runs` gives them.
+    _Stated: TypeAlias = tuple[FileResult, StatedUrls] | CleanRun
 
 from newsmeta.cli.common import (
     EXIT_OK,
@@ -197,6 +198,7 @@ def _run_validate(args: argparse.Namespace) -> int:
     from newsmeta.problems import Severity
     from newsmeta.reporters import Options, fails, load
     from newsmeta.validation import (
+        CleanRun,
         CorpusIndex,
         Policy,
         check_bytes,
@@ -296,9 +298,9 @@ def _run_validate(args: argparse.Namespace) -> int:
                 lookup = cache.lookup(batch)
                 on = executor(lookup.to_check)
                 if on is None:
-                    yield from lookup.stated_results()
+                    yield from lookup.stated_runs()
                 else:
-                    yield from lookup.stated_results(
+                    yield from lookup.stated_runs(
                         on, chunk_size=chunk(lookup.to_check), in_flight=workers * 4
                     )
 
@@ -329,37 +331,59 @@ def _run_validate(args: argparse.Namespace) -> int:
                 fixable=fixable,
             )
 
-            def judged() -> Iterator[FileResult]:
+            def judged() -> Iterator[Reported]:
                 total = count + len(unchanged) + use_stdin
                 with Progress(total, sys.stderr, stdout) as progress:
-                    corpus = CorpusIndex()
-                    check = corpus.check_apart
+                    corpus = CorpusIndex(total)  # most files state one URL, or two alike
+                    check, check_run = corpus.check_apart, corpus.check_run
                     # Without a bar to draw (most runs), nothing to call for each file.
                     advance = progress.advance if progress.enabled else None
+
+                    def judge(raw: FileResult) -> FileResult:
+                        """``raw`` under the policy, noting what decides the exit code."""
+                        # Most files have no problem: skip the scans for them.
+                        if not raw.problems:
+                            return raw
+                        if not state["io"] and any(p.code.startswith("io-") for p in raw.problems):
+                            state["io"] = True
+                        result = policy.apply(raw)
+                        if not state["fail"] and any(
+                            fails(p.severity, fail_on) for p in result.problems
+                        ):
+                            state["fail"] = True
+                        return result
+
                     # The unchanged files enter the cross-file check first, so a URL that a
                     # changed file shares with one of them is reported on the changed file.
-                    for context, urls in checked(unchanged, len(unchanged)):
-                        check(context, urls)
-                        if advance is not None:
-                            advance(False)
-                    # chain, not another generator: this loop runs once per file.
-                    for checked_result, urls in itertools.chain(
-                        first_results(), checked(paths, count)
-                    ):
-                        raw = check(checked_result, urls)
-                        # Most files have no problem: skip the scans for them (runs per file).
-                        if raw.problems:
-                            if not state["io"] and any(
-                                p.code.startswith("io-") for p in raw.problems
-                            ):
-                                state["io"] = True
-                            result = policy.apply(raw)
-                            if not state["fail"] and any(
-                                fails(p.severity, fail_on) for p in result.problems
-                            ):
-                                state["fail"] = True
+                    for item in checked(unchanged, len(unchanged)):
+                        if type(item) is CleanRun:
+                            for _ in check_run(item):
+                                pass
+                            if advance is not None:
+                                for _ in range(len(item)):
+                                    advance(False)
                         else:
-                            result = raw
+                            check(*item)  # type: ignore[misc]
+                            if advance is not None:
+                                advance(False)
+                    # chain, not another generator: this loop runs once per file, or once
+                    # per run of stored results without problems (most files of a warm
+                    # run), which go on as runs of paths: no result object for each.
+                    for item in itertools.chain(first_results(), checked(paths, count)):
+                        if type(item) is CleanRun:
+                            for part in check_run(item):
+                                if isinstance(part, list):
+                                    if advance is not None:
+                                        for _ in part:
+                                            advance(False)
+                                    yield part
+                                else:
+                                    result = judge(part)
+                                    if advance is not None:
+                                        advance(bool(result.problems) and not args.statistics)
+                                    yield result
+                            continue
+                        result = judge(check(*item))  # type: ignore[misc]
                         if advance is not None:
                             advance(bool(result.problems) and not args.statistics)
                         yield result

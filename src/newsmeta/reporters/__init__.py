@@ -2,7 +2,12 @@
 
 Each format lives in its own module, loaded only when asked for, with one function::
 
-    render(results: Iterable[FileResult], stream: TextIO, options: Options) -> None
+    render(results: Iterable[FileResult | CleanPaths], stream: TextIO, options: Options) -> None
+
+``results`` may hold, in place of the results of files without problems, runs of such
+files' paths (:data:`newsmeta.validation.CleanPaths`, a list): a reporter renders a run
+exactly as it renders those results, one by one (a warm cached run hands most of its files
+on this way).
 
 ``results`` may be a lazy iterator: ``text`` and ``github`` write each file's lines as it
 arrives, and ``json`` its file entries, in blocks (so output streams and memory stays
@@ -21,7 +26,7 @@ import attrs
 from newsmeta.problems import Severity
 
 if TYPE_CHECKING:
-    from newsmeta.validation import FileResult
+    from newsmeta.validation import Reported
 
 __all__ = ["FORMATS", "Options", "Renderer", "fails", "load"]
 
@@ -45,7 +50,7 @@ class Options:
     fixable: frozenset[str] = frozenset()
 
 
-Renderer = Callable[["Iterable[FileResult]", TextIO, Options], None]
+Renderer = Callable[["Iterable[Reported]", TextIO, Options], None]
 
 
 def fails(severity: Severity, fail_on: Severity) -> bool:

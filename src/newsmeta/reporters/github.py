@@ -29,7 +29,7 @@ from newsmeta._escape import github_message, github_property, markdown_cell
 from newsmeta.problems import Problem
 from newsmeta.reporters import Options
 from newsmeta.reporters.text import fixable_line, summary_line
-from newsmeta.validation import FileResult
+from newsmeta.validation import Reported
 
 __all__ = ["MAX_SUMMARY_ROWS", "SARIF_GUIDE", "annotation", "render"]
 
@@ -55,13 +55,16 @@ def annotation(path: str, problem: Problem) -> str:
     return f"::{problem.severity.value} {','.join(props)}::{github_message(problem.message)}"
 
 
-def render(results: Iterable[FileResult], stream: TextIO, options: Options | None = None) -> None:
+def render(results: Iterable[Reported], stream: TextIO, options: Options | None = None) -> None:
     """Write annotations as results arrive, the summary line, and the step summary."""
     files = errors = warnings = 0
     rows: list[str] = []
     counts: Counter[str] = Counter()
     severities: dict[str, str] = {}
     for result in results:
+        if isinstance(result, list):  # files without problems: nothing to write
+            files += len(result)
+            continue
         files += 1
         errors += result.errors
         warnings += result.warnings

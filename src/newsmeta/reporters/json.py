@@ -35,7 +35,7 @@ from typing import Final, TextIO
 
 from newsmeta._escape import json_text
 from newsmeta.reporters import Options
-from newsmeta.validation import FileResult
+from newsmeta.validation import FileResult, Reported
 
 __all__ = ["BLOCK_ENTRIES", "BLOCK_SECONDS", "SHAPE_VERSION", "render"]
 
@@ -72,43 +72,73 @@ def _entry(result: FileResult) -> str:
     problems (most of them), where only the path varies."""
     if result.problems:
         return _dumps(result.to_dict())
-    path = result.path
+    return _clean_entry(result.path)
+
+
+def _clean_entry(path: str) -> str:
+    """The line of the file ``path`` without problems."""
     if path.isascii() and not path.encode("ascii").translate(None, _VERBATIM):
         return '{"path": "' + path + '", "ok": true, "problems": []}'
     return '{"path": ' + json_text(_ENCODER.encode(path)) + ', "ok": true, "problems": []}'
 
 
-def render(results: Iterable[FileResult], stream: TextIO, options: Options | None = None) -> None:
+#: What comes between two paths of files without problems that follow each other.
+_BETWEEN_CLEAN: Final = '", "ok": true, "problems": []},\n    {"path": "'
+
+
+def _clean_entries(paths: list[str], separator: str) -> str:
+    """The lines of the files ``paths``, without problems, each after ``separator`` (the
+    first) or ``",\n    "``: one join when no path needs escaping (most runs)."""
+    joined = "".join(paths)
+    if joined.isascii() and not joined.encode("ascii").translate(None, _VERBATIM):
+        return (
+            separator + '{"path": "' + _BETWEEN_CLEAN.join(paths) + '", "ok": true, "problems": []}'
+        )
+    return separator + ",\n    ".join(map(_clean_entry, paths))
+
+
+def render(results: Iterable[Reported], stream: TextIO, options: Options | None = None) -> None:
     """Write the results as one JSON document, streaming the file entries as they come (in
     blocks: see :data:`BLOCK_ENTRIES` and :data:`BLOCK_SECONDS`)."""
     files = errors = warnings = 0
     stream.write(f'{{\n  "version": {SHAPE_VERSION},\n  "files": [')
     block: list[str] = []
+    waiting = 0  # file entries in the block
     clock, verbatim, separator = _clock, _VERBATIM, "\n    "
     first_at = last_at = clock()
     for result in results:
         now = clock()
         if not block:
             first_at = now
-        if result.problems:
+        if isinstance(result, list):  # a run of files without problems
+            if not result:
+                continue
+            block.append(_clean_entries(result, separator))
+            files += len(result)
+            waiting += len(result)
+        elif result.problems:
             block.append(separator + _entry(result))
             errors += result.errors
             warnings += result.warnings
+            files += 1
+            waiting += 1
         else:  # _entry's shortcut, inline, in one string: this runs for most files
             path = result.path
             if path.isascii() and not path.encode("ascii").translate(None, verbatim):
                 block.append(f'{separator}{{"path": "{path}", "ok": true, "problems": []}}')
             else:
-                block.append(separator + _entry(result))
+                block.append(separator + _clean_entry(path))
+            files += 1
+            waiting += 1
         separator = ",\n    "
-        files += 1
         if (
-            len(block) >= BLOCK_ENTRIES
+            waiting >= BLOCK_ENTRIES
             or now - last_at >= BLOCK_SECONDS  # results come slowly: write each one
             or now - first_at >= BLOCK_SECONDS
         ):
             stream.write("".join(block))
             block.clear()
+            waiting = 0
         last_at = now
     stream.write("".join(block) + ("\n  " if files else "") + "],\n")
     summary = {"files": files, "errors": errors, "warnings": warnings}

@@ -21,17 +21,23 @@ from typing import TextIO
 
 from newsmeta._escape import printable
 from newsmeta.reporters import Options, fails
-from newsmeta.validation import FileResult
+from newsmeta.validation import Reported
 
 __all__ = ["render"]
 
 
-def render(results: Iterable[FileResult], stream: TextIO, options: Options | None = None) -> None:
+def render(results: Iterable[Reported], stream: TextIO, options: Options | None = None) -> None:
     """Write one JUnit XML document with a testcase per result, in the order given."""
     opts = options or Options()
     suite = ET.Element("testsuite", name="newsmeta validate")
     tests = failures = 0
     for result in results:
+        if isinstance(result, list):  # files without problems: a passing testcase each
+            for clean in result:
+                tests += 1
+                path = printable(clean)
+                ET.SubElement(suite, "testcase", classname="newsmeta", name=path, file=path)
+            continue
         tests += 1
         path = printable(result.path)
         case = ET.SubElement(suite, "testcase", classname="newsmeta", name=path, file=path)

@@ -20,7 +20,7 @@ from newsmeta._escape import json_text
 from newsmeta._version import __version__
 from newsmeta.problems import CODES, Code
 from newsmeta.reporters import Options
-from newsmeta.validation import FileResult
+from newsmeta.validation import Reported
 
 __all__ = ["SCHEMA_URI", "VERSION", "artifact_location", "render", "rules"]
 
@@ -73,12 +73,14 @@ def artifact_location(path: str) -> dict[str, str]:
     return {"uri": quote(raw, safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
-def render(results: Iterable[FileResult], stream: TextIO, options: Options | None = None) -> None:
+def render(results: Iterable[Reported], stream: TextIO, options: Options | None = None) -> None:
     """Write one SARIF 2.1.0 log holding every problem of every result."""
     index = {name: i for i, name in enumerate(CODES)}
     descriptors = rules()
     sarif_results: list[dict[str, object]] = []
     for result in results:
+        if isinstance(result, list):  # files without problems: no SARIF result
+            continue
         location = artifact_location(result.path)
         for p in result.problems:
             if p.code not in index:  # never emit a ruleId the driver does not declare

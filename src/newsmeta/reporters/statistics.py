@@ -24,7 +24,7 @@ import attrs
 from newsmeta._escape import printable
 from newsmeta.problems import CODES
 from newsmeta.reporters import Options
-from newsmeta.validation import FileResult
+from newsmeta.validation import Reported
 
 __all__ = ["CodeCount", "Tally", "count", "render", "render_json"]
 
@@ -54,12 +54,15 @@ class Tally:
         return sum(entry.count for entry in self.codes if entry.fixable)
 
 
-def count(results: Iterable[FileResult], fixable: frozenset[str] = frozenset()) -> Tally:
+def count(results: Iterable[Reported], fixable: frozenset[str] = frozenset()) -> Tally:
     """Count the problems of ``results`` by code, most frequent first."""
     files = errors = warnings = 0
     counts: Counter[str] = Counter()
     severities: dict[str, str] = {}
     for result in results:
+        if isinstance(result, list):  # files without problems
+            files += len(result)
+            continue
         files += 1
         if not result.problems:
             continue
@@ -75,7 +78,7 @@ def count(results: Iterable[FileResult], fixable: frozenset[str] = frozenset()) 
     return Tally(files, errors, warnings, codes)
 
 
-def render(results: Iterable[FileResult], stream: TextIO, options: Options | None = None) -> None:
+def render(results: Iterable[Reported], stream: TextIO, options: Options | None = None) -> None:
     """Write the per-code table, the summary line and the fixable count."""
     from newsmeta.reporters.text import fixable_line, summary_line
 
@@ -97,7 +100,7 @@ def render(results: Iterable[FileResult], stream: TextIO, options: Options | Non
 
 
 def render_json(
-    results: Iterable[FileResult], stream: TextIO, options: Options | None = None
+    results: Iterable[Reported], stream: TextIO, options: Options | None = None
 ) -> None:
     """Write the statistics as one JSON document."""
     tally = count(results, options.fixable if options is not None else frozenset())

@@ -14,7 +14,7 @@ from typing import TextIO
 from newsmeta._escape import printable
 from newsmeta.problems import Severity
 from newsmeta.reporters import Options
-from newsmeta.validation import FileResult
+from newsmeta.validation import Reported
 
 __all__ = ["fixable_line", "render", "summary_line"]
 
@@ -40,12 +40,15 @@ def fixable_line(count: int) -> str:
     return f"{count} of these {'are' if count != 1 else 'is'} fixable with `newsmeta fix`."
 
 
-def render(results: Iterable[FileResult], stream: TextIO, options: Options | None = None) -> None:
+def render(results: Iterable[Reported], stream: TextIO, options: Options | None = None) -> None:
     """Write one line per problem as results arrive, then the summary line."""
     color = options.color if options is not None else False
     fixable_codes = options.fixable if options is not None else frozenset()
     files = errors = warnings = fixable = 0
     for result in results:
+        if isinstance(result, list):  # files without problems: nothing to write
+            files += len(result)
+            continue
         files += 1
         if not result.problems:
             continue
