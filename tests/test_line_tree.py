@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import newsmeta
 from newsmeta._check import Analysis, quick_read
-from newsmeta._edit import apply, diff_data, to_json
+from newsmeta._edit import _entry_root, _EntryRoot, apply, diff_data, to_json
 from newsmeta._quick import (
     LINE_READER_SOURCE,
     QuickView,
@@ -80,7 +80,38 @@ def _trees_agree(yaml: str, offset: int = 0) -> bool:
     assert _rows(lines) == events, yaml
     # Every top-level collection read later, when looked into, gives the same tree.
     assert _rows(line_tree(yaml, offset, frozenset())) == events, yaml
+    _entries_agree(yaml, offset, lines)
     return True
+
+
+def _entries_agree(yaml: str, offset: int, whole: Node | None) -> None:
+    """Assert that an edit's root of ``yaml`` (a text the line reader reads, whose tree
+    is ``whole``) gives each top-level entry, read from its own lines, as ``whole`` has
+    it, and all of them as ``whole`` once its pairs are asked for."""
+    view = _scan(yaml, offset, DEFAULT_LIMITS)
+    assert isinstance(view, QuickView)
+    assert isinstance(whole, Mapping)
+    built: list[Node | None] = []
+
+    def build() -> Node | None:
+        built.append(line_tree(yaml, offset))
+        return built[-1]
+
+    root = _entry_root(yaml, offset, list(view.data), build)
+    assert isinstance(root, _EntryRoot), yaml
+    assert (root.start, root.end) == (whole.start, whole.end), yaml
+    for key, value in reversed(whole.pairs):  # any order: each entry alone
+        assert isinstance(key, Scalar)
+        found = root.get(key.value)
+        assert found is not None, yaml
+        assert _rows(found[0]) + _rows(found[1]) == _rows(key) + _rows(value), yaml
+        assert root.named(key.value) == [found]
+    assert root.get("not a key") is None
+    assert not built, yaml  # every entry was read from its own lines
+    handed = list(root._entries.values())
+    assert _rows(root) == _rows(whole), yaml
+    assert built, yaml
+    assert all(any(p is q for q in root.pairs) for p in handed), yaml
 
 
 def test_every_real_file_has_the_same_tree_by_lines_as_by_events(corpus: list[Path]) -> None:
@@ -204,13 +235,15 @@ def _both_ways(text: str, fn: Callable[[dict[str, Any]], dict[str, Any]]) -> str
     by_events = Analysis(
         text, split, tree_of(LINE_READER_SOURCE, split.yaml, view.offset), data, [], True
     )
+    # With the line reader's view, the root reads only the entries the edit looks into.
+    by_entries = Analysis(text, split, None, data, [], True, lazy=DEFAULT_LIMITS, view=view)
     outcomes: list[str] = []
-    for analysis in (by_lines, by_events):
+    for analysis, line_view in ((by_lines, None), (by_events, None), (by_entries, view)):
         try:
-            outcomes.append(apply(analysis, ops, intent=new).text)
+            outcomes.append(apply(analysis, ops, intent=new, view=line_view).text)
         except EditError as exc:
             outcomes.append(f"{type(exc).__name__}: {exc}")
-    assert outcomes[0] == outcomes[1], text
+    assert outcomes[0] == outcomes[1] == outcomes[2], text
     assert by_lines.tree_limits is None  # the line tree was built, and used
     return outcomes[0]
 

@@ -28,7 +28,7 @@ import re
 from collections.abc import Mapping as AbcMapping
 from collections.abc import Sequence as AbcSequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Final, TypeAlias, TypeGuard
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeGuard
 
 import attrs
 
@@ -56,6 +56,8 @@ from newsmeta.errors import (
 from newsmeta.problems import dotted_path, parts_from_pointer
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from newsmeta._frontmatter import Split
     from newsmeta._quick import QuickView
 
@@ -1633,7 +1635,7 @@ def _splice_and_verify(
     old = analysis.data
     # The splices look into the keys the plan names; of the others, only where they are.
     touched = frozenset(str(op.parts[0]) for op in plan if op.parts)
-    root = analysis.tree(touched if all(op.parts for op in plan) else None)
+    root = _splice_root(analysis, view, touched if all(op.parts for op in plan) else None)
     if any(isinstance(op, UnsetOp) for op in plan) and any(isinstance(op, SetOp) for op in plan):
         plan = _moved_with_style(plan, root, old)
     text = None
@@ -1679,6 +1681,156 @@ def _splice_and_verify(
             result.data,
         )
     return result
+
+
+def _splice_root(
+    analysis: Analysis, view: QuickView | None, only: frozenset[str] | None
+) -> Node | None:
+    """The tree to splice ``analysis`` against: ``analysis.tree(only)``, or, for a text
+    the line reader read whose tree is not built yet (``view`` is its view), a root
+    whose top-level entries are read one by one as they are asked for
+    (:class:`_EntryRoot`)."""
+    from newsmeta._quick import LINE_READER_SOURCE
+
+    split = analysis.split
+    data = analysis.data
+    if (
+        only is None
+        or view is None
+        or split is None
+        or analysis.tree_limits is None  # the tree is built: it costs nothing more
+        or view.event_source is not LINE_READER_SOURCE
+        or view.offset != split.yaml_start
+        or not isinstance(data, dict)
+    ):
+        return analysis.tree(only)
+    root = _entry_root(split.yaml, split.yaml_start, list(data), lambda: analysis.tree(only))
+    return root if root is not None else analysis.tree(only)
+
+
+def _entry_root(
+    text: str, offset: int, keys: list[str], whole: Callable[[], Node | None]
+) -> _EntryRoot | None:
+    """An :class:`_EntryRoot` of ``text``, the YAML text the line reader read as a
+    mapping of ``keys`` (at ``offset`` in the file), whose whole tree ``whole`` builds;
+    None when its first key's line is not found."""
+    if not keys:
+        return None
+    first = 0 if text.startswith(keys[0] + ":") else text.find("\n" + keys[0] + ":") + 1
+    if not first and not text.startswith(keys[0] + ":"):
+        return None
+    return _EntryRoot(text, offset, first, keys, whole)
+
+
+#: The slot that holds a mapping's pairs, under :class:`_EntryRoot`'s property.
+_PAIRS: Final[Any] = Mapping.__dict__["pairs"]
+
+
+class _EntryRoot(Mapping):
+    """The top-level mapping of a YAML text the line reader read, for an edit that looks
+    into a few of its keys: the nodes of an entry are read from its own lines when
+    :meth:`get` first asks for its key, and ``pairs`` (every entry) are the whole tree's,
+    built on first use.
+
+    The line reader reads a mapping whose top-level keys are plain names at the left
+    margin, each once, every other line of it being indented, blank or a comment: an
+    entry's lines run from its key's line to the next key's line (``keys`` are the keys
+    in the text's order), and its nodes, read from those lines alone at the same place in
+    the file, are the whole tree's (the reader's state at a top-level key's line does not
+    depend on the lines before it, and a block collection ends where the next key starts).
+    ``whole`` builds the whole tree: it is built, and its pairs taken, whenever ``pairs``
+    is asked for or an entry's lines are of a shape that only the whole read can tell.
+    The entries handed out before stay the ones in ``pairs`` (an edit finds a child among
+    its parent's pairs by identity).
+    """
+
+    __slots__ = ("_entries", "_keys", "_offset", "_text", "_whole")
+
+    def __init__(
+        self,
+        text: str,
+        offset: int,
+        first: int,
+        keys: list[str],
+        whole: Callable[[], Node | None],
+    ) -> None:
+        super().__init__(offset + first, offset + len(text), None, None, False)
+        self._text = text
+        self._offset = offset
+        self._keys = keys
+        self._whole: Callable[[], Node | None] | None = whole
+        self._entries: dict[str, tuple[Node, Node]] = {}
+
+    @property
+    def pairs(self) -> list[tuple[Node, Node]]:
+        whole = self._whole
+        if whole is not None:
+            self._whole = None
+            root = whole()
+            if not isinstance(root, Mapping):  # pragma: no cover - the reader read a mapping
+                raise VerificationError("the front matter is not a mapping", None, None)
+            entries = self._entries
+            pairs = [
+                entries.get(key.value, (key, value)) if isinstance(key, Scalar) else (key, value)
+                for key, value in root.pairs
+            ]
+            _PAIRS.__set__(self, pairs)
+            self.start, self.end = root.start, root.end
+        held: list[tuple[Node, Node]] = _PAIRS.__get__(self)
+        return held
+
+    @pairs.setter
+    def pairs(self, pairs: list[tuple[Node, Node]]) -> None:
+        _PAIRS.__set__(self, pairs)
+
+    def get(self, key: str) -> tuple[Node, Node] | None:
+        """The pair of the string ``key`` (read from its lines), or None."""
+        if self._whole is None:
+            return super().get(key)
+        found = self._entries.get(key)
+        if found is None:
+            if key not in self._keys:
+                return None  # the keys read are the tree's
+            found = self._entry(key)
+            if found is None:
+                self.pairs  # noqa: B018 - only the whole read can tell: make it
+                return super().get(key)
+            self._entries[key] = found
+        return found
+
+    def named(self, key: str) -> list[tuple[Node, Node]]:
+        """Every pair of the string ``key``: one at most until the whole tree is read (the
+        line reader reads no key twice)."""
+        if self._whole is not None:
+            found = self.get(key)
+            if self._whole is not None:  # still not read whole
+                return [] if found is None else [found]
+        return [(k, v) for k, v in self.pairs if isinstance(k, Scalar) and k.value == key]
+
+    def _entry(self, key: str) -> tuple[Node, Node] | None:
+        """The pair of ``key`` read from its own lines; None when only the whole read
+        can tell."""
+        from newsmeta._quick import line_tree
+
+        keys = self._keys
+        number = keys.index(key)
+        text = self._text
+        start = self.start - self._offset  # the first key's line
+        if number:
+            start = text.find("\n" + key + ":", start) + 1
+            if not start:  # pragma: no cover - every key has its line
+                return None
+        end = len(text)
+        if number + 1 < len(keys):
+            end = text.find("\n" + keys[number + 1] + ":", start) + 1
+            if not end:  # pragma: no cover - every key has its line
+                return None
+        part = line_tree(text[start:end], self._offset + start)
+        if not isinstance(part, Mapping) or len(part.pairs) != 1:
+            return None
+        found = part.pairs[0]
+        name = found[0]
+        return found if isinstance(name, Scalar) and name.value == key else None
 
 
 def _read_again(
@@ -1813,7 +1965,9 @@ def refuse_duplicates(text: str, root: Node | None, parts: AbcSequence[Part]) ->
     go through a key that one mapping defines more than once."""
     node = root
     for i, part in enumerate(parts):
-        if isinstance(node, Mapping) and isinstance(part, str):
+        if isinstance(node, _EntryRoot):
+            found = node.named(part) if isinstance(part, str) else []
+        elif isinstance(node, Mapping) and isinstance(part, str):
             found = [(k, v) for k, v in node.pairs if isinstance(k, Scalar) and k.value == part]
             if len(found) > 1:
                 lines = [text.count("\n", 0, k.start) + 1 for k, _ in found]
