@@ -163,3 +163,21 @@ def test_the_view_made_again_indexes_the_values_as_the_read_did(articles: list[P
     fresh_views = [quick_read(text) for text in texts]
     flags = {view[1].plain_dates_elsewhere for view in fresh_views if view is not None}
     assert flags == {False, True}  # both kinds of view were compared
+
+
+def test_a_file_with_thousands_of_errors_leaves_no_garbage_per_error() -> None:
+    # Its article is None: building it must not make, for every failing value, an
+    # exception with a traceback and notes that only the collector can free.
+    head = (EXAMPLES / "2024-03-05-harbour-city-school-solar.md").read_text("utf-8")
+    text = head.replace("\ntopics:\n", "\ntopics:\n" + "  - null\n" * 2000, 1)
+    document = newsmeta.loads(text)
+    assert document.data["topics"][:2] == [None, None]  # type: ignore[index,call-overload]
+    assert document.article is None  # first use: the converter's hooks are made
+    gc.collect()
+    gc.disable()
+    try:
+        assert newsmeta.loads(text).article is None
+        found = gc.collect()
+    finally:
+        gc.enable()
+    assert found < 100, found

@@ -408,6 +408,7 @@ def test_structuring_refuses_a_wrong_type(where: str, value: object) -> None:
     messages = cattrs.transform_error(caught.value)
     assert len(messages) == 1
     assert messages[0].endswith(f"@ {json_path(where)}")
+    assert _both_ways(data)[1] is cattrs.ClassValidationError
 
 
 @pytest.mark.parametrize(
@@ -430,6 +431,7 @@ def test_structuring_refuses_a_missing_required_key(cls: type[Model], key: str) 
     assert cattrs.transform_error(caught.value) == [
         f"required field missing @ {json_path(f'{where[cls]}/{key}')}"
     ]
+    assert _both_ways(data)[1] is cattrs.ClassValidationError
 
 
 def test_structuring_refuses_data_that_is_not_a_mapping() -> None:
@@ -701,6 +703,9 @@ def _both_ways(data: object) -> tuple[object, object]:
         through_cattrs: object = convert.structure(data, Article)  # type: ignore[arg-type]
     except Exception as exc:
         through_cattrs = type(exc)
+    # What a loaded document's article is: the same article, or None where cattrs fails.
+    fits = through_cattrs if isinstance(through_cattrs, Article) else None
+    assert convert._article_or_none(data) == fits
     return direct, through_cattrs
 
 
@@ -755,6 +760,29 @@ def test_a_changed_value_structures_directly_as_cattrs_does_or_not_at_all(
     ours, theirs = _both_ways(data)
     if ours != "not direct":
         assert ours == theirs
+
+
+class _Text(str):
+    """A string of a subclass, as a YAML library's scalar strings are."""
+
+
+@pytest.mark.parametrize(
+    ("key", "change"),
+    [
+        ("topics", tuple),
+        ("title", _Text),
+        ("provider", lambda value: types.MappingProxyType(dict(value))),
+        ("publishedDateTime", lambda _: datetime(2020, 7, 16, 19, 15, tzinfo=UTC)),
+    ],
+)
+def test_data_cattrs_accepts_and_the_direct_path_does_not_still_gives_an_article(
+    key: str, change: Any
+) -> None:
+    data = full_article()
+    data[key] = change(data[key])
+    ours, theirs = _both_ways(data)
+    assert ours == "not direct"
+    assert isinstance(theirs, Article)  # and _both_ways checks the loaded article is it
 
 
 def _paths(value: object, here: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:

@@ -330,6 +330,33 @@ def structure_article(data: Mapping[str, object]) -> Article:
         return structure(data, Article)
 
 
+def _article_or_none(data: object) -> Article | None:
+    """The :class:`~newsmeta.model.Article` :func:`structure_article` builds from ``data``,
+    or ``None`` where it raises.
+
+    Only whether the data fits is asked, not why not: data that does not fit is tried with
+    a converter without detailed validation, which stops at the first failure. The
+    detailed converter makes an exception, with its traceback and notes, for every failing
+    value (thousands in a file with thousands of errors), all of it garbage in cycles that
+    the collector must find.
+    """
+    try:
+        return _direct(data, Article)
+    except _NotDirect:
+        pass
+    global _FIRST_FAILURE
+    if _FIRST_FAILURE is None:
+        _FIRST_FAILURE = make_converter(detailed_validation=False)
+    try:
+        return _FIRST_FAILURE.structure(data, Article)
+    except Exception:
+        return None
+
+
+#: The converter :func:`_article_or_none` uses, made when first needed.
+_FIRST_FAILURE: Converter | None = None
+
+
 # --- the direct path ----------------------------------------------------------------------
 #
 # Loading an article structures it, and cattrs' generated, detailed-validation code is the

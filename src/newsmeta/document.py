@@ -722,12 +722,9 @@ def _same_file(a: Path, b: Path) -> bool:
 def _structure(data: JSONValue) -> Article | None:
     if not isinstance(data, dict):
         return None
-    from newsmeta.convert import structure_article
+    from newsmeta.convert import _article_or_none
 
-    try:
-        return structure_article(data)
-    except Exception:
-        return None
+    return _article_or_none(data)
 
 
 def new(
