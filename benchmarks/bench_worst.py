@@ -141,7 +141,7 @@ CASES: dict[str, tuple[int, Callable[[int], str]]] = {
 NAME = "2024-03-05-worst.md"
 
 
-def _load(loads: Callable[..., Any], text: str) -> object:
+def _load(loads: Callable[..., Any], text: str) -> tuple[object, Any]:
     document = loads(text, path=NAME)
     return document.article, document.problems
 
@@ -209,9 +209,11 @@ def rows(scale: int, cases: list[str]) -> list[Row]:
             for n in (small, small * scale):
                 text = _with(make(n))
                 raw = text.encode("utf-8")
+                # Each run once, untimed, as its first use: the first typed article
+                # of a failing file, say, makes the converter's hooks for that path.
                 if label == "load":
                     runs.append(partial(_load, newsmeta.loads, text))
-                    problems.append(len(newsmeta.loads(text, path=NAME).problems))
+                    problems.append(len(_load(newsmeta.loads, text)[1]))
                 else:
                     runs.append(partial(check_bytes, raw, NAME))
                     problems.append(len(check_bytes(raw, NAME).problems))
