@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from newsmeta import _edit, _quick, jqprogram, load
 from newsmeta._check import quick_read
 from newsmeta._quick import QuickView, quick_view, rescan
+from newsmeta._spec import spec_verdict
 from newsmeta._yamltree import DEFAULT_LIMITS, Limits
 
 from .test_line_reader import _LINE_TOKENS
@@ -78,6 +79,7 @@ _OLD = (
         ("published: true\n", "published: true\nextra: 'q''r'\n"),  # a new key
         ("      width: 50\n", "      width: 51\n      height: 2\n"),  # deep inside
         ("# topics follow\n", "# the topics\n"),  # a comment
+        ("quality: 70\n", 'quality: "[1]"\n'),  # for the spec parser, which agrees
     ],
 )
 def test_an_edit_read_again_where_it_changed_reads_as_the_whole(
@@ -85,6 +87,24 @@ def test_an_edit_read_again_where_it_changed_reads_as_the_whole(
 ) -> None:
     lo = _OLD.index(old_part)
     assert _agrees(_OLD, lo, lo + len(old_part), new_part) or new_part == ""
+
+
+def test_a_text_for_the_spec_parser_is_read_again_in_part() -> None:
+    # A quoted bracket sends every read of the text to the spec parser too: the part read
+    # again is still the part, and the spec parser's reading of the whole is asked.
+    old = _OLD.replace('"A title"', '"A [bracketed] title"')
+    lo = old.index("  - two")
+    asked: list[str] = []
+
+    def verdict(text: str) -> Any:
+        asked.append(text)
+        return spec_verdict(text)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_quick, "spec_verdict", verdict)
+        assert _agrees(old, lo, lo, "  - zero\n")
+    new = old[:lo] + "  - zero\n" + old[lo:]
+    assert asked == [old, new, new]  # the load, the part, the whole read that checks it
 
 
 @pytest.mark.parametrize(

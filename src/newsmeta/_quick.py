@@ -1053,9 +1053,9 @@ def rescan(
         return None
     if len(new) > limits.max_front_matter_chars or event_source(pure=False) is not _c_events:
         return None
-    # Whole-text conditions: the spec parser's say, and the node limit (a node takes at
-    # least one character of the text, so a short text cannot reach it).
-    if needs_spec(new) or 2 * len(new) + 2 > limits.max_nodes:
+    # Whole-text conditions: the node limit (a node takes at least one character of the
+    # text, so a short text cannot reach it), and the spec parser's say (asked below).
+    if 2 * len(new) + 2 > limits.max_nodes:
         return None
     start = old.rfind("\n", 0, lo - 1) + 1 if lo > 0 else 0
     while start and not _top_level_key_at(old, start):
@@ -1110,6 +1110,12 @@ def rescan(
     for key, _ in after:
         if key in old_top:
             top_level[key] = old_top[key] - first_after + kept_before + read
+    if needs_spec(new):
+        # As the whole read asks it: a spec parser that reads the text otherwise (or
+        # refuses it) has the whole read refuse it.
+        verdict = spec_verdict(new)
+        if verdict is not None and (not verdict.ok or difference(data, verdict.data) is not None):
+            return None
     return QuickView(
         data,
         values,
