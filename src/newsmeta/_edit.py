@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeGuard
 import attrs
 
 from newsmeta._check import Analysis, analyse_quickly, analyse_view
+from newsmeta._records import FrozenRecord
 from newsmeta._yamltree import (
     Alias,
     JSONValue,
@@ -354,45 +355,74 @@ def _strictly_same(a: JSONValue, b: JSONValue) -> bool:
 # --- operations ------------------------------------------------------------------------------
 
 
-@attrs.frozen
-class SetOp:
+class SetOp(FrozenRecord):
     """Set the value at ``parts``; a missing last key is added in its canonical place."""
+
+    __slots__ = ("parts", "value")
+    _fields = ("parts", "value")
 
     parts: tuple[Part, ...]
     value: JSONValue
 
+    def __init__(self, parts: tuple[Part, ...], value: JSONValue) -> None:
+        object.__setattr__(self, "parts", parts)
+        object.__setattr__(self, "value", value)
 
-@attrs.frozen
-class UnsetOp:
+
+class UnsetOp(FrozenRecord):
     """Remove the key or list item at ``parts``."""
+
+    __slots__ = ("parts",)
+    _fields = ("parts",)
 
     parts: tuple[Part, ...]
 
+    def __init__(self, parts: tuple[Part, ...]) -> None:
+        object.__setattr__(self, "parts", parts)
 
-@attrs.frozen
-class InsertOp:
+
+class InsertOp(FrozenRecord):
     """Insert ``value`` into the list at ``parts`` before ``index`` (at the end when None)."""
+
+    __slots__ = ("index", "parts", "value")
+    _fields = ("parts", "index", "value")
 
     parts: tuple[Part, ...]
     index: int | None
     value: JSONValue
 
+    def __init__(self, parts: tuple[Part, ...], index: int | None, value: JSONValue) -> None:
+        object.__setattr__(self, "parts", parts)
+        object.__setattr__(self, "index", index)
+        object.__setattr__(self, "value", value)
 
-@attrs.frozen
-class RenameOp:
+
+class RenameOp(FrozenRecord):
     """Rename the key at ``parts`` (a mapping key) to ``new_key``, keeping its value and place."""
+
+    __slots__ = ("new_key", "parts")
+    _fields = ("parts", "new_key")
 
     parts: tuple[Part, ...]
     new_key: str
 
+    def __init__(self, parts: tuple[Part, ...], new_key: str) -> None:
+        object.__setattr__(self, "parts", parts)
+        object.__setattr__(self, "new_key", new_key)
 
-@attrs.frozen
-class QuoteOp:
+
+class QuoteOp(FrozenRecord):
     """Write the plain string at ``parts`` double-quoted, keeping its value (a spelling
     that YAML 1.1 readers read as something else: ``yes``, ``12:30``, a date in a text
     field). A value already quoted is left as it is."""
 
+    __slots__ = ("parts",)
+    _fields = ("parts",)
+
     parts: tuple[Part, ...]
+
+    def __init__(self, parts: tuple[Part, ...]) -> None:
+        object.__setattr__(self, "parts", parts)
 
 
 Op: TypeAlias = SetOp | UnsetOp | InsertOp | RenameOp | QuoteOp
@@ -576,9 +606,11 @@ def _block_scalar(value: str, indicator: str, indent: int, owner: int = 0) -> st
     return out + "\n" * (trailing - 1 if trailing > 1 else 0)
 
 
-@attrs.frozen
-class _Style:
+class _Style(FrozenRecord):
     """How the file lays out new block text."""
+
+    __slots__ = ("blank_before_blocks", "newline", "seq_offset")
+    _fields = ("newline", "seq_offset", "blank_before_blocks")
 
     newline: str
     #: Columns between a mapping key and the dash of its block-sequence items.
@@ -586,6 +618,11 @@ class _Style:
     #: True when top-level keys that open a group (see :func:`opens_group`) follow a
     #: blank line.
     blank_before_blocks: bool
+
+    def __init__(self, newline: str, seq_offset: int, blank_before_blocks: bool) -> None:
+        object.__setattr__(self, "newline", newline)
+        object.__setattr__(self, "seq_offset", seq_offset)
+        object.__setattr__(self, "blank_before_blocks", blank_before_blocks)
 
 
 #: The house style of ``FORMAT.md``: LF, list items indented two columns under their key,
@@ -876,8 +913,7 @@ def _canonical_order(parts: AbcSequence[Part]) -> tuple[str, ...] | None:
     return model.CANONICAL_KEY_ORDER[cls]
 
 
-@attrs.frozen
-class _Splice:
+class _Splice(FrozenRecord):
     """One planned replacement of ``text[start:end]`` by ``new``.
 
     ``order`` ranks insertions at the same position: the lower one comes first in the
@@ -885,12 +921,31 @@ class _Splice:
     ``key`` is True for a new mapping key.
     """
 
+    __slots__ = ("container", "end", "key", "new", "order", "start")
+    _fields = ("start", "end", "new", "order", "container", "key")
+
     start: int
     end: int
     new: str
     order: tuple[int, int]
     container: tuple[Part, ...]
     key: bool
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        new: str,
+        order: tuple[int, int],
+        container: tuple[Part, ...],
+        key: bool,
+    ) -> None:
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "new", new)
+        object.__setattr__(self, "order", order)
+        object.__setattr__(self, "container", container)
+        object.__setattr__(self, "key", key)
 
 
 class _Splicer:
