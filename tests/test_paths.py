@@ -110,3 +110,33 @@ def test_a_file_not_yet_written_is_selected_by_the_rules(site: Path) -> None:
     assert is_selected(site / "new.md", without, site)
     assert not is_selected(site / "new.txt", without, site)
     assert not is_selected(site.parent / "outside.md", without, site)
+
+
+def test_a_walk_gives_its_paths_in_lists_as_it_gives_them_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small runs, some of them compressed, and a folder with more files than a run, between
+    # subfolders: the lists hold every path once, in order, and batches of any size too.
+    import newsmeta.paths as paths_module
+    from newsmeta.cli.validate import _batches
+
+    monkeypatch.setattr(paths_module, "_RUN", 5)
+    monkeypatch.setattr(paths_module, "_KEPT_RUNS", 1)
+    for folder, count in (("a", 3), ("b", 12), ("b/sub", 4), ("c", 1)):
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+        for number in range(count):
+            (tmp_path / folder / f"{number:02}.md").write_text("x", encoding="utf-8")
+    (tmp_path / "b" / "zz.md").write_text("x", encoding="utf-8")  # after b/sub
+    walked = paths_module.walk([str(tmp_path)])
+    one_by_one = list(walked)
+    assert len(one_by_one) == walked.count == 21
+    assert one_by_one == paths_module.find([str(tmp_path)]).paths
+    lists = list(walked.lists())
+    assert all(lists)
+    assert [path for run in lists for path in run] == one_by_one
+    for size in (1, 4, 5, 7, 100):
+        batches = list(_batches(walked, size))
+        assert all(0 < len(batch) <= size for batch in batches)
+        assert all(len(batch) == size for batch in batches[:-1])
+        assert [path for batch in batches for path in batch] == one_by_one
+        assert list(_batches(iter(one_by_one), size)) == batches

@@ -447,8 +447,24 @@ def _sorted_walk(
     order of their whole paths; directory symbolic links are never followed, and a
     subdirectory ``skip`` accepts is not entered. A subdirectory sorts as its name with a
     ``/`` after it, which is where its files fall among the directory's own. ``found`` is
-    called for each file before exclusion; unreadable directories go to ``unreadable``
-    (when given)."""
+    called before exclusion, at least once when a file is found; unreadable directories
+    go to ``unreadable`` (when given)."""
+    for paths in _sorted_walk_lists(directory, skip, True, extensions, found, unreadable):
+        yield from paths
+
+
+def _sorted_walk_lists(
+    directory: str,
+    skip: Callable[[str], bool],
+    skips_files: bool,
+    extensions: tuple[str, ...],
+    found: Callable[[], None],
+    unreadable: list[tuple[str, OSError]] | None,
+) -> Iterator[list[str]]:
+    """:func:`_sorted_walk`'s paths, as lists of those that follow each other in one
+    directory (never an empty list); ``skip`` is asked about files only when
+    ``skips_files`` (else it accepts none of them). A walk over many files hands them on
+    by the list, not one at a time."""
     try:
         names = _sorted_names(directory, skip, extensions)
     except OSError as exc:
@@ -456,14 +472,34 @@ def _sorted_walk(
             unreadable.append((directory, exc))
         return
     prefix = os.path.join(directory, "")  # what os.path.join puts before each name
+    files: list[str] = []
+    add = files.append
     for name in names:
         if name[-1] == "/":
-            yield from _sorted_walk(prefix + name[:-1], skip, extensions, found, unreadable)
+            if files:
+                found()
+                kept = [path for path in files if not skip(path)] if skips_files else files
+                if kept:
+                    yield kept
+                files = []
+                add = files.append
+            yield from _sorted_walk_lists(
+                prefix + name[:-1], skip, skips_files, extensions, found, unreadable
+            )
         else:
-            found()
-            path = prefix + name
-            if not skip(path):
-                yield path
+            add(prefix + name)
+            if len(files) == _RUN:  # a folder of very many files: memory stays flat
+                found()
+                kept = [path for path in files if not skip(path)] if skips_files else files
+                if kept:
+                    yield kept
+                files = []
+                add = files.append
+    if files:
+        found()
+        kept = [path for path in files if not skip(path)] if skips_files else files
+        if kept:
+            yield kept
 
 
 def _walked(
@@ -476,12 +512,27 @@ def _walked(
 ) -> Iterator[str]:
     """:func:`find`'s paths, in its order (by normalised path, each once, the first
     argument's spelling kept), walked as they are needed. A glob that matches nothing
-    raises :class:`FileNotFoundError`, unless ``missing_ok``."""
+    raises :class:`FileNotFoundError`, unless ``missing_ok``. ``found`` is called before
+    exclusion, at least once when a file is found."""
+    for paths in _walked_lists(arguments, exclude, extensions, found, unreadable, missing_ok):
+        yield from paths
+
+
+def _walked_lists(
+    arguments: Sequence[str],
+    exclude: Sequence[tuple[Sequence[str], str]],
+    extensions: tuple[str, ...],
+    found: Callable[[], None],
+    unreadable: list[tuple[str, OSError]] | None,
+    missing_ok: bool = False,
+) -> Iterator[list[str]]:
+    """:func:`_walked`'s paths, in lists (never an empty one): a folder's files come as
+    one list between its subfolders, so that a walk over many files costs no call per
+    file."""
     active = [(patterns, base) for patterns, base in exclude if patterns]
 
     def skip(path: str) -> bool:
-        # Called for every file found: with no pattern (the usual case) it costs nothing.
-        return bool(active) and any(excluded(path, patterns, base) for patterns, base in active)
+        return any(excluded(path, patterns, base) for patterns, base in active)
 
     def one(path: str) -> Iterator[str]:
         if os.path.isdir(path) and not os.path.islink(path):
@@ -505,7 +556,12 @@ def _walked(
     if len(starts) == 1:
         # One stream (the usual single folder) is sorted already and holds each path once:
         # a folder's names are unique, so its joined paths are too.
-        yield from one(starts[0])
+        start = starts[0]
+        if os.path.isdir(start) and not os.path.islink(start):
+            # With no pattern (the usual case) no file is asked about.
+            yield from _sorted_walk_lists(start, skip, bool(active), extensions, found, unreadable)
+        else:
+            yield from ([path] for path in one(start))
         return
     # Every stream is sorted by normalised path; merged, equal paths meet, and the first
     # argument's stays (equal paths come in the streams' order).
@@ -513,7 +569,7 @@ def _walked(
     for key, path in _merged(starts, one):
         if key != previous:
             previous = key
-            yield path
+            yield [path]
 
 
 #: A heap entry of :func:`_merged`: the normalised path (or, for a stream not opened yet,
@@ -575,6 +631,12 @@ class Walk:
         for run in self._runs:
             yield from run if isinstance(run, list) else _unpack(run)
 
+    def lists(self) -> Iterator[list[str]]:
+        """The paths of an iteration, as lists of up to a few thousand (none empty), in
+        the same order: for a caller that takes them by the batch."""
+        for run in self._runs:
+            yield run[:] if isinstance(run, list) else list(_unpack(run))
+
     def __repr__(self) -> str:
         return f"Walk({list(self._arguments)!r}, count={self.count})"
 
@@ -600,12 +662,15 @@ def walk(
     runs: list[bytes | list[str]] = []
     pending: list[str] = []
     count = 0
-    for path in _walked(arguments, exclude, extensions, found, unreadable):
-        pending.append(path)
-        if len(pending) == _RUN:
-            runs.append(pending if len(runs) < _KEPT_RUNS else _pack_paths(pending))
-            count += _RUN
-            pending = []
+    for paths in _walked_lists(arguments, exclude, extensions, found, unreadable):
+        pending += paths
+        if len(pending) >= _RUN:
+            whole = len(pending) - len(pending) % _RUN
+            for at in range(0, whole, _RUN):
+                run = pending[at : at + _RUN]
+                runs.append(run if len(runs) < _KEPT_RUNS else _pack_paths(run))
+            count += whole
+            pending = pending[whole:]
     if pending:
         runs.append(pending if len(runs) < _KEPT_RUNS else _pack_paths(pending))
         count += len(pending)

@@ -42,6 +42,7 @@ from newsmeta.cli.common import (
     split_codes,
     walk_inputs,
 )
+from newsmeta.paths import Walk
 
 __all__ = ["CACHE_BATCH", "POOL_THRESHOLD", "register", "worker_count"]
 
@@ -166,6 +167,19 @@ CACHE_BATCH = 4096
 
 
 def _batches(names: Iterable[str], size: int) -> Iterator[list[str]]:
+    """``names`` in lists of ``size`` (the last one shorter; none empty)."""
+    if isinstance(names, Walk):  # most runs: the walk has them in lists already
+        pending: list[str] = []
+        for paths in names.lists():
+            pending += paths
+            if len(pending) >= size:
+                whole = len(pending) - len(pending) % size
+                for at in range(0, whole, size):
+                    yield pending[at : at + size]
+                pending = pending[whole:]
+        if pending:
+            yield pending
+        return
     remaining = iter(names)
     while batch := list(itertools.islice(remaining, size)):
         yield batch
