@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import newsmeta
 from newsmeta._check import Analysis, quick_read
-from newsmeta._edit import _entry_root, _EntryRoot, apply, diff_data, to_json
+from newsmeta._edit import _entry_root, _EntryRoot, apply, diff_data, refuse_duplicates, to_json
 from newsmeta._quick import (
     LINE_READER_SOURCE,
     QuickView,
@@ -30,7 +30,7 @@ from newsmeta._quick import (
     tree_of,
 )
 from newsmeta._yamltree import DEFAULT_LIMITS, Mapping, Node, Scalar, Sequence, compose
-from newsmeta.errors import EditError
+from newsmeta.errors import DuplicateKeyEditError, EditError
 
 from .articles import mutated
 from .test_edit_properties import ARTICLES, render
@@ -309,3 +309,20 @@ def test_generated_articles_edit_the_same_against_either_tree(
 ) -> None:
     text = render(data, "\n")
     assert _both_ways(text, edit) is not None
+
+
+def test_an_edit_root_refuses_a_path_through_a_duplicated_key_as_the_whole_tree_does() -> None:
+    yaml = "title: a\nprovider:\n  name: A\n  name: B\nurl: x\n"
+    whole = line_tree(yaml, 4)
+    for parts in [("provider", "name"), ("provider", "id"), ("title",), ("gone", "name")]:
+        root = _entry_root(yaml, 4, ["title", "provider", "url"], lambda: line_tree(yaml, 4))
+        assert isinstance(root, _EntryRoot)
+        outcomes = []
+        for tree in (whole, root):
+            try:
+                refuse_duplicates(yaml, tree, parts)
+                outcomes.append(None)
+            except DuplicateKeyEditError as exc:
+                outcomes.append(str(exc))
+        assert outcomes[0] == outcomes[1], parts
+        assert (outcomes[0] is not None) == (parts == ("provider", "name")), parts

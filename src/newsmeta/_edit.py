@@ -2020,10 +2020,12 @@ def refuse_duplicates(text: str, root: Node | None, parts: AbcSequence[Part]) ->
     go through a key that one mapping defines more than once."""
     node = root
     for i, part in enumerate(parts):
-        if isinstance(node, _EntryRoot):
-            found = node.named(part) if isinstance(part, str) else []
-        elif isinstance(node, Mapping) and isinstance(part, str):
-            found = [(k, v) for k, v in node.pairs if isinstance(k, Scalar) and k.value == part]
+        if isinstance(node, Mapping) and isinstance(part, str):
+            # An edit's root reads only the entries asked for; any other mapping is whole.
+            if isinstance(node, _EntryRoot):
+                found = node.named(part)
+            else:
+                found = [(k, v) for k, v in node.pairs if isinstance(k, Scalar) and k.value == part]
             if len(found) > 1:
                 lines = [text.count("\n", 0, k.start) + 1 for k, _ in found]
                 raise DuplicateKeyEditError(format_path(parts[: i + 1]), lines)
