@@ -816,3 +816,13 @@ def test_a_removed_or_emptied_value_structures_directly_as_cattrs_does_or_not_at
                 assert ours == theirs, (change, path)
                 direct += 1
     assert direct > 10
+
+
+def test_an_article_that_fails_to_build_in_any_way_is_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsmeta import convert
+
+    def fails_otherwise(data: object, cls: type) -> object:
+        raise LookupError("a converter failing in its own way")
+
+    monkeypatch.setattr(convert, "_direct", fails_otherwise)
+    assert convert._article_or_none({"title": "x"}) is None

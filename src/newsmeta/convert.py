@@ -344,6 +344,8 @@ def _article_or_none(data: object) -> Article | None:
         return _direct(data, Article)
     except _NotDirect:
         pass
+    except Exception:  # a converter or validator that fails otherwise: not an article
+        return None
     global _FIRST_FAILURE
     if _FIRST_FAILURE is None:
         _FIRST_FAILURE = make_converter(detailed_validation=False)
