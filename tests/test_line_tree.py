@@ -317,7 +317,7 @@ def test_an_edit_root_refuses_a_path_through_a_duplicated_key_as_the_whole_tree_
     for parts in [("provider", "name"), ("provider", "id"), ("title",), ("gone", "name")]:
         root = _entry_root(yaml, 4, ["title", "provider", "url"], lambda: line_tree(yaml, 4))
         assert isinstance(root, _EntryRoot)
-        outcomes = []
+        outcomes: list[str | None] = []
         for tree in (whole, root):
             try:
                 refuse_duplicates(yaml, tree, parts)
