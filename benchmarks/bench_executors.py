@@ -23,10 +23,11 @@ that the modules only a file with a problem needs are loaded: the full parser, t
 spec check, the mojibake repair), then a few small batches go through the executor. It
 is shut down after, so no idle executor runs while another row is timed. Start-up is not
 timed: a long-lived cluster or pool does not pay it per call. (A pool's workers are forked
-from this process, which has checked the warm-up files, so they start warm; a Dask worker
-is a new interpreter, and without the warm-up files would load those modules during the
-timed run, about 0.1 s of processor time per worker.) The order of the rows alternates
-from round to round.
+from this process, which has checked every file once to find the warm-up files, so they
+start warm, with whatever newsmeta remembers across files (the suggestions for mistyped
+keys) already filled; a Dask worker is a new interpreter, and without the warm-up files
+would load those modules during the timed run, about 0.1 s of processor time per worker.)
+The order of the rows alternates from round to round.
 
 For each row: wall time, and CPU time of every process taking part (this one, which holds
 the Dask scheduler and nannies, plus the workers), split into this process and the
@@ -117,8 +118,8 @@ def check_files(paths: list[str]) -> None:
 
 
 def warm_up_files(paths: list[str]) -> list[str]:
-    """The first 64 of ``paths``, and the first file giving each problem code (checked
-    here, which warms this process too)."""
+    """The first 64 of ``paths``, and the first file giving each problem code (every
+    path is checked here to find them, which warms this process too)."""
     from newsmeta.validation import check_path
 
     files = paths[:64]
