@@ -1123,7 +1123,7 @@ class Lookup:
             if type(item) is CleanRun:
                 yield from item.stated()
             else:
-                yield item  # type: ignore[misc]
+                yield item
 
     def stated_runs(
         self,

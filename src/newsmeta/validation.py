@@ -11,7 +11,7 @@ import functools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Final, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeAlias, final
 
 import attrs
 
@@ -291,6 +291,7 @@ CleanPaths: TypeAlias = "list[str]"
 Reported: TypeAlias = "FileResult | CleanPaths"
 
 
+@final  # no subclasses: `type(item) is CleanRun` then tells every other item apart
 class CleanRun:
     """Files in a row whose stored results have no problems (see
     :meth:`newsmeta.cache.Lookup.stated_runs`): their ``paths``, and for each the first two

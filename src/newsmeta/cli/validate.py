@@ -377,7 +377,7 @@ def _run_validate(args: argparse.Namespace) -> int:
                                 for _ in range(len(item)):
                                     advance(False)
                         else:
-                            check(*item)  # type: ignore[misc]
+                            check(*item)
                             if advance is not None:
                                 advance(False)
                     # chain, not another generator: this loop runs once per file, or once
@@ -397,7 +397,7 @@ def _run_validate(args: argparse.Namespace) -> int:
                                         advance(bool(result.problems) and not args.statistics)
                                     yield result
                             continue
-                        result = judge(check(*item))  # type: ignore[misc]
+                        result = judge(check(*item))
                         if advance is not None:
                             advance(bool(result.problems) and not args.statistics)
                         yield result
