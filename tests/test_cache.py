@@ -655,6 +655,41 @@ def test_an_entry_key_is_the_normalised_absolute_path(
     assert key == os.fsencode(expected)
 
 
+_SEGMENTS = st.sampled_from(["a", "b.md", ".corpus", ".", "..", "..a", "a.", "", "\u00e9", "x\0y"])
+
+
+@given(
+    shared=st.lists(_SEGMENTS, max_size=3),
+    rests=st.lists(st.lists(_SEGMENTS, min_size=1, max_size=3), min_size=1, max_size=6),
+    absolute=st.sampled_from(["none", "all", "first"]),
+)
+def test_the_keys_of_a_list_are_each_paths_key(
+    shared: list[str], rests: list[list[str]], absolute: str
+) -> None:
+    """The keys of a list of paths, taken at once, are each path's own entry key: for paths
+    in a folder whose name holds a dot, with "." and ".." segments, doubled "/", absolute
+    or relative or both, and names holding a NUL."""
+    names = ["/".join([*shared, *rest]) for rest in rests]
+    if absolute == "all":
+        names = ["/" + name for name in names]
+    elif absolute == "first":
+        names[0] = "/" + names[0]
+    for order in (names, sorted(names)):
+        with ResultCache("/nonexistent-newsmeta-cache", create=False) as cache:
+            assert cache._keys(order) == [cache._key(name) for name in order]
+
+
+def test_the_keys_of_a_dotted_folder_take_the_quick_way(tmp_path: Path) -> None:
+    """Paths under a folder whose name starts with a dot (``benchmarks/.corpus/``) need no
+    normalising, and are keyed as a list, not one by one."""
+    names = [f"benchmarks/.corpus/c/{index}.md" for index in range(5)]
+    with ResultCache(tmp_path / "cache") as cache:
+        assert cache._plain_prefix(names) == cache._prefix
+        assert cache._plain_prefix(["/" + name for name in names]) == ""
+        assert cache._plain_prefix([*names, "benchmarks/.corpus/c/../x.md"]) is None
+        assert cache._plain_prefix([*names, "benchmarks/.corpus/c/.x.md"]) is None
+
+
 def _uses(urls: list[list[Any]] | HashedUrls) -> tuple[UrlUse, ...]:
     """The URLs that ``stated_results`` gave apart, as the result would hold them."""
     if isinstance(urls, tuple):

@@ -859,20 +859,44 @@ class ResultCache:
 
     def _keys(self, names: list[str]) -> list[bytes]:
         """:meth:`_key` of each of ``names``."""
-        if _SIMPLE_PATHS:
-            # The usual run: relative paths that need no normalising. Whatever a name
-            # holds, the joined text holds too, so none of these is missed.
-            joined = "\0".join(names)
-            if not (
-                "//" in joined
-                or "/." in joined
-                or "\0/" in joined
-                or "\0." in joined
-                or joined.startswith(("/", "."))
+        prefix = self._plain_prefix(names) if _SIMPLE_PATHS and names else None
+        if prefix is None:
+            return [self._key(name) for name in names]
+        # One encoding and one split for the whole list (no name holds a NUL: checked).
+        joined = prefix + ("\0" + prefix).join(names)
+        return joined.encode(_FS_ENCODING, _FS_ERRORS).split(b"\0")
+
+    def _plain_prefix(self, names: list[str]) -> str | None:
+        """What :meth:`_key` puts before each of ``names`` when none of them needs
+        normalising and they are all relative (the working directory) or all absolute
+        (nothing); None otherwise, and for a name holding a NUL."""
+        # Whatever a name holds, the joined text holds too, so none of these is missed.
+        joined = "\0".join(names)
+        count = len(names)
+        if "//" in joined or joined.count("\0") != count - 1:
+            return None
+        absolute = joined.count("\0/") + joined.startswith("/")
+        if absolute == 0:
+            prefix = self._prefix
+        elif absolute == count:
+            prefix = ""
+        else:
+            return None
+        if "/." in joined or "\0." in joined or joined.startswith("."):
+            # A dot after a "/" harms only as a "." or ".." segment. The usual case is a
+            # folder with a dot in its name that every path shares (".corpus/"): the
+            # paths between the least and the greatest share their common start, so
+            # when that folder is plain and holds every "/." of the text, the rest of
+            # every name (after the folder's final "/") holds none and starts with none.
+            shared = os.path.commonprefix([min(names), max(names)])  # noqa: RUF071 - by character
+            folder = shared[: shared.rfind("/") + 1]
+            if (
+                not folder
+                or any(part in (".", "..") for part in folder.split("/"))
+                or joined.count("/.") != count * folder.count("/.")
             ):
-                prefix = self._prefix
-                return [(prefix + name).encode(_FS_ENCODING, _FS_ERRORS) for name in names]
-        return [self._key(name) for name in names]
+                return None
+        return prefix
 
     def _key(self, name: str) -> bytes:
         """The entry key of a path: absolute, normalised, as the file system's bytes."""
