@@ -832,3 +832,18 @@ def test_a_lookup_of_scattered_paths_finds_each_entry(
         assert list(lookup.results()) == _uncached(scattered)
     by_path = [s for s in recording.statements if " IN (" in s]
     assert bool(by_path) == (slack == 0)  # two other entries between each path and the next
+
+
+def test_a_stored_problem_with_an_unknown_severity_is_refused() -> None:
+    """A stored problem is read back with a dictionary look-up of its severity: what is
+    not a severity is refused as ``Severity(text)`` would refuse it (the file is then
+    checked again), never read as some other severity."""
+    from newsmeta.validation import _problem_of_row
+
+    row: list[Any] = ["schema-enum", "warning", "m", "/type", 1, 2, 1, 3, ""]
+    assert _problem_of_row(list(row)).severity is Severity.WARNING
+    for wrong in ("fatal", "WARNING", None, 1):
+        with pytest.raises(ValueError, match="not a severity"):
+            _problem_of_row([*row[:1], wrong, *row[2:]])
+    with pytest.raises(TypeError):
+        _problem_of_row([*row[:1], ["warning"], *row[2:]])

@@ -443,9 +443,18 @@ def _problem_row(problem: Problem) -> list[Any]:
     return values
 
 
+#: Each severity by its text: a dictionary look-up, where ``Severity(text)`` costs about
+#: twenty times as much (a warm cached run reads back every stored problem).
+_SEVERITY_OF: Final = {severity.value: severity for severity in Severity}
+
+
 def _problem_of_row(values: list[Any]) -> Problem:
-    """The problem :func:`_problem_row` gave ``values`` for (``values`` is reused)."""
-    values[_SEVERITY_AT] = Severity(values[_SEVERITY_AT])
+    """The problem :func:`_problem_row` gave ``values`` for (``values`` is reused);
+    ``ValueError`` for a severity that is not one, as ``Severity(text)`` raises."""
+    severity = _SEVERITY_OF.get(values[_SEVERITY_AT])
+    if severity is None:
+        raise ValueError(f"{values[_SEVERITY_AT]!r} is not a severity")
+    values[_SEVERITY_AT] = severity
     return Problem(*values)
 
 
