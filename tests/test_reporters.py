@@ -408,6 +408,56 @@ def test_a_path_without_problems_is_written_as_any_json_value_would_be(path: str
     assert json.loads(entry)["path"] == path
 
 
+_ODD_TEXT = st.text(
+    st.characters(codec="utf-8")
+    | st.sampled_from(['"', "\\", "#", "[", "\x7f", "\n", "\x85", "\u202e", "\udcff", "\x00"])
+)
+#: Mostly what a field declares, sometimes what it does not (a bool, a float, None): the
+#: line of a file with problems is then written the general way, never differently.
+_POSITION = st.integers(min_value=0, max_value=10**12) | st.sampled_from([True, False, 1.5])
+_DETAIL = _ODD_TEXT | st.sampled_from(["", None, 0, 7])
+_ODD_PROBLEMS = st.builds(
+    Problem,
+    st.sampled_from(sorted(CODES)) | _ODD_TEXT,
+    st.sampled_from(Severity),
+    _ODD_TEXT,
+    _ODD_TEXT,
+    _POSITION,
+    _POSITION,
+    _POSITION,
+    _POSITION,
+    _DETAIL,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_PATH_CHARACTERS), st.lists(_ODD_PROBLEMS, min_size=1, max_size=4))
+def test_a_file_with_problems_is_written_as_the_general_encoder_writes_it(
+    path: str, problems: list[Problem]
+) -> None:
+    """The line of a file with problems is written piece by piece: it is the line the
+    general encoder writes, with the same counts, whatever the values."""
+    from newsmeta.reporters import json as json_reporter
+
+    result = FileResult(path, tuple(problems))
+    general = json_reporter._dumps(result.to_dict())
+    assert json_reporter._entry(result) == general
+    assert json_reporter._problems_entry(path, result.problems) == (
+        general,
+        result.errors,
+        result.warnings,
+    )
+    stream = io.StringIO()
+    json_reporter.render([result, GOOD, ["x.md"]], stream)
+    document = json.loads(stream.getvalue())
+    assert document["files"][0] == json.loads(general)
+    assert document["summary"] == {
+        "files": 3,
+        "errors": result.errors,
+        "warnings": result.warnings,
+    }
+
+
 class _CountingStream(io.StringIO):
     """A stream that counts its writes."""
 

@@ -30,10 +30,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Final, TextIO
 
 from newsmeta._escape import json_text
+from newsmeta.problems import Problem, Severity
 from newsmeta.reporters import Options
 from newsmeta.validation import FileResult, Reported
 
@@ -67,12 +68,60 @@ def _dumps(value: object) -> str:
 _VERBATIM: Final = bytes(code for code in range(0x20, 0x7F) if chr(code) not in '"\\#')
 
 
+#: The C function the encoder writes every string with (``ensure_ascii=False``).
+_quote: Final[Callable[[str], str]] = json.encoder.encode_basestring
+#: A severity as the encoder writes its value.
+_SEVERITY_JSON: Final = {severity: _quote(severity.value) for severity in Severity}
+
+
 def _entry(result: FileResult) -> str:
     """One file's line: ``_dumps(result.to_dict())``, written directly for a file without
     problems (most of them), where only the path varies."""
     if result.problems:
-        return _dumps(result.to_dict())
+        return _problems_entry(result.path, result.problems)[0]
     return _clean_entry(result.path)
+
+
+def _problems_entry(path: str, problems: tuple[Problem, ...]) -> tuple[str, int, int]:
+    """The line of the file ``path`` with ``problems``, and how many errors and warnings it
+    has: ``_dumps(FileResult(path, problems).to_dict())``, written piece by piece (no
+    dictionaries, no encoder per call) where every value is of the type its field
+    declares, else by that general form."""
+    parts: list[str] = []
+    errors = warnings = 0
+    quote, severities, error, warning = _quote, _SEVERITY_JSON, Severity.ERROR, Severity.WARNING
+    try:
+        for problem in problems:
+            severity = problem.severity
+            if severity is error:
+                errors += 1
+            elif severity is warning:
+                warnings += 1
+            line, column = problem.line, problem.column
+            end_line, end_column = problem.end_line, problem.end_column
+            if not (
+                type(line) is int
+                and type(column) is int
+                and type(end_line) is int
+                and type(end_column) is int
+            ):
+                raise TypeError("not an int")  # a bool or float is written otherwise
+            detail = problem.detail
+            parts.append(
+                f'{{"code": {quote(problem.code)}, "severity": {severities[severity]}, '
+                f'"message": {quote(problem.message)}, "pointer": {quote(problem.pointer)}, '
+                f'"line": {line}, "column": {column}, "end_line": {end_line}, '
+                f'"end_column": {end_column}'
+                + (f', "detail": {quote(detail)}}}' if detail else "}")
+            )
+        text = (
+            f'{{"path": {quote(path)}, "ok": {"false" if errors else "true"}, '
+            f'"problems": [{", ".join(parts)}]}}'
+        )
+    except (TypeError, KeyError):
+        result = FileResult(path, problems)
+        return _dumps(result.to_dict()), result.errors, result.warnings
+    return json_text(text), errors, warnings
 
 
 def _clean_entry(path: str) -> str:
@@ -117,9 +166,10 @@ def render(results: Iterable[Reported], stream: TextIO, options: Options | None 
             files += len(result)
             waiting += len(result)
         elif result.problems:
-            block.append(separator + _entry(result))
-            errors += result.errors
-            warnings += result.warnings
+            entry, their_errors, their_warnings = _problems_entry(result.path, result.problems)
+            block.append(separator + entry)
+            errors += their_errors
+            warnings += their_warnings
             files += 1
             waiting += 1
         else:  # _entry's shortcut, inline, in one string: this runs for most files
