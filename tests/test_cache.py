@@ -655,6 +655,27 @@ def test_an_entry_key_is_the_normalised_absolute_path(
     assert key == os.fsencode(expected)
 
 
+@pytest.mark.usefixtures("trusted_stat")
+def test_each_path_gets_its_own_entry_in_any_order(files: list[Path], tmp_path: Path) -> None:
+    """Whatever order the paths come in, with entries of other files among theirs or some
+    of theirs missing, each path is given its own stored result, never a neighbour's."""
+    _run(files, tmp_path / "cache")
+    extra = files[0].parent / "zz-new.md"
+    shutil.copy(files[1], extra)
+    orders = [
+        files,
+        files[::-1],
+        files[1::2],  # entries of the other files lie between these
+        [files[2], files[0], files[2]],
+        [extra, *files],  # one without an entry
+        [files[0], files[0].parent / "missing.md", files[1]],
+    ]
+    for paths in orders:
+        results, cached = _run(paths, tmp_path / "cache")
+        assert results == _uncached(paths)
+        assert cached == sum(path in files for path in paths)
+
+
 _SEGMENTS = st.sampled_from(["a", "b.md", ".corpus", ".", "..", "..a", "a.", "", "\u00e9", "x\0y"])
 
 

@@ -794,12 +794,16 @@ class ResultCache:
             rows = self._fetch(context, keys)
             if rows is None:
                 break
-            row_of = rows.get
-            for offset, key in enumerate(keys):
-                row = row_of(key)
+            # Most lookups find one entry for each path and nothing else between them, in
+            # the order of the paths (a folder's files, walked): a row per path then, with
+            # no dictionary and no hashing of every path twice.
+            if len(rows) != len(keys) or [row[0] for row in rows] != keys:
+                row_of = {row[0]: row for row in rows}.get
+                rows = [row_of(key) for key in keys]
+            for offset, row in enumerate(rows):
                 if row is None:
                     continue
-                entry = row[1]
+                key, entry = row[0], row[1]
                 if (
                     type(entry) is not bytes
                     or len(entry) < shortest
@@ -913,11 +917,10 @@ class ResultCache:
             full = os.path.normpath(os.path.join(self._cwd, name))
         return full.encode(_FS_ENCODING, _FS_ERRORS)
 
-    def _fetch(
-        self, context: bytes, keys: list[bytes]
-    ) -> dict[bytes, tuple[object, object, object]] | None:
-        """The rows ``(path, entry, used_day)`` of ``keys``, by path; None when the cache
-        stopped (or was started afresh) during the run."""
+    def _fetch(self, context: bytes, keys: list[bytes]) -> list[Any] | None:
+        """The rows ``(path, entry, used_day)`` of ``keys`` (in any order, with perhaps
+        others between them); None when the cache stopped (or was started afresh) during
+        the run."""
         db = self._db
         if db is None or self._fresh:
             return None
@@ -933,7 +936,7 @@ class ResultCache:
                 cursor.close()
                 marks = ", ".join("?" * len(keys))
                 rows = db.execute(f"{_SELECT_KEYS} ({marks})", (context, *keys)).fetchall()
-            return {row[0]: row for row in rows}
+            return rows
         except sqlite3.Error as exc:
             self._stop(exc)
             return None
