@@ -40,7 +40,7 @@ import attrs
 
 from newsmeta._limits import DEFAULT_LIMITS, Limits
 from newsmeta.errors import NewsmetaError
-from newsmeta.problems import CODES, Severity, matches_code
+from newsmeta.problems import Severity, matches_code
 from newsmeta.suggestions import did_you_mean
 
 __all__ = [
@@ -99,6 +99,8 @@ class Config:
 def selector_names() -> tuple[str, ...]:
     """Every valid selector: each problem code and each code family (``schema``, ``yaml``,
     ``text``...: a code's prefix ending before a ``-``)."""
+    from newsmeta._catalogue import CODES
+
     families = {code[:i] for code in CODES for i, char in enumerate(code) if char == "-"}
     return (*CODES, *sorted(families - set(CODES)))
 
@@ -108,6 +110,8 @@ def check_selectors(selectors: tuple[str, ...], where: str) -> tuple[str, ...]:
     problem code (naming the closest valid selector)."""
     lowered = tuple(selector.lower() for selector in selectors)
     for selector, written in zip(lowered, selectors, strict=True):
+        from newsmeta._catalogue import CODES  # imported by the first selector only
+
         if not any(matches_code(code, selector) for code in CODES):
             hint = did_you_mean(written, selector_names())
             raise ConfigError(f"{where}: {written!r} matches no problem code{hint}")
@@ -148,6 +152,8 @@ def parse(table: Mapping[str, object], root: Path, source: Path | None = None) -
         raise ConfigError(f"{name}: severity must be a table of code = 'error' | 'warning'")
     severity: dict[str, Severity] = {}
     for code, level in raw_severity.items():
+        from newsmeta._catalogue import CODES  # imported by the first entry only
+
         if code.lower() not in CODES:
             raise ConfigError(
                 f"{name}: severity: {code!r} is not a problem code{did_you_mean(code, CODES)}"

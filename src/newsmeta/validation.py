@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, TypeAlias, final
 import attrs
 
 from newsmeta._limits import DEFAULT_LIMITS, Limits
-from newsmeta.problems import CODES, Problem, Severity, matches_code
+from newsmeta.problems import Problem, Severity, matches_code
 
 # The checking machinery (newsmeta._check and the parsers behind it) is imported by the
 # functions that check: a run whose results all come from the cache never loads it.
@@ -397,6 +397,8 @@ class CorpusIndex:
             first = first_of(url, path, line)
             if first[0] == path:
                 continue
+            from newsmeta._catalogue import CODES  # a duplicate is rare: loaded for the first
+
             extra.append(
                 Problem(
                     code="corpus-duplicate-url",
