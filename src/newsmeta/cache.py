@@ -545,32 +545,18 @@ def _mark_directory(directory: Path) -> None:
                 pass
 
 
-@attrs.frozen
-class CacheInfo:
-    """What :meth:`ResultCache.info` tells about a cache.
+if TYPE_CHECKING:
+    from newsmeta._cacheinfo import CacheInfo
 
-    ``entries`` counts every stored result, ``current`` those of this newsmeta, with these
-    libraries and limits (the others are unused, and deleted after :data:`KEEP_DAYS` days).
-    ``size_bytes`` is the database's size on disk with its journal files. ``problem`` says
-    why the cache is not fully in use (``None`` when it is).
-    """
 
-    directory: Path
-    database: Path
-    exists: bool
-    writable: bool
-    format_version: int | None
-    entries: int
-    current: int
-    size_bytes: int
-    problem: str | None
+def __getattr__(name: str) -> object:
+    """``CacheInfo``, imported on first use (PEP 562): a run of ``validate`` needs none."""
+    if name != "CacheInfo":
+        raise AttributeError(f"module 'newsmeta.cache' has no attribute {name!r}")
+    from newsmeta._cacheinfo import CacheInfo
 
-    def to_dict(self) -> dict[str, object]:
-        """A JSON-ready form (paths as strings)."""
-        data = attrs.asdict(self)
-        data["directory"] = str(self.directory)
-        data["database"] = str(self.database)
-        return data
+    globals()[name] = CacheInfo
+    return CacheInfo
 
 
 def _can_make(directory: Path) -> bool:
@@ -1021,6 +1007,8 @@ class ResultCache:
 
     def info(self) -> CacheInfo:
         """Counts and sizes of this cache (see :class:`CacheInfo`)."""
+        from newsmeta._cacheinfo import CacheInfo
+
         entries = current = 0
         db = self._db
         if db is not None:

@@ -31,8 +31,6 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-import attrs
-
 from newsmeta.errors import NewsmetaError
 
 if TYPE_CHECKING:
@@ -103,12 +101,8 @@ def excluded(path: str, patterns: Sequence[str], base: str) -> bool:
     return False
 
 
-@attrs.frozen
-class Inputs:
-    """The files found, sorted, and the directories that could not be read (with why)."""
-
-    paths: list[str]
-    unreadable: list[tuple[str, OSError]] = attrs.field(factory=list)
+if TYPE_CHECKING:
+    from newsmeta._inputs import Inputs
 
 
 def _gather(
@@ -126,9 +120,21 @@ def _gather(
         nonlocal matched
         matched = True
 
+    from newsmeta._inputs import Inputs
+
     unreadable: list[tuple[str, OSError]] = []
     listed = list(_walked(arguments, exclude, extensions, found, unreadable, missing_ok))
     return Inputs(listed, unreadable), matched or bool(unreadable)
+
+
+def __getattr__(name: str) -> object:
+    """``Inputs``, imported on first use (PEP 562): a run that walks its files needs none."""
+    if name != "Inputs":
+        raise AttributeError(f"module 'newsmeta.paths' has no attribute {name!r}")
+    from newsmeta._inputs import Inputs
+
+    globals()[name] = Inputs
+    return Inputs
 
 
 def _no_input(arguments: Sequence[str], extensions: Sequence[str]) -> NoInputError:

@@ -179,8 +179,17 @@ def reliable_stdout() -> TextIO:
 # The rules live in the library (newsmeta.paths), shared with iter_documents and
 # validate_many; here they only become usage errors.
 
-Inputs = _paths.Inputs
 excluded = _paths.excluded
+if TYPE_CHECKING:
+    from newsmeta._inputs import Inputs
+
+
+def __getattr__(name: str) -> object:
+    """``Inputs`` (:class:`newsmeta.paths.Inputs`), imported on first use (PEP 562)."""
+    if name != "Inputs":
+        raise AttributeError(f"module 'newsmeta.cli.common' has no attribute {name!r}")
+    globals()[name] = _paths.Inputs
+    return _paths.Inputs
 
 
 def collect_paths(
