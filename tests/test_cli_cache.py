@@ -248,6 +248,7 @@ def test_validate_loads_neither_the_fixer_nor_a_checker_it_does_not_need(tmp_pat
         "newsmeta._catalogue",  # no code's documentation is reported
         "newsmeta._inputs",  # the files are walked, not listed
         "newsmeta._cacheinfo",  # nothing asks about the cache
+        "newsmeta._policy",  # no problem to judge
         "newsmeta.cli.verbs",
         "newsmeta.cli.edit",
         "yaml",

@@ -639,6 +639,7 @@ def validate_many(
     change are not checked again: pass an open :class:`newsmeta.cache.ResultCache`. The
     results are the same with it as without it.
     """
+    from newsmeta._policy import Policy
     from newsmeta.config import find_config
     from newsmeta.paths import resolve_stream
 
@@ -676,53 +677,16 @@ def unreadable_directory_result(directory: str, error: OSError) -> FileResult:
     return FileResult(directory, (problem,))
 
 
-def _lowered(selectors: Iterable[str]) -> tuple[str, ...]:
-    return tuple(selector.lower() for selector in selectors)
+if TYPE_CHECKING:
+    from newsmeta._policy import Policy
 
 
-def _lowered_or_none(selectors: Iterable[str] | None) -> tuple[str, ...] | None:
-    return None if selectors is None else _lowered(selectors)
+def __getattr__(name: str) -> object:
+    """``Policy``, imported on first use (PEP 562): a run of ``validate`` whose files are
+    clean never judges a problem."""
+    if name != "Policy":
+        raise AttributeError(f"module 'newsmeta.validation' has no attribute {name!r}")
+    from newsmeta._policy import Policy
 
-
-def _lowered_keys(severity: Mapping[str, Severity]) -> Mapping[str, Severity]:
-    return {code.lower(): level for code, level in severity.items()}
-
-
-@attrs.frozen
-class Policy:
-    """Which problems are reported, and how severe each one is.
-
-    ``select`` (``None``: every code) keeps only codes matching one of its selectors;
-    ``ignore`` then drops codes matching any of its selectors; ``severity`` overrides the
-    severity of a code by exact name. See :func:`matches_code` for selectors; selectors
-    and names are taken in lower case, as every code is written.
-    """
-
-    select: tuple[str, ...] | None = attrs.field(default=None, converter=_lowered_or_none)
-    ignore: tuple[str, ...] = attrs.field(default=(), converter=_lowered)
-    severity: Mapping[str, Severity] = attrs.field(factory=dict, converter=_lowered_keys)
-
-    @property
-    def is_default(self) -> bool:
-        """True when :meth:`apply` returns every result unchanged."""
-        return self.select is None and not self.ignore and not self.severity
-
-    def keeps(self, code: str) -> bool:
-        """True when problems with ``code`` are reported under this policy."""
-        if self.select is not None and not any(matches_code(code, s) for s in self.select):
-            return False
-        return not any(matches_code(code, s) for s in self.ignore)
-
-    def apply(self, result: FileResult) -> FileResult:
-        """``result`` with unselected problems dropped and severities overridden."""
-        if self.is_default or not result.problems:
-            return result
-        kept = []
-        for problem in result.problems:
-            if not self.keeps(problem.code):
-                continue
-            severity = self.severity.get(problem.code)
-            if severity is not None and severity is not problem.severity:
-                problem = attrs.evolve(problem, severity=severity)
-            kept.append(problem)
-        return FileResult(result.path, tuple(kept))
+    globals()[name] = Policy
+    return Policy

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from newsmeta.cache import ResultCache
     from newsmeta.config import Config
-    from newsmeta.validation import CleanRun, FileResult, Reported, StatedUrls
+    from newsmeta.validation import CleanRun, FileResult, Policy, Reported, StatedUrls
 
     #: A result, with the URLs its file states kept apart (None: the result holds them),
     #: or a run of stored results without problems, as
@@ -214,7 +214,6 @@ def _run_validate(args: argparse.Namespace) -> int:
     from newsmeta.validation import (
         CleanRun,
         CorpusIndex,
-        Policy,
         check_bytes,
         iter_results,
         unreadable_directory_result,
@@ -228,11 +227,12 @@ def _run_validate(args: argparse.Namespace) -> int:
         ignore = None if ignore is None else check_selectors(ignore, "--ignore")
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    policy = Policy(
-        select=select if select is not None else config.select,
-        ignore=ignore if ignore is not None else config.ignore,
-        severity=config.severity,
-    )
+    if select is None:
+        select = config.select
+    if ignore is None:
+        ignore = config.ignore
+    # The policy is made for the first file with a problem: most warm runs have none.
+    policies: list[Policy] = []
     fail_on = Severity(args.fail_on) if args.fail_on else config.fail_on or Severity.ERROR
 
     fmt = args.format
@@ -360,7 +360,13 @@ def _run_validate(args: argparse.Namespace) -> int:
                             return raw
                         if not state["io"] and any(p.code.startswith("io-") for p in raw.problems):
                             state["io"] = True
-                        result = policy.apply(raw)
+                        if not policies:
+                            from newsmeta.validation import Policy
+
+                            policies.append(
+                                Policy(select=select, ignore=ignore, severity=config.severity)
+                            )
+                        result = policies[0].apply(raw)
                         if not state["fail"] and any(
                             fails(p.severity, fail_on) for p in result.problems
                         ):
