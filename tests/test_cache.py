@@ -730,11 +730,10 @@ def test_results_with_their_urls_apart_are_the_results(files: list[Path], tmp_pa
         with ResultCache(tmp_path / "cache") as cache:
             stated = list(cache.lookup(paths).stated_results())
         assert [urls is None for _, urls in stated] == [run == "cold"] * len(paths)
-        # Stored results without problems come with their URLs by hash, the others with
-        # the URLs' values.
-        assert [isinstance(urls, tuple) for _, urls in stated] == [
-            run == "warm" and not result.problems for result in expected
-        ]
+        # Stored results come with their URLs by hash, with problems or without (these
+        # files state few URLs, no two alike by hash).
+        assert [isinstance(urls, tuple) for _, urls in stated] == [run == "warm"] * len(paths)
+        assert any(result.problems for result, _ in stated)
         rebuilt = [
             result if urls is None else FileResult(result.path, result.problems, _uses(urls))
             for result, urls in stated
@@ -780,7 +779,7 @@ def test_a_stored_result_of_the_wrong_shape_is_checked_instead(
 def test_stored_urls_read_only_on_a_collision_come_from_the_file_when_unreadable(
     files: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A result without problems is read back by its URLs' hashes; the JSON of its URLs is
+    """A stored result is read back with its URLs by their hashes; the JSON of its URLs is
     read only when a hash is met again. Should that JSON be unreadable (a faulty writer,
     under a valid checksum), the URLs are read from the file: the duplicates found are
     those of a run without the cache."""
@@ -789,18 +788,26 @@ def test_stored_urls_read_only_on_a_collision_come_from_the_file_when_unreadable
     shutil.copy(files[-1], duplicate)
     paths = [*files, duplicate]
     _run(paths, tmp_path / "cache")
-    broken = 0
+    broken = problems = 0
     with ResultCache(tmp_path / "cache") as cache:
         assert cache._db is not None
         context = cache._context_of(cache.limits)
         for key, entry in cache._db.execute("SELECT path, entry FROM entries").fetchall():
             start = cache_module._json_start(entry, 48)
-            if entry[48] != cache_module._UNHASHED and entry[start:].startswith(b"[[],"):
+            if entry[48] == cache_module._UNHASHED:
+                continue
+            text = entry[start:-4].decode("ascii")
+            if text.startswith("[[],"):
                 body = entry[48:start] + b'[[],[["webUrl",'  # cut short
-                cache._store_key(context, key, entry[:32], entry[32:48], body)
-                broken += 1
+            else:  # the problems as they are, the URLs cut short
+                _, urls_at = cache_module._decode_problems("x.md", text)
+                body = entry[48:start] + text[:urls_at].encode("ascii") + b'[["webUrl",]'
+                problems += 1
+            cache._store_key(context, key, entry[:32], entry[32:48], body)
+            broken += 1
         cache.flush()
     assert broken > 3
+    assert problems > 0
 
     def corpus_pass(results: Iterator[tuple[FileResult, Any]]) -> list[FileResult]:
         index = CorpusIndex()

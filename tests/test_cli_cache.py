@@ -13,8 +13,11 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import newsmeta._firsts as firsts
 from newsmeta.cache import DATABASE_NAME
@@ -617,3 +620,98 @@ def test_cache_info_says_when_no_cache_can_be_made_where_it_would_go(
     assert "nothing stored yet" not in out
     assert f"state:     the cache directory {tmp_path / 'site' / 'c'} cannot be written" in out
     assert not (tmp_path / "site" / "c").exists()
+
+
+# --- random problems, paths and policies -------------------------------------------------------
+
+_TITLE_BITS = st.sampled_from(
+    ["Plain words", "&amp;", "&#8217;", "é ü", "漢字", "\u202e", '\\"', "##[x]", "  ", "x\\\\y"]
+)
+_NAME_BITS = st.sampled_from(["a", "é ü", 'q"uote', "#hash", "b\\s", "##[e]", "tab\t", "x"])
+_URL_POOL = st.sampled_from(
+    [f"https://news.example.org/{n}/" for n in ("one", "two", "three", "é")] + ["not a url"]
+)
+_POLICIES = st.sampled_from(
+    [
+        [],
+        ["--select", "schema"],
+        ["--ignore", "text,corpus"],
+        ["--select", "corpus,text-html-entity,date"],
+        ["--fail-on", "warning"],
+        ["--config", "severity.toml"],
+        ["--config", "severity.toml", "--ignore", "schema-enum"],
+    ]
+)
+_FORMATS = st.sampled_from(
+    [
+        ["--format", "json"],
+        ["--format", "text"],
+        ["--format", "text", "--color", "always"],
+        ["--format", "github"],
+        ["--format", "sarif"],
+        ["--format", "junit"],
+        ["--format", "json", "--statistics"],
+        ["--format", "text", "--statistics"],
+    ]
+)
+_ARTICLES = st.fixed_dictionaries(
+    {
+        "name": st.tuples(st.sampled_from(["2024-03-05-", "1999-01-01-", ""]), _NAME_BITS),
+        "title": st.lists(_TITLE_BITS, min_size=1, max_size=3).map("".join),
+        "web": _URL_POOL,
+        "original": _URL_POOL,
+        "type": st.sampled_from(["article", "article", "bogus"]),
+        "quality": st.sampled_from(["64", "64", "-1", "'high'"]),
+    }
+)
+_EXAMPLE_NUMBER = iter(range(10**9))
+
+
+def _article_text(article: dict[str, Any]) -> str:
+    lines = GOOD.read_text(encoding="utf-8").splitlines(keepends=True)
+    fields = {
+        "title:": f"title: {json.dumps(article['title'], ensure_ascii=False)}\n",
+        "webUrl:": f'webUrl: "{article["web"]}"\n',
+        "originalUrl:": f'originalUrl: "{article["original"]}"\n',
+        "type:": f"type: {article['type']}\n",
+        "quality:": f"quality: {article['quality']}\n",
+    }
+    return "".join(
+        next((text for start, text in fields.items() if line.startswith(start)), line)
+        for line in lines
+    )
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(_ARTICLES, min_size=1, max_size=8), _POLICIES, _FORMATS)
+def test_random_problems_paths_and_policies_give_the_output_of_a_run_without_cache(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    articles: list[dict[str, Any]],
+    policy: list[str],
+    output: list[str],
+) -> None:
+    """Whatever problems the files have (errors and warnings, repeated URLs, names and
+    messages to escape), under any selection, severities and format, a warm run writes
+    byte for byte what a run without the cache does, and so does the cold run."""
+    place = tmp_path / f"example-{next(_EXAMPLE_NUMBER)}"
+    content = place / "content"
+    content.mkdir(parents=True)
+    (place / "severity.toml").write_text(
+        '[severity]\n"text-html-entity" = "error"\n"schema-enum" = "warning"\n',
+        encoding="utf-8",
+    )
+    for number, article in enumerate(articles):
+        prefix, bit = article["name"]
+        name = f"{prefix}{bit}-{number}.md"
+        (content / name).write_text(_article_text(article), encoding="utf-8", newline="")
+    argv = [*output, *[str(place / a) if a.endswith(".toml") else a for a in policy]]
+    outputs = []
+    for cache in (["--cache-dir", str(place / "c")], ["--cache-dir", str(place / "c")], []):
+        code = main(["validate", *argv, *(cache or ["--no-cache"]), str(content)])
+        outputs.append((code, capsys.readouterr().out))
+    assert outputs[0] == outputs[1] == outputs[2]

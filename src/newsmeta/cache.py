@@ -433,6 +433,20 @@ def _decode_apart(path: str, text: str) -> tuple[FileResult, list[list[Any]]]:
     return FileResult(path, problems), urls_data
 
 
+def _decode_problems(path: str, text: str) -> tuple[FileResult, int]:
+    """The result :func:`_encode` stored as the JSON ``text``, without its URLs, and where
+    the JSON array of its URLs begins in ``text`` (it ends before the last ``]``): only
+    the problems are read. ``ValueError``, ``TypeError``, ``LookupError`` or
+    ``StopIteration`` when ``text`` is not what :func:`_encode` writes."""
+    if not text.startswith("[["):
+        raise ValueError("not a stored result")
+    problems_data, end = _SCAN_JSON(text, 1)
+    if not text.startswith(",[", end) or not text.endswith("]"):
+        raise ValueError("not a stored result")
+    problems = tuple([_problem_of_row(values) for values in problems_data])
+    return FileResult(path, problems), end + 1
+
+
 def _url_values(path: str, source: bytes, limits: Limits = DEFAULT_LIMITS) -> list[list[Any]]:
     """The URLs of the file ``path`` whose stored JSON is ``source``, each the values of a
     :class:`UrlUse`; read from the file itself when ``source`` cannot be read (an entry
@@ -1127,11 +1141,11 @@ class Lookup:
         :meth:`~newsmeta.validation.CorpusIndex.check`), else ``result`` holds none and
         ``urls`` is what was stored: a list of URLs, each a list of the values of a
         :class:`~newsmeta.validation.UrlUse` in the order of its fields (for
-        :meth:`~newsmeta.validation.CorpusIndex.check_stated`), or, for a result without
-        problems, the URLs by their hashes, a
-        :data:`~newsmeta.validation.HashedUrls` tuple (for
-        :meth:`~newsmeta.validation.CorpusIndex.check_hashed`). Most stored results are
-        then read back without reading their JSON at all.
+        :meth:`~newsmeta.validation.CorpusIndex.check_stated`), or the URLs by their
+        hashes, a :data:`~newsmeta.validation.HashedUrls` tuple (for
+        :meth:`~newsmeta.validation.CorpusIndex.check_hashed`), when the stored result
+        holds them so (most do). The URLs are then read only when a hash was met before,
+        and the results without problems are read back without reading their JSON at all.
         """
         runs = self.stated_runs(executor, chunk_size=chunk_size, in_flight=in_flight)
         for item in runs:
@@ -1157,7 +1171,8 @@ class Lookup:
         check = functools.partial(_check_for_cache, limits=self._limits)
         to_check = [name for name, entry in zip(names, stored, strict=True) if entry is None]
         checked = _in_chunks(check, to_check, executor, chunk_size, in_flight)
-        decode, body_end, urls_end = _decode_apart, -_CHECK_SIZE, -_CHECK_SIZE - 1
+        decode, problems_of = _decode_apart, _decode_problems
+        body_end, urls_end = -_CHECK_SIZE, -_CHECK_SIZE - 1
         layouts, head, most, unhashed = _HASHED, _DIGEST_END + 1, _MOST_HASHED, _UNHASHED
         no_problems, counted = _NO_PROBLEMS_BYTES, _DIGEST_END
         skip = len(no_problems)
@@ -1191,12 +1206,21 @@ class Lookup:
                                 (layout.unpack_from(entry, head), entry[start + skip : urls_end])
                             )
                             continue
+                        # Problems too: they are read, the URLs go on by their hashes.
+                        result, urls_at = problems_of(name, entry[start:body_end].decode("ascii"))
+                        pair = (
+                            result,
+                            (
+                                layout.unpack_from(entry, head),
+                                entry[start + urls_at : urls_end],
+                                values,
+                            ),
+                        )
                     elif count == unhashed:
-                        start = head
+                        pair = decode(name, entry[head:body_end].decode("ascii"))
                     else:
                         raise ValueError("not a stored result")
-                    pair = decode(name, entry[start:body_end].decode("ascii"))
-                except (ValueError, TypeError, StopIteration):
+                except (ValueError, TypeError, LookupError, StopIteration):
                     # Intact but unreadable: written by a faulty newsmeta. Check the file.
                     result, fresh = check([name])[0]
                     cache._store(context, name, fresh)

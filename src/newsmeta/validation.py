@@ -353,7 +353,7 @@ class CorpusIndex:
         hashes, else :meth:`check_stated`."""
         if urls is None:
             return self.check(result)
-        if isinstance(urls, tuple):  # stored without problems: most files of a warm run
+        if isinstance(urls, tuple):  # stored by their hashes: most files of a warm run
             return self.check_hashed(result, urls)
         return self.check_stated(result, urls)
 
