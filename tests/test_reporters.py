@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from newsmeta._escape import github_message, github_property, markdown_cell, printable
 from newsmeta.problems import CODES, Problem, Severity
 from newsmeta.reporters import FORMATS, Options, load
-from newsmeta.validation import FileResult
+from newsmeta.validation import FileResult, Reported
 
 
 def _problem(
@@ -609,3 +609,76 @@ def test_a_run_of_paths_renders_as_the_results_without_problems_would(
             run.append(result.path)
     items.append(run)
     assert _rendered(name, items, options) == _rendered(name, list(results), options)
+
+
+def _junit_by_element_tree(results: list[Reported], options: Options) -> str:
+    """The JUnit document as the whole tree gives it (``ET.indent``, ``ET.tostring``)."""
+    from newsmeta.reporters import fails
+
+    suite = ET.Element("testsuite", name="newsmeta validate")
+    tests = failures = 0
+    for result in results:
+        if isinstance(result, list):
+            for clean in result:
+                tests += 1
+                path = printable(clean)
+                ET.SubElement(suite, "testcase", classname="newsmeta", name=path, file=path)
+            continue
+        tests += 1
+        path = printable(result.path)
+        case = ET.SubElement(suite, "testcase", classname="newsmeta", name=path, file=path)
+        failing = [p for p in result.problems if fails(p.severity, options.fail_on)]
+        lines = [
+            f"{path}:{p.line}:{p.column}: {p.severity.value} {p.code} {printable(p.message)}"
+            for p in result.problems
+        ]
+        if failing:
+            failures += 1
+            failure = ET.SubElement(
+                case,
+                "failure",
+                type=failing[0].code,
+                message=f"{result.errors} errors, {result.warnings} warnings",
+            )
+            failure.text = "\n".join(lines)
+        elif lines:
+            ET.SubElement(case, "system-out").text = "\n".join(lines)
+    counts = {"tests": str(tests), "failures": str(failures), "errors": "0"}
+    suite.attrib.update(counts, skipped="0")
+    root = ET.Element("testsuites", {"name": "newsmeta", **counts})
+    root.append(suite)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+_CLEAN_PATHS = st.lists(st.text(_PATH_CHARACTERS), min_size=1, max_size=3)
+_WITH_PROBLEMS = st.builds(
+    FileResult,
+    st.text(_PATH_CHARACTERS),
+    st.lists(_ODD_PROBLEMS.filter(lambda p: isinstance(p.line, int)), max_size=3).map(tuple),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(_CLEAN_PATHS | _WITH_PROBLEMS, max_size=6),
+    st.sampled_from(Severity),
+    st.booleans(),
+)
+def test_junit_writes_the_document_its_whole_element_tree_would(
+    results: list[Reported], fail_on: Severity, without_escape: bool
+) -> None:
+    """Files without problems are written as text, not elements: the document is the one
+    ElementTree writes for the whole tree, with or without its escaping function at hand."""
+    from newsmeta.reporters import junit
+
+    options = Options(fail_on=fail_on)
+    stream = io.StringIO()
+    escape = junit._escape_attrib
+    try:
+        if without_escape:
+            junit._escape_attrib = None
+        junit.render(iter(results), stream, options)
+    finally:
+        junit._escape_attrib = escape
+    assert stream.getvalue() == _junit_by_element_tree(results, options)
