@@ -121,6 +121,21 @@ def test_printable_output_is_always_safe(text: str) -> None:
     assert "\n" not in printable(text)
 
 
+@given(
+    st.text(st.sampled_from([":", "#", "[", "v", "s", "o", " ", "\t", "\n", "a", "\x7f", "é"])),
+    st.sampled_from(["", "\n\t"]),
+)
+def test_printable_leaves_alone_only_what_its_substitutions_would(text: str, keep: str) -> None:
+    """Printable ASCII without "::" or "##" is returned as it is, without the two
+    substitutions: exactly what they would have made of it."""
+    from newsmeta._escape import _command, _command_escape, _escape_char, _unsafe
+
+    substituted = _unsafe().sub(
+        lambda m: m.group() if m.group() in keep else _escape_char(ord(m.group())), text
+    )
+    assert printable(text, keep) == _command().sub(_command_escape, substituted)
+
+
 @given(st.text())
 def test_json_text_is_safe_and_decodes_to_the_same_text(text: str) -> None:
     encoded = json_text(json.dumps(text, ensure_ascii=False))

@@ -104,6 +104,15 @@ def printable(text: str, keep: str = "") -> str:
     CI workflow command wherever it is placed on a line. Characters in ``keep`` (say
     ``"\\n\\t"`` for a multi-line value) are left as they are; each line is then guarded.
     """
+    # Most paths and messages: printable ASCII holds no unsafe character, and without "::"
+    # or "##" no command can start. One table scan, not two substitutions.
+    if (
+        text.isascii()
+        and "::" not in text
+        and "##" not in text
+        and not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
+    ):
+        return text
     if keep:
         text = _unsafe().sub(
             lambda m: m.group() if m.group() in keep else _escape_char(ord(m.group())), text
