@@ -239,6 +239,8 @@ def test_validate_loads_neither_the_fixer_nor_a_checker_it_does_not_need(tmp_pat
     for modules in (cold, warm):
         assert not modules & {"newsmeta.fixing", "newsmeta.document", "difflib", "logging"}
     assert "newsmeta._quick" in cold
+    # A file without problems needs neither the catalogue of codes nor the schema's hints.
+    assert not cold & {"newsmeta._catalogue", "newsmeta._hints"}
     # Every result came from the cache: no parser, no schema, no checker, no rule, and no
     # other command's module.
     assert not warm & {

@@ -42,7 +42,7 @@ from newsmeta._yamltree import (
     find_node,
     to_data,
 )
-from newsmeta.problems import CODES, Problem, Severity
+from newsmeta.problems import Problem, Severity
 
 if TYPE_CHECKING:
     from newsmeta._quick import QuickView
@@ -273,6 +273,7 @@ class Analysis:
 def rule_codes() -> dict[str, Severity]:
     """The codes the data-quality rules may report (those of the rules layer, and each
     registered rule's), with their own severities."""
+    from newsmeta._catalogue import CODES
     from newsmeta.rules import RULES, _load_rule_modules
 
     _load_rule_modules()  # each rule module registers its codes
@@ -297,6 +298,8 @@ def rules_may_err(levels: AbcMapping[str, Severity]) -> bool:
 
 
 def _severity(code: str) -> Severity:
+    from newsmeta._catalogue import CODES  # only a file with a problem needs the catalogue
+
     info = CODES.get(code)
     return info.severity if info is not None else Severity.ERROR
 

@@ -31,7 +31,6 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from newsmeta._hints import expected_form, suggest_datetime, suggest_for_pattern
 from newsmeta._yamltree import Finding, JSONValue, Locator, Node, find_node
 from newsmeta._yamltree import Mapping as MappingNode
 from newsmeta.problems import pointer_from_parts
@@ -708,6 +707,8 @@ def _explain(
     elif keyword in ("minimum", "exclusiveMinimum"):
         code, message = "schema-minimum", f"{_short(instance)} is below the minimum of {value}."
     elif keyword == "format":
+        from newsmeta._hints import suggest_datetime  # only a file with such a problem needs it
+
         code = "schema-format"
         message = f"{_short(instance)} is not a valid {_FORMAT_NAMES.get(str(value), value)}"
         written = instance if isinstance(instance, str) else ""
@@ -720,6 +721,8 @@ def _explain(
             message += f"; write {_short(fixed)}"
         message = _sentence(message)
     elif keyword == "pattern":
+        from newsmeta._hints import expected_form, suggest_for_pattern
+
         code = "schema-pattern"
         message = f"{_short(instance)} is not {expected_form(subschema)}"
         if isinstance(instance, str):
