@@ -28,7 +28,7 @@ from __future__ import annotations
 import heapq
 import os
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from newsmeta.errors import NewsmetaError
@@ -412,34 +412,41 @@ def _unpack(run: bytes) -> Iterator[str]:
 
 def _sorted_names(
     directory: str, skip: Callable[[str], bool], extensions: tuple[str, ...]
-) -> Iterator[str]:
+) -> tuple[Iterable[str], bool]:
     """The names of ``directory``'s files with one of ``extensions`` and of its
     subdirectories (with a ``/`` after them; not symbolic links, not ``skip``-ped), in the
-    order of their whole paths. Raises :class:`OSError` when it cannot be read."""
+    order of their whole paths, and whether there is a subdirectory among them. Raises
+    :class:`OSError` when it cannot be read."""
     runs: list[bytes] = []
     names: list[str] = []
+    add = names.append
+    folders = False
     with os.scandir(directory) as entries:
-        for entry in entries:
+        for entry in entries:  # runs once per file of the folder: names are bound locally
+            name = entry.name
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError:
                 is_dir = False
             if is_dir:
-                if not skip(entry.path):
-                    names.append(entry.name + "/")
-            elif entry.name.endswith(extensions):
-                names.append(entry.name)
+                if skip(entry.path):
+                    continue
+                add(name + "/")
+                folders = True
+            elif name.endswith(extensions):
+                add(name)
             else:
                 continue
             if len(names) == _NAME_RUN:
                 runs.append(_pack(names))
                 names = []
+                add = names.append
     if not runs:
         names.sort()
-        return iter(names)
+        return names, folders
     if names:
         runs.append(_pack(names))
-    return heapq.merge(*(_unpack(run) for run in runs))
+    return heapq.merge(*(_unpack(run) for run in runs)), folders
 
 
 def _sorted_walk(
@@ -472,12 +479,20 @@ def _sorted_walk_lists(
     ``skips_files`` (else it accepts none of them). A walk over many files hands them on
     by the list, not one at a time."""
     try:
-        names = _sorted_names(directory, skip, extensions)
+        names, folders = _sorted_names(directory, skip, extensions)
     except OSError as exc:
         if unreadable is not None:
             unreadable.append((directory, exc))
         return
     prefix = os.path.join(directory, "")  # what os.path.join puts before each name
+    if not folders and type(names) is list:  # most folders: files only, few enough to list
+        for at in range(0, len(names), _RUN):
+            listed = [prefix + name for name in names[at : at + _RUN]]
+            found()
+            kept = [path for path in listed if not skip(path)] if skips_files else listed
+            if kept:
+                yield kept
+        return
     files: list[str] = []
     add = files.append
     for name in names:
