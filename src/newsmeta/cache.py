@@ -807,7 +807,7 @@ class ResultCache:
                 if (
                     type(entry) is not bytes
                     or len(entry) < shortest
-                    or crc32(entry, crc32(key, context_crc)) != _CRC_RESIDUE
+                    or crc32(key + entry, context_crc) != _CRC_RESIDUE
                 ):
                     continue  # damaged: the file is checked, and the entry replaced
                 name = batch[offset]
