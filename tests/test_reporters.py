@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import newsmeta
 from newsmeta._escape import github_message, github_property, markdown_cell, printable
 from newsmeta.problems import CODES, Problem, Severity
 from newsmeta.reporters import FORMATS, Options, load
@@ -682,3 +683,67 @@ def test_junit_writes_the_document_its_whole_element_tree_would(
     finally:
         junit._escape_attrib = escape
     assert stream.getvalue() == _junit_by_element_tree(results, options)
+
+
+def _sarif_by_dumps(results: list[Reported]) -> str:
+    """The SARIF log as one ``json.dumps`` of the whole log writes it."""
+    from newsmeta._escape import json_text
+    from newsmeta.reporters import sarif
+
+    index = {name: i for i, name in enumerate(CODES)}
+    descriptors = sarif.rules()
+    found: list[dict[str, object]] = []
+    for result in results:
+        if isinstance(result, list):
+            continue
+        location = sarif.artifact_location(result.path)
+        for p in result.problems:
+            if p.code not in index:
+                index[p.code] = len(descriptors)
+                descriptors.append({"id": p.code, "shortDescription": {"text": p.code}})
+            found.append(sarif._result(p, index[p.code], location))
+    log = {
+        "$schema": sarif.SCHEMA_URI,
+        "version": sarif.VERSION,
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "newsmeta",
+                        "version": newsmeta.__version__,
+                        "informationUri": sarif._INFO_URI,
+                        "rules": descriptors,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": found,
+            }
+        ],
+    }
+    return json_text(json.dumps(log, ensure_ascii=True, indent=2)) + "\n"
+
+
+_SARIF_PATHS = st.text(_PATH_CHARACTERS) | st.text(_PATH_CHARACTERS).map(lambda p: "/" + p)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        _CLEAN_PATHS
+        | st.builds(
+            FileResult,
+            _SARIF_PATHS | st.text(_PATH_CHARACTERS).map(lambda p: "./" + p),
+            st.lists(_ODD_PROBLEMS, max_size=3).map(tuple),
+        ),
+        max_size=5,
+    )
+)
+def test_sarif_writes_the_log_one_dump_of_it_would(results: list[Reported]) -> None:
+    """Each SARIF result is written as text: the log is the one ``json.dumps`` of the
+    whole log writes, whatever the values (a bool or float position, a code no rule
+    declares, a name to escape, with a detail or without)."""
+    from newsmeta.reporters import sarif
+
+    stream = io.StringIO()
+    sarif.render(iter(results), stream, Options())
+    assert stream.getvalue() == _sarif_by_dumps(results)

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Final, TextIO
 from urllib.parse import quote
 
 from newsmeta._escape import json_text
 from newsmeta._version import __version__
-from newsmeta.problems import CODES, Code
+from newsmeta.problems import CODES, Code, Problem
 from newsmeta.reporters import Options
 from newsmeta.validation import Reported
 
@@ -73,11 +73,22 @@ def artifact_location(path: str) -> dict[str, str]:
     return {"uri": quote(raw, safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
+#: Each file's results are written at this depth of the log: a line break within one is
+#: followed by this much indentation, as ``json.dumps(log, indent=2)`` writes it.
+_RESULT_BREAK: Final = "\n" + " " * 8
+#: The C function ``json.dumps(..., ensure_ascii=True)`` writes every string with.
+_quote: Final[Callable[[str], str]] = json.encoder.encode_basestring_ascii
+
+
 def render(results: Iterable[Reported], stream: TextIO, options: Options | None = None) -> None:
-    """Write one SARIF 2.1.0 log holding every problem of every result."""
+    """Write one SARIF 2.1.0 log holding every problem of every result.
+
+    The log is the one ``json.dumps(log, ensure_ascii=True, indent=2)`` writes; each
+    result is written as text by :func:`_result_text` (Python's encoder with an indent
+    is written in Python, and took most of the time of a run with many problems)."""
     index = {name: i for i, name in enumerate(CODES)}
     descriptors = rules()
-    sarif_results: list[dict[str, object]] = []
+    texts: list[str] = []
     for result in results:
         if isinstance(result, list):  # files without problems: no SARIF result
             continue
@@ -86,32 +97,7 @@ def render(results: Iterable[Reported], stream: TextIO, options: Options | None 
             if p.code not in index:  # never emit a ruleId the driver does not declare
                 index[p.code] = len(descriptors)
                 descriptors.append({"id": p.code, "shortDescription": {"text": p.code}})
-            sarif_results.append(
-                {
-                    "ruleId": p.code,
-                    "ruleIndex": index[p.code],
-                    "level": p.severity.value,
-                    "message": {"text": p.message},
-                    "locations": [
-                        {
-                            "physicalLocation": {
-                                "artifactLocation": location,
-                                "region": {
-                                    "startLine": p.line,
-                                    "startColumn": p.column,
-                                    "endLine": p.end_line,
-                                    "endColumn": max(p.end_column, p.column),
-                                },
-                            }
-                        }
-                    ],
-                    "properties": (
-                        {"pointer": p.pointer, "detail": p.detail}
-                        if p.detail
-                        else {"pointer": p.pointer}
-                    ),
-                }
-            )
+            texts.append(_result_text(p, index[p.code], location))
     log = {
         "$schema": SCHEMA_URI,
         "version": VERSION,
@@ -126,11 +112,104 @@ def render(results: Iterable[Reported], stream: TextIO, options: Options | None 
                     }
                 },
                 "columnKind": "unicodeCodePoints",
-                "results": sarif_results,
+                "results": [],
             }
         ],
     }
+    text = json.dumps(log, ensure_ascii=True, indent=2)
+    if texts:
+        # The last key of the log: no string holds it (their quotes are escaped).
+        before, found, after = text.rpartition('"results": []')
+        if not found:  # pragma: no cover - json.dumps writes it so
+            raise AssertionError("no results list in the SARIF log")
+        text = (
+            f'{before}"results": [{_RESULT_BREAK}'
+            + f",{_RESULT_BREAK}".join(texts)
+            + f"\n      ]{after}"
+        )
     # ASCII-only already escapes every non-ASCII character; json_text adds DEL and the
     # "##[" that a CI log would run as a command.
-    stream.write(json_text(json.dumps(log, ensure_ascii=True, indent=2)))
+    stream.write(json_text(text))
     stream.write("\n")
+
+
+def _result(p: Problem, rule_index: int, location: dict[str, str]) -> dict[str, object]:
+    """The SARIF result of problem ``p``, whose rule is at ``rule_index``, at ``location``."""
+    return {
+        "ruleId": p.code,
+        "ruleIndex": rule_index,
+        "level": p.severity.value,
+        "message": {"text": p.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": location,
+                    "region": {
+                        "startLine": p.line,
+                        "startColumn": p.column,
+                        "endLine": p.end_line,
+                        "endColumn": max(p.end_column, p.column),
+                    },
+                }
+            }
+        ],
+        "properties": (
+            {"pointer": p.pointer, "detail": p.detail} if p.detail else {"pointer": p.pointer}
+        ),
+    }
+
+
+def _result_text(p: Problem, rule_index: int, location: dict[str, str]) -> str:
+    """:func:`_result` as ``json.dumps(log, ensure_ascii=True, indent=2)`` writes it in the
+    log's list of results: ``json.dumps(_result(...), ensure_ascii=True, indent=2)`` with
+    each line break followed by :data:`_RESULT_BREAK`. Written line by line where every
+    value has the type its field declares, else by ``json.dumps`` itself."""
+    quote = _quote
+    try:
+        line, column, end_line, end_column = p.line, p.column, p.end_line, p.end_column
+        if not (
+            type(line) is int
+            and type(column) is int
+            and type(end_line) is int
+            and type(end_column) is int
+        ):
+            raise TypeError("not an int")  # a bool or float is written otherwise
+        where = [f"          {quote(key)}: {quote(value)}," for key, value in location.items()]
+        where[-1] = where[-1][:-1]
+        properties = [f'    "pointer": {quote(p.pointer)}']
+        if p.detail:
+            properties[0] += ","
+            properties.append(f'    "detail": {quote(p.detail)}')
+        lines = [
+            "{",
+            f'  "ruleId": {quote(p.code)},',
+            f'  "ruleIndex": {rule_index:d},',
+            f'  "level": {quote(p.severity.value)},',
+            '  "message": {',
+            f'    "text": {quote(p.message)}',
+            "  },",
+            '  "locations": [',
+            "    {",
+            '      "physicalLocation": {',
+            '        "artifactLocation": {',
+            *where,
+            "        },",
+            '        "region": {',
+            f'          "startLine": {line},',
+            f'          "startColumn": {column},',
+            f'          "endLine": {end_line},',
+            f'          "endColumn": {max(end_column, column)}',
+            "        }",
+            "      }",
+            "    }",
+            "  ],",
+            '  "properties": {',
+            *properties,
+            "  }",
+            "}",
+        ]
+    except (TypeError, AttributeError, ValueError, IndexError):
+        lines = json.dumps(_result(p, rule_index, location), ensure_ascii=True, indent=2).split(
+            "\n"
+        )
+    return _RESULT_BREAK.join(lines)
