@@ -136,6 +136,15 @@ def test_printable_leaves_alone_only_what_its_substitutions_would(text: str, kee
     assert printable(text, keep) == _command().sub(_command_escape, substituted)
 
 
+@given(st.text(st.sampled_from(["#", "[", "v", "s", "o", " ", "\t", "\n", "a", "\x7f", '"', "é"])))
+def test_json_text_leaves_alone_only_what_its_substitutions_would(text: str) -> None:
+    """ASCII text without "##" whose only unprintable characters are line breaks is
+    returned as it is: exactly what the substitutions would have made of it."""
+    from newsmeta._escape import _json_text_escaped
+
+    assert json_text(text) == _json_text_escaped(text)
+
+
 @given(st.text())
 def test_json_text_is_safe_and_decodes_to_the_same_text(text: str) -> None:
     encoded = json_text(json.dumps(text, ensure_ascii=False))

@@ -129,6 +129,8 @@ def _command_escape(match: re.Match[str]) -> str:
 
 #: Printable ASCII: a text made of these alone, without ``##``, has nothing to escape.
 _PRINTABLE_ASCII: Final = bytes(range(0x20, 0x7F))
+#: ... and the line break, which :func:`json_text` keeps.
+_PRINTABLE_ASCII_LINES: Final = _PRINTABLE_ASCII + b"\n"
 
 
 def json_text(text: str) -> str:
@@ -146,7 +148,9 @@ def json_text(text: str) -> str:
     # (messages quote "&#8217;" and accented text).
     if "##" not in text:
         if text.isascii():
-            if not text.encode("ascii").translate(None, _PRINTABLE_ASCII):
+            # Line breaks are kept as they are: an indented document (SARIF) takes this
+            # way too, not a substitution that calls back for each of its lines.
+            if not text.encode("ascii").translate(None, _PRINTABLE_ASCII_LINES):
                 return text
         elif _unsafe().search(text) is None:
             return text
