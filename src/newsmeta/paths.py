@@ -466,6 +466,15 @@ def _sorted_walk(
         yield from paths
 
 
+def _handed_on(
+    files: list[str], skip: Callable[[str], bool], skips_files: bool, found: Callable[[], None]
+) -> list[str]:
+    """What :func:`_sorted_walk_lists` hands on of a list of ``files`` found together:
+    ``found`` is told, and the files ``skip`` accepts are left out when ``skips_files``."""
+    found()
+    return [path for path in files if not skip(path)] if skips_files else files
+
+
 def _sorted_walk_lists(
     directory: str,
     skip: Callable[[str], bool],
@@ -488,8 +497,7 @@ def _sorted_walk_lists(
     if not folders and type(names) is list:  # most folders: files only, few enough to list
         for at in range(0, len(names), _RUN):
             listed = [prefix + name for name in names[at : at + _RUN]]
-            found()
-            kept = [path for path in listed if not skip(path)] if skips_files else listed
+            kept = _handed_on(listed, skip, skips_files, found)
             if kept:
                 yield kept
         return
@@ -498,8 +506,7 @@ def _sorted_walk_lists(
     for name in names:
         if name[-1] == "/":
             if files:
-                found()
-                kept = [path for path in files if not skip(path)] if skips_files else files
+                kept = _handed_on(files, skip, skips_files, found)
                 if kept:
                     yield kept
                 files = []
@@ -510,15 +517,13 @@ def _sorted_walk_lists(
         else:
             add(prefix + name)
             if len(files) == _RUN:  # a folder of very many files: memory stays flat
-                found()
-                kept = [path for path in files if not skip(path)] if skips_files else files
+                kept = _handed_on(files, skip, skips_files, found)
                 if kept:
                     yield kept
                 files = []
                 add = files.append
     if files:
-        found()
-        kept = [path for path in files if not skip(path)] if skips_files else files
+        kept = _handed_on(files, skip, skips_files, found)
         if kept:
             yield kept
 
