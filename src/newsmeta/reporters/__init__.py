@@ -26,6 +26,7 @@ import attrs
 from newsmeta.problems import Severity
 
 if TYPE_CHECKING:
+    from newsmeta.problems import Problem
     from newsmeta.validation import Reported
 
 __all__ = ["FORMATS", "Options", "Renderer", "fails", "load"]
@@ -67,3 +68,14 @@ def load(name: str) -> Renderer:
     module = importlib.import_module(f"newsmeta.reporters.{name}")
     renderer: Renderer = module.render
     return renderer
+
+
+def _int_positions(problem: Problem) -> tuple[int, int, int, int]:
+    """``problem``'s line, column, end line and end column, for a reporter that writes
+    them as text; ``TypeError`` when any is not a plain ``int`` (a bool or a float is
+    written otherwise, so such a problem takes the reporter's general form)."""
+    positions = problem.line, problem.column, problem.end_line, problem.end_column
+    for value in positions:
+        if type(value) is not int:
+            raise TypeError("not an int")
+    return positions

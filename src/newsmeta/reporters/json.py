@@ -36,6 +36,7 @@ from typing import Final, TextIO
 from newsmeta._escape import json_text
 from newsmeta.problems import Problem, Severity
 from newsmeta.reporters import Options
+from newsmeta.reporters import _int_positions as int_positions
 from newsmeta.validation import FileResult, Reported
 
 __all__ = ["BLOCK_ENTRIES", "BLOCK_SECONDS", "SHAPE_VERSION", "render"]
@@ -97,15 +98,7 @@ def _problems_entry(path: str, problems: tuple[Problem, ...]) -> tuple[str, int,
                 errors += 1
             elif severity is warning:
                 warnings += 1
-            line, column = problem.line, problem.column
-            end_line, end_column = problem.end_line, problem.end_column
-            if not (
-                type(line) is int
-                and type(column) is int
-                and type(end_line) is int
-                and type(end_column) is int
-            ):
-                raise TypeError("not an int")  # a bool or float is written otherwise
+            line, column, end_line, end_column = int_positions(problem)
             detail = problem.detail
             parts.append(
                 f'{{"code": {quote(problem.code)}, "severity": {severities[severity]}, '

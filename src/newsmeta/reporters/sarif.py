@@ -20,6 +20,7 @@ from newsmeta._escape import json_text
 from newsmeta._version import __version__
 from newsmeta.problems import CODES, Code, Problem
 from newsmeta.reporters import Options
+from newsmeta.reporters import _int_positions as int_positions
 from newsmeta.validation import Reported
 
 __all__ = ["SCHEMA_URI", "VERSION", "artifact_location", "render", "rules"]
@@ -166,14 +167,7 @@ def _result_text(p: Problem, rule_index: int, location: dict[str, str]) -> str:
     value has the type its field declares, else by ``json.dumps`` itself."""
     quote = _quote
     try:
-        line, column, end_line, end_column = p.line, p.column, p.end_line, p.end_column
-        if not (
-            type(line) is int
-            and type(column) is int
-            and type(end_line) is int
-            and type(end_column) is int
-        ):
-            raise TypeError("not an int")  # a bool or float is written otherwise
+        line, column, end_line, end_column = int_positions(p)
         where = [f"          {quote(key)}: {quote(value)}," for key, value in location.items()]
         where[-1] = where[-1][:-1]
         properties = [f'    "pointer": {quote(p.pointer)}']
